@@ -1,0 +1,1 @@
+//! Model -> Rust tokens -> prettyplease -> files.

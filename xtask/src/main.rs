@@ -1,0 +1,47 @@
+//! `cargo xtask fetch | regen | check | diff`: a thin CLI over the `discovery` crate and
+//! the code generator.
+
+use clap::{Parser, Subcommand};
+
+mod check;
+mod codegen;
+mod diff;
+mod fetch;
+mod regen;
+
+/// Project automation for the chat-api workspace.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Download the stable and DEVELOPER_PREVIEW Discovery documents.
+    Fetch(fetch::Args),
+    /// Regenerate chat-api from Discovery documents.
+    Regen(regen::Args),
+    /// Check that the committed chat-api/src/gen matches the locked documents.
+    Check(check::Args),
+    /// Compare two API surfaces.
+    Diff(diff::Args),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Fetch(args) => fetch::run(args),
+        Command::Regen(args) => regen::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Diff(args) => diff::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
