@@ -8,6 +8,7 @@ pub mod document;
 pub mod error;
 pub mod model;
 pub mod surface;
+pub mod testing;
 
 pub use document::Document;
 pub use error::{Error, Result};
