@@ -30,6 +30,12 @@ impl Client {
         unimplemented!("issue 4")
     }
 
+    /// Sends a request whose response has no body the caller needs.
+    pub(crate) async fn execute_empty(&self, request: ApiRequest) -> Result<()> {
+        let _ = request;
+        unimplemented!("issue 4")
+    }
+
     /// Sends a media upload request.
     pub(crate) async fn execute_upload<T: DeserializeOwned>(
         &self,
