@@ -6,8 +6,85 @@
 //! deterministic.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+mod load;
+mod validate;
+
+pub use validate::path_template_vars;
+
+/// The `kind` of every Discovery REST description.
+pub const KIND: &str = "discovery#restDescription";
+
+impl Document {
+    /// Parses and validates a Discovery document.
+    ///
+    /// `origin` names where the bytes came from (a file name or a URL) and starts every
+    /// error message. Parse errors name the JSON path of the offending item and the line
+    /// and column; a document that parses is then checked (see the module
+    /// `validate`): the right `kind`, every `$ref` resolving, path templates agreeing with
+    /// path parameters, and so on. Keys this model does not know are ignored.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] when the bytes are not JSON, are truncated or have a value of the
+    /// wrong type; [`Error::Invalid`] when the document breaks a rule the generator relies
+    /// on.
+    pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Document> {
+        let document = load::parse(bytes, origin)?;
+        validate::validate(&document, origin)?;
+        Ok(document)
+    }
+
+    /// Reads, parses and validates the Discovery document in the file at `path`.
+    ///
+    /// Errors name the file as given.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when the file cannot be read, otherwise as [`Document::from_slice`].
+    pub fn from_file(path: &Path) -> Result<Document> {
+        let origin = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            origin: origin.clone(),
+            source,
+        })?;
+        Document::from_slice(&bytes, &origin)
+    }
+
+    /// Every method of the document with its dotted key path (e.g.
+    /// `resources.spaces.resources.messages.methods.create`), top-level methods first,
+    /// then resources depth first in key order.
+    pub fn methods_with_paths(&self) -> Vec<(String, &Method)> {
+        let mut out = Vec::new();
+        collect_methods(&self.methods, &self.resources, String::new(), &mut out);
+        out
+    }
+}
+
+/// Collects methods and nested resources' methods under the JSON path `prefix`.
+fn collect_methods<'a>(
+    methods: &'a BTreeMap<String, Method>,
+    resources: &'a BTreeMap<String, Resource>,
+    prefix: String,
+    out: &mut Vec<(String, &'a Method)>,
+) {
+    for (name, method) in methods {
+        out.push((format!("{prefix}methods.{name}"), method));
+    }
+    for (name, resource) in resources {
+        collect_methods(
+            &resource.methods,
+            &resource.resources,
+            format!("{prefix}resources.{name}."),
+            out,
+        );
+    }
+}
 
 /// A whole Discovery document (`discovery#restDescription`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
