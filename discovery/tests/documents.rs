@@ -271,7 +271,7 @@ fn type_error_names_the_json_path_and_position() {
         Err(err),
         "type_error.json",
         "resources.spaces.methods.get.parameters.name.required",
-        "line 19 column",
+        "expected a boolean at line 20 column 77",
     );
 }
 

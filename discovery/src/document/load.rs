@@ -59,7 +59,7 @@ fn parse_error(bytes: &[u8], origin: &str, path: String, inner: &serde_json::Err
             if let Err(kind_error) = probe_kind(bytes, origin) {
                 return kind_error;
             }
-            format!("wrong type: {inner}")
+            inner.to_string()
         }
         Category::Io => format!("cannot read: {inner}"),
     };
