@@ -6,9 +6,81 @@
 //! them. Every list is in a deterministic order.
 //!
 //! Build one with [`Model::build`].
+//!
+//! # Naming rules
+//!
+//! Every `rust_name` (and `type_name`, `builder_name`, `module_path` element) is final
+//! identifier text: emit it as is, never as a raw identifier.
+//!
+//! - **Words.** A wire name is split into words at case changes and at every character
+//!   that is not an ASCII letter or digit; `@ * + # % & = < >` become the words `at star
+//!   plus hash percent and eq lt gt` (`@type` -> `at_type` / `AtType`), every other such
+//!   character (`$ . - _ /` space, non-ASCII) is only a break (`$.xgafv` -> `xgafv`).
+//!   Words are joined with [`heck`]: snake_case for fields, parameters, methods, resource
+//!   accessors and modules; UpperCamelCase for types and enum variants.
+//! - **Empty and digits.** A name with no words is `unnamed` / `Unnamed` (an empty enum
+//!   value is `Empty`); a name starting with a digit gets the prefix `v` / `V` (`1` ->
+//!   `V1`, `3d` -> `v3d`).
+//! - **Keywords.** A snake_case name that is a Rust keyword (strict, reserved, 2018+ and
+//!   2024 `gen`; see [`naming::KEYWORDS`]) gets the suffix `_`: `type_`, `ref_`, `self_`,
+//!   `crate_`, `move_`, `gen_`. No raw identifiers are ever used.
+//! - **Types.** A type name that would be a prelude/std/serde name or one of the runtime's
+//!   (`Option`, `String`, `Error`, `Client`, `Value`, `Duration`, `Self`...; see
+//!   [`naming::RESERVED_TYPE_NAMES`]) gets the suffix `Schema`: `OptionSchema`. Schemas are
+//!   named from their id. An inline object schema or a string enum of a property is named
+//!   parent type's final Rust name + property name (`Message` + `matchedUrl` ->
+//!   `MessageMatchedUrl`; array items and map values of a property take the property's
+//!   name too); the items of a top-level array schema `{Schema}Item`, the values of a
+//!   top-level map schema `{Schema}Value`. A method parameter's enum is the method's
+//!   builder name without `Request` + parameter name (`SpacesMessagesList` + `view`).
+//!   Types are named level by level (schemas first, then what they promote, then
+//!   parameter enums), so a schema's name never depends on an inline type. Standard
+//!   (global) parameters keep their enums as `String`: the runtime's `StandardParams`
+//!   owns them.
+//! - **Enum variants.** UpperCamelCase of the value (`TYPE_UNSPECIFIED` ->
+//!   `TypeUnspecified`, `application/json` -> `ApplicationJson`, `*` -> `Star`). `Unknown`
+//!   is reserved for the catch-all variant codegen adds: a value named so (or `Self`) gets
+//!   the suffix `Value` (`UNKNOWN` -> `UnknownValue`). Values keep document order
+//!   (stable first, then preview-only ones); duplicate values are dropped.
+//! - **Resources and methods.** Resource accessors and methods of one handle share one
+//!   scope (a method `messages` next to a resource `messages` is renamed, the resource
+//!   keeps its name); accessors of top-level resources and top-level methods share the
+//!   `Client` scope. Handle types are `{CamelPath}Resource` (`SpacesMessagesResource`)
+//!   and builders `{CamelPath}{Method}Request` (`SpacesMessagesCreateRequest`), unique
+//!   crate-wide in one scope that also excludes the reserved type names. Module paths are
+//!   the accessor names from the top. Top-level methods sit in a resource with empty
+//!   wire name, rust name and module path, whose type name is `RootResource`.
+//! - **Reserved member names.** A top-level accessor/method may not be a `Client` method
+//!   name (`builder`, `clone`, `execute*`, `new`), a handle member may not be `clone`, and
+//!   a parameter may not be a builder member (`body`, `client`, `standard`, `send`,
+//!   `upload`, `download`, `pages`, `stream`, `new`, `clone`, and the `WithStandardParams`
+//!   / `Pageable` methods `fields`, `quota_user`, `pretty_print`, `standard_params_mut`,
+//!   `set_page_token`, `fetch_page`, `next_page_token`, `page_items`): such a name gets
+//!   the suffix `_resource`, `_method` or `_param`.
+//! - **Collisions.** Within one scope (fields of a struct, parameters of a method,
+//!   variants of an enum, members of a handle, all types, all handle/builder types),
+//!   candidates are ranked by (kind, wire name differs from its base name, wire name).
+//!   In rank order every candidate whose base name is free takes it; the rest then take
+//!   base + the smallest free number from 2: `foo_bar_2`, `type_2`, `FooBar2`, `V1_2` (`_`
+//!   before the number for snake_case bases and bases ending in a digit). So `foo_bar`
+//!   keeps `foo_bar` and `fooBar` becomes `foo_bar_2`.
+//! - **Preview.** Names are decided over the union of the stable and preview documents.
+//!
+//! # Types
+//!
+//! While the model is built, [`TypeRef::Named`] holds a type's key; in the finished model
+//! it holds the Rust name of a [`TypeDef`] in [`Model::types`]. [`Field::boxed`] is set on
+//! exactly the struct fields whose direct (not inside `Vec`/`BTreeMap`) target lies in
+//! the struct's own strongly connected component.
+
+mod merge;
+pub mod naming;
+mod recursion;
+mod resources;
+mod types;
 
 use crate::document::Document;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// Whether an item exists in the stable document, the preview document, or both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -324,9 +396,157 @@ impl Model {
     ///
     /// Items present in both are [`Availability::Stable`]; items only in the preview are
     /// [`Availability::PreviewOnly`]; items only in the stable one are
-    /// [`Availability::StableOnly`].
+    /// [`Availability::StableOnly`]. An item in both keeps its stable definition.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] when the documents are for different APIs, or a `$ref` names no
+    /// schema, or a schema, parameter or upload size cannot be mapped to a Rust type, or a
+    /// type alias refers to itself.
     pub fn build(stable: &Document, preview: Option<&Document>) -> Result<Model> {
-        let _ = (stable, preview);
-        unimplemented!("issue 3: the normalized model")
+        let origin = match preview {
+            Some(p) => format!(
+                "{} revision {} merged with preview revision {}",
+                stable.id, stable.revision, p.revision
+            ),
+            None => format!("{} revision {}", stable.id, stable.revision),
+        };
+        if let Some(p) = preview
+            && p.id != stable.id
+        {
+            return Err(Error::Invalid {
+                origin,
+                path: "id".to_owned(),
+                message: format!(
+                    "the preview document is for `{}`, the stable one for `{}`",
+                    p.id, stable.id
+                ),
+            });
+        }
+        let merged = merge::merge(stable, preview);
+        let mut model = build_merged(&merged, &origin)?;
+        model.preview_revision = preview.map(|p| p.revision.clone());
+        Ok(model)
     }
+
+    /// Items present in both documents whose definitions disagree in shape (type, format,
+    /// `$ref`, enum-ness, path, HTTP method, bodies, parameter location/required/repeated),
+    /// as `JSON path: what differs`, sorted. [`Model::build`] keeps the stable definition
+    /// of such items; callers may warn about them.
+    pub fn merge_conflicts(stable: &Document, preview: &Document) -> Vec<String> {
+        let mut conflicts = merge::merge(stable, Some(preview)).conflicts;
+        conflicts.sort();
+        conflicts
+    }
+}
+
+fn build_merged(merged: &merge::Merged, origin: &str) -> Result<Model> {
+    let doc = &merged.doc;
+    let marks = &merged.marks;
+    let mut types = types::TypeBuilder::new(doc, marks, origin)?;
+    let (mut resources, standard_parameters) = {
+        let builder = resources::ResourceBuilder::new(doc, marks, origin, &mut types);
+        let standard = builder.standard_parameters()?;
+        (builder.build()?, standard)
+    };
+    let (mut type_defs, names) = types.finish();
+    if let Some(name) = recursion::recursive_alias(&type_defs) {
+        return Err(Error::Invalid {
+            origin: origin.to_owned(),
+            path: "schemas".to_owned(),
+            message: format!("type `{name}` is an alias of itself (through other aliases)"),
+        });
+    }
+    recursion::box_recursive_fields(&mut type_defs);
+    let by_name: std::collections::BTreeMap<&str, &TypeDef> = type_defs
+        .iter()
+        .map(|t| (t.rust_name.as_str(), t))
+        .collect();
+    for resource in &mut resources {
+        finish_resource(resource, &names, &by_name);
+    }
+    let mut scopes: Vec<Scope> = doc
+        .auth
+        .iter()
+        .filter_map(|a| a.oauth2.as_ref())
+        .flat_map(|o| o.scopes.iter())
+        .map(|(url, info)| Scope {
+            url: url.clone(),
+            description: info.description.clone(),
+            availability: marks.of(Availability::Stable, &format!("auth.oauth2.scopes.{url}")),
+        })
+        .collect();
+    scopes.sort_by(|a, b| a.url.cmp(&b.url));
+    Ok(Model {
+        id: doc.id.clone(),
+        name: doc.name.clone(),
+        version: doc.version.clone(),
+        revision: doc.revision.clone(),
+        preview_revision: None,
+        title: doc.title.clone(),
+        description: doc.description.clone(),
+        documentation_link: doc.documentation_link.clone(),
+        root_url: doc.root_url.clone(),
+        service_path: doc.service_path.clone(),
+        batch_path: doc.batch_path.clone(),
+        scopes,
+        standard_parameters,
+        resources,
+        types: type_defs,
+    })
+}
+
+/// Rewrites type keys to Rust names and detects pagination, through a resource tree.
+fn finish_resource(
+    resource: &mut Resource,
+    names: &std::collections::BTreeMap<String, String>,
+    types: &std::collections::BTreeMap<&str, &TypeDef>,
+) {
+    for method in &mut resource.methods {
+        for ty in method
+            .request
+            .iter_mut()
+            .chain(method.response.iter_mut())
+            .chain(method.parameters.iter_mut().map(|p| &mut p.ty))
+        {
+            types::rename(ty, names);
+        }
+        method.pagination = pagination(method, types);
+    }
+    for sub in &mut resource.resources {
+        finish_resource(sub, names, types);
+    }
+}
+
+/// A list method: a `pageToken` query parameter, and a response struct with
+/// `nextPageToken` and exactly one array field.
+fn pagination(
+    method: &Method,
+    types: &std::collections::BTreeMap<&str, &TypeDef>,
+) -> Option<Pagination> {
+    let token = method
+        .parameters
+        .iter()
+        .find(|p| p.wire_name == "pageToken" && p.location == ParamLocation::Query)?;
+    let Some(TypeRef::Named(response)) = &method.response else {
+        return None;
+    };
+    let TypeKind::Struct(fields) = &types.get(response.as_str())?.kind else {
+        return None;
+    };
+    let next = fields.iter().find(|f| f.wire_name == "nextPageToken")?;
+    let mut arrays = fields.iter().filter(|f| matches!(f.ty, TypeRef::Array(_)));
+    let items = arrays.next()?;
+    if arrays.next().is_some() {
+        return None;
+    }
+    let TypeRef::Array(item_type) = &items.ty else {
+        return None;
+    };
+    Some(Pagination {
+        page_token_param: token.rust_name.clone(),
+        next_page_token_field: next.rust_name.clone(),
+        items_field: items.rust_name.clone(),
+        item_type: (**item_type).clone(),
+    })
 }

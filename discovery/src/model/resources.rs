@@ -1,0 +1,541 @@
+//! Resources, methods and parameters, with their Rust names.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::merge::Marks;
+use super::naming::{self, Candidate};
+use super::types::{TypeBuilder, scalar};
+use super::{Availability, MediaUpload, Method, ParamLocation, Parameter, Resource, TypeRef};
+use crate::document::{self, Document};
+use crate::error::{Error, Result};
+
+/// Names a resource accessor may not take on `Client` (its own methods), and gets the
+/// suffix `_resource` (methods: `_method`) instead.
+const CLIENT_RESERVED: &[&str] = &[
+    "builder",
+    "clone",
+    "execute",
+    "execute_download",
+    "execute_empty",
+    "execute_upload",
+    "new",
+];
+
+/// Names a handle method or accessor may not take on a resource handle.
+const HANDLE_RESERVED: &[&str] = &["clone"];
+
+/// Names a parameter may not take on a request builder (its fields, its other methods and
+/// those of `WithStandardParams`/`Pageable`), and gets the suffix `_param` instead.
+const BUILDER_RESERVED: &[&str] = &[
+    "body",
+    "client",
+    "clone",
+    "download",
+    "fetch_page",
+    "fields",
+    "new",
+    "next_page_token",
+    "page_items",
+    "pages",
+    "pretty_print",
+    "quota_user",
+    "send",
+    "set_page_token",
+    "standard",
+    "standard_params_mut",
+    "stream",
+    "upload",
+];
+
+/// Builds the resource tree of a merged document.
+pub struct ResourceBuilder<'a, 'b> {
+    doc: &'a Document,
+    marks: &'a Marks,
+    origin: &'a str,
+    types: &'b mut TypeBuilder<'a>,
+    /// Crate-wide names of handle types and builders, by JSON path of the resource/method.
+    type_names: BTreeMap<String, String>,
+}
+
+fn with_reserved(base: String, reserved: &[&str], suffix: &str) -> String {
+    if reserved.contains(&base.as_str()) {
+        base + suffix
+    } else {
+        base
+    }
+}
+
+fn camel_path(wire_path: &[String]) -> String {
+    wire_path.iter().map(|s| naming::camel(s)).collect()
+}
+
+impl<'a, 'b> ResourceBuilder<'a, 'b> {
+    /// A builder over `doc`, registering parameter enums with `types`.
+    pub fn new(
+        doc: &'a Document,
+        marks: &'a Marks,
+        origin: &'a str,
+        types: &'b mut TypeBuilder<'a>,
+    ) -> Self {
+        let mut candidates = Vec::new();
+        if !doc.methods.is_empty() {
+            candidates.push(Candidate::new("", "RootResource"));
+        }
+        for name in doc.methods.keys() {
+            let key = format!("methods.{name}");
+            candidates.push(Candidate::new(
+                key,
+                format!("{}Request", naming::camel(name)),
+            ));
+        }
+        collect_type_candidates(&doc.resources, "resources", &[], &mut candidates);
+        let mut taken: BTreeSet<String> = naming::RESERVED_TYPE_NAMES
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        let names = naming::assign(&candidates, &mut taken);
+        let type_names = candidates.into_iter().map(|c| c.wire).zip(names).collect();
+        ResourceBuilder {
+            doc,
+            marks,
+            origin,
+            types,
+            type_names,
+        }
+    }
+
+    fn invalid(&self, path: &str, message: impl Into<String>) -> Error {
+        Error::Invalid {
+            origin: self.origin.to_owned(),
+            path: path.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// The top-level resources (and the root resource of top-level methods, if any).
+    pub fn build(mut self) -> Result<Vec<Resource>> {
+        let doc = self.doc;
+        let accessors = accessor_names(&doc.resources, &doc.methods, CLIENT_RESERVED);
+        let mut out = Vec::new();
+        if !doc.methods.is_empty() {
+            let root = document::Resource {
+                methods: doc.methods.clone(),
+                resources: BTreeMap::new(),
+                deprecated: false,
+            };
+            let resource = self.resource(
+                "",
+                "",
+                &[],
+                String::new(),
+                &[],
+                &root,
+                &accessors.1,
+                Availability::Stable,
+            )?;
+            out.push(resource);
+        }
+        for (name, res) in &doc.resources {
+            let rust_name = accessors.0.get(name).cloned().unwrap_or_default();
+            let json_path = format!("resources.{name}");
+            let resource = self.resource(
+                name,
+                &json_path,
+                std::slice::from_ref(name),
+                rust_name.clone(),
+                &[rust_name],
+                res,
+                &BTreeMap::new(),
+                Availability::Stable,
+            )?;
+            out.push(resource);
+        }
+        Ok(out)
+    }
+
+    /// One resource. `method_names` overrides the names of its methods (used for the root
+    /// resource, whose methods share the `Client` scope with the top-level accessors).
+    #[allow(clippy::too_many_arguments)]
+    fn resource(
+        &mut self,
+        wire_name: &str,
+        json_path: &str,
+        wire_path: &[String],
+        rust_name: String,
+        module_path: &[String],
+        res: &document::Resource,
+        method_names: &BTreeMap<String, String>,
+        inherited: Availability,
+    ) -> Result<Resource> {
+        let availability = if json_path.is_empty() {
+            inherited
+        } else {
+            self.marks.of(inherited, json_path)
+        };
+        let (sub_names, own_method_names) = if json_path.is_empty() {
+            (BTreeMap::new(), method_names.clone())
+        } else {
+            accessor_names(&res.resources, &res.methods, HANDLE_RESERVED)
+        };
+        let mut methods = Vec::with_capacity(res.methods.len());
+        for (name, method) in &res.methods {
+            let method_path = if json_path.is_empty() {
+                format!("methods.{name}")
+            } else {
+                format!("{json_path}.methods.{name}")
+            };
+            let rust = own_method_names.get(name).cloned().unwrap_or_default();
+            methods.push(self.method(name, &method_path, rust, method, availability)?);
+        }
+        let mut resources = Vec::with_capacity(res.resources.len());
+        for (name, sub) in &res.resources {
+            let sub_path = format!("{json_path}.resources.{name}");
+            let rust = sub_names.get(name).cloned().unwrap_or_default();
+            let mut sub_wire_path = wire_path.to_vec();
+            sub_wire_path.push(name.clone());
+            let mut sub_module = module_path.to_vec();
+            sub_module.push(rust.clone());
+            let resource = self.resource(
+                name,
+                &sub_path,
+                &sub_wire_path,
+                rust,
+                &sub_module,
+                sub,
+                &BTreeMap::new(),
+                availability,
+            )?;
+            resources.push(resource);
+        }
+        Ok(Resource {
+            wire_name: wire_name.to_owned(),
+            wire_path: wire_path.to_vec(),
+            rust_name,
+            type_name: self.type_names.get(json_path).cloned().unwrap_or_default(),
+            module_path: module_path.to_vec(),
+            description: None,
+            deprecated: res.deprecated,
+            availability,
+            methods,
+            resources,
+        })
+    }
+
+    fn method(
+        &mut self,
+        wire_name: &str,
+        json_path: &str,
+        rust_name: String,
+        method: &document::Method,
+        inherited: Availability,
+    ) -> Result<Method> {
+        let availability = self.marks.of(inherited, json_path);
+        let builder_name = self.type_names.get(json_path).cloned().unwrap_or_default();
+        let stem = builder_name
+            .strip_suffix("Request")
+            .unwrap_or(&builder_name)
+            .to_owned();
+        let parameters = self.parameters(method, json_path, &stem, availability)?;
+        let request = match &method.request {
+            Some(r) => Some(
+                self.types
+                    .resolve(&r.reference, &format!("{json_path}.request"))?,
+            ),
+            None => None,
+        };
+        let response = match &method.response {
+            Some(r) => Some(
+                self.types
+                    .resolve(&r.reference, &format!("{json_path}.response"))?,
+            ),
+            None => None,
+        };
+        let mut scopes = method.scopes.clone();
+        scopes.sort();
+        scopes.dedup();
+        let media_upload = match &method.media_upload {
+            Some(upload)
+                if method.supports_media_upload
+                    || upload.protocols.simple.is_some()
+                    || upload.protocols.resumable.is_some() =>
+            {
+                let max_size = match &upload.max_size {
+                    Some(size) => Some(parse_size(size).ok_or_else(|| {
+                        self.invalid(
+                            &format!("{json_path}.mediaUpload.maxSize"),
+                            format!("cannot read `{size}` as a size (digits, then KB/MB/GB/TB)"),
+                        )
+                    })?),
+                    None => None,
+                };
+                Some(MediaUpload {
+                    accept: upload.accept.clone(),
+                    max_size,
+                    simple_path: upload.protocols.simple.as_ref().map(|p| p.path.clone()),
+                    simple_multipart: upload
+                        .protocols
+                        .simple
+                        .as_ref()
+                        .is_some_and(|p| p.multipart),
+                    resumable_path: upload.protocols.resumable.as_ref().map(|p| p.path.clone()),
+                })
+            }
+            _ => None,
+        };
+        Ok(Method {
+            id: method.id.clone(),
+            wire_name: wire_name.to_owned(),
+            rust_name,
+            builder_name,
+            description: method.description.clone(),
+            http_method: method.http_method.to_ascii_uppercase(),
+            path: method.path.clone(),
+            flat_path: method.flat_path.clone(),
+            parameters,
+            request,
+            response,
+            scopes,
+            deprecated: method.deprecated,
+            media_upload,
+            supports_media_download: method.supports_media_download,
+            use_media_download_service: method.use_media_download_service,
+            pagination: None,
+            availability,
+        })
+    }
+
+    fn parameters(
+        &mut self,
+        method: &document::Method,
+        json_path: &str,
+        stem: &str,
+        availability: Availability,
+    ) -> Result<Vec<Parameter>> {
+        for (i, name) in method.parameter_order.iter().enumerate() {
+            if !method.parameters.contains_key(name) {
+                return Err(self.invalid(
+                    &format!("{json_path}.parameterOrder[{i}]"),
+                    format!("names `{name}`, which is not a parameter of the method"),
+                ));
+            }
+        }
+        let mut out = Vec::with_capacity(method.parameters.len());
+        for (name, p) in &method.parameters {
+            let path = format!("{json_path}.parameters.{name}");
+            let param_availability = self.marks.of(availability, &path);
+            let ty = if p.enum_.is_empty() {
+                parameter_scalar(p).ok_or_else(|| self.unsupported(&path, p))?
+            } else {
+                self.types.parameter_enum(
+                    &path,
+                    stem,
+                    name,
+                    p.description.clone(),
+                    &p.enum_,
+                    &p.enum_descriptions,
+                    &p.enum_deprecated,
+                    param_availability,
+                )?
+            };
+            out.push(self.parameter(name, &path, p, ty, param_availability)?);
+        }
+        let position = |name: &str| method.parameter_order.iter().position(|n| n == name);
+        out.sort_by(|a, b| {
+            let key = |p: &Parameter| {
+                (
+                    !p.required,
+                    if p.required {
+                        position(&p.wire_name)
+                    } else {
+                        None
+                    }
+                    .unwrap_or(usize::MAX),
+                    p.wire_name.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        let candidates: Vec<Candidate> = out
+            .iter()
+            .map(|p| {
+                let base = with_reserved(naming::snake(&p.wire_name), BUILDER_RESERVED, "_param");
+                Candidate::new(p.wire_name.clone(), base)
+            })
+            .collect();
+        for (p, name) in out
+            .iter_mut()
+            .zip(naming::assign(&candidates, &mut BTreeSet::new()))
+        {
+            p.rust_name = name;
+        }
+        Ok(out)
+    }
+
+    fn unsupported(&self, path: &str, p: &document::Parameter) -> Error {
+        self.invalid(
+            path,
+            format!(
+                "unsupported parameter type `{}`",
+                p.type_.as_deref().unwrap_or("")
+            ),
+        )
+    }
+
+    fn parameter(
+        &self,
+        name: &str,
+        path: &str,
+        p: &document::Parameter,
+        ty: TypeRef,
+        availability: Availability,
+    ) -> Result<Parameter> {
+        let location = match p.location.as_str() {
+            "path" => ParamLocation::Path,
+            "query" => ParamLocation::Query,
+            other => {
+                return Err(self.invalid(
+                    &format!("{path}.location"),
+                    format!(
+                        "unsupported parameter location `{other}` (expected `path` or `query`)"
+                    ),
+                ));
+            }
+        };
+        Ok(Parameter {
+            wire_name: name.to_owned(),
+            rust_name: String::new(),
+            location,
+            required: p.required,
+            repeated: p.repeated,
+            ty,
+            description: p.description.clone(),
+            pattern: p.pattern.clone(),
+            default: p.default.clone(),
+            deprecated: p.deprecated,
+            availability,
+        })
+    }
+
+    /// The parameters every method accepts, sorted by wire name. Their enums stay
+    /// [`TypeRef::String`]: the runtime's hand-written `StandardParams` owns them.
+    pub fn standard_parameters(&self) -> Result<Vec<Parameter>> {
+        let mut out = Vec::new();
+        for (name, p) in &self.doc.parameters {
+            let path = format!("parameters.{name}");
+            let availability = self.marks.of(Availability::Stable, &path);
+            let ty = parameter_scalar(p).ok_or_else(|| self.unsupported(&path, p))?;
+            out.push(self.parameter(name, &path, p, ty, availability)?);
+        }
+        let candidates: Vec<Candidate> = out
+            .iter()
+            .map(|p| Candidate::new(p.wire_name.clone(), naming::snake(&p.wire_name)))
+            .collect();
+        for (p, name) in out
+            .iter_mut()
+            .zip(naming::assign(&candidates, &mut BTreeSet::new()))
+        {
+            p.rust_name = name;
+        }
+        Ok(out)
+    }
+}
+
+fn parameter_scalar(p: &document::Parameter) -> Option<TypeRef> {
+    let ty = p.type_.as_deref().unwrap_or("string");
+    match ty {
+        "object" | "array" => None,
+        _ => scalar(ty, p.format.as_deref()),
+    }
+}
+
+/// Accessor names of sub-resources and method names of one handle (one scope: resources
+/// rank first), by wire name.
+fn accessor_names(
+    resources: &BTreeMap<String, document::Resource>,
+    methods: &BTreeMap<String, document::Method>,
+    reserved: &[&str],
+) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+    let mut candidates = Vec::new();
+    for name in resources.keys() {
+        let base = with_reserved(naming::snake(name), reserved, "_resource");
+        candidates.push(Candidate {
+            wire: name.clone(),
+            base,
+            priority: 0,
+        });
+    }
+    for name in methods.keys() {
+        let base = with_reserved(naming::snake(name), reserved, "_method");
+        candidates.push(Candidate {
+            wire: name.clone(),
+            base,
+            priority: 1,
+        });
+    }
+    let names = naming::assign(&candidates, &mut BTreeSet::new());
+    let mut res = BTreeMap::new();
+    let mut meth = BTreeMap::new();
+    for (c, name) in candidates.into_iter().zip(names) {
+        if c.priority == 0 {
+            res.insert(c.wire, name);
+        } else {
+            meth.insert(c.wire, name);
+        }
+    }
+    (res, meth)
+}
+
+fn collect_type_candidates(
+    resources: &BTreeMap<String, document::Resource>,
+    prefix: &str,
+    wire_path: &[String],
+    out: &mut Vec<Candidate>,
+) {
+    for (name, res) in resources {
+        let key = format!("{prefix}.{name}");
+        let mut path = wire_path.to_vec();
+        path.push(name.clone());
+        let stem = camel_path(&path);
+        out.push(Candidate::new(key.clone(), format!("{stem}Resource")));
+        for method in res.methods.keys() {
+            out.push(Candidate::new(
+                format!("{key}.methods.{method}"),
+                format!("{stem}{}Request", naming::camel(method)),
+            ));
+        }
+        collect_type_candidates(&res.resources, &format!("{key}.resources"), &path, out);
+    }
+}
+
+/// Parses a Discovery `maxSize` (`209715200`, `10MB`, `5120GB`; binary units).
+pub fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let digits_end = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(digits_end);
+    let number: u64 = digits.parse().ok()?;
+    let shift = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "KB" | "K" => 10,
+        "MB" | "M" => 20,
+        "GB" | "G" => 30,
+        "TB" | "T" => 40,
+        _ => return None,
+    };
+    number.checked_mul(1u64 << shift)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("209715200"), Some(209_715_200));
+        assert_eq!(parse_size("10MB"), Some(10 << 20));
+        assert_eq!(parse_size("5120GB"), Some(5120u64 << 30));
+        assert_eq!(parse_size("lots"), None);
+        assert_eq!(parse_size(""), None);
+    }
+}

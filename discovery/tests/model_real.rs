@@ -1,0 +1,243 @@
+//! The normalized model of the real documents (skipped when `DISCOVERY_DIR` is unset).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use discovery::model::{Availability, Model, Resource, TypeKind, TypeRef};
+use discovery::{Document, testing};
+
+mod model_common;
+use model_common::{assert_ident, walk_methods};
+
+fn load(path: &Path) -> Document {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn chat(dir: &Path) -> Document {
+    load(&dir.join("chat").join("chat.v1.20260405.json"))
+}
+
+fn chat_preview(dir: &Path) -> Document {
+    load(&dir.join("chat").join("chat.v1.preview.20260405.json"))
+}
+
+fn find<'m>(resources: &'m [Resource], path: &[&str]) -> &'m Resource {
+    let (first, rest) = path.split_first().expect("non-empty path");
+    let r = resources
+        .iter()
+        .find(|r| r.wire_name == *first)
+        .unwrap_or_else(|| panic!("no resource {first}"));
+    if rest.is_empty() {
+        r
+    } else {
+        find(&r.resources, rest)
+    }
+}
+
+#[test]
+fn chat_stable_model() {
+    let Some(dir) = testing::real_documents_dir("chat_stable_model") else {
+        return;
+    };
+    let doc = chat(&dir);
+    let model = Model::build(&doc, None).expect("chat builds");
+    let mut methods = Vec::new();
+    walk_methods(&model.resources, &mut |_, m| methods.push(m.clone()));
+    assert_eq!(methods.len(), 45);
+    assert!(
+        methods
+            .iter()
+            .all(|m| m.availability == Availability::Stable)
+    );
+
+    // Every schema is a type, under its own name (none of Chat's clash with a reserved one).
+    let names: BTreeSet<&str> = model.types.iter().map(|t| t.rust_name.as_str()).collect();
+    assert_eq!(doc.schemas.len(), 170);
+    for id in doc.schemas.keys() {
+        let def = model
+            .types
+            .iter()
+            .find(|t| &t.wire_name == id)
+            .unwrap_or_else(|| panic!("schema {id} missing"));
+        assert_eq!(&def.rust_name, id);
+    }
+    // Chat has no inline objects; its property enums and parameter enums are promoted.
+    let promoted = model.types.len() - 170;
+    assert_eq!(promoted, 62 + 2, "62 property enums + 2 parameter enums");
+    let space_type = model
+        .types
+        .iter()
+        .find(|t| t.rust_name == "SpaceSpaceType")
+        .unwrap();
+    assert_eq!(space_type.wire_name, "Space.properties.spaceType");
+    let TypeKind::Enum(values) = &space_type.kind else {
+        panic!("SpaceSpaceType is an enum");
+    };
+    let variants: Vec<&str> = values.iter().map(|v| v.rust_name.as_str()).collect();
+    assert_eq!(
+        variants,
+        [
+            "SpaceTypeUnspecified",
+            "Space",
+            "GroupChat",
+            "DirectMessage"
+        ]
+    );
+    assert!(names.contains("SpacesMessagesCreateMessageReplyOption"));
+    assert!(names.contains("SpacesFindGroupChatsSpaceView"));
+
+    let messages = find(&model.resources, &["spaces", "messages"]);
+    assert_eq!(messages.type_name, "SpacesMessagesResource");
+    assert_eq!(messages.module_path, ["spaces", "messages"]);
+    let list = messages
+        .methods
+        .iter()
+        .find(|m| m.wire_name == "list")
+        .unwrap();
+    assert_eq!(list.builder_name, "SpacesMessagesListRequest");
+    let pagination = list.pagination.as_ref().expect("messages.list pages");
+    assert_eq!(pagination.item_type, TypeRef::Named("Message".into()));
+    assert_eq!(pagination.items_field, "messages");
+    assert_eq!(pagination.page_token_param, "page_token");
+    assert_eq!(pagination.next_page_token_field, "next_page_token");
+    assert_eq!(list.parameters[0].wire_name, "parent");
+    assert!(list.parameters[0].required);
+
+    let create = messages
+        .methods
+        .iter()
+        .find(|m| m.wire_name == "create")
+        .unwrap();
+    assert_eq!(create.request, Some(TypeRef::Named("Message".into())));
+    assert!(create.pagination.is_none());
+
+    let upload = find(&model.resources, &["media"])
+        .methods
+        .iter()
+        .find(|m| m.wire_name == "upload")
+        .unwrap();
+    let media = upload.media_upload.as_ref().expect("media.upload uploads");
+    assert_eq!(media.max_size, Some(209_715_200));
+    assert!(media.simple_multipart);
+
+    // Deterministic.
+    assert_eq!(Model::build(&doc, None).unwrap(), model);
+    // Standard parameters come from the document's global `parameters`.
+    let std_names: Vec<&str> = model
+        .standard_parameters
+        .iter()
+        .map(|p| p.rust_name.as_str())
+        .collect();
+    assert!(std_names.contains(&"xgafv") && std_names.contains(&"quota_user"));
+    model_common::check_identifiers(&model);
+}
+
+#[test]
+fn chat_preview_merge() {
+    let Some(dir) = testing::real_documents_dir("chat_preview_merge") else {
+        return;
+    };
+    let stable = chat(&dir);
+    let preview = chat_preview(&dir);
+    assert!(Model::merge_conflicts(&stable, &preview).is_empty());
+    let model = Model::build(&stable, Some(&preview)).expect("merged chat builds");
+    assert_eq!(model.preview_revision.as_deref(), Some("20260405"));
+    let mut not_stable = Vec::new();
+    walk_methods(&model.resources, &mut |r, m| {
+        if r.availability != Availability::Stable {
+            not_stable.push(format!("resource {}", r.wire_path.join(".")));
+        }
+        if m.availability != Availability::Stable {
+            not_stable.push(format!("method {}", m.id));
+        }
+        for p in &m.parameters {
+            if p.availability != m.availability {
+                not_stable.push(format!("parameter {}.{}", m.id, p.wire_name));
+            }
+        }
+    });
+    for t in &model.types {
+        if t.availability != Availability::Stable {
+            not_stable.push(format!("type {}", t.rust_name));
+        }
+        match &t.kind {
+            TypeKind::Struct(fields) => {
+                for f in fields.iter().filter(|f| f.availability != t.availability) {
+                    not_stable.push(format!("field {}.{}", t.rust_name, f.wire_name));
+                }
+            }
+            TypeKind::Enum(values) => {
+                for v in values.iter().filter(|v| v.availability != t.availability) {
+                    not_stable.push(format!("value {}.{}", t.rust_name, v.wire_value));
+                }
+            }
+            TypeKind::Alias(_) => {}
+        }
+    }
+    for s in model
+        .scopes
+        .iter()
+        .filter(|s| s.availability != Availability::Stable)
+    {
+        not_stable.push(format!("scope {}", s.url));
+    }
+    not_stable.sort();
+    assert_eq!(
+        not_stable,
+        [
+            "method chat.spaces.messages.replaceCards",
+            "type ReplaceMessageCardsRequest",
+            "type ReplaceMessageCardsResponse",
+        ]
+    );
+    let replace = find(&model.resources, &["spaces", "messages"])
+        .methods
+        .iter()
+        .find(|m| m.wire_name == "replaceCards")
+        .unwrap();
+    assert_eq!(replace.availability, Availability::PreviewOnly);
+    assert_eq!(replace.rust_name, "replace_cards");
+    assert_eq!(replace.builder_name, "SpacesMessagesReplaceCardsRequest");
+
+    // Turning the preview on renames nothing that is stable.
+    let stable_model = Model::build(&stable, None).unwrap();
+    let stable_names: BTreeSet<String> = stable_model
+        .types
+        .iter()
+        .map(|t| t.rust_name.clone())
+        .collect();
+    let merged_names: BTreeSet<String> = model.types.iter().map(|t| t.rust_name.clone()).collect();
+    assert!(stable_names.is_subset(&merged_names));
+    model_common::check_identifiers(&model);
+}
+
+#[test]
+fn other_apis_build_with_valid_unique_names() {
+    let Some(dir) = testing::real_documents_dir("other_apis_build_with_valid_unique_names") else {
+        return;
+    };
+    for name in [
+        "drive.v3.json",
+        "gmail.v1.json",
+        "calendar.v3.json",
+        "storage.v1.json",
+    ] {
+        let doc = load(&dir.join("other").join(name));
+        let model = Model::build(&doc, None).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            Model::build(&doc, None).unwrap(),
+            model,
+            "{name} is deterministic"
+        );
+        model_common::check_identifiers(&model);
+        // Every schema is a type.
+        for id in doc.schemas.keys() {
+            assert!(
+                model.types.iter().any(|t| &t.wire_name == id),
+                "{name}: {id}"
+            );
+        }
+        let _ = assert_ident;
+    }
+}
