@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
+use super::Availability;
+
 /// Every Rust keyword (strict, reserved, and edition-2018+/2024 ones). Weak keywords
 /// (`union`, `raw`, `safe`, `macro_rules`) are valid identifiers and are left alone.
 pub const KEYWORDS: &[&str] = &[
@@ -174,6 +176,9 @@ pub struct Candidate {
     pub base: String,
     /// Lower wins: lets one kind of item keep its name over another kind.
     pub priority: u8,
+    /// Whether the item is only in the preview document: such items rank after every
+    /// other item, so that a preview document never changes a stable item's name.
+    pub preview_only: bool,
 }
 
 impl Candidate {
@@ -183,15 +188,28 @@ impl Candidate {
             wire: wire.into(),
             base: base.into(),
             priority: 0,
+            preview_only: false,
         }
+    }
+
+    /// The same candidate, ranked after stable items when `availability` is preview-only.
+    pub fn available(mut self, availability: Availability) -> Self {
+        self.preview_only = availability == Availability::PreviewOnly;
+        self
+    }
+
+    /// The same candidate with `priority`.
+    pub fn priority(mut self, priority: u8) -> Self {
+        self.priority = priority;
+        self
     }
 }
 
 /// Gives every candidate a name unique within `taken` (which is updated), returned in
 /// the candidates' order.
 ///
-/// Candidates are ranked by (priority, whether the wire name differs from the base
-/// name, wire name): in rank order, every candidate whose base name is still free takes
+/// Candidates are ranked by (preview-only, priority, whether the wire name differs from
+/// the base name, wire name): in rank order, every candidate whose base name is still free takes
 /// it; then the others, in rank order, take `base` + `n` for the smallest `n >= 2` that
 /// is free. `n` is preceded by `_` when the base is snake_case or ends with a digit (so
 /// `foo_2`, `type_2`, `V1_2`, but `FooBar2`).
@@ -200,12 +218,20 @@ pub fn assign(candidates: &[Candidate], taken: &mut BTreeSet<String>) -> Vec<Str
     order.sort_by(|&a, &b| {
         let ka = &candidates[a];
         let kb = &candidates[b];
-        (ka.priority, ka.wire != ka.base, &ka.wire, a).cmp(&(
-            kb.priority,
-            kb.wire != kb.base,
-            &kb.wire,
-            b,
-        ))
+        (
+            ka.preview_only,
+            ka.priority,
+            ka.wire != ka.base,
+            &ka.wire,
+            a,
+        )
+            .cmp(&(
+                kb.preview_only,
+                kb.priority,
+                kb.wire != kb.base,
+                &kb.wire,
+                b,
+            ))
     });
     let mut names: Vec<Option<String>> = vec![None; candidates.len()];
     for &i in &order {
@@ -285,7 +311,9 @@ mod tests {
             ],
             &mut taken,
         );
-        assert_eq!(names, ["foo_bar_2", "foo_bar", "foo_bar_3"]);
+        // `foo_bar` is already snake_case and keeps it; the rest go by wire name
+        // (`-` sorts before `B`).
+        assert_eq!(names, ["foo_bar_3", "foo_bar", "foo_bar_2"]);
 
         let mut taken = BTreeSet::new();
         let names = assign(

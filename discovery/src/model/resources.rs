@@ -83,12 +83,17 @@ impl<'a, 'b> ResourceBuilder<'a, 'b> {
         }
         for name in doc.methods.keys() {
             let key = format!("methods.{name}");
-            candidates.push(Candidate::new(
-                key,
-                format!("{}Request", naming::camel(name)),
-            ));
+            let availability = marks.of(Availability::Stable, &key);
+            candidates.push(
+                Candidate::new(key, format!("{}Request", naming::camel(name)))
+                    .available(availability),
+            );
         }
-        collect_type_candidates(&doc.resources, "resources", &[], &mut candidates);
+        let root = Owner {
+            json_path: "",
+            availability: Availability::Stable,
+        };
+        collect_type_candidates(&doc.resources, root, &[], marks, &mut candidates);
         let mut taken: BTreeSet<String> = naming::RESERVED_TYPE_NAMES
             .iter()
             .map(|s| (*s).to_owned())
@@ -115,7 +120,17 @@ impl<'a, 'b> ResourceBuilder<'a, 'b> {
     /// The top-level resources (and the root resource of top-level methods, if any).
     pub fn build(mut self) -> Result<Vec<Resource>> {
         let doc = self.doc;
-        let accessors = accessor_names(&doc.resources, &doc.methods, CLIENT_RESERVED);
+        let root = Owner {
+            json_path: "",
+            availability: Availability::Stable,
+        };
+        let accessors = accessor_names(
+            &doc.resources,
+            &doc.methods,
+            CLIENT_RESERVED,
+            root,
+            self.marks,
+        );
         let mut out = Vec::new();
         if !doc.methods.is_empty() {
             let root = document::Resource {
@@ -175,7 +190,17 @@ impl<'a, 'b> ResourceBuilder<'a, 'b> {
         let (sub_names, own_method_names) = if json_path.is_empty() {
             (BTreeMap::new(), method_names.clone())
         } else {
-            accessor_names(&res.resources, &res.methods, HANDLE_RESERVED)
+            let owner = Owner {
+                json_path,
+                availability,
+            };
+            accessor_names(
+                &res.resources,
+                &res.methods,
+                HANDLE_RESERVED,
+                owner,
+                self.marks,
+            )
         };
         let mut methods = Vec::with_capacity(res.methods.len());
         for (name, method) in &res.methods {
@@ -359,7 +384,7 @@ impl<'a, 'b> ResourceBuilder<'a, 'b> {
             .iter()
             .map(|p| {
                 let base = with_reserved(naming::snake(&p.wire_name), BUILDER_RESERVED, "_param");
-                Candidate::new(p.wire_name.clone(), base)
+                Candidate::new(p.wire_name.clone(), base).available(p.availability)
             })
             .collect();
         for (p, name) in out
@@ -428,7 +453,10 @@ impl<'a, 'b> ResourceBuilder<'a, 'b> {
         }
         let candidates: Vec<Candidate> = out
             .iter()
-            .map(|p| Candidate::new(p.wire_name.clone(), naming::snake(&p.wire_name)))
+            .map(|p| {
+                Candidate::new(p.wire_name.clone(), naming::snake(&p.wire_name))
+                    .available(p.availability)
+            })
             .collect();
         for (p, name) in out
             .iter_mut()
@@ -448,29 +476,47 @@ fn parameter_scalar(p: &document::Parameter) -> Option<TypeRef> {
     }
 }
 
+/// Where a handle's members sit: the JSON path of the resource (empty for the root) and
+/// its availability.
+#[derive(Clone, Copy)]
+struct Owner<'p> {
+    json_path: &'p str,
+    availability: Availability,
+}
+
+impl Owner<'_> {
+    fn child(&self, kind: &str, name: &str) -> String {
+        if self.json_path.is_empty() {
+            format!("{kind}.{name}")
+        } else {
+            format!("{}.{kind}.{name}", self.json_path)
+        }
+    }
+}
+
 /// Accessor names of sub-resources and method names of one handle (one scope: resources
 /// rank first), by wire name.
 fn accessor_names(
     resources: &BTreeMap<String, document::Resource>,
     methods: &BTreeMap<String, document::Method>,
     reserved: &[&str],
+    owner: Owner<'_>,
+    marks: &Marks,
 ) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
     let mut candidates = Vec::new();
     for name in resources.keys() {
         let base = with_reserved(naming::snake(name), reserved, "_resource");
-        candidates.push(Candidate {
-            wire: name.clone(),
-            base,
-            priority: 0,
-        });
+        let availability = marks.of(owner.availability, &owner.child("resources", name));
+        candidates.push(Candidate::new(name.clone(), base).available(availability));
     }
     for name in methods.keys() {
         let base = with_reserved(naming::snake(name), reserved, "_method");
-        candidates.push(Candidate {
-            wire: name.clone(),
-            base,
-            priority: 1,
-        });
+        let availability = marks.of(owner.availability, &owner.child("methods", name));
+        candidates.push(
+            Candidate::new(name.clone(), base)
+                .available(availability)
+                .priority(1),
+        );
     }
     let names = naming::assign(&candidates, &mut BTreeSet::new());
     let mut res = BTreeMap::new();
@@ -485,25 +531,37 @@ fn accessor_names(
     (res, meth)
 }
 
+/// Candidates for the crate-wide names of handle types and builders, keyed by JSON path.
 fn collect_type_candidates(
     resources: &BTreeMap<String, document::Resource>,
-    prefix: &str,
+    owner: Owner<'_>,
     wire_path: &[String],
+    marks: &Marks,
     out: &mut Vec<Candidate>,
 ) {
     for (name, res) in resources {
-        let key = format!("{prefix}.{name}");
+        let key = owner.child("resources", name);
+        let availability = marks.of(owner.availability, &key);
         let mut path = wire_path.to_vec();
         path.push(name.clone());
         let stem = camel_path(&path);
-        out.push(Candidate::new(key.clone(), format!("{stem}Resource")));
+        out.push(Candidate::new(key.clone(), format!("{stem}Resource")).available(availability));
+        let this = Owner {
+            json_path: &key,
+            availability,
+        };
         for method in res.methods.keys() {
-            out.push(Candidate::new(
-                format!("{key}.methods.{method}"),
-                format!("{stem}{}Request", naming::camel(method)),
-            ));
+            let method_key = this.child("methods", method);
+            let method_availability = marks.of(availability, &method_key);
+            out.push(
+                Candidate::new(
+                    method_key,
+                    format!("{stem}{}Request", naming::camel(method)),
+                )
+                .available(method_availability),
+            );
         }
-        collect_type_candidates(&res.resources, &format!("{key}.resources"), &path, out);
+        collect_type_candidates(&res.resources, this, &path, marks, out);
     }
 }
 

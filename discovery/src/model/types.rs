@@ -190,7 +190,10 @@ impl<'a> TypeBuilder<'a> {
         }
         let candidates: Vec<Candidate> = out
             .iter()
-            .map(|v| Candidate::new(v.wire_value.clone(), naming::variant(&v.wire_value)))
+            .map(|v| {
+                Candidate::new(v.wire_value.clone(), naming::variant(&v.wire_value))
+                    .available(v.availability)
+            })
             .collect();
         let mut taken = BTreeSet::from([naming::UNKNOWN_VARIANT.to_owned()]);
         for (value, name) in out.iter_mut().zip(naming::assign(&candidates, &mut taken)) {
@@ -239,7 +242,10 @@ impl<'a> TypeBuilder<'a> {
         }
         let candidates: Vec<Candidate> = fields
             .iter()
-            .map(|f| Candidate::new(f.wire_name.clone(), naming::snake(&f.wire_name)))
+            .map(|f| {
+                Candidate::new(f.wire_name.clone(), naming::snake(&f.wire_name))
+                    .available(f.availability)
+            })
             .collect();
         let names = naming::assign(&candidates, &mut BTreeSet::new());
         for (field, name) in fields.iter_mut().zip(names) {
@@ -358,14 +364,17 @@ impl<'a> TypeBuilder<'a> {
     /// name) and returns them with the map from key to Rust name.
     pub fn finish(self) -> (Vec<TypeDef>, BTreeMap<String, String>) {
         let mut drafts = self.drafts;
-        let mut depths: Vec<usize> = drafts.iter().map(|d| d.depth).collect();
-        depths.sort_unstable();
-        depths.dedup();
+        // Stable items first, so that a preview-only type never takes a name a stable one
+        // would have had without the preview document; then level by level.
+        let level_of = |d: &Draft| (d.def.availability == Availability::PreviewOnly, d.depth);
+        let mut levels: Vec<(bool, usize)> = drafts.iter().map(level_of).collect();
+        levels.sort_unstable();
+        levels.dedup();
         let mut names: BTreeMap<String, String> = BTreeMap::new();
         let mut taken: BTreeSet<String> = BTreeSet::new();
-        for depth in depths {
+        for key in levels {
             let level: Vec<usize> = (0..drafts.len())
-                .filter(|&i| drafts[i].depth == depth)
+                .filter(|&i| level_of(&drafts[i]) == key)
                 .collect();
             let candidates: Vec<Candidate> = level
                 .iter()
@@ -382,6 +391,7 @@ impl<'a> TypeBuilder<'a> {
                         }
                     };
                     Candidate::new(draft.def.wire_name.clone(), naming::type_name(raw))
+                        .available(draft.def.availability)
                 })
                 .collect();
             let assigned = naming::assign(&candidates, &mut taken);
