@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::diff::{AttrChange, Change, ChangeKind, Counts, Group, Impact, SurfaceDiff};
-use super::{AttrName, AttrValue, Item, ItemKind};
+use super::{AttrName, AttrValue, Item, ItemKey, ItemKind};
 
 /// What to include in a report.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -95,44 +95,118 @@ fn value_text(name: AttrName, value: Option<&AttrValue>) -> String {
     }
 }
 
-/// `name: old -> new`.
-fn attr_change_text(change: &AttrChange) -> String {
-    format!(
-        "{}: {} -> {}",
-        change.name,
-        value_text(change.name, change.old.as_ref()),
-        value_text(change.name, change.new.as_ref())
-    )
+/// What an attribute change did, for display.
+enum Delta {
+    /// A set attribute (scopes, required-for): the elements added and removed.
+    Set {
+        added: Vec<String>,
+        removed: Vec<String>,
+    },
+    /// Any other attribute: old and new values.
+    Pair { old: String, new: String },
 }
 
-/// `contains 1 parameter: name` for a folded change.
-fn contains_text(items: &[Item]) -> Option<String> {
-    if items.is_empty() {
-        return None;
-    }
-    let mut by_kind: BTreeMap<ItemKind, Vec<String>> = BTreeMap::new();
-    for item in items {
-        let short = match &item.key {
-            super::ItemKey::Parameter { name, .. } | super::ItemKey::Field { name, .. } => {
-                name.clone()
-            }
-            super::ItemKey::EnumValue { value, .. } => value.clone(),
-            key => key.to_string(),
+fn delta(change: &AttrChange) -> Delta {
+    let list = |value: Option<&AttrValue>| -> Option<Vec<String>> {
+        match value {
+            None => Some(Vec::new()),
+            Some(AttrValue::List(items)) => Some(items.clone()),
+            Some(_) => None,
+        }
+    };
+    if let (Some(old), Some(new)) = (list(change.old.as_ref()), list(change.new.as_ref())) {
+        let shown = |item: &String| AttrValue::List(vec![item.clone()]).display_for(change.name);
+        return Delta::Set {
+            added: new.iter().filter(|i| !old.contains(i)).map(shown).collect(),
+            removed: old.iter().filter(|i| !new.contains(i)).map(shown).collect(),
         };
-        by_kind.entry(item.kind()).or_default().push(short);
     }
-    let parts: Vec<String> = by_kind
+    Delta::Pair {
+        old: value_text(change.name, change.old.as_ref()),
+        new: value_text(change.name, change.new.as_ref()),
+    }
+}
+
+/// `scopes: +chat.spaces -chat.bot` or `type: i32 (integer(int32)) -> i64 (string(int64))`,
+/// with each value passed through `wrap` (a code span in Markdown).
+fn attr_change_text(change: &AttrChange, wrap: fn(&str) -> String, arrow: &str) -> String {
+    match delta(change) {
+        Delta::Set { added, removed } => {
+            let mut parts: Vec<String> = added.iter().map(|a| wrap(&format!("+{a}"))).collect();
+            parts.extend(removed.iter().map(|r| wrap(&format!("-{r}"))));
+            format!("{}: {}", change.name, parts.join(" "))
+        }
+        Delta::Pair { old, new } => {
+            format!("{}: {} {arrow} {}", change.name, wrap(&old), wrap(&new))
+        }
+    }
+}
+
+fn plain(text: &str) -> String {
+    text.to_owned()
+}
+
+/// The items folded into an added or removed `top`, as a tree: containers (resources,
+/// methods, types) one per line, the parameters, fields and values of each on one line.
+/// Each entry is (depth, text), depth 0 being directly under `top`.
+fn contains_lines(top: &ItemKey, items: &[Item], wrap: fn(&str) -> String) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    contains_under(top, items, 0, wrap, &mut out);
+    out
+}
+
+fn contains_under(
+    parent: &ItemKey,
+    items: &[Item],
+    depth: usize,
+    wrap: fn(&str) -> String,
+    out: &mut Vec<(usize, String)>,
+) {
+    let children: Vec<&Item> = items
         .iter()
-        .map(|(kind, names)| {
-            let noun = if names.len() == 1 {
-                kind.singular()
-            } else {
-                kind.plural()
-            };
-            format!("{} {noun}: {}", names.len(), names.join(", "))
-        })
+        .filter(|i| i.key.parent().as_ref() == Some(parent))
         .collect();
-    Some(format!("with {}", parts.join("; ")))
+    let mut leaves: BTreeMap<ItemKind, Vec<String>> = BTreeMap::new();
+    for item in &children {
+        match &item.key {
+            ItemKey::Parameter { name, .. } | ItemKey::Field { name, .. } => {
+                leaves.entry(item.kind()).or_default().push(wrap(name));
+            }
+            ItemKey::EnumValue { value, .. } => {
+                leaves.entry(item.kind()).or_default().push(wrap(value));
+            }
+            _ => {}
+        }
+    }
+    for (kind, names) in &leaves {
+        let noun = if names.len() == 1 {
+            kind.singular()
+        } else {
+            kind.plural()
+        };
+        out.push((
+            depth,
+            format!("{} {noun}: {}", names.len(), names.join(", ")),
+        ));
+    }
+    for item in children {
+        if matches!(
+            item.kind(),
+            ItemKind::Parameter | ItemKind::Field | ItemKind::EnumValue
+        ) {
+            continue;
+        }
+        out.push((
+            depth,
+            format!(
+                "{} {}  {}",
+                item.kind(),
+                wrap(&item.key.to_string()),
+                wrap(&item.attrs_text())
+            ),
+        ));
+        contains_under(&item.key, items, depth + 1, wrap, out);
+    }
 }
 
 fn header(diff: &SurfaceDiff) -> String {
@@ -204,8 +278,8 @@ fn text_change(out: &mut String, change: &Change) {
                 let _ = write!(out, "  {attrs}");
             }
             out.push('\n');
-            if let Some(contains) = contains_text(&change.contains) {
-                let _ = writeln!(out, "      {contains}");
+            for (depth, line) in contains_lines(&item.key, &change.contains, plain) {
+                let _ = writeln!(out, "      {}{line}", "  ".repeat(depth));
             }
             if change.reason != "new" {
                 let _ = writeln!(out, "      ({})", change.reason);
@@ -217,7 +291,7 @@ fn text_change(out: &mut String, change: &Change) {
                 let _ = writeln!(
                     out,
                     "      {}  [{}: {}]",
-                    attr_change_text(attr),
+                    attr_change_text(attr, plain, "->"),
                     attr.impact.as_str(),
                     attr.reason
                 );
@@ -327,8 +401,8 @@ fn markdown_change(out: &mut String, change: &Change) {
                 let _ = write!(out, " — {}", code(&attrs));
             }
             out.push('\n');
-            if let Some(contains) = contains_text(&change.contains) {
-                let _ = writeln!(out, "  - {contains}");
+            for (depth, line) in contains_lines(&item.key, &change.contains, code) {
+                let _ = writeln!(out, "  {}- {line}", "  ".repeat(depth));
             }
             if change.reason != "new" {
                 let _ = writeln!(out, "  - {}", change.reason);
@@ -339,10 +413,8 @@ fn markdown_change(out: &mut String, change: &Change) {
             for attr in &change.attrs {
                 let _ = writeln!(
                     out,
-                    "  - {}: {} → {} ({}: {})",
-                    attr.name,
-                    code(&value_text(attr.name, attr.old.as_ref())),
-                    code(&value_text(attr.name, attr.new.as_ref())),
+                    "  - {} ({}: {})",
+                    attr_change_text(attr, code, "→"),
                     attr.impact.as_str(),
                     attr.reason
                 );

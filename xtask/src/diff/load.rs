@@ -1,0 +1,191 @@
+//! Resolving `OLD`/`NEW` to surfaces: document files, or the current stable and preview
+//! documents.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use discovery::surface::{Surface, View};
+use discovery::{Document, Model};
+
+/// One side of a diff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Side {
+    /// A Discovery document file, seen as a stable-only API.
+    File(PathBuf),
+    /// The current stable surface.
+    Stable,
+    /// The current preview surface (stable merged with the preview document).
+    Preview,
+}
+
+impl Side {
+    /// `stable`, `preview`, or a file path.
+    pub fn parse(arg: &str) -> Side {
+        match arg {
+            "stable" => Side::Stable,
+            "preview" => Side::Preview,
+            path => Side::File(PathBuf::from(path)),
+        }
+    }
+
+    /// For messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Side::File(path) => path.display().to_string(),
+            Side::Stable => "stable".to_owned(),
+            Side::Preview => "preview".to_owned(),
+        }
+    }
+}
+
+/// The workspace root (xtask lives one level below it).
+pub fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+/// Where the current documents are.
+#[derive(Debug, Clone, Default)]
+pub struct Current {
+    /// The stable document, when found.
+    pub stable: Option<PathBuf>,
+    /// The preview document, when found.
+    pub preview: Option<PathBuf>,
+    /// Where they were looked for, for error messages.
+    pub searched: String,
+}
+
+impl Current {
+    /// Finds the current documents: the files `lock` records when it exists and names
+    /// them, else the newest revisions in `documents` (default `$DISCOVERY_DIR/chat`, else
+    /// `discovery/documents`).
+    pub fn locate(documents: Option<&Path>, lock: &Path) -> Current {
+        let root = workspace_root();
+        let lock = if lock.is_absolute() || lock.exists() {
+            lock.to_path_buf()
+        } else {
+            root.join(lock)
+        };
+        let dir = match documents {
+            Some(dir) => dir.to_path_buf(),
+            None => match std::env::var_os(discovery::testing::DISCOVERY_DIR_VAR) {
+                Some(dir) => PathBuf::from(dir).join("chat"),
+                None => root.join("discovery").join("documents"),
+            },
+        };
+        if let Some(found) = super::summary::lock_documents(&lock, &dir) {
+            return found;
+        }
+        let (stable, preview) = newest_in(&dir, "chat", "v1");
+        Current {
+            stable,
+            preview,
+            searched: dir.display().to_string(),
+        }
+    }
+}
+
+/// The newest `{name}.{version}.{revision}.json` and
+/// `{name}.{version}.preview.{revision}.json` in `dir` (the names `cargo xtask fetch`
+/// writes).
+fn newest_in(dir: &Path, name: &str, version: &str) -> (Option<PathBuf>, Option<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return (None, None);
+    };
+    let mut stable: Option<(String, PathBuf)> = None;
+    let mut preview: Option<(String, PathBuf)> = None;
+    let prefix = format!("{name}.{version}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        let Some(rest) = file_name
+            .strip_prefix(&prefix)
+            .and_then(|r| r.strip_suffix(".json"))
+        else {
+            continue;
+        };
+        let (slot, revision) = match rest.strip_prefix("preview.") {
+            Some(revision) => (&mut preview, revision),
+            None => (&mut stable, rest),
+        };
+        if revision.is_empty() || !revision.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        if slot
+            .as_ref()
+            .is_none_or(|(best, _)| revision > best.as_str())
+        {
+            *slot = Some((revision.to_owned(), entry.path()));
+        }
+    }
+    (stable.map(|(_, p)| p), preview.map(|(_, p)| p))
+}
+
+/// Loads surfaces, building the current merged model once.
+#[derive(Debug)]
+pub struct Loader {
+    current: Current,
+    model: Option<Model>,
+}
+
+impl Loader {
+    /// A loader for the `current` documents.
+    pub fn new(current: Current) -> Loader {
+        Loader {
+            current,
+            model: None,
+        }
+    }
+
+    /// The surface of `side`.
+    pub fn surface(&mut self, side: &Side) -> anyhow::Result<Surface> {
+        match side {
+            Side::File(path) => super::file_surface(path),
+            Side::Stable => Ok(Surface::from_model(&self.current_model()?, View::Stable)),
+            Side::Preview => {
+                if self.current.preview.is_none() {
+                    anyhow::bail!(
+                        "no preview document in {} (fetch one with `cargo xtask fetch` and \
+                         GOOGLE_API_KEY set, or name a file)",
+                        self.current.searched
+                    );
+                }
+                Ok(Surface::from_model(&self.current_model()?, View::Preview))
+            }
+        }
+    }
+
+    /// The current stable document merged with the current preview one, if any.
+    pub fn current_model(&mut self) -> anyhow::Result<Model> {
+        if let Some(model) = &self.model {
+            return Ok(model.clone());
+        }
+        let Some(stable_path) = &self.current.stable else {
+            anyhow::bail!(
+                "no stable document found in {} (pass --documents DIR, set DISCOVERY_DIR, or \
+                 run `cargo xtask fetch`)",
+                self.current.searched
+            );
+        };
+        let stable = Document::from_file(stable_path)?;
+        let preview = match &self.current.preview {
+            Some(path) => Some(Document::from_file(path)?),
+            None => None,
+        };
+        let model = Model::build(&stable, preview.as_ref()).with_context(|| {
+            format!(
+                "cannot build the model of {}{}",
+                stable_path.display(),
+                self.current
+                    .preview
+                    .as_ref()
+                    .map(|p| format!(" merged with {}", p.display()))
+                    .unwrap_or_default()
+            )
+        })?;
+        self.model = Some(model.clone());
+        Ok(model)
+    }
+}
