@@ -15,13 +15,28 @@ use crate::error::{Error, Result};
 pub(super) fn parse(bytes: &[u8], origin: &str) -> Result<Document> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let document = serde_path_to_error::deserialize::<_, Document>(&mut deserializer)
-        .map_err(|err| parse_error(bytes, origin, err.path().to_string(), err.inner()))?;
+        .map_err(|err| parse_error(bytes, origin, tidy_path(err.path()), err.inner()))?;
     // Trailing garbage after the document is as wrong as a syntax error inside it.
     deserializer
         .end()
         .map_err(|err| parse_error(bytes, origin, ".".to_owned(), &err))?;
     check_kind(&document.kind, origin)?;
     Ok(document)
+}
+
+/// The path as text, without the `?` segments serde_path_to_error adds for a key it had
+/// not read yet (as at the end of a truncated file): `a.b.?` says no more than `a.b`.
+fn tidy_path(path: &serde_path_to_error::Path) -> String {
+    let text = path.to_string();
+    let mut tidy = text.as_str();
+    while let Some(shorter) = tidy.strip_suffix(".?") {
+        tidy = shorter;
+    }
+    if tidy == "?" || tidy.is_empty() {
+        ".".to_owned()
+    } else {
+        tidy.to_owned()
+    }
 }
 
 /// Rejects a document whose `kind` is missing or is not a REST description.
