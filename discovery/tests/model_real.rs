@@ -10,8 +10,7 @@ mod model_common;
 use model_common::{assert_ident, walk_methods};
 
 fn load(path: &Path) -> Document {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    Document::from_file(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn chat(dir: &Path) -> Document {
@@ -121,6 +120,27 @@ fn chat_stable_model() {
     assert_eq!(media.max_size, Some(209_715_200));
     assert!(media.simple_multipart);
 
+    // The cards' cycle (Card -> fixedFooter -> Button -> onClick -> Card) is boxed on every
+    // edge inside it, and nowhere else.
+    let mut boxed = Vec::new();
+    for t in &model.types {
+        if let TypeKind::Struct(fields) = &t.kind {
+            for f in fields.iter().filter(|f| f.boxed) {
+                boxed.push(format!("{}.{}", t.rust_name, f.rust_name));
+            }
+        }
+    }
+    assert_eq!(
+        boxed,
+        [
+            "GoogleAppsCardV1Button.on_click",
+            "GoogleAppsCardV1Card.fixed_footer",
+            "GoogleAppsCardV1CardFixedFooter.primary_button",
+            "GoogleAppsCardV1CardFixedFooter.secondary_button",
+            "GoogleAppsCardV1OnClick.card",
+        ]
+    );
+
     // Deterministic.
     assert_eq!(Model::build(&doc, None).unwrap(), model);
     // Standard parameters come from the document's global `parameters`.
@@ -210,6 +230,40 @@ fn chat_preview_merge() {
     let merged_names: BTreeSet<String> = model.types.iter().map(|t| t.rust_name.clone()).collect();
     assert!(stable_names.is_subset(&merged_names));
     model_common::check_identifiers(&model);
+}
+
+#[test]
+fn every_chat_revision_builds_and_merges_with_the_next() {
+    let Some(dir) =
+        testing::real_documents_dir("every_chat_revision_builds_and_merges_with_the_next")
+    else {
+        return;
+    };
+    let revisions = ["20210314", "20230406", "20240709", "20260120", "20260405"];
+    let docs: Vec<Document> = revisions
+        .iter()
+        .map(|r| load(&dir.join("chat").join(format!("chat.v1.{r}.json"))))
+        .collect();
+    for doc in &docs {
+        let model = Model::build(doc, None).unwrap_or_else(|e| panic!("{e}"));
+        model_common::check_identifiers(&model);
+    }
+    for pair in docs.windows(2) {
+        // Using the newer revision as the "preview" exercises the merge on real changes:
+        // no item changes shape, and names stay valid and unique over the union.
+        assert_eq!(
+            Model::merge_conflicts(&pair[0], &pair[1]),
+            Vec::<String>::new()
+        );
+        let model = Model::build(&pair[0], Some(&pair[1])).unwrap_or_else(|e| panic!("{e}"));
+        model_common::check_identifiers(&model);
+        assert!(
+            model
+                .types
+                .iter()
+                .any(|t| t.availability == Availability::PreviewOnly)
+        );
+    }
 }
 
 #[test]

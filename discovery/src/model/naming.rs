@@ -1,6 +1,8 @@
 //! Turning wire names into Rust identifiers, and keeping them unique within a scope.
 //!
 //! The rules are documented on the [`crate::model`] module; this file implements them.
+//! The model already holds every final name; the public helpers here are for code that
+//! needs the same spelling for a name of its own (e.g. a local variable).
 
 use std::collections::BTreeSet;
 
@@ -169,7 +171,7 @@ pub fn variant(wire: &str) -> String {
 
 /// One name to be made unique within a scope.
 #[derive(Debug, Clone)]
-pub struct Candidate {
+pub(crate) struct Candidate {
     /// What the item is called on the wire (or another stable key): the tie-breaker.
     pub wire: String,
     /// The name it gets when nothing else in the scope wants it.
@@ -213,7 +215,7 @@ impl Candidate {
 /// it; then the others, in rank order, take `base` + `n` for the smallest `n >= 2` that
 /// is free. `n` is preceded by `_` when the base is snake_case or ends with a digit (so
 /// `foo_2`, `type_2`, `V1_2`, but `FooBar2`).
-pub fn assign(candidates: &[Candidate], taken: &mut BTreeSet<String>) -> Vec<String> {
+pub(crate) fn assign(candidates: &[Candidate], taken: &mut BTreeSet<String>) -> Vec<String> {
     let mut order: Vec<usize> = (0..candidates.len()).collect();
     order.sort_by(|&a, &b| {
         let ka = &candidates[a];
