@@ -83,7 +83,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 fn fetch_all(args: &Args, key: Option<&ApiKey>, redactor: &Redactor) -> anyhow::Result<()> {
     let root = root_url(&args.root_url)?;
     let out = args.out.clone().unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../discovery/documents")
+        // xtask sits directly in the workspace root.
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        manifest
+            .parent()
+            .unwrap_or(manifest)
+            .join("discovery")
+            .join("documents")
     });
     let client = reqwest::blocking::Client::builder()
         .connect_timeout(args.connect_timeout)

@@ -48,8 +48,8 @@ impl RetryPolicy {
     }
 }
 
-/// What a request needs besides the URL.
-#[derive(Debug)]
+/// What a request needs besides the retry policy. `Debug` shows only `shown_url`: `url`
+/// may hold the API key.
 pub struct Request<'a> {
     /// The client (timeouts configured).
     pub client: &'a Client,
@@ -63,6 +63,16 @@ pub struct Request<'a> {
     pub timeout: Duration,
     /// Scrubs the key from retry notices (a server may echo it back).
     pub redactor: &'a Redactor,
+}
+
+impl std::fmt::Debug for Request<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("url", &self.shown_url)
+            .field("preview", &self.preview)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 /// GETs `request.url` with retries; returns the body of a 2xx response.
@@ -288,6 +298,23 @@ fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_never_shows_the_url_with_the_key() {
+        let client = Client::new();
+        let redactor = Redactor::default();
+        let request = Request {
+            client: &client,
+            url: reqwest::Url::parse("https://h/$discovery/rest?key=CANARY").unwrap(),
+            shown_url: "https://h/$discovery/rest?key=***".to_owned(),
+            preview: true,
+            timeout: Duration::from_secs(1),
+            redactor: &redactor,
+        };
+        let shown = format!("{request:?}");
+        assert!(!shown.contains("CANARY"), "{shown}");
+        assert!(shown.contains("key=***"), "{shown}");
+    }
 
     #[test]
     fn backoff_grows_is_capped_and_jittered_within_bounds() {
