@@ -105,6 +105,16 @@ fn tiny_document_loads_and_ignores_unknown_keys() {
 }
 
 #[test]
+fn byte_order_mark_is_skipped() {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(serde_json::to_vec(&tiny()).unwrap());
+    assert_eq!(
+        Document::from_slice(&bytes, "bom.json").unwrap().id,
+        "tiny:v1"
+    );
+}
+
+#[test]
 fn real_documents_load_with_expected_facts() {
     let Some(dir) =
         discovery::testing::real_documents_dir("real_documents_load_with_expected_facts")

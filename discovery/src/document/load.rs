@@ -13,6 +13,8 @@ use crate::error::{Error, Result};
 /// Parses `bytes` as a Discovery document and checks its `kind`; `origin` names the
 /// source in errors.
 pub(super) fn parse(bytes: &[u8], origin: &str) -> Result<Document> {
+    // A byte-order mark is not JSON, but editors add it; it hides nothing, so skip it.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let document = serde_path_to_error::deserialize::<_, Document>(&mut deserializer)
         .map_err(|err| parse_error(bytes, origin, tidy_path(err.path()), err.inner()))?;
@@ -87,10 +89,7 @@ fn parse_error(bytes: &[u8], origin: &str, path: String, inner: &serde_json::Err
 
 /// Whether the first non-blank byte can start a JSON object or array.
 fn looks_like_json(bytes: &[u8]) -> bool {
-    let first = bytes
-        .iter()
-        .copied()
-        .find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
+    let first = bytes.iter().copied().find(|b| !b.is_ascii_whitespace());
     matches!(first, Some(b'{' | b'['))
 }
 
