@@ -53,18 +53,28 @@
 //! - **Reserved member names.** A top-level accessor/method may not be a `Client` method
 //!   name (`builder`, `clone`, `execute*`, `new`), a handle member may not be `clone`, and
 //!   a parameter may not be a builder member (`body`, `client`, `standard`, `send`,
-//!   `upload`, `download`, `pages`, `stream`, `new`, `clone`, and the `WithStandardParams`
-//!   / `Pageable` methods `fields`, `quota_user`, `pretty_print`, `standard_params_mut`,
-//!   `set_page_token`, `fetch_page`, `next_page_token`, `page_items`): such a name gets
-//!   the suffix `_resource`, `_method` or `_param`.
+//!   `upload`, `download`, `pages`, `stream`, `into_request`, `new`, `clone`, and the
+//!   `WithStandardParams` / `Pageable` methods `fields`, `quota_user`, `pretty_print`,
+//!   `standard_params_mut`, `set_page_token`, `fetch_page`, `next_page_token`,
+//!   `page_items`): such a name gets the suffix `_resource`, `_method` or `_param`, so
+//!   the model's names are final and code generation never renames anything.
 //! - **Collisions.** Within one scope (fields of a struct, parameters of a method,
 //!   variants of an enum, members of a handle, all types, all handle/builder types),
-//!   candidates are ranked by (kind, wire name differs from its base name, wire name).
+//!   candidates are ranked by (preview-only, kind, wire name differs from its base name,
+//!   wire name).
 //!   In rank order every candidate whose base name is free takes it; the rest then take
 //!   base + the smallest free number from 2: `foo_bar_2`, `type_2`, `FooBar2`, `V1_2` (`_`
 //!   before the number for snake_case bases and bases ending in a digit). So `foo_bar`
 //!   keeps `foo_bar` and `fooBar` becomes `foo_bar_2`.
-//! - **Preview.** Names are decided over the union of the stable and preview documents.
+//! - **Preview.** Names are decided over the union of the stable and preview documents,
+//!   so one model serves both feature settings and turning the feature on renames
+//!   nothing. Preview-only items rank after all others in every scope (and preview-only
+//!   types are named after all stable ones), so a stable item has the same name whether
+//!   or not a preview document was merged.
+//! - **Shapes.** An object schema with properties is a struct (`additionalProperties`
+//!   next to properties is ignored); with only `additionalProperties` a map; with
+//!   neither a struct without fields when it is a named schema, and [`TypeRef::Any`]
+//!   inline.
 //!
 //! # Types
 //!

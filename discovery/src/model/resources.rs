@@ -33,6 +33,7 @@ const BUILDER_RESERVED: &[&str] = &[
     "download",
     "fetch_page",
     "fields",
+    "into_request",
     "new",
     "next_page_token",
     "page_items",
