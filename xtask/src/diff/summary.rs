@@ -132,6 +132,10 @@ pub fn preview_vs_stable_markdown(model: &Model) -> String {
     // The body reuses the diff report, one heading level down.
     let body = render::markdown(&diff, Options::default());
     for line in body.lines() {
+        // A feature is not a release: the version bump row does not apply.
+        if line.starts_with("| version bump |") {
+            continue;
+        }
         if line.starts_with('#') {
             let _ = writeln!(out, "#{line}");
         } else {
