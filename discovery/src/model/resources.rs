@@ -139,106 +139,88 @@ impl<'a, 'b> ResourceBuilder<'a, 'b> {
                 resources: BTreeMap::new(),
                 deprecated: false,
             };
-            let resource = self.resource(
-                "",
-                "",
-                &[],
-                String::new(),
-                &[],
-                &root,
-                &accessors.1,
-                Availability::Stable,
-            )?;
-            out.push(resource);
+            let place = Place {
+                json_path: String::new(),
+                wire_path: Vec::new(),
+                module_path: Vec::new(),
+                rust_name: String::new(),
+                inherited: Availability::Stable,
+                method_names: Some(accessors.1),
+            };
+            out.push(self.resource(place, &root)?);
         }
         for (name, res) in &doc.resources {
             let rust_name = accessors.0.get(name).cloned().unwrap_or_default();
-            let json_path = format!("resources.{name}");
-            let resource = self.resource(
-                name,
-                &json_path,
-                std::slice::from_ref(name),
-                rust_name.clone(),
-                &[rust_name],
-                res,
-                &BTreeMap::new(),
-                Availability::Stable,
-            )?;
-            out.push(resource);
+            let place = Place {
+                json_path: format!("resources.{name}"),
+                wire_path: vec![name.clone()],
+                module_path: vec![rust_name.clone()],
+                rust_name,
+                inherited: Availability::Stable,
+                method_names: None,
+            };
+            out.push(self.resource(place, res)?);
         }
         Ok(out)
     }
 
-    /// One resource. `method_names` overrides the names of its methods (used for the root
-    /// resource, whose methods share the `Client` scope with the top-level accessors).
-    #[allow(clippy::too_many_arguments)]
-    fn resource(
-        &mut self,
-        wire_name: &str,
-        json_path: &str,
-        wire_path: &[String],
-        rust_name: String,
-        module_path: &[String],
-        res: &document::Resource,
-        method_names: &BTreeMap<String, String>,
-        inherited: Availability,
-    ) -> Result<Resource> {
+    /// One resource, at `place`.
+    fn resource(&mut self, place: Place, res: &document::Resource) -> Result<Resource> {
+        let json_path = place.json_path.as_str();
         let availability = if json_path.is_empty() {
-            inherited
+            place.inherited
         } else {
-            self.marks.of(inherited, json_path)
+            self.marks.of(place.inherited, json_path)
         };
-        let (sub_names, own_method_names) = if json_path.is_empty() {
-            (BTreeMap::new(), method_names.clone())
-        } else {
-            let owner = Owner {
-                json_path,
-                availability,
-            };
-            accessor_names(
-                &res.resources,
-                &res.methods,
-                HANDLE_RESERVED,
-                owner,
-                self.marks,
-            )
+        let (sub_names, own_method_names) = match place.method_names {
+            Some(method_names) => (BTreeMap::new(), method_names),
+            None => {
+                let owner = Owner {
+                    json_path,
+                    availability,
+                };
+                accessor_names(
+                    &res.resources,
+                    &res.methods,
+                    HANDLE_RESERVED,
+                    owner,
+                    self.marks,
+                )
+            }
+        };
+        let owner = Owner {
+            json_path,
+            availability,
         };
         let mut methods = Vec::with_capacity(res.methods.len());
         for (name, method) in &res.methods {
-            let method_path = if json_path.is_empty() {
-                format!("methods.{name}")
-            } else {
-                format!("{json_path}.methods.{name}")
-            };
+            let method_path = owner.child("methods", name);
             let rust = own_method_names.get(name).cloned().unwrap_or_default();
             methods.push(self.method(name, &method_path, rust, method, availability)?);
         }
         let mut resources = Vec::with_capacity(res.resources.len());
         for (name, sub) in &res.resources {
-            let sub_path = format!("{json_path}.resources.{name}");
             let rust = sub_names.get(name).cloned().unwrap_or_default();
-            let mut sub_wire_path = wire_path.to_vec();
-            sub_wire_path.push(name.clone());
-            let mut sub_module = module_path.to_vec();
-            sub_module.push(rust.clone());
-            let resource = self.resource(
-                name,
-                &sub_path,
-                &sub_wire_path,
-                rust,
-                &sub_module,
-                sub,
-                &BTreeMap::new(),
-                availability,
-            )?;
-            resources.push(resource);
+            let mut wire_path = place.wire_path.clone();
+            wire_path.push(name.clone());
+            let mut module_path = place.module_path.clone();
+            module_path.push(rust.clone());
+            let sub_place = Place {
+                json_path: owner.child("resources", name),
+                wire_path,
+                module_path,
+                rust_name: rust,
+                inherited: availability,
+                method_names: None,
+            };
+            resources.push(self.resource(sub_place, sub)?);
         }
         Ok(Resource {
-            wire_name: wire_name.to_owned(),
-            wire_path: wire_path.to_vec(),
-            rust_name,
+            wire_name: place.wire_path.last().cloned().unwrap_or_default(),
             type_name: self.type_names.get(json_path).cloned().unwrap_or_default(),
-            module_path: module_path.to_vec(),
+            wire_path: place.wire_path,
+            rust_name: place.rust_name,
+            module_path: place.module_path,
             description: None,
             deprecated: res.deprecated,
             availability,
@@ -352,16 +334,8 @@ impl<'a, 'b> ResourceBuilder<'a, 'b> {
             let ty = if p.enum_.is_empty() {
                 parameter_scalar(p).ok_or_else(|| self.unsupported(&path, p))?
             } else {
-                self.types.parameter_enum(
-                    &path,
-                    stem,
-                    name,
-                    p.description.clone(),
-                    &p.enum_,
-                    &p.enum_descriptions,
-                    &p.enum_deprecated,
-                    param_availability,
-                )?
+                self.types
+                    .parameter_enum(&path, stem, name, p, param_availability)?
             };
             out.push(self.parameter(name, &path, p, ty, param_availability)?);
         }
@@ -475,6 +449,21 @@ fn parameter_scalar(p: &document::Parameter) -> Option<TypeRef> {
         "object" | "array" => None,
         _ => scalar(ty, p.format.as_deref()),
     }
+}
+
+/// Where a resource sits in the tree, and what its parent decided for it.
+struct Place {
+    /// JSON path (`resources.spaces.resources.messages`; empty for the root resource).
+    json_path: String,
+    wire_path: Vec<String>,
+    module_path: Vec<String>,
+    /// Its accessor name, decided in the parent's scope.
+    rust_name: String,
+    /// The parent's availability.
+    inherited: Availability,
+    /// Names of its methods when a scope other than its own decides them (the root
+    /// resource's methods share the `Client` scope with the top-level accessors).
+    method_names: Option<BTreeMap<String, String>>,
 }
 
 /// Where a handle's members sit: the JSON path of the resource (empty for the root) and

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::merge::Marks;
 use super::naming::{self, Candidate};
 use super::{Availability, EnumValue, Field, TypeDef, TypeKind, TypeRef};
-use crate::document::{Document, Schema};
+use crate::document::{self, Document, Schema};
 use crate::error::{Error, Result};
 
 /// How a type's name is derived.
@@ -325,25 +325,27 @@ impl<'a> TypeBuilder<'a> {
         self.push(draft, &format!("schemas.{key}"))
     }
 
-    /// Registers the enum of a method parameter as a named type keyed by `json_path`,
-    /// named `prefix` + the parameter name in UpperCamelCase.
-    #[allow(clippy::too_many_arguments)]
+    /// Registers the enum of method parameter `parameter` (`p`) as a named type keyed by
+    /// `json_path`, named `prefix` + the parameter name in UpperCamelCase.
     pub fn parameter_enum(
         &mut self,
         json_path: &str,
         prefix: &str,
         parameter: &str,
-        description: Option<String>,
-        values: &[String],
-        descriptions: &[String],
-        deprecated: &[bool],
+        p: &document::Parameter,
         availability: Availability,
     ) -> Result<TypeRef> {
-        let values = self.enum_values(values, descriptions, deprecated, json_path, availability);
+        let values = self.enum_values(
+            &p.enum_,
+            &p.enum_descriptions,
+            &p.enum_deprecated,
+            json_path,
+            availability,
+        );
         let def = TypeDef {
             wire_name: json_path.to_owned(),
             rust_name: String::new(),
-            description,
+            description: p.description.clone(),
             deprecated: false,
             availability,
             kind: TypeKind::Enum(values),
