@@ -7,7 +7,7 @@ use discovery::model::{Availability, Model, Resource, TypeKind, TypeRef};
 use discovery::{Document, testing};
 
 mod model_common;
-use model_common::{assert_ident, walk_methods};
+use model_common::walk_methods;
 
 fn load(path: &Path) -> Document {
     Document::from_file(path).unwrap_or_else(|e| panic!("{e}"))
@@ -292,6 +292,5 @@ fn other_apis_build_with_valid_unique_names() {
                 "{name}: {id}"
             );
         }
-        let _ = assert_ident;
     }
 }

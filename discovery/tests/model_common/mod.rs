@@ -1,5 +1,6 @@
 //! Checks shared by the model tests.
 
+// Each test crate that includes this module uses a different subset of it.
 #![allow(dead_code)]
 
 use std::collections::BTreeSet;
