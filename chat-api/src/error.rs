@@ -1,13 +1,298 @@
-//! The one error type of the crate. (Issue 4 completes this.)
+//! The one error type of the crate.
+//!
+//! Every failure a call can meet ends up here: an error answer from the API (parsed
+//! from Google's error body), a transport failure, a timeout, an authentication
+//! failure, an undecodable response, a bad argument, or an interrupted resumable
+//! upload that can be resumed. Messages never contain tokens, keys or query strings.
+
+use std::fmt;
+
+use crate::media::UploadSession;
 
 /// A `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A boxed error source; keeps third-party error types out of the public API.
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Everything that can go wrong calling the API.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// Placeholder until the runtime lands.
-    #[error("not implemented")]
-    Unimplemented,
+    /// The API answered with an error status.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+
+    /// The request could not be sent or the response could not be read.
+    #[error("{method}: transport error: {message}")]
+    Transport {
+        /// Method id, e.g. `chat.spaces.messages.create`.
+        method: &'static str,
+        /// What failed.
+        message: String,
+        /// The underlying error (its text never contains the request URL).
+        #[source]
+        source: BoxError,
+    },
+
+    /// The request or its connection attempt took longer than the configured timeout.
+    #[error("{method}: timed out")]
+    Timeout {
+        /// Method id.
+        method: &'static str,
+    },
+
+    /// Credentials could not be loaded or a token could not be obtained.
+    #[error("authentication failed: {message}")]
+    Auth {
+        /// What failed (never contains a key or token).
+        message: String,
+        /// The underlying error, when there is one.
+        #[source]
+        source: Option<BoxError>,
+    },
+
+    /// A successful response could not be decoded into the expected type.
+    #[error(
+        "{method}: could not decode the response at `{path}`: {message}; body starts with: {snippet}"
+    )]
+    Decode {
+        /// Method id.
+        method: &'static str,
+        /// JSON path of the value that failed (`.` for the whole body).
+        path: String,
+        /// The decoder's message.
+        message: String,
+        /// The first characters of the body.
+        snippet: String,
+    },
+
+    /// An argument given to the client or a request was invalid (for example a missing
+    /// path parameter or a malformed base URL).
+    #[error("{context}: invalid argument: {message}")]
+    InvalidArgument {
+        /// Method id, or the builder/constructor that rejected the argument.
+        context: String,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// A local file or reader could not be read.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being read, e.g. the file path.
+        context: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A resumable upload stopped before the server had all bytes. The
+    /// [`UploadSession`] tells how far it got; pass it to
+    /// [`Client::resume_upload`](crate::Client::resume_upload) to continue.
+    #[error("upload incomplete ({session}): {source}")]
+    UploadIncomplete {
+        /// The resumable session to continue.
+        session: UploadSession,
+        /// Why the upload stopped.
+        #[source]
+        source: Box<Error>,
+    },
+}
+
+impl Error {
+    /// The API error, if the server answered with an error status.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            Error::UploadIncomplete { source, .. } => source.api(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of an API error.
+    pub fn http_status(&self) -> Option<u16> {
+        self.api().map(|e| e.http_status)
+    }
+
+    /// The resumable upload session of an interrupted upload.
+    pub fn upload_session(&self) -> Option<&UploadSession> {
+        match self {
+            Error::UploadIncomplete { session, .. } => Some(session),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid(context: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::InvalidArgument {
+            context: context.into(),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn auth(message: impl Into<String>, source: Option<BoxError>) -> Self {
+        Error::Auth {
+            message: message.into(),
+            source,
+        }
+    }
+}
+
+/// An error answer of the API, parsed from Google's error body
+/// (`{"error": {"code", "message", "status", "details"}}`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// Method id, e.g. `chat.spaces.messages.create`.
+    pub method: &'static str,
+    /// HTTP status code of the response.
+    pub http_status: u16,
+    /// The `code` of the error body (usually equal to the HTTP status).
+    pub code: Option<i64>,
+    /// The canonical status, e.g. `PERMISSION_DENIED`.
+    pub status: Option<String>,
+    /// The server's message (or the start of a non-JSON body).
+    pub message: String,
+    /// The `details` list of the error body, as JSON.
+    pub details: Vec<serde_json::Value>,
+    /// The request id from `x-request-id` / `x-goog-request-id`, when the server sent one.
+    pub request_id: Option<String>,
+    /// What usually causes this error and how to fix it, for known cases.
+    pub hint: Option<&'static str>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: HTTP {}", self.method, self.http_status)?;
+        if let Some(status) = &self.status {
+            write!(f, " {status}")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        if let Some(hint) = self.hint {
+            write!(f, "\nhint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Longest part of a response body quoted in an error.
+const SNIPPET_CHARS: usize = 300;
+
+/// The first characters of `body`, lossily decoded, for error messages.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_CHARS * 4)]);
+    let mut out: String = text.chars().take(SNIPPET_CHARS).collect();
+    if out.len() < text.len() || body.len() > SNIPPET_CHARS * 4 {
+        out.push('…');
+    }
+    out
+}
+
+/// Builds an [`ApiError`] from an error response.
+pub(crate) fn api_error(
+    method: &'static str,
+    http_status: u16,
+    request_id: Option<String>,
+    body: &[u8],
+) -> ApiError {
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        error: Body,
+    }
+    #[derive(serde::Deserialize)]
+    struct Body {
+        code: Option<i64>,
+        message: Option<String>,
+        status: Option<String>,
+        #[serde(default)]
+        details: Vec<serde_json::Value>,
+    }
+    let (code, message, status, details) = match serde_json::from_slice::<Envelope>(body) {
+        Ok(Envelope { error }) => (
+            error.code,
+            error.message.unwrap_or_default(),
+            error.status,
+            error.details,
+        ),
+        Err(_) => (None, snippet(body), None, Vec::new()),
+    };
+    let hint = hint_for(http_status, status.as_deref(), &message);
+    ApiError {
+        method,
+        http_status,
+        code,
+        status,
+        message,
+        details,
+        request_id,
+        hint,
+    }
+}
+
+/// Hints for errors whose message alone does not tell the fix.
+fn hint_for(http_status: u16, status: Option<&str>, message: &str) -> Option<&'static str> {
+    let lower = message.to_ascii_lowercase();
+    if http_status == 403 && lower.contains("not permitted to use this app") {
+        return Some(
+            "the Chat app is not a member of this space: add the Chat app (the one behind \
+             these service-account credentials) to the space, then retry",
+        );
+    }
+    if http_status == 403 && lower.contains("insufficient authentication scopes") {
+        return Some(
+            "the access token lacks a scope this method needs: request one of the method's \
+             scopes (for a Chat app, `https://www.googleapis.com/auth/chat.bot`)",
+        );
+    }
+    if http_status == 401 || status == Some("UNAUTHENTICATED") {
+        return Some("the credentials were rejected: check that they are valid and not revoked");
+    }
+    if http_status == 429 || status == Some("RESOURCE_EXHAUSTED") {
+        return Some("a quota was exceeded: slow down or raise the quota");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_google_error_body_and_adds_hint() {
+        let body = br#"{"error":{"code":403,"message":"You are not permitted to use this app","status":"PERMISSION_DENIED","details":[{"@type":"x"}]}}"#;
+        let e = api_error("chat.spaces.messages.create", 403, Some("abc".into()), body);
+        assert_eq!(e.code, Some(403));
+        assert_eq!(e.status.as_deref(), Some("PERMISSION_DENIED"));
+        assert_eq!(e.details.len(), 1);
+        let text = Error::Api(Box::new(e)).to_string();
+        assert_eq!(
+            text,
+            "chat.spaces.messages.create: HTTP 403 PERMISSION_DENIED: You are not permitted to \
+             use this app (request id abc)\nhint: the Chat app is not a member of this space: \
+             add the Chat app (the one behind these service-account credentials) to the space, \
+             then retry"
+        );
+    }
+
+    #[test]
+    fn non_json_error_body_becomes_the_message() {
+        let e = api_error("m", 502, None, b"<html>Bad Gateway</html>");
+        assert_eq!(e.message, "<html>Bad Gateway</html>");
+        assert_eq!(e.status, None);
+        assert_eq!(e.hint, None);
+    }
+
+    #[test]
+    fn snippet_is_bounded() {
+        let long = "é".repeat(1000);
+        let s = snippet(long.as_bytes());
+        assert_eq!(s.chars().count(), SNIPPET_CHARS + 1);
+        assert!(s.ends_with('…'));
+        assert_eq!(snippet(b"{}"), "{}");
+    }
 }

@@ -5,12 +5,15 @@
 //! cards) and the regeneration workflow.
 
 // Hand-written runtime.
+pub mod auth;
 mod client;
 mod error;
 pub mod media;
 mod pagination;
 mod params;
+mod retry;
 mod rt;
+mod upload;
 
 // Wire types and serde helpers the generated models use.
 pub mod types;
@@ -20,8 +23,12 @@ mod wire;
 // (`gen` is a reserved word in edition 2024, hence the module name.)
 #[path = "gen/mod.rs"]
 mod generated;
+pub use generated::{models, resources};
 
-pub use client::{Client, ClientBuilder};
+pub use auth::{AccessToken, Credentials, TokenProvider};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
+pub use error::ApiError;
+pub use retry::RetryPolicy;
 pub use error::{Error, Result};
 pub use pagination::Pageable;
 pub use params::{StandardParams, WithStandardParams};

@@ -22,18 +22,116 @@ pub trait Pageable: Clone + Send + Sync + 'static {
     fn page_items(page: Self::Page) -> Vec<Self::Item>;
 }
 
-/// Every page of `request`, in order.
+/// Every page of `request`, in order: lazy, one page in flight, stopping after a page
+/// whose `nextPageToken` is missing or empty, or after the first error.
 pub(crate) fn pages<P: Pageable>(
     request: P,
 ) -> impl futures_core::Stream<Item = Result<P::Page>> + Send {
-    let _ = request;
-    futures_util::stream::empty()
+    futures_util::stream::unfold(Some(request), |state| async move {
+        let request = state?;
+        let next = request.clone();
+        match request.fetch_page().await {
+            Ok(page) => {
+                let next = P::next_page_token(&page)
+                    .filter(|token| !token.is_empty())
+                    .map(|token| {
+                        let mut next = next;
+                        next.set_page_token(token.to_owned());
+                        next
+                    });
+                Some((Ok(page), next))
+            }
+            Err(e) => Some((Err(e), None)),
+        }
+    })
 }
 
-/// Every item of every page of `request`, in order.
+/// Every item of every page of `request`, in order (pages fetched as items are used).
 pub(crate) fn items<P: Pageable>(
     request: P,
 ) -> impl futures_core::Stream<Item = Result<P::Item>> + Send {
-    let _ = request;
-    futures_util::stream::empty()
+    use futures_util::StreamExt as _;
+    pages(request).flat_map(|page| {
+        let items: Vec<Result<P::Item>> = match page {
+            Ok(page) => P::page_items(page).into_iter().map(Ok).collect(),
+            Err(e) => vec![Err(e)],
+        };
+        futures_util::stream::iter(items)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use futures_util::StreamExt as _;
+
+    use super::*;
+    use crate::error::Error;
+
+    /// Pages `["a","b"]`, `[]`, `["c"]` behind tokens, then an empty token.
+    #[derive(Clone)]
+    struct Fake {
+        token: Option<String>,
+        fetches: Arc<AtomicUsize>,
+        fail_on: Option<&'static str>,
+    }
+
+    impl Pageable for Fake {
+        type Page = (Vec<&'static str>, Option<String>);
+        type Item = &'static str;
+        fn set_page_token(&mut self, token: String) {
+            self.token = Some(token);
+        }
+        async fn fetch_page(self) -> Result<Self::Page> {
+            self.fetches.fetch_add(1, Ordering::SeqCst);
+            if self.token.as_deref() == self.fail_on {
+                return Err(Error::invalid("fake", "boom"));
+            }
+            Ok(match self.token.as_deref() {
+                None => (vec!["a", "b"], Some("t1".into())),
+                Some("t1") => (vec![], Some("t2".into())),
+                Some("t2") => (vec!["c"], Some(String::new())),
+                Some(other) => panic!("unexpected token {other}"),
+            })
+        }
+        fn next_page_token(page: &Self::Page) -> Option<&str> {
+            page.1.as_deref()
+        }
+        fn page_items(page: Self::Page) -> Vec<Self::Item> {
+            page.0
+        }
+    }
+
+    fn fake(fail_on: Option<&'static str>) -> Fake {
+        Fake {
+            token: None,
+            fetches: Arc::default(),
+            fail_on,
+        }
+    }
+
+    #[tokio::test]
+    async fn items_span_pages_and_stop_on_empty_token() {
+        let req = fake(None);
+        let fetches = req.fetches.clone();
+        let all: Vec<_> = items(req).map(|r| r.unwrap()).collect().await;
+        assert_eq!(all, ["a", "b", "c"]);
+        assert_eq!(fetches.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn streams_are_lazy_and_stop_after_an_error() {
+        let req = fake(Some("t1"));
+        let fetches = req.fetches.clone();
+        let mut s = Box::pin(items(req));
+        assert_eq!(fetches.load(Ordering::SeqCst), 0);
+        assert_eq!(s.next().await.unwrap().unwrap(), "a");
+        assert_eq!(fetches.load(Ordering::SeqCst), 1);
+        assert_eq!(s.next().await.unwrap().unwrap(), "b");
+        assert!(s.next().await.unwrap().is_err());
+        assert!(s.next().await.is_none());
+        assert_eq!(fetches.load(Ordering::SeqCst), 2);
+    }
 }

@@ -5,6 +5,9 @@
 //! code builds an [`ApiRequest`] and calls `Client::execute`, `Client::execute_upload`
 //! or `Client::execute_download`.
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::error::{Error, Result};
 use crate::params::StandardParams;
 
 /// Static description of one API method, emitted as a `const` by the generator.
@@ -99,3 +102,149 @@ macro_rules! display_query_value {
 }
 
 display_query_value!(String, bool, i32, u32, i64, u64, f32, f64);
+
+/// Everything but RFC 3986 unreserved characters: what `{name}` and query values encode.
+const UNRESERVED_ONLY: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// What `{+name}` encodes: unreserved and reserved characters (RFC 6570 reserved
+/// expansion) stay as they are, so `spaces/AAA/messages/BBB` keeps its slashes.
+const RESERVED_KEPT: &AsciiSet = &UNRESERVED_ONLY
+    .remove(b':')
+    .remove(b'/')
+    .remove(b'?')
+    .remove(b'#')
+    .remove(b'[')
+    .remove(b']')
+    .remove(b'@')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b'%');
+
+/// Expands a Discovery path template with the call's path parameters.
+///
+/// `{+name}` keeps reserved characters (including `/`); `{name}` percent-encodes
+/// everything but unreserved characters. A missing or empty parameter is an error
+/// naming the method and the parameter, so a call never silently goes to another path.
+pub(crate) fn expand_path(
+    method: &str,
+    template: &str,
+    params: &[(&'static str, String)],
+) -> Result<String> {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after.find('}').ok_or_else(|| {
+            Error::invalid(
+                method,
+                format!("unterminated `{{` in path template `{template}`"),
+            )
+        })?;
+        let var = &after[..close];
+        let (reserved, name) = match var.strip_prefix('+') {
+            Some(name) => (true, name),
+            None => (false, var),
+        };
+        let value = params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+            .ok_or_else(|| Error::invalid(method, format!("missing path parameter `{name}`")))?;
+        if value.is_empty() {
+            return Err(Error::invalid(
+                method,
+                format!("path parameter `{name}` is empty"),
+            ));
+        }
+        let set = if reserved {
+            RESERVED_KEPT
+        } else {
+            UNRESERVED_ONLY
+        };
+        out.extend(utf8_percent_encode(value, set));
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Appends `pairs` to `url` as a query string (values percent-encoded, names as is).
+pub(crate) fn append_query<'a>(
+    url: &mut String,
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+) {
+    let mut sep = if url.contains('?') { '&' } else { '?' };
+    for (name, value) in pairs {
+        url.push(sep);
+        url.extend(utf8_percent_encode(name, UNRESERVED_ONLY));
+        url.push('=');
+        url.extend(utf8_percent_encode(value, UNRESERVED_ONLY));
+        sep = '&';
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(pairs: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+        pairs.iter().map(|(k, v)| (*k, v.to_string())).collect()
+    }
+
+    #[test]
+    fn reserved_expansion_keeps_slashes() {
+        let got = expand_path(
+            "m",
+            "v1/{+parent}/messages",
+            &p(&[("parent", "spaces/AAA b/x:y")]),
+        )
+        .unwrap();
+        assert_eq!(got, "v1/spaces/AAA%20b/x:y/messages");
+    }
+
+    #[test]
+    fn simple_expansion_encodes_everything_reserved() {
+        let got = expand_path("m", "v1/{id}:get", &p(&[("id", "a/b c?é")])).unwrap();
+        assert_eq!(got, "v1/a%2Fb%20c%3F%C3%A9:get");
+    }
+
+    #[test]
+    fn missing_or_empty_parameter_is_an_error_naming_it() {
+        let e = expand_path("chat.spaces.get", "v1/{+name}", &[]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "chat.spaces.get: invalid argument: missing path parameter `name`"
+        );
+        let e = expand_path("chat.spaces.get", "v1/{+name}", &p(&[("name", "")])).unwrap_err();
+        assert!(e.to_string().contains("path parameter `name` is empty"));
+        let e = expand_path("m", "v1/{+name", &p(&[("name", "x")])).unwrap_err();
+        assert!(e.to_string().contains("unterminated"));
+    }
+
+    #[test]
+    fn query_values_are_encoded_and_repeat() {
+        let mut url = String::from("http://h/v1/x");
+        append_query(
+            &mut url,
+            [("a", "1 2&3"), ("a", "é"), ("updateMask", "text,cardsV2")],
+        );
+        assert_eq!(
+            url,
+            "http://h/v1/x?a=1%202%263&a=%C3%A9&updateMask=text%2CcardsV2"
+        );
+    }
+}
