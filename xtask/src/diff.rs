@@ -74,8 +74,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         (Some(old), Some(new)) => (Side::parse(old), Side::parse(new)),
         (None, Some(_)) => anyhow::bail!("NEW given without OLD"),
     };
-    let current = load::Current::locate(args.documents.as_deref(), &args.lock);
-    let mut loader = load::Loader::new(current);
+    let mut loader = load::Loader::new(args.documents.clone(), args.lock.clone());
     let old_surface = loader.surface(&old)?;
     let new_surface = loader.surface(&new)?;
     let diff = old_surface.diff(&new_surface);

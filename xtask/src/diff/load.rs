@@ -59,7 +59,12 @@ impl Current {
     /// Finds the current documents: the files `lock` records when it exists and names
     /// them, else the newest revisions in `documents` (default `$DISCOVERY_DIR/chat`, else
     /// `discovery/documents`).
-    pub fn locate(documents: Option<&Path>, lock: &Path) -> Current {
+    ///
+    /// # Errors
+    ///
+    /// When the lock exists but cannot be read or parsed, or names a file `documents`
+    /// does not hold.
+    pub fn locate(documents: Option<&Path>, lock: &Path) -> anyhow::Result<Current> {
         let root = workspace_root();
         let lock = if lock.is_absolute() || lock.exists() {
             lock.to_path_buf()
@@ -73,16 +78,72 @@ impl Current {
                 None => root.join("discovery").join("documents"),
             },
         };
-        if let Some(found) = super::summary::lock_documents(&lock, &dir) {
-            return found;
+        if lock.is_file() {
+            return locked(&lock, &dir);
         }
         let (stable, preview) = newest_in(&dir, "chat", "v1");
-        Current {
+        Ok(Current {
             stable,
             preview,
             searched: dir.display().to_string(),
-        }
+        })
     }
+}
+
+/// The parts of `generated/lock.json` (written by `cargo xtask regen`) that say which
+/// files are current.
+#[derive(Debug, serde::Deserialize)]
+struct Lock {
+    documents: Vec<LockedDocument>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct LockedDocument {
+    /// `stable` or `preview`.
+    role: String,
+    /// File name inside the documents folder.
+    file: String,
+}
+
+/// The documents `lock` names, found in `dir`.
+fn locked(lock: &Path, dir: &Path) -> anyhow::Result<Current> {
+    let text =
+        std::fs::read_to_string(lock).with_context(|| format!("cannot read {}", lock.display()))?;
+    let parsed: Lock = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not a lock file", lock.display()))?;
+    let mut current = Current {
+        searched: format!("{} (named by {})", dir.display(), lock.display()),
+        ..Current::default()
+    };
+    for (i, document) in parsed.documents.iter().enumerate() {
+        // A lock entry is a bare file name; anything else could point outside `dir`.
+        if Path::new(&document.file).file_name() != Some(std::ffi::OsStr::new(&document.file)) {
+            anyhow::bail!(
+                "{}: documents[{i}].file {:?} is not a plain file name",
+                lock.display(),
+                document.file
+            );
+        }
+        let path = dir.join(&document.file);
+        if !path.is_file() {
+            anyhow::bail!(
+                "{}: documents[{i}] names {}, which is not in {} (pass --documents DIR)",
+                lock.display(),
+                document.file,
+                dir.display()
+            );
+        }
+        let slot = match document.role.as_str() {
+            "stable" => &mut current.stable,
+            "preview" => &mut current.preview,
+            other => anyhow::bail!(
+                "{}: documents[{i}].role is {other:?}, expected \"stable\" or \"preview\"",
+                lock.display()
+            ),
+        };
+        *slot = Some(path);
+    }
+    Ok(current)
 }
 
 /// The newest `{name}.{version}.{revision}.json` and
@@ -123,20 +184,33 @@ fn newest_in(dir: &Path, name: &str, version: &str) -> (Option<PathBuf>, Option<
     (stable.map(|(_, p)| p), preview.map(|(_, p)| p))
 }
 
-/// Loads surfaces, building the current merged model once.
+/// Loads surfaces, finding the current documents and building their merged model only
+/// when a side asks for them, and only once.
 #[derive(Debug)]
 pub struct Loader {
-    current: Current,
+    documents: Option<PathBuf>,
+    lock: PathBuf,
+    current: Option<Current>,
     model: Option<Model>,
 }
 
 impl Loader {
-    /// A loader for the `current` documents.
-    pub fn new(current: Current) -> Loader {
+    /// A loader looking for the current documents as [`Current::locate`] does.
+    pub fn new(documents: Option<PathBuf>, lock: PathBuf) -> Loader {
         Loader {
-            current,
+            documents,
+            lock,
+            current: None,
             model: None,
         }
+    }
+
+    fn current(&mut self) -> anyhow::Result<&Current> {
+        let current = match self.current.take() {
+            Some(current) => current,
+            None => Current::locate(self.documents.as_deref(), &self.lock)?,
+        };
+        Ok(self.current.insert(current))
     }
 
     /// The surface of `side`.
@@ -145,11 +219,12 @@ impl Loader {
             Side::File(path) => super::file_surface(path),
             Side::Stable => Ok(Surface::from_model(&self.current_model()?, View::Stable)),
             Side::Preview => {
-                if self.current.preview.is_none() {
+                let current = self.current()?;
+                if current.preview.is_none() {
                     anyhow::bail!(
                         "no preview document in {} (fetch one with `cargo xtask fetch` and \
                          GOOGLE_API_KEY set, or name a file)",
-                        self.current.searched
+                        current.searched
                     );
                 }
                 Ok(Surface::from_model(&self.current_model()?, View::Preview))
@@ -162,15 +237,16 @@ impl Loader {
         if let Some(model) = &self.model {
             return Ok(model.clone());
         }
-        let Some(stable_path) = &self.current.stable else {
+        let current = self.current()?.clone();
+        let Some(stable_path) = &current.stable else {
             anyhow::bail!(
                 "no stable document found in {} (pass --documents DIR, set DISCOVERY_DIR, or \
                  run `cargo xtask fetch`)",
-                self.current.searched
+                current.searched
             );
         };
         let stable = Document::from_file(stable_path)?;
-        let preview = match &self.current.preview {
+        let preview = match &current.preview {
             Some(path) => Some(Document::from_file(path)?),
             None => None,
         };
@@ -178,7 +254,7 @@ impl Loader {
             format!(
                 "cannot build the model of {}{}",
                 stable_path.display(),
-                self.current
+                current
                     .preview
                     .as_ref()
                     .map(|p| format!(" merged with {}", p.display()))

@@ -1,13 +1,10 @@
 //! What `cargo xtask regen` prints and writes about surface changes.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use discovery::Model;
 use discovery::surface::render::{self, Options};
 use discovery::surface::{Bump, Impact, Surface, SurfaceDiff, View};
-
-use super::load::Current;
 
 /// The revisions of a model, e.g. `20260405` or `20260405 + preview 20260405`.
 fn revisions(model: &Model) -> String {
@@ -129,24 +126,13 @@ pub fn preview_vs_stable_markdown(model: &Model) -> String {
         let _ = writeln!(out, "The preview surface equals the stable surface.");
         return out;
     }
-    // The body reuses the diff report, one heading level down.
+    // The body is the diff report (its headings start at level 2).
     let body = render::markdown(&diff, Options::default());
     for line in body.lines() {
         // A feature is not a release: the version bump row does not apply.
-        if line.starts_with("| version bump |") {
-            continue;
-        }
-        if line.starts_with('#') {
-            let _ = writeln!(out, "#{line}");
-        } else {
+        if !line.starts_with("| version bump |") {
             let _ = writeln!(out, "{line}");
         }
     }
     out
-}
-
-/// The current documents according to the lock at `lock`, when it exists and names them.
-pub(super) fn lock_documents(lock: &Path, documents: &Path) -> Option<Current> {
-    let _ = (lock, documents);
-    None
 }
