@@ -23,6 +23,7 @@ mod wire;
 // (`gen` is a reserved word in edition 2024, hence the module name.)
 #[path = "gen/mod.rs"]
 mod generated;
+pub use generated::{models, resources};
 
 pub use auth::{AccessToken, Credentials, TokenProvider};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};

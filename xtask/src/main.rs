@@ -3,11 +3,9 @@
 
 use clap::{Parser, Subcommand};
 
-mod check;
-mod codegen;
-mod diff;
 mod fetch;
-mod regen;
+
+use xtask::{check, diff, regen};
 
 /// Project automation for the chat-api workspace.
 #[derive(Debug, Parser)]

@@ -1,11 +1,254 @@
-//! `cargo xtask regen`.
+//! `cargo xtask regen --stable FILE [--preview FILE] [--out-crate chat-api]`: regenerate
+//! the crate's `src/gen/` and the review files under `generated/` from local documents.
+//!
+//! Everything is rendered in memory first ([`render`], also used by `cargo xtask check`),
+//! then written so that no reader ever sees a half-written tree: the new `src/gen` is
+//! written beside the old one and swapped in with renames, stale files go with the old
+//! tree, and each file under `generated/` is replaced through a rename.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use discovery::surface::{Surface, View};
+use discovery::{Document, Model};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::codegen::{self, GeneratedFile};
 
 /// Arguments of `cargo xtask regen`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The stable Discovery document (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub stable: PathBuf,
+    /// The DEVELOPER_PREVIEW Discovery document; without it the preview surface is the
+    /// stable one.
+    #[arg(long, value_name = "FILE")]
+    pub preview: Option<PathBuf>,
+    /// The crate to write `src/gen/` into, relative to the workspace root.
+    #[arg(long, value_name = "DIR", default_value = "chat-api")]
+    pub out_crate: PathBuf,
+}
+
+/// One input document, as recorded in `generated/lock.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockedDocument {
+    /// `stable` or `preview`.
+    pub role: String,
+    /// File name the document was read from.
+    pub file: String,
+    /// The API id, e.g. `chat:v1`.
+    pub id: String,
+    /// The document's revision.
+    pub revision: String,
+    /// Hex sha256 of the document's bytes.
+    pub sha256: String,
+}
+
+/// `generated/lock.json`: the inputs of the committed generation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lock {
+    /// The stable document, then the preview one when there is one.
+    pub documents: Vec<LockedDocument>,
+}
+
+/// A document's bytes and the name they were read under.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The file name (no directory), recorded in the lock.
+    pub file: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+impl Input {
+    /// Reads `path`.
+    pub fn read(path: &Path) -> anyhow::Result<Self> {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        Ok(Self { file, bytes })
+    }
+}
+
+/// Everything a generation writes, in memory.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// Files of the crate's `src/gen/`, paths relative to it.
+    pub gen_files: Vec<GeneratedFile>,
+    /// Files of `generated/`, paths relative to it (`lock.json`, surface listings).
+    pub review_files: Vec<GeneratedFile>,
+}
+
+/// Hex sha256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Parses the documents and builds the merged model.
+pub fn build_model(stable: &Input, preview: Option<&Input>) -> anyhow::Result<Model> {
+    let stable_doc = Document::from_slice(&stable.bytes, &stable.file)?;
+    let preview_doc = preview
+        .map(|p| Document::from_slice(&p.bytes, &p.file))
+        .transpose()?;
+    Ok(Model::build(&stable_doc, preview_doc.as_ref())?)
+}
+
+/// Renders the generated crate sources, the lock and the surface listings.
+pub fn render(stable: &Input, preview: Option<&Input>) -> anyhow::Result<Rendered> {
+    let model = build_model(stable, preview)?;
+    let gen_files = codegen::generate(&model)?;
+    let mut documents = vec![LockedDocument {
+        role: "stable".to_owned(),
+        file: stable.file.clone(),
+        id: model.id.clone(),
+        revision: model.revision.clone(),
+        sha256: sha256_hex(&stable.bytes),
+    }];
+    if let Some(p) = preview {
+        documents.push(LockedDocument {
+            role: "preview".to_owned(),
+            file: p.file.clone(),
+            id: model.id.clone(),
+            revision: model.preview_revision.clone().unwrap_or_default(),
+            sha256: sha256_hex(&p.bytes),
+        });
+    }
+    let mut lock = serde_json::to_string_pretty(&Lock { documents })?;
+    lock.push('\n');
+    let mut review_files = vec![GeneratedFile {
+        path: "lock.json".to_owned(),
+        contents: lock,
+    }];
+    review_files.extend(surface_listings(&model));
+    Ok(Rendered {
+        gen_files,
+        review_files,
+    })
+}
+
+/// The surface listings of both views (`surface-stable.txt`, `surface-preview.txt`).
+fn surface_listings(model: &Model) -> Vec<GeneratedFile> {
+    [
+        (View::Stable, "surface-stable.txt"),
+        (View::Preview, "surface-preview.txt"),
+    ]
+    .into_iter()
+    .map(|(view, path)| GeneratedFile {
+        path: path.to_owned(),
+        contents: Surface::from_model(model, view).listing(),
+    })
+    .collect()
+}
+
+/// The workspace root (the parent of the xtask crate).
+pub fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
 
 /// Runs `cargo xtask regen`.
 pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
-    let _ = args;
-    anyhow::bail!("cargo xtask regen is not implemented yet")
+    let stable = Input::read(&args.stable)?;
+    let preview = args.preview.as_deref().map(Input::read).transpose()?;
+    if preview.is_none() {
+        eprintln!("note: no --preview document: the preview surface is the stable one");
+    }
+    let rendered = render(&stable, preview.as_ref())?;
+    let root = workspace_root();
+    let gen_dir = root.join(&args.out_crate).join("src").join("gen");
+    write_tree(&gen_dir, &rendered.gen_files)?;
+    let review_dir = root.join("generated");
+    for f in &rendered.review_files {
+        write_file_atomic(&review_dir.join(&f.path), &f.contents)?;
+    }
+    let lines: usize = rendered
+        .gen_files
+        .iter()
+        .map(|f| f.contents.lines().count())
+        .sum();
+    eprintln!(
+        "wrote {} files ({lines} lines) to {} and {} files to {}",
+        rendered.gen_files.len(),
+        gen_dir.display(),
+        rendered.review_files.len(),
+        review_dir.display()
+    );
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// Replaces the directory `dir` with exactly `files`: written to a sibling temporary
+/// directory first, then swapped in by renames (the old tree, with any stale files, is
+/// removed afterwards).
+pub fn write_tree(dir: &Path, files: &[GeneratedFile]) -> anyhow::Result<()> {
+    let parent = dir
+        .parent()
+        .with_context(|| format!("{} has no parent directory", dir.display()))?;
+    let name = dir
+        .file_name()
+        .with_context(|| format!("{} has no name", dir.display()))?
+        .to_string_lossy()
+        .into_owned();
+    let pid = std::process::id();
+    let tmp = parent.join(format!(".{name}.new-{pid}"));
+    let old = parent.join(format!(".{name}.old-{pid}"));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp)
+            .with_context(|| format!("cannot remove {}", tmp.display()))?;
+    }
+    let written = (|| -> anyhow::Result<()> {
+        for f in files {
+            let path = tmp.join(&f.path);
+            if let Some(p) = path.parent() {
+                std::fs::create_dir_all(p)
+                    .with_context(|| format!("cannot create {}", p.display()))?;
+            }
+            std::fs::write(&path, &f.contents)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        Ok(())
+    })();
+    if let Err(err) = written {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(err);
+    }
+    let had_old = dir.exists();
+    if had_old {
+        std::fs::rename(dir, &old)
+            .with_context(|| format!("cannot move {} aside", dir.display()))?;
+    }
+    if let Err(err) = std::fs::rename(&tmp, dir) {
+        if had_old {
+            // Put the old tree back so the crate is never left without sources.
+            let _ = std::fs::rename(&old, dir);
+        }
+        return Err(err).with_context(|| format!("cannot move the new tree to {}", dir.display()));
+    }
+    if had_old {
+        std::fs::remove_dir_all(&old)
+            .with_context(|| format!("cannot remove the old tree {}", old.display()))?;
+    }
+    Ok(())
+}
+
+/// Writes `path` through a temporary file in the same directory and a rename.
+pub fn write_file_atomic(path: &Path, contents: &str) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .with_context(|| format!("{} has no parent directory", path.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.new-{}", std::process::id()));
+    std::fs::write(&tmp, contents).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))
 }

@@ -1,0 +1,108 @@
+//! String enums that keep unknown values.
+//!
+//! Each enum gets its variants plus `Unknown(String)` (the name the model reserves), so
+//! a value the server adds later still decodes; `as_str`, `From<&str>` and `Default` (the
+//! first stable value, usually `*_UNSPECIFIED`) are generated, and the serde/`Display`
+//! impls come from the runtime's `crate::wire::string_enum!`.
+
+use discovery::model::{Availability, EnumValue, TypeDef};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::Ctx;
+use super::docs::{doc_attrs, rustdoc};
+use super::idents::{cfg_attr, cfg_within, ident};
+use super::models::type_docs;
+
+/// The catch-all variant, as `discovery::model` reserves it.
+pub const UNKNOWN: &str = "Unknown";
+
+/// The enum `td` with `values`.
+pub fn enum_def(ctx: &Ctx<'_>, td: &TypeDef, values: &[EnumValue]) -> anyhow::Result<TokenStream> {
+    let docs = type_docs(ctx, td);
+    let cfg = cfg_attr(td.availability);
+    let name = ident(&td.rust_name)?;
+    let unknown = ident(UNKNOWN)?;
+    let mut variants = Vec::new();
+    let mut to_str = Vec::new();
+    let mut from_str = Vec::new();
+    for v in values {
+        anyhow::ensure!(
+            v.rust_name != UNKNOWN,
+            "{}: enum value {:?} is named {UNKNOWN}, which is reserved for unknown values",
+            td.wire_name,
+            v.wire_value
+        );
+        let variant = ident(&v.rust_name)?;
+        let value_cfg = cfg_within(td.availability, v.availability);
+        let wire = &v.wire_value;
+        let text = match &v.description {
+            Some(d) if !d.trim().is_empty() => rustdoc(d, &ctx.docs),
+            _ => format!("`{wire}`."),
+        };
+        let doc = doc_attrs(&text);
+        let deprecated = v.deprecated.then(|| quote!(#[deprecated]));
+        variants.push((doc, quote!(#value_cfg #deprecated #variant,)));
+        to_str.push(quote!(#value_cfg Self::#variant => #wire,));
+        from_str.push(quote!(#value_cfg #wire => Self::#variant,));
+    }
+    // Generated code names deprecated variants itself; users still get the warning.
+    let allow = values
+        .iter()
+        .any(|v| v.deprecated)
+        .then(|| quote!(#[allow(deprecated, reason = "the generated impls name every variant")]));
+    // `#[derive(Default)]` on the first stable value; hand-written only when there is
+    // none (then the default is an empty unknown value).
+    let default_index = values
+        .iter()
+        .position(|v| v.availability == Availability::Stable);
+    let variants = variants.into_iter().enumerate().map(|(i, (doc, v))| {
+        let default = (Some(i) == default_index).then(|| quote!(#[default]));
+        quote!(#doc #default #v)
+    });
+    let derive_default = default_index.map(|_| quote!(Default,));
+    let default_impl = default_index.is_none().then(|| {
+        quote! {
+            #cfg
+            impl Default for #name {
+                fn default() -> Self {
+                    Self::#unknown(String::new())
+                }
+            }
+        }
+    });
+    Ok(quote! {
+        #docs
+        #cfg
+        #[derive(Debug, Clone, #derive_default PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the crate does not know, as sent.
+            #unknown(String),
+        }
+        #cfg
+        #allow
+        impl #name {
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+        #cfg
+        #allow
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    _ => Self::#unknown(value.to_owned()),
+                }
+            }
+        }
+        #default_impl
+        #cfg
+        crate::wire::string_enum!(#name);
+    })
+}

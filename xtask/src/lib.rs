@@ -1,0 +1,7 @@
+//! The library half of `cargo xtask`: the code generator and the regen/check commands,
+//! so integration tests (snapshots, the committed-output check) can call them.
+
+pub mod check;
+pub mod codegen;
+pub mod diff;
+pub mod regen;
