@@ -86,7 +86,7 @@ mod tests {
         }
         async fn fetch_page(self) -> Result<Self::Page> {
             self.fetches.fetch_add(1, Ordering::SeqCst);
-            if self.token.as_deref() == self.fail_on {
+            if self.fail_on.is_some() && self.token.as_deref() == self.fail_on {
                 return Err(Error::invalid("fake", "boom"));
             }
             Ok(match self.token.as_deref() {
