@@ -119,6 +119,11 @@ impl Surface {
     }
 }
 
+/// What changed from `old` to `new`, both seen through `view`.
+pub fn diff_models(old: &Model, new: &Model, view: View) -> SurfaceDiff {
+    Surface::from_model(old, view).diff(&Surface::from_model(new, view))
+}
+
 /// The identity of an item: what a diff matches old and new items by.
 ///
 /// Keys use wire names (schema ids, property names, method names), which are what a

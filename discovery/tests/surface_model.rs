@@ -266,7 +266,7 @@ fn model() -> Model {
 }
 
 fn diff(old: &Model, new: &Model) -> SurfaceDiff {
-    Surface::from_model(old, View::Stable).diff(&Surface::from_model(new, View::Stable))
+    discovery::surface::diff_models(old, new, View::Stable)
 }
 
 fn method_mut<'a>(model: &'a mut Model, resource: &[&str], name: &str) -> &'a mut Method {

@@ -9,9 +9,10 @@
 //! - Generated structs are built with `..Default::default()` (every field is an `Option`
 //!   and the struct derives `Default`), so **a new field is additive**. A struct literal
 //!   that names every field would break; we do not support that style.
-//! - Generated enums keep unknown values (an `Unknown(String)` catch-all) and are not
-//!   matched exhaustively by users (the generator marks them `#[non_exhaustive]`), so
-//!   **a new enum value is additive**.
+//! - Generated enums keep unknown values (an `Unknown(String)` catch-all), so decoding
+//!   never breaks, and are not matched exhaustively by users, so **a new enum value is
+//!   additive**. The generator must mark them `#[non_exhaustive]` for the compiler to
+//!   enforce that; without it, an exhaustive `match` in user code breaks on a new value.
 //! - A method's required parameters (and its request body) are constructor arguments of
 //!   its request builder; optional ones are setters. So **a new required parameter of an
 //!   existing method is breaking**, a new optional one is additive, and switching a
@@ -378,7 +379,7 @@ fn added_impact(item: &Item, old: &Surface) -> (Impact, &'static str) {
         ),
         ItemKind::EnumValue => (
             Impact::Additive,
-            "new variant (enums keep unknown values and are #[non_exhaustive])",
+            "new variant (generated enums keep unknown values and are #[non_exhaustive])",
         ),
         _ => (Impact::Additive, "new"),
     }
