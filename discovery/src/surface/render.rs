@@ -209,6 +209,21 @@ fn contains_under(
     }
 }
 
+/// Whether an addition or removal needs its reason spelled out: removals are always
+/// breaking and most additions always additive (the [`ASSUMPTIONS`] say why), so only an
+/// addition that breaks (a new required parameter) gets one.
+fn needs_reason(change: &Change) -> bool {
+    change.kind == ChangeKind::Added && change.impact == Impact::Breaking
+}
+
+/// What the classification assumes about the generated crate, printed with every report
+/// that has changes.
+pub const ASSUMPTIONS: &str = "Classified for code using the generated crate: anything removed \
+    or renamed and any Rust type change is breaking; new fields are additive (structs are \
+    built with `..Default::default()`); new enum values are additive (generated enums keep \
+    unknown values and are `#[non_exhaustive]`); a new required parameter is breaking (a \
+    new constructor argument), a new optional one additive.";
+
 fn header(diff: &SurfaceDiff) -> String {
     format!("{} -> {}", diff.old, diff.new)
 }
@@ -232,6 +247,9 @@ pub fn text(diff: &SurfaceDiff, options: Options) -> String {
         let _ = writeln!(out, "{line}");
     }
     let _ = writeln!(out, "version bump: {}", diff.bump().advice());
+    if !diff.changes.is_empty() {
+        let _ = writeln!(out, "note: {}", ASSUMPTIONS.replace('`', ""));
+    }
     let mut group: Option<&Group> = None;
     for change in &diff.changes {
         if group != Some(&change.group) {
@@ -281,7 +299,7 @@ fn text_change(out: &mut String, change: &Change) {
             for (depth, line) in contains_lines(&item.key, &change.contains, plain) {
                 let _ = writeln!(out, "      {}{line}", "  ".repeat(depth));
             }
-            if change.reason != "new" {
+            if needs_reason(change) {
                 let _ = writeln!(out, "      ({})", change.reason);
             }
         }
@@ -333,6 +351,9 @@ pub fn markdown(diff: &SurfaceDiff, options: Options) -> String {
     let _ = writeln!(out, "| removed | {} |", counts_phrase(&diff.counts.removed));
     let _ = writeln!(out, "| changed | {} |", counts_phrase(&diff.counts.changed));
     let _ = writeln!(out, "| version bump | {} |", diff.bump().advice());
+    if !diff.changes.is_empty() {
+        let _ = writeln!(out, "\n_{ASSUMPTIONS}_");
+    }
     let breaking: Vec<&Change> = diff.with_impact(Impact::Breaking).collect();
     if !breaking.is_empty() {
         let _ = writeln!(out, "\n### Breaking changes\n");
@@ -404,7 +425,7 @@ fn markdown_change(out: &mut String, change: &Change) {
             for (depth, line) in contains_lines(&item.key, &change.contains, code) {
                 let _ = writeln!(out, "  {}- {line}", "  ".repeat(depth));
             }
-            if change.reason != "new" {
+            if needs_reason(change) {
                 let _ = writeln!(out, "  - {}", change.reason);
             }
         }
