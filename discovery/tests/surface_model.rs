@@ -515,6 +515,20 @@ fn format_change_is_breaking_and_named_format() {
 }
 
 #[test]
+fn boxing_a_field_is_a_breaking_rust_type_change() {
+    let old = model();
+    let mut new = model();
+    for f in fields_mut(&mut new, "Space") {
+        if f.wire_name == "name" {
+            f.boxed = true;
+        }
+    }
+    let c = only_change(&diff(&old, &new)).clone();
+    assert_eq!(c.attrs[0].aspect, "rust type");
+    assert_eq!(c.impact, Impact::Breaking);
+}
+
+#[test]
 fn scopes_added_are_additive_removed_breaking() {
     let old = model();
     let mut new = model();

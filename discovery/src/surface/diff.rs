@@ -476,6 +476,11 @@ fn classify(
             (Some(AttrValue::Type(a)), Some(AttrValue::Type(b))) if a.rust == b.rust => {
                 ("wire type", Compatible, "the Rust type is unchanged")
             }
+            (Some(AttrValue::Type(a)), Some(AttrValue::Type(b))) if a.wire == b.wire => (
+                "rust type",
+                Breaking,
+                "the Rust type changed (boxing or naming) though the wire type did not",
+            ),
             (Some(AttrValue::Type(a)), Some(AttrValue::Type(b)))
                 if a.wire_shape() == b.wire_shape() =>
             {
