@@ -11,7 +11,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// The file could not be read.
-    #[error("{origin}: cannot read: {source}")]
+    #[error("{origin}: cannot read the file")]
     Io {
         /// The file.
         origin: String,
