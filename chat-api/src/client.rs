@@ -226,6 +226,8 @@ impl ClientBuilder {
 pub(crate) struct Outgoing<'a> {
     /// Method id, for spans and errors.
     pub id: &'static str,
+    /// Scopes the method accepts, for errors.
+    pub scopes: &'static [&'static str],
     pub method: reqwest::Method,
     pub url: &'a reqwest::Url,
     pub headers: Vec<(HeaderName, HeaderValue)>,
@@ -267,6 +269,10 @@ impl Client {
     }
 
     /// Sends a request whose response has no body the caller needs.
+    #[allow(
+        dead_code,
+        reason = "runtime contract for methods without a response type; every Chat method has one today"
+    )]
     pub(crate) async fn execute_empty(&self, request: ApiRequest) -> Result<()> {
         self.execute_bytes(request).await.map(drop)
     }
@@ -302,6 +308,7 @@ impl Client {
         let url = self.url(info.id, &path, &request.query)?;
         let out = Outgoing {
             id: info.id,
+            scopes: info.scopes,
             method: info.http_method.clone(),
             url: &url,
             headers: Vec::new(),
@@ -357,6 +364,7 @@ impl Client {
         }
         let out = Outgoing {
             id: info.id,
+            scopes: info.scopes,
             method: info.http_method.clone(),
             url: &url,
             headers,
@@ -446,7 +454,7 @@ impl Client {
                         .and_then(|v| v.to_str().ok())
                         .and_then(parse_retry_after);
                     if !(out.retryable && retryable_status(status)) {
-                        return Err(error_response(out.id, response).await);
+                        return Err(error_response(out.id, out.scopes, response).await);
                     }
                     match inner
                         .retry
@@ -457,7 +465,7 @@ impl Client {
                             drop(response);
                             tokio::time::sleep(delay).await;
                         }
-                        None => return Err(error_response(out.id, response).await),
+                        None => return Err(error_response(out.id, out.scopes, response).await),
                     }
                 }
                 Err(Failure::Fatal(e)) => return Err(e),
@@ -550,7 +558,11 @@ pub(crate) async fn read_body(method: &'static str, response: reqwest::Response)
 }
 
 /// Turns an error status into [`Error::Api`].
-pub(crate) async fn error_response(method: &'static str, response: reqwest::Response) -> Error {
+pub(crate) async fn error_response(
+    method: &'static str,
+    scopes: &'static [&'static str],
+    response: reqwest::Response,
+) -> Error {
     let status = response.status().as_u16();
     let request_id = ["x-request-id", "x-goog-request-id"]
         .iter()
@@ -558,7 +570,9 @@ pub(crate) async fn error_response(method: &'static str, response: reqwest::Resp
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let body = response.bytes().await.unwrap_or_default();
-    Error::Api(Box::new(api_error(method, status, request_id, &body)))
+    Error::Api(Box::new(api_error(
+        method, scopes, status, request_id, &body,
+    )))
 }
 
 /// Turns a transport error into [`Error`], dropping the URL from its text.

@@ -159,6 +159,9 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// What usually causes this error and how to fix it, for known cases.
     pub hint: Option<&'static str>,
+    /// The OAuth scopes the method accepts (any one is enough); shown when the token
+    /// lacked them.
+    pub scopes: &'static [&'static str],
 }
 
 impl fmt::Display for ApiError {
@@ -173,6 +176,9 @@ impl fmt::Display for ApiError {
         }
         if let Some(hint) = self.hint {
             write!(f, "\nhint: {hint}")?;
+        }
+        if self.hint == Some(INSUFFICIENT_SCOPES_HINT) && !self.scopes.is_empty() {
+            write!(f, "\nthis method accepts: {}", self.scopes.join(", "))?;
         }
         Ok(())
     }
@@ -196,6 +202,7 @@ pub(crate) fn snippet(body: &[u8]) -> String {
 /// Builds an [`ApiError`] from an error response.
 pub(crate) fn api_error(
     method: &'static str,
+    scopes: &'static [&'static str],
     http_status: u16,
     request_id: Option<String>,
     body: &[u8],
@@ -231,8 +238,12 @@ pub(crate) fn api_error(
         details,
         request_id,
         hint,
+        scopes,
     }
 }
+
+const INSUFFICIENT_SCOPES_HINT: &str = "the access token lacks a scope this method needs: request one of the method's \
+     scopes (for a Chat app, `https://www.googleapis.com/auth/chat.bot`)";
 
 /// Hints for errors whose message alone does not tell the fix.
 fn hint_for(http_status: u16, status: Option<&str>, message: &str) -> Option<&'static str> {
@@ -244,10 +255,7 @@ fn hint_for(http_status: u16, status: Option<&str>, message: &str) -> Option<&'s
         );
     }
     if http_status == 403 && lower.contains("insufficient authentication scopes") {
-        return Some(
-            "the access token lacks a scope this method needs: request one of the method's \
-             scopes (for a Chat app, `https://www.googleapis.com/auth/chat.bot`)",
-        );
+        return Some(INSUFFICIENT_SCOPES_HINT);
     }
     if http_status == 401 || status == Some("UNAUTHENTICATED") {
         return Some("the credentials were rejected: check that they are valid and not revoked");
@@ -265,7 +273,13 @@ mod tests {
     #[test]
     fn parses_google_error_body_and_adds_hint() {
         let body = br#"{"error":{"code":403,"message":"You are not permitted to use this app","status":"PERMISSION_DENIED","details":[{"@type":"x"}]}}"#;
-        let e = api_error("chat.spaces.messages.create", 403, Some("abc".into()), body);
+        let e = api_error(
+            "chat.spaces.messages.create",
+            &[],
+            403,
+            Some("abc".into()),
+            body,
+        );
         assert_eq!(e.code, Some(403));
         assert_eq!(e.status.as_deref(), Some("PERMISSION_DENIED"));
         assert_eq!(e.details.len(), 1);
@@ -281,10 +295,21 @@ mod tests {
 
     #[test]
     fn non_json_error_body_becomes_the_message() {
-        let e = api_error("m", 502, None, b"<html>Bad Gateway</html>");
+        let e = api_error("m", &[], 502, None, b"<html>Bad Gateway</html>");
         assert_eq!(e.message, "<html>Bad Gateway</html>");
         assert_eq!(e.status, None);
         assert_eq!(e.hint, None);
+    }
+
+    #[test]
+    fn insufficient_scopes_lists_the_method_scopes() {
+        let body = br#"{"error":{"code":403,"message":"Request had insufficient authentication scopes.","status":"PERMISSION_DENIED"}}"#;
+        let e = api_error("m", &["https://a", "https://b"], 403, None, body);
+        assert!(
+            e.to_string()
+                .ends_with("\nthis method accepts: https://a, https://b"),
+            "{e}"
+        );
     }
 
     #[test]

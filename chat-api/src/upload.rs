@@ -36,6 +36,21 @@ pub(crate) async fn upload(
             ));
         }
     }
+    if !endpoints.accept.is_empty()
+        && !endpoints
+            .accept
+            .iter()
+            .any(|range| mime_matches(range, &media.content_type))
+    {
+        return Err(Error::invalid(
+            info.id,
+            format!(
+                "content type `{}` is not accepted (accepted: {})",
+                media.content_type,
+                endpoints.accept.join(", ")
+            ),
+        ));
+    }
     let resumable = match media.mode {
         Mode::Resumable => true,
         Mode::Simple => false,
@@ -120,6 +135,7 @@ async fn simple(
     let replayable = media.replayable();
     let out = Outgoing {
         id: info.id,
+        scopes: info.scopes,
         method: reqwest::Method::POST,
         url: &url,
         headers,
@@ -174,6 +190,7 @@ async fn start_resumable(
     // Opening a session changes nothing on the server, so it is safe to retry.
     let out = Outgoing {
         id: info.id,
+        scopes: info.scopes,
         method: reqwest::Method::POST,
         url: &url,
         headers,
@@ -367,6 +384,7 @@ async fn put(client: &Client, session: &UploadSession, range: &str, chunk: Bytes
         .map_err(|e| Error::invalid(session.method, format!("bad upload session URI: {e}")))?;
     let out = Outgoing {
         id: session.method,
+        scopes: &[],
         method: reqwest::Method::PUT,
         url: &url,
         headers: vec![(
@@ -441,4 +459,30 @@ fn boundary() -> String {
     let a = RandomState::new().build_hasher().finish();
     let b = RandomState::new().build_hasher().finish();
     format!("chat_api_{a:016x}{b:016x}")
+}
+
+/// Whether `content_type` falls in the MIME range `range` (`*/*`, `image/*`, `image/png`).
+fn mime_matches(range: &str, content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    match range.strip_suffix("/*") {
+        Some("*") => true,
+        Some(kind) => essence
+            .split_once('/')
+            .is_some_and(|(k, _)| k.eq_ignore_ascii_case(kind)),
+        None => essence.eq_ignore_ascii_case(range),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mime_matches;
+
+    #[test]
+    fn mime_ranges() {
+        assert!(mime_matches("*/*", "video/mp4"));
+        assert!(mime_matches("image/*", "IMAGE/png; q=1"));
+        assert!(!mime_matches("image/*", "video/mp4"));
+        assert!(mime_matches("text/plain", "text/plain; charset=utf-8"));
+        assert!(!mime_matches("text/plain", "text/html"));
+    }
 }
