@@ -557,16 +557,22 @@ fn pageable(
     pg: &discovery::model::Pagination,
     params: &[Param<'_>],
 ) -> anyhow::Result<TokenStream> {
-    let token_field = params
+    let token = params
         .iter()
         .find(|p| p.p.rust_name == pg.page_token_param)
-        .map(|p| p.field.clone())
         .ok_or_else(|| {
             anyhow::anyhow!(
                 "{builder}: no page token parameter {:?}",
                 pg.page_token_param
             )
         })?;
+    let token_field = &token.field;
+    // A required page token (Drive's `changes.list`) is a plain field.
+    let token_value = if token.p.required {
+        quote!(token)
+    } else {
+        quote!(Some(token))
+    };
     let next = ident(&pg.next_page_token_field)?;
     let items = ident(&pg.items_field)?;
     let item_ty = rust_type(&pg.item_type, Scope::Elsewhere)?;
@@ -590,7 +596,7 @@ fn pageable(
             type Item = #item_ty;
 
             fn set_page_token(&mut self, token: String) {
-                self.#token_field = Some(token);
+                self.#token_field = #token_value;
             }
 
             fn fetch_page(self) -> impl std::future::Future<Output = crate::Result<Self::Page>> + Send {
