@@ -24,32 +24,38 @@ pub trait Pageable: Clone + Send + Sync + 'static {
 
 /// Every page of `request`, in order: lazy, one page in flight, stopping after a page
 /// whose `nextPageToken` is missing or empty, or after the first error.
+///
+/// Boxed so the stream is `Unpin` (auto traits show through the generated `impl
+/// Stream`): callers can write `while let Some(x) = stream.next().await` without pinning.
 pub(crate) fn pages<P: Pageable>(
     request: P,
-) -> impl futures_core::Stream<Item = Result<P::Page>> + Send {
-    futures_util::stream::unfold(Some(request), |state| async move {
-        let request = state?;
-        let next = request.clone();
-        match request.fetch_page().await {
-            Ok(page) => {
-                let next = P::next_page_token(&page)
-                    .filter(|token| !token.is_empty())
-                    .map(|token| {
-                        let mut next = next;
-                        next.set_page_token(token.to_owned());
-                        next
-                    });
-                Some((Ok(page), next))
+) -> impl futures_core::Stream<Item = Result<P::Page>> + Send + Unpin {
+    Box::pin(futures_util::stream::unfold(
+        Some(request),
+        |state| async move {
+            let request = state?;
+            let next = request.clone();
+            match request.fetch_page().await {
+                Ok(page) => {
+                    let next = P::next_page_token(&page)
+                        .filter(|token| !token.is_empty())
+                        .map(|token| {
+                            let mut next = next;
+                            next.set_page_token(token.to_owned());
+                            next
+                        });
+                    Some((Ok(page), next))
+                }
+                Err(e) => Some((Err(e), None)),
             }
-            Err(e) => Some((Err(e), None)),
-        }
-    })
+        },
+    ))
 }
 
 /// Every item of every page of `request`, in order (pages fetched as items are used).
 pub(crate) fn items<P: Pageable>(
     request: P,
-) -> impl futures_core::Stream<Item = Result<P::Item>> + Send {
+) -> impl futures_core::Stream<Item = Result<P::Item>> + Send + Unpin {
     use futures_util::StreamExt as _;
     pages(request).flat_map(|page| {
         let items: Vec<Result<P::Item>> = match page {
@@ -125,7 +131,7 @@ mod tests {
     async fn streams_are_lazy_and_stop_after_an_error() {
         let req = fake(Some("t1"));
         let fetches = req.fetches.clone();
-        let mut s = Box::pin(items(req));
+        let mut s = items(req);
         assert_eq!(fetches.load(Ordering::SeqCst), 0);
         assert_eq!(s.next().await.unwrap().unwrap(), "a");
         assert_eq!(fetches.load(Ordering::SeqCst), 1);

@@ -1,0 +1,51 @@
+//! Pages through every message of a space with `.stream()`, one page in flight.
+//!
+//! ```text
+//! cargo run -p chat-api --example list_messages -- spaces/AAAA
+//! ```
+//!
+//! Uses Application Default Credentials (`GOOGLE_APPLICATION_CREDENTIALS`, or
+//! `gcloud auth application-default login` with a `chat.messages.readonly` scope);
+//! `CHAT_API_BASE_URL` points the client at an emulator or test server.
+
+use chat_api::{Client, Credentials};
+use futures_util::StreamExt as _;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let space = std::env::args()
+        .nth(1)
+        .or_else(|| std::env::var("CHAT_SPACE").ok())
+        .ok_or("usage: list_messages <spaces/SPACE>")?;
+    let credentials = Credentials::application_default()?
+        .with_scopes(["https://www.googleapis.com/auth/chat.messages.readonly"]);
+    let mut builder = Client::builder().credentials(credentials);
+    if let Ok(url) = std::env::var("CHAT_API_BASE_URL") {
+        builder = builder.base_url(url);
+    }
+    let client = builder.build()?;
+
+    let mut messages = client
+        .spaces()
+        .messages()
+        .list(&space)
+        .page_size(100)
+        .stream();
+    let mut count = 0usize;
+    while let Some(message) = messages.next().await {
+        let message = message?;
+        count += 1;
+        println!(
+            "{}\t{}",
+            message.name.unwrap_or_default(),
+            message
+                .text
+                .unwrap_or_default()
+                .lines()
+                .next()
+                .unwrap_or_default()
+        );
+    }
+    println!("{count} messages");
+    Ok(())
+}
