@@ -1,5 +1,6 @@
 //! Not Chat-specific: the generator's output for Drive v3, Gmail v1, Calendar v3 and
-//! Storage v1 compiles without warnings against the chat-api runtime.
+//! Storage v1 (and for every snapshot fixture, with and without `developer-preview`)
+//! compiles without warnings against the chat-api runtime.
 //!
 //! Each API is generated into a scratch copy of the chat-api crate (its hand-written
 //! runtime with `src/gen` replaced) inside one scratch workspace, then checked with
@@ -55,7 +56,29 @@ fn other_google_apis_compile_without_warnings() {
 
     // A workspace with the real one's shared settings and lock, holding one crate per API.
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    let members: Vec<String> = APIS.iter().map(|(_, name)| format!("{name:?}")).collect();
+    // (crate name, stable document, preview document)
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("fixtures");
+    let mut crates: Vec<(String, PathBuf, Option<PathBuf>)> = APIS
+        .iter()
+        .map(|(file, name)| (name.to_string(), docs.join("other").join(file), None))
+        .collect();
+    for entry in std::fs::read_dir(&fixtures).unwrap() {
+        let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if stem.ends_with("_preview") {
+            continue;
+        }
+        let preview = fixtures.join(format!("{}_preview.json", stem.trim_end_matches("_stable")));
+        let preview = (stem.ends_with("_stable") && preview.is_file()).then_some(preview);
+        crates.push((format!("fixture-{}", stem.replace('_', "-")), path, preview));
+    }
+    crates.sort();
+    let members: Vec<String> = crates
+        .iter()
+        .map(|(name, ..)| format!("{name:?}"))
+        .collect();
     let start = manifest.find("members").expect("workspace members");
     let end = start + manifest[start..].find(']').expect("end of members") + 1;
     let manifest = format!(
@@ -68,14 +91,16 @@ fn other_google_apis_compile_without_warnings() {
     std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock")).unwrap();
 
     let started = Instant::now();
-    for (file, name) in APIS {
-        let input = Input::read(&docs.join("other").join(file)).unwrap();
-        let rendered = regen::render(&input, None).unwrap_or_else(|e| panic!("{file}: {e:#}"));
+    for (name, stable, preview) in &crates {
+        let input = Input::read(stable).unwrap();
+        let preview = preview.as_deref().map(|p| Input::read(p).unwrap());
+        let rendered = regen::render(&input, preview.as_ref())
+            .unwrap_or_else(|e| panic!("{}: {e:#}", stable.display()));
         let krate = scratch.join(name);
         copy_dir(
             &root.join("chat-api"),
             &krate,
-            &["tests", "examples", "benches", "target"],
+            &["target"],
         );
         let cargo_toml = krate.join("Cargo.toml");
         let text = std::fs::read_to_string(&cargo_toml).unwrap();
@@ -94,27 +119,32 @@ fn other_google_apis_compile_without_warnings() {
         None => root.join("target").join("other-apis"),
     };
     let started = Instant::now();
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["check", "--workspace", "--lib", "--message-format=json"])
-        .current_dir(&scratch)
-        .env("CARGO_TARGET_DIR", &target)
-        .output()
-        .unwrap();
+    // With every feature (the preview surface), then without (the stable one).
+    for features in [&["--all-features"][..], &[]] {
+        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+            .args(["check", "--workspace", "--lib", "--message-format=json"])
+            .args(features)
+            .current_dir(&scratch)
+            .env("CARGO_TARGET_DIR", &target)
+            .output()
+            .unwrap();
+        let (in_generated, in_runtime) = diagnostics(&output.stdout);
+        for d in &in_runtime {
+            eprintln!("note (hand-written runtime, not generated code): {d}");
+        }
+        assert!(
+            in_generated.is_empty() && output.status.success(),
+            "cargo check {features:?} of the generated crates failed or warned (scratch workspace kept at {}):\n{}\n{}",
+            scratch.display(),
+            in_generated.join("\n"),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
     eprintln!(
-        "generated 4 APIs in {:.2?}; cargo check took {:.1?}",
+        "generated {} crates in {:.2?}; cargo check (twice) took {:.1?}",
+        crates.len(),
         generated,
         started.elapsed()
-    );
-    let (in_generated, in_runtime) = diagnostics(&output.stdout);
-    for d in &in_runtime {
-        eprintln!("note (hand-written runtime, not generated code): {d}");
-    }
-    assert!(
-        in_generated.is_empty() && output.status.success(),
-        "cargo check of the generated APIs failed or warned (scratch workspace kept at {}):\n{}\n{}",
-        scratch.display(),
-        in_generated.join("\n"),
-        String::from_utf8_lossy(&output.stderr)
     );
     std::fs::remove_dir_all(&scratch).unwrap();
 }
