@@ -59,13 +59,17 @@ fn other_google_apis_compile_without_warnings() {
     // (crate name, stable document, preview document)
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
-        .join("fixtures");
+        .join("fixtures")
+        .join("codegen");
     let mut crates: Vec<(String, PathBuf, Option<PathBuf>)> = APIS
         .iter()
         .map(|(file, name)| (name.to_string(), docs.join("other").join(file), None))
         .collect();
     for entry in std::fs::read_dir(&fixtures).unwrap() {
         let path = entry.unwrap().path();
+        if path.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
         if stem.ends_with("_preview") {
             continue;
@@ -97,11 +101,7 @@ fn other_google_apis_compile_without_warnings() {
         let rendered = regen::render(&input, preview.as_ref())
             .unwrap_or_else(|e| panic!("{}: {e:#}", stable.display()));
         let krate = scratch.join(name);
-        copy_dir(
-            &root.join("chat-api"),
-            &krate,
-            &["target"],
-        );
+        copy_dir(&root.join("chat-api"), &krate, &["target"]);
         let cargo_toml = krate.join("Cargo.toml");
         let text = std::fs::read_to_string(&cargo_toml).unwrap();
         std::fs::write(

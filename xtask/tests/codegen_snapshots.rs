@@ -10,7 +10,8 @@ use discovery::{Document, Model};
 fn generated(stable: &str, preview: Option<&str>) -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
-        .join("fixtures");
+        .join("fixtures")
+        .join("codegen");
     let load = |name: &str| Document::from_file(&dir.join(name)).unwrap_or_else(|e| panic!("{e}"));
     let stable = load(stable);
     let preview = preview.map(load);
