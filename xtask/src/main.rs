@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand};
 
 mod fetch;
 
-use xtask::{check, diff, regen};
+use xtask::{bench, check, diff, regen};
 
 /// Project automation for the chat-api workspace.
 #[derive(Debug, Parser)]
@@ -25,6 +25,8 @@ enum Command {
     Check(check::Args),
     /// Compare two API surfaces.
     Diff(diff::Args),
+    /// Benchmark the generator and the compile time of its output (release build).
+    BenchCodegen(bench::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -34,6 +36,7 @@ fn main() -> std::process::ExitCode {
         Command::Regen(args) => regen::run(args),
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::BenchCodegen(args) => bench::run(args),
     };
     match result {
         Ok(code) => code,
