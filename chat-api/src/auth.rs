@@ -449,8 +449,10 @@ impl AuthorizedUser {
 /// The client's token cache over its [`Credentials`].
 pub(crate) struct Auth {
     credentials: Credentials,
+    /// The current token; read without waiting on the common path.
+    cache: std::sync::RwLock<Option<AccessToken>>,
     /// Held across a refresh, so concurrent calls wait for one token request.
-    cache: tokio::sync::Mutex<Option<AccessToken>>,
+    refresh: tokio::sync::Mutex<()>,
 }
 
 impl fmt::Debug for Auth {
@@ -467,7 +469,8 @@ impl Auth {
         };
         Self {
             credentials,
-            cache: tokio::sync::Mutex::new(cache),
+            cache: std::sync::RwLock::new(cache),
+            refresh: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -476,18 +479,33 @@ impl Auth {
         !matches!(self.credentials.source, Source::None | Source::Static(_))
     }
 
+    /// The cached token if it is not about to expire.
+    fn fresh(&self) -> Option<AccessToken> {
+        // A poisoned lock only means a panic elsewhere while holding it; the value
+        // (an Option of an immutable token) is still consistent.
+        let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());
+        cache
+            .as_ref()
+            .filter(|t| t.is_fresh(SystemTime::now()))
+            .cloned()
+    }
+
     /// The token to send, fetching a new one when there is none or it is about to expire.
     pub(crate) async fn token(&self, http: &reqwest::Client) -> Result<Option<AccessToken>> {
         if matches!(self.credentials.source, Source::None) {
             return Ok(None);
         }
-        let mut cache = self.cache.lock().await;
-        if let Some(token) = cache.as_ref().filter(|t| t.is_fresh(SystemTime::now())) {
-            return Ok(Some(token.clone()));
+        if let Some(token) = self.fresh() {
+            return Ok(Some(token));
+        }
+        let _refreshing = self.refresh.lock().await;
+        // Another call may have refreshed while this one waited.
+        if let Some(token) = self.fresh() {
+            return Ok(Some(token));
         }
         let token = self.fetch(http).await?;
         tracing::debug!(kind = self.credentials.kind(), "fetched a new access token");
-        *cache = Some(token.clone());
+        *self.cache.write().unwrap_or_else(|e| e.into_inner()) = Some(token.clone());
         Ok(Some(token))
     }
 
@@ -497,7 +515,8 @@ impl Auth {
         if !self.can_refresh() {
             return;
         }
-        let mut cache = self.cache.lock().await;
+        let _refreshing = self.refresh.lock().await;
+        let mut cache = self.cache.write().unwrap_or_else(|e| e.into_inner());
         if cache.as_ref().is_some_and(|t| t.secret == rejected.secret) {
             *cache = None;
         }

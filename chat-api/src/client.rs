@@ -200,9 +200,6 @@ impl ClientBuilder {
         if let Some(t) = self.connect_timeout {
             http = http.connect_timeout(t);
         }
-        if let Some(t) = self.request_timeout {
-            http = http.read_timeout(t);
-        }
         let http = http.build().map_err(|e| Error::Transport {
             method: "ClientBuilder::build",
             message: "could not set up the HTTP client".into(),
@@ -320,7 +317,7 @@ impl Client {
         let response = self
             .send_headers_timeout(&out, || async { Ok(None) })
             .await?;
-        Ok(Download::new(info.id, response))
+        Ok(Download::new(info.id, response, self.inner.request_timeout))
     }
 
     /// The retry policy.
@@ -601,6 +598,10 @@ pub(crate) fn decode<T: DeserializeOwned>(method: &'static str, body: &[u8]) -> 
     } else {
         body
     };
+    // The fast decoder first; the path-tracking one (slower) only to explain a failure.
+    if let Ok(value) = serde_json::from_slice(json) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(json);
     serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Decode {
         method,

@@ -5,9 +5,11 @@
 //! or a small buffer (simple) at a time, downloads hand out the body as it arrives.
 
 use std::fmt;
+use std::future::Future as _;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures_core::Stream;
@@ -424,10 +426,17 @@ pub struct Download {
     content_type: Option<String>,
     content_length: Option<u64>,
     body: Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>,
+    /// Fires when no bytes arrived for `idle_timeout`; reset at every chunk.
+    idle: Option<(Duration, Pin<Box<tokio::time::Sleep>>)>,
 }
 
 impl Download {
-    pub(crate) fn new(method: &'static str, response: reqwest::Response) -> Self {
+    /// A download of `response`'s body; `idle_timeout` bounds the silence between chunks.
+    pub(crate) fn new(
+        method: &'static str,
+        response: reqwest::Response,
+        idle_timeout: Option<Duration>,
+    ) -> Self {
         let content_type = response
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
@@ -438,6 +447,7 @@ impl Download {
             content_type,
             content_length: response.content_length(),
             body: Box::pin(response.bytes_stream()),
+            idle: idle_timeout.map(|d| (d, Box::pin(tokio::time::sleep(d)))),
         }
     }
 
@@ -475,11 +485,29 @@ impl Stream for Download {
     type Item = Result<Bytes>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let method = self.method;
-        self.body
-            .as_mut()
-            .poll_next(cx)
-            .map(|item| item.map(|r| r.map_err(|e| crate::client::transport_error(method, e))))
+        let this = &mut *self;
+        let method = this.method;
+        match this.body.as_mut().poll_next(cx) {
+            Poll::Ready(item) => {
+                if let Some((timeout, sleep)) = &mut this.idle {
+                    sleep.as_mut().reset(tokio::time::Instant::now() + *timeout);
+                }
+                Poll::Ready(item.map(|r| r.map_err(|e| crate::client::transport_error(method, e))))
+            }
+            Poll::Pending => {
+                let idle_fired = match &mut this.idle {
+                    Some((_, sleep)) => sleep.as_mut().poll(cx).is_ready(),
+                    None => false,
+                };
+                if !idle_fired {
+                    return Poll::Pending;
+                }
+                // Stop here: the body is abandoned, the stream ends after this error.
+                this.body = Box::pin(futures_util::stream::empty());
+                this.idle = None;
+                Poll::Ready(Some(Err(Error::Timeout { method })))
+            }
+        }
     }
 }
 

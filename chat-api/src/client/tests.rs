@@ -991,3 +991,43 @@ async fn download_uses_the_download_service_path_and_streams() {
     assert_eq!(d.write_to(&mut out).await.unwrap(), data.len() as u64);
     assert_eq!(out, data);
 }
+
+#[tokio::test]
+async fn a_stalled_download_times_out_between_chunks() {
+    use futures_util::StreamExt as _;
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    // A server that sends the headers and 10 of 100 bytes, then stalls.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut buf = [0u8; 4096];
+        let _ = socket.read(&mut buf).await.unwrap();
+        socket
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n0123456789")
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    });
+    let c = Client::builder()
+        .base_url(base)
+        .request_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let mut d = c
+        .execute_download(req(&DOWNLOAD, &[("resourceName", "x")]))
+        .await
+        .unwrap();
+    assert_eq!(&d.next().await.unwrap().unwrap()[..], b"0123456789");
+    let e = d.next().await.unwrap().unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Timeout {
+                method: "chat.media.download"
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(d.next().await.is_none());
+}
