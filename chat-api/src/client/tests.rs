@@ -1031,3 +1031,95 @@ async fn a_stalled_download_times_out_between_chunks() {
     );
     assert!(d.next().await.is_none());
 }
+
+/// Records every span and event field, to check what reaches the logs.
+#[derive(Clone, Default)]
+struct Capture(Arc<std::sync::Mutex<String>>, Arc<AtomicUsize>);
+
+impl tracing::field::Visit for &Capture {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        let line = format!("{}={value:?} ", field.name());
+        self.0.lock().unwrap().push_str(&line);
+    }
+}
+
+impl tracing::Subscriber for Capture {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        self.0
+            .lock()
+            .unwrap()
+            .push_str(&format!("\n{} ", span.metadata().name()));
+        span.record(&mut &*self);
+        tracing::span::Id::from_u64(self.1.fetch_add(1, Ordering::SeqCst) as u64 + 1)
+    }
+    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        values.record(&mut &*self);
+    }
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        self.0.lock().unwrap().push('\n');
+        event.record(&mut &*self);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[tokio::test]
+async fn logs_carry_method_status_attempt_and_no_secrets() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "ya29.SECRET-ACCESS", "expires_in": 3600})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+    let c = Client::builder()
+        .base_url(server.uri())
+        .api_key("SECRET-API-KEY")
+        .credentials(Credentials::service_account_json(&service_account_json(&server)).unwrap())
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap();
+    let mut r = req(&GET, &[("name", "spaces/A")]);
+    r.query("pageToken", &"SECRET-PAGE".to_owned());
+    c.execute_empty(r).await.unwrap();
+    let logs = capture.0.lock().unwrap().clone();
+    assert!(
+        logs.contains(
+            "chat_api.request method=\"chat.spaces.messages.get\" http_method=GET attempt=2"
+        ),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("status=503") && logs.contains("status=200"),
+        "{logs}"
+    );
+    let private_key_line = include_str!("../../tests/fixtures/test_rsa_key.pem")
+        .lines()
+        .nth(1)
+        .unwrap();
+    for secret in [
+        "SECRET-ACCESS",
+        "SECRET-API-KEY",
+        "SECRET-PAGE",
+        private_key_line,
+    ] {
+        assert!(!logs.contains(secret), "{secret} logged:\n{logs}");
+    }
+}
