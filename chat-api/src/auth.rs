@@ -93,6 +93,28 @@ pub type TokenFuture<'a> = Pin<
 /// token (none yet, the cached one about to expire, or the API answered 401), never
 /// concurrently, and caches the result; so a provider just fetches. Error messages must
 /// not contain secrets: they end up in [`Error::Auth`].
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use chat_api::{AccessToken, Credentials, TokenProvider, auth::TokenFuture};
+///
+/// /// Tokens from a vault, a sidecar, another auth library...
+/// #[derive(Debug)]
+/// struct FromVault;
+///
+/// impl TokenProvider for FromVault {
+///     fn fetch_token<'a>(&'a self, _scopes: &'a [String]) -> TokenFuture<'a> {
+///         Box::pin(async {
+///             let expires = SystemTime::now() + Duration::from_secs(3600);
+///             Ok(AccessToken::new("ya29.from-the-vault", Some(expires)))
+///         })
+///     }
+/// }
+///
+/// let credentials = Credentials::from_provider(FromVault)
+///     .with_scopes(["https://www.googleapis.com/auth/chat.messages"]);
+/// # let _ = credentials;
+/// ```
 pub trait TokenProvider: Send + Sync + fmt::Debug {
     /// Fetches a new token for `scopes`.
     fn fetch_token<'a>(&'a self, scopes: &'a [String]) -> TokenFuture<'a>;

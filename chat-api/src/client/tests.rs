@@ -1123,3 +1123,18 @@ async fn logs_carry_method_status_attempt_and_no_secrets() {
         assert!(!logs.contains(secret), "{secret} logged:\n{logs}");
     }
 }
+
+#[test]
+fn public_types_are_thread_safe_and_debug() {
+    fn send_sync_clone_debug<T: Send + Sync + Clone + std::fmt::Debug>() {}
+    fn send_debug<T: Send + std::fmt::Debug>() {}
+    fn error<T: std::error::Error + Send + Sync + 'static>() {}
+    send_sync_clone_debug::<Client>();
+    send_sync_clone_debug::<ClientBuilder>();
+    send_sync_clone_debug::<Credentials>();
+    send_sync_clone_debug::<RetryPolicy>();
+    send_sync_clone_debug::<crate::media::UploadSession>();
+    send_debug::<UploadMedia>();
+    send_debug::<Download>();
+    error::<Error>();
+}
