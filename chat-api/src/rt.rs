@@ -111,12 +111,12 @@ const UNRESERVED_ONLY: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// What `{+name}` encodes: unreserved and reserved characters (RFC 6570 reserved
-/// expansion) stay as they are, so `spaces/AAA/messages/BBB` keeps its slashes.
+/// expansion) stay as they are, so `spaces/AAA/messages/BBB` keeps its slashes. `?` and
+/// `#` are encoded even so: in a resource name they can only be a mistake, and kept they
+/// would end the path and smuggle in a query or fragment.
 const RESERVED_KEPT: &AsciiSet = &UNRESERVED_ONLY
     .remove(b':')
     .remove(b'/')
-    .remove(b'?')
-    .remove(b'#')
     .remove(b'[')
     .remove(b']')
     .remove(b'@')
@@ -210,10 +210,10 @@ mod tests {
         let got = expand_path(
             "m",
             "v1/{+parent}/messages",
-            &p(&[("parent", "spaces/AAA b/x:y")]),
+            &p(&[("parent", "spaces/AAA b/x:y?q#f")]),
         )
         .unwrap();
-        assert_eq!(got, "v1/spaces/AAA%20b/x:y/messages");
+        assert_eq!(got, "v1/spaces/AAA%20b/x:y%3Fq%23f/messages");
     }
 
     #[test]
