@@ -55,7 +55,18 @@ fn builder(credentials: Credentials) -> ClientBuilder {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // Display, not Debug: API errors print their status, message and hint.
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let usage = "usage: card_message <credentials.json> <service_account.json> <spaces/SPACE>";
     let mut args = std::env::args().skip(1);
     let user_credentials = args.next().ok_or(usage)?;

@@ -12,7 +12,18 @@ use chat_api::{Client, Credentials};
 use futures_util::StreamExt as _;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // Display, not Debug: API errors print their status, message and hint.
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let space = std::env::args()
         .nth(1)
         .or_else(|| std::env::var("CHAT_SPACE").ok())

@@ -12,7 +12,18 @@ use chat_api::models::Message;
 use chat_api::{Client, Credentials};
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // Display, not Debug: API errors print their status, message and hint.
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let key_file = args
         .next()
@@ -34,16 +45,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         text: Some("Test message".into()),
         ..Default::default()
     };
-    match client
+    // A 403 "You are not permitted to use this app" comes back with a hint: add the
+    // Chat app to the space.
+    let sent = client
         .spaces()
         .messages()
         .create(&space, message)
         .send()
-        .await
-    {
-        Ok(sent) => println!("created {}", sent.name.unwrap_or_default()),
-        // A 403 "You are not permitted to use this app" prints a hint: add the app to the space.
-        Err(e) => return Err(e.into()),
-    }
+        .await?;
+    println!("created {}", sent.name.unwrap_or_default());
     Ok(())
 }
