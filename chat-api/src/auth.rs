@@ -258,6 +258,17 @@ impl Credentials {
         &self.scopes
     }
 
+    /// The project billed for quota, from the credentials file's `quota_project_id`
+    /// (authorized-user files written by gcloud have one). The client sends it as
+    /// `x-goog-user-project` unless [`ClientBuilder::quota_project`](crate::ClientBuilder::quota_project)
+    /// says otherwise.
+    pub fn quota_project(&self) -> Option<&str> {
+        match &self.source {
+            Source::AuthorizedUser(user) => user.quota_project_id.as_deref(),
+            _ => None,
+        }
+    }
+
     fn with_source(source: Source) -> Self {
         Self {
             source,
@@ -384,6 +395,7 @@ struct AuthorizedUser {
     client_secret: String,
     refresh_token: String,
     token_uri: String,
+    quota_project_id: Option<String>,
 }
 
 impl AuthorizedUser {
@@ -394,6 +406,7 @@ impl AuthorizedUser {
             client_secret: String,
             refresh_token: String,
             token_uri: Option<String>,
+            quota_project_id: Option<String>,
         }
         let f: File = serde_json::from_str(json)
             .map_err(|e| json_error("authorized user credentials", &e))?;
@@ -402,6 +415,7 @@ impl AuthorizedUser {
             client_secret: f.client_secret,
             refresh_token: f.refresh_token,
             token_uri: f.token_uri.unwrap_or_else(|| GOOGLE_TOKEN_URI.to_owned()),
+            quota_project_id: f.quota_project_id.filter(|p| !p.is_empty()),
         })
     }
 

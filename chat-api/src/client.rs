@@ -51,6 +51,7 @@ struct Inner {
     base_url: String,
     auth: Auth,
     api_key: Option<HeaderValue>,
+    quota_project: Option<HeaderValue>,
     retry: RetryPolicy,
     request_timeout: Option<Duration>,
     user_agent: String,
@@ -64,6 +65,7 @@ impl fmt::Debug for Client {
             .field("user_agent", &i.user_agent)
             .field("credentials", &i.auth)
             .field("api_key", &i.api_key.as_ref().map(|_| "<redacted>"))
+            .field("quota_project", &i.quota_project)
             .field("retry", &i.retry)
             .field("request_timeout", &i.request_timeout)
             .finish()
@@ -77,6 +79,7 @@ pub struct ClientBuilder {
     base_url: String,
     user_agent: String,
     api_key: Option<ApiKey>,
+    quota_project: Option<String>,
     connect_timeout: Option<Duration>,
     request_timeout: Option<Duration>,
     retry: RetryPolicy,
@@ -99,6 +102,7 @@ impl Default for ClientBuilder {
             base_url: DEFAULT_BASE_URL.to_owned(),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             api_key: None,
+            quota_project: None,
             connect_timeout: Some(Duration::from_secs(10)),
             request_timeout: Some(Duration::from_secs(60)),
             retry: RetryPolicy::default(),
@@ -130,6 +134,13 @@ impl ClientBuilder {
     /// leak into logs). Developer Preview calls need one besides the credentials.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(ApiKey(key.into()));
+        self
+    }
+
+    /// The project billed for quota, sent as `x-goog-user-project` (default: the
+    /// credentials' [`quota_project`](Credentials::quota_project), if any).
+    pub fn quota_project(mut self, project: impl Into<String>) -> Self {
+        self.quota_project = Some(project.into());
         self
     }
 
@@ -194,6 +205,19 @@ impl ClientBuilder {
             }
             None => None,
         };
+        let quota_project = match self
+            .quota_project
+            .as_deref()
+            .or(self.credentials.quota_project())
+        {
+            Some(project) => Some(HeaderValue::from_str(project).map_err(|_| {
+                Error::invalid(
+                    "ClientBuilder::quota_project",
+                    format!("`{project}` cannot be sent in a header"),
+                )
+            })?),
+            None => None,
+        };
         let mut http = reqwest::Client::builder()
             .user_agent(self.user_agent.clone())
             .default_headers(headers);
@@ -211,6 +235,7 @@ impl ClientBuilder {
                 base_url,
                 auth: Auth::new(self.credentials),
                 api_key,
+                quota_project,
                 retry: self.retry,
                 request_timeout: self.request_timeout,
                 user_agent: self.user_agent,
@@ -498,6 +523,12 @@ impl Client {
         }
         if let Some(token) = token {
             rb = rb.bearer_auth(token);
+        }
+        if let Some(project) = &inner.quota_project {
+            rb = rb.header(
+                HeaderName::from_static("x-goog-user-project"),
+                project.clone(),
+            );
         }
         if let Some(key) = &inner.api_key {
             rb = rb.header(HeaderName::from_static("x-goog-api-key"), key.clone());

@@ -634,6 +634,7 @@ async fn authorized_user_exchanges_its_refresh_token() {
         .await;
     Mock::given(method("GET"))
         .and(header("authorization", "Bearer user-token"))
+        .and(header("x-goog-user-project", "billed-project"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
         .expect(1)
         .mount(&server)
@@ -641,6 +642,7 @@ async fn authorized_user_exchanges_its_refresh_token() {
     let user = |refresh: &str| {
         json!({
             "type": "authorized_user",
+            "quota_project_id": "billed-project",
             "client_id": "cid",
             "client_secret": "CLIENT-SECRET",
             "refresh_token": refresh,
