@@ -689,12 +689,9 @@ async fn api_key_goes_in_a_header_and_never_in_debug() {
         .unwrap();
     assert!(!format!("{c:?}").contains("SECRET"));
     c.execute_empty(req(&GET, &[("name", "x")])).await.unwrap();
-    assert!(
-        server.received_requests().await.unwrap()[0]
-            .url
-            .query()
-            .is_none()
-    );
+    let got = &server.received_requests().await.unwrap()[0];
+    assert!(got.url.query().is_none());
+    assert!(got.headers.get("x-goog-user-project").is_none());
 }
 
 #[test]
