@@ -1,17 +1,23 @@
 //! serde helpers for wire formats that `#[derive]` cannot express on its own.
 //!
-//! - [`int64`]: `int64`/`uint64` values travel as JSON strings (`"123"`) because
-//!   JavaScript numbers lose precision above 2^53; decoding also accepts plain numbers,
-//!   which some servers send. Works through `Option`, `Vec` and `BTreeMap<String, _>`.
+//! - [`StringNumber`] ([`put_int64`], [`next_int64`]): `int64`/`uint64` values travel as
+//!   JSON strings (`"123"`) because JavaScript numbers lose precision above 2^53;
+//!   decoding also accepts plain numbers, which some servers send. Works through
+//!   `Option`, `Vec` and `BTreeMap<String, _>`.
 //! - [`string_enum!`]: the serde, `Display` and query-string impls of the generated string
 //!   enums, written once here instead of once per enum in the generated code.
+//! - [`Object`], [`deserialize_object`], [`put`]: what the generated models' serde impls
+//!   call. Models do not `#[derive(Serialize, Deserialize)]`: the derive's output (a field
+//!   enum, two visitors and a sequence form per struct) was most of the crate's compile
+//!   time, while a model only needs "for each key, decode that field"; the loop over
+//!   keys lives here, once.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, Deserializer, Visitor};
-use serde::ser::{Serialize, Serializer};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// A value (or a container of values) whose integers travel as JSON strings.
 pub(crate) trait StringNumber: Sized {
@@ -121,27 +127,6 @@ impl<T: StringNumber> StringNumber for BTreeMap<String, T> {
     }
 }
 
-/// `#[serde(default, with = "crate::wire::int64")]`: `int64`/`uint64` as JSON strings.
-pub(crate) mod int64 {
-    use super::StringNumber;
-    use serde::{Deserializer, Serializer};
-
-    /// Writes every integer in `value` as a JSON string.
-    pub(crate) fn serialize<T: StringNumber, S: Serializer>(
-        value: &T,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        value.ser(serializer)
-    }
-
-    /// Reads integers from JSON strings or numbers.
-    pub(crate) fn deserialize<'de, T: StringNumber, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<T, D::Error> {
-        T::de(deserializer)
-    }
-}
-
 /// Decodes a string enum through its `From<&str>`, which maps unknown values to the
 /// enum's catch-all variant, so a value the server adds later never fails decoding.
 pub(crate) fn deserialize_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
@@ -210,21 +195,206 @@ macro_rules! string_enum {
 
 pub(crate) use string_enum;
 
+/// A generated model: a struct of optional fields decoded one key at a time.
+pub(crate) trait Object: Default {
+    /// The type's name, for error messages.
+    const NAME: &'static str;
+
+    /// Decodes the value of `key` (a wire name) into its field; unknown keys are skipped
+    /// so that fields the server adds later never fail decoding.
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error>;
+}
+
+/// An object key, borrowed from the input when the deserializer allows it.
+enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Borrowed(v))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v.to_owned()))
+            }
+
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v))
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Decodes a model from a JSON object, field by field (`null` fields stay `None`).
+pub(crate) fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    struct ObjectVisitor<T>(PhantomData<T>);
+
+    impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "a {} object", T::NAME)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            let mut value = T::default();
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                value.field(key.as_str(), &mut map)?;
+            }
+            Ok(value)
+        }
+    }
+
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+/// The next value of `map`, with its integers read from strings or numbers.
+pub(crate) fn next_int64<'de, A: MapAccess<'de>, T: StringNumber>(
+    map: &mut A,
+) -> Result<T, A::Error> {
+    map.next_value::<De<T>>().map(|v| v.0)
+}
+
+/// Skips the next value of `map` (an unknown field).
+pub(crate) fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<de::IgnoredAny>().map(|_| ())
+}
+
+/// Writes `key: value` when the field is set (`None` fields are omitted).
+pub(crate) fn put<M: SerializeMap, T: Serialize>(
+    map: &mut M,
+    key: &'static str,
+    value: &Option<T>,
+) -> Result<(), M::Error> {
+    match value {
+        Some(v) => map.serialize_entry(key, v),
+        None => Ok(()),
+    }
+}
+
+/// Like [`put`], with the integers of `value` written as strings.
+pub(crate) fn put_int64<M: SerializeMap, T: StringNumber>(
+    map: &mut M,
+    key: &'static str,
+    value: &Option<T>,
+) -> Result<(), M::Error> {
+    match value {
+        Some(v) => map.serialize_entry(key, &Ser(v)),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde::{Deserialize, Serialize};
 
-    #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+    /// A model written the way the generator writes them.
+    #[derive(Debug, Default, PartialEq)]
     struct Wire {
-        #[serde(default, with = "int64", skip_serializing_if = "Option::is_none")]
         one: Option<i64>,
-        #[serde(default, with = "int64", skip_serializing_if = "Option::is_none")]
         big: Option<u64>,
-        #[serde(default, with = "int64", skip_serializing_if = "Option::is_none")]
         many: Option<Vec<i64>>,
-        #[serde(default, with = "int64", skip_serializing_if = "Option::is_none")]
         map: Option<BTreeMap<String, u64>>,
+        text: Option<String>,
+        child: Option<Box<Wire>>,
+    }
+
+    impl Serialize for Wire {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(None)?;
+            put_int64(&mut map, "one", &self.one)?;
+            put_int64(&mut map, "big", &self.big)?;
+            put_int64(&mut map, "many", &self.many)?;
+            put_int64(&mut map, "map", &self.map)?;
+            put(&mut map, "text", &self.text)?;
+            put(&mut map, "child", &self.child)?;
+            map.end()
+        }
+    }
+
+    impl Object for Wire {
+        const NAME: &'static str = "Wire";
+        fn field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key {
+                "one" => self.one = next_int64(map)?,
+                "big" => self.big = next_int64(map)?,
+                "many" => self.many = next_int64(map)?,
+                "map" => self.map = next_int64(map)?,
+                "text" => self.text = map.next_value()?,
+                "child" => self.child = map.next_value()?,
+                _ => skip(map)?,
+            }
+            Ok(())
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Wire {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize_object(deserializer)
+        }
+    }
+
+    #[test]
+    fn objects_skip_unknown_keys_and_nulls() {
+        let value: Wire = serde_json::from_str(
+            r#"{"text":"hi","later":{"a":[1,2]},"child":{"text":"in","one":null},"one":null}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            value,
+            Wire {
+                text: Some("hi".to_owned()),
+                child: Some(Box::new(Wire {
+                    text: Some("in".to_owned()),
+                    ..Wire::default()
+                })),
+                ..Wire::default()
+            }
+        );
+        assert_eq!(
+            serde_json::to_string(&value).unwrap(),
+            r#"{"text":"hi","child":{"text":"in"}}"#
+        );
+        // Keys are borrowed from the input when possible, and work when they are not.
+        let from_reader: Wire = serde_json::from_reader(&br#"{"t\u0065xt":"x"}"#[..]).unwrap();
+        assert_eq!(from_reader.text.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn objects_reject_other_json_with_the_type_name() {
+        let err = serde_json::from_str::<Wire>("[1]").unwrap_err();
+        assert!(err.to_string().contains("a Wire object"), "{err}");
+        let err = serde_json::from_str::<Wire>(r#"{"text":5}"#).unwrap_err();
+        assert!(err.to_string().contains("expected a string"), "{err}");
     }
 
     #[test]
@@ -234,6 +404,7 @@ mod tests {
             big: Some(u64::MAX),
             many: Some(vec![1, -2]),
             map: Some(BTreeMap::from([("a".to_owned(), 3)])),
+            ..Wire::default()
         };
         let json = serde_json::to_string(&value).unwrap();
         assert_eq!(

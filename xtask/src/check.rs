@@ -49,7 +49,7 @@ fn find_document(dir: &Path, locked: &regen::LockedDocument) -> anyhow::Result<I
         if regen::sha256_hex(&input.bytes) == locked.sha256 {
             return Ok(Input {
                 file: locked.file.clone(),
-                bytes: input.bytes,
+                ..input
             });
         }
     }

@@ -58,6 +58,8 @@ pub struct Lock {
 pub struct Input {
     /// The file name (no directory), recorded in the lock.
     pub file: String,
+    /// Where the bytes came from (the path), for error messages.
+    pub origin: String,
     /// The bytes.
     pub bytes: Vec<u8>,
 }
@@ -71,7 +73,11 @@ impl Input {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
-        Ok(Self { file, bytes })
+        Ok(Self {
+            file,
+            origin: path.display().to_string(),
+            bytes,
+        })
     }
 }
 
@@ -94,9 +100,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Parses the documents and builds the merged model.
 pub fn build_model(stable: &Input, preview: Option<&Input>) -> anyhow::Result<Model> {
-    let stable_doc = Document::from_slice(&stable.bytes, &stable.file)?;
+    let stable_doc = Document::from_slice(&stable.bytes, &stable.origin)?;
     let preview_doc = preview
-        .map(|p| Document::from_slice(&p.bytes, &p.file))
+        .map(|p| Document::from_slice(&p.bytes, &p.origin))
         .transpose()?;
     Ok(Model::build(&stable_doc, preview_doc.as_ref())?)
 }
@@ -251,4 +257,61 @@ pub fn write_file_atomic(path: &Path, contents: &str) -> anyhow::Result<()> {
     let tmp = dir.join(format!(".{name}.new-{}", std::process::id()));
     std::fs::write(&tmp, contents).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, contents: &str) -> GeneratedFile {
+        GeneratedFile {
+            path: path.to_owned(),
+            contents: contents.to_owned(),
+        }
+    }
+
+    #[test]
+    fn write_tree_replaces_the_whole_tree_and_drops_stale_files() {
+        let base = std::env::temp_dir().join(format!("xtask-write-tree-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let dir = base.join("gen");
+        write_tree(&dir, &[file("mod.rs", "a"), file("resources/old.rs", "old")]).unwrap();
+        write_tree(&dir, &[file("mod.rs", "b"), file("resources/new.rs", "new")]).unwrap();
+        assert_eq!(std::fs::read_to_string(dir.join("mod.rs")).unwrap(), "b");
+        assert_eq!(std::fs::read_to_string(dir.join("resources/new.rs")).unwrap(), "new");
+        assert!(!dir.join("resources/old.rs").exists());
+        // Nothing is left beside the tree.
+        let names: Vec<_> = std::fs::read_dir(&base)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["gen"]);
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_old_tree() {
+        let base = std::env::temp_dir().join(format!("xtask-write-fail-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let dir = base.join("gen");
+        write_tree(&dir, &[file("mod.rs", "old")]).unwrap();
+        // A path that cannot be a file (a directory of the same name is written first).
+        let err = write_tree(&dir, &[file("x/y.rs", "1"), file("x", "2")]).unwrap_err();
+        assert!(format!("{err:#}").contains("cannot write"), "{err:#}");
+        assert_eq!(std::fs::read_to_string(dir.join("mod.rs")).unwrap(), "old");
+        let names: Vec<_> = std::fs::read_dir(&base)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["gen"]);
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn sha256_is_hex() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
 }

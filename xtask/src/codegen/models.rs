@@ -44,21 +44,99 @@ fn struct_def(ctx: &Ctx<'_>, td: &TypeDef, fields: &[Field]) -> anyhow::Result<T
     let docs = type_docs(ctx, td);
     let cfg = cfg_attr(td.availability);
     let name = ident(&td.rust_name)?;
-    let fields = fields
-        .iter()
-        .map(|f| field(ctx, td, f))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut decls = Vec::new();
+    let mut puts = Vec::new();
+    let mut arms = Vec::new();
+    for f in fields {
+        let field = field(ctx, td, f)?;
+        decls.push(field.decl);
+        puts.push(field.put);
+        arms.push(field.arm);
+    }
+    let wire_name = &td.wire_name;
+    let serde_impls = if fields.is_empty() {
+        quote! {
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    use serde::ser::SerializeMap as _;
+                    serializer.serialize_map(Some(0))?.end()
+                }
+            }
+            impl crate::wire::Object for #name {
+                const NAME: &'static str = #wire_name;
+                fn field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+                    let _ = key;
+                    crate::wire::skip(map)
+                }
+            }
+        }
+    } else {
+        // When every field is feature-gated, one configuration has none of them.
+        let all_gated = fields.iter().all(|f| f.availability != td.availability);
+        let allow = all_gated.then(|| {
+            quote!(#[allow(unused_mut, clippy::match_single_binding, reason = "every field is feature-gated")])
+        });
+        quote! {
+            impl serde::Serialize for #name {
+                #allow
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    use serde::ser::SerializeMap as _;
+                    let mut map = serializer.serialize_map(None)?;
+                    #(#puts)*
+                    map.end()
+                }
+            }
+            impl crate::wire::Object for #name {
+                const NAME: &'static str = #wire_name;
+                #allow
+                fn field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+                    match key {
+                        #(#arms)*
+                        _ => crate::wire::skip(map)?,
+                    }
+                    Ok(())
+                }
+            }
+        }
+    };
+    // Each impl carries the type's cfg.
+    let serde_impls = gate_items(&cfg, serde_impls)?;
     Ok(quote! {
         #docs
         #cfg
-        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq)]
         pub struct #name {
-            #(#fields)*
+            #(#decls)*
+        }
+        #serde_impls
+        #cfg
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::wire::deserialize_object(deserializer)
+            }
         }
     })
 }
 
-fn field(ctx: &Ctx<'_>, td: &TypeDef, f: &Field) -> anyhow::Result<TokenStream> {
+/// Puts `cfg` on every item of `items`.
+fn gate_items(cfg: &TokenStream, items: TokenStream) -> anyhow::Result<TokenStream> {
+    if cfg.is_empty() {
+        return Ok(items);
+    }
+    let file: syn::File = syn::parse2(items)?;
+    let gated = file.items.iter().map(|item| quote!(#cfg #item));
+    Ok(quote!(#(#gated)*))
+}
+
+/// The pieces of one field: its declaration, its `Serialize` statement and its
+/// `Object::field` match arm.
+struct FieldParts {
+    decl: TokenStream,
+    put: TokenStream,
+    arm: TokenStream,
+}
+
+fn field(ctx: &Ctx<'_>, td: &TypeDef, f: &Field) -> anyhow::Result<FieldParts> {
     let mut text = match &f.description {
         Some(d) if !d.trim().is_empty() => rustdoc(d, &ctx.docs),
         _ => format!("The `{}` field.", f.wire_name),
@@ -77,20 +155,22 @@ fn field(ctx: &Ctx<'_>, td: &TypeDef, f: &Field) -> anyhow::Result<TokenStream> 
     if f.boxed {
         ty = quote!(Box<#ty>);
     }
-    let bare = name.to_string();
-    let bare = bare.strip_prefix("r#").unwrap_or(&bare);
-    let rename = (bare != f.wire_name).then(|| {
-        let wire = &f.wire_name;
-        quote!(rename = #wire,)
-    });
-    let with = ctx
-        .types
-        .has_string_ints(&f.ty)
-        .then(|| quote!(default, with = "crate::wire::int64",));
-    Ok(quote! {
-        #docs
-        #cfg
-        #[serde(#rename #with skip_serializing_if = "Option::is_none")]
-        pub #name: Option<#ty>,
+    let wire = &f.wire_name;
+    let (put, next) = if ctx.types.has_string_ints(&f.ty) {
+        (
+            quote!(crate::wire::put_int64),
+            quote!(crate::wire::next_int64(map)?),
+        )
+    } else {
+        (quote!(crate::wire::put), quote!(map.next_value()?))
+    };
+    Ok(FieldParts {
+        decl: quote! {
+            #docs
+            #cfg
+            pub #name: Option<#ty>,
+        },
+        put: quote!(#cfg #put(&mut map, #wire, &self.#name)?;),
+        arm: quote!(#cfg #wire => self.#name = #next,),
     })
 }
