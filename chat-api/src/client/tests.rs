@@ -1137,3 +1137,86 @@ fn public_types_are_thread_safe_and_debug() {
     send_debug::<Download>();
     error::<Error>();
 }
+
+const IMAGE_UPLOAD: MethodInfo = MethodInfo {
+    id: "test.images.upload",
+    http_method: reqwest::Method::POST,
+    path: "v1/{+parent}/images",
+    scopes: &[],
+    upload: Some(UploadInfo {
+        simple_path: Some("/upload/v1/{+parent}/images"),
+        resumable_path: None,
+        max_size: Some(10),
+        accept: &["image/*"],
+    }),
+    supports_download: false,
+    use_download_service: false,
+};
+
+#[tokio::test]
+async fn uploads_are_checked_before_anything_is_sent() {
+    let server = MockServer::start().await;
+    let c = client(&server, Credentials::none());
+    let up = |media| c.execute_upload::<Value>(req(&IMAGE_UPLOAD, &[("parent", "p")]), media);
+
+    let e = up(UploadMedia::from_bytes(vec![0u8; 11], "image/png"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "test.images.upload: invalid argument: the media has 11 bytes; this method accepts at most 10"
+    );
+    let e = up(UploadMedia::from_bytes(vec![0u8; 3], "text/plain"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "test.images.upload: invalid argument: content type `text/plain` is not accepted (accepted: image/*)"
+    );
+    let e = up(UploadMedia::from_bytes(vec![0u8; 3], "image/png").resumable())
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .ends_with("this method has no resumable upload endpoint"),
+        "{e}"
+    );
+    let e = c.execute_upload::<Value>(
+        req(&GET, &[("name", "x")]),
+        UploadMedia::from_bytes(vec![1], "image/png"),
+    );
+    assert!(
+        e.await
+            .unwrap_err()
+            .to_string()
+            .ends_with("this method does not support media upload")
+    );
+    let e = c
+        .execute_download(req(&GET, &[("name", "x")]))
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .ends_with("this method does not support media download"),
+        "{e}"
+    );
+    let e = UploadMedia::from_file("/nonexistent/chat-api-file", "image/png")
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("reading upload file /nonexistent/chat-api-file: "),
+        "{e}"
+    );
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[test]
+fn chunk_sizes_round_up_to_256_kib() {
+    let m = UploadMedia::from_bytes(Vec::new(), "a/b");
+    assert_eq!(m.chunk_size(1).chunk_size, 256 * 1024);
+    let m = UploadMedia::from_bytes(Vec::new(), "a/b");
+    assert_eq!(m.chunk_size(256 * 1024 + 1).chunk_size, 512 * 1024);
+    let m = UploadMedia::from_bytes(Vec::new(), "a/b");
+    assert_eq!(m.chunk_size, crate::media::DEFAULT_CHUNK_SIZE);
+}
