@@ -57,13 +57,22 @@ pub(crate) fn items<P: Pageable>(
     request: P,
 ) -> impl futures_core::Stream<Item = Result<P::Item>> + Send + Unpin {
     use futures_util::StreamExt as _;
-    pages(request).flat_map(|page| {
-        let items: Vec<Result<P::Item>> = match page {
-            Ok(page) => P::page_items(page).into_iter().map(Ok).collect(),
-            Err(e) => vec![Err(e)],
-        };
-        futures_util::stream::iter(items)
-    })
+    let state = (pages(request), None::<std::vec::IntoIter<P::Item>>);
+    Box::pin(futures_util::stream::unfold(
+        state,
+        |(mut pages, mut current)| async move {
+            loop {
+                if let Some(item) = current.as_mut().and_then(Iterator::next) {
+                    return Some((Ok(item), (pages, current)));
+                }
+                // `pages` ends after an error, so this ends the items too.
+                match pages.next().await? {
+                    Ok(page) => current = Some(P::page_items(page).into_iter()),
+                    Err(e) => return Some((Err(e), (pages, None))),
+                }
+            }
+        },
+    ))
 }
 
 #[cfg(test)]
