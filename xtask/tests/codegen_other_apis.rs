@@ -1,6 +1,7 @@
 //! Not Chat-specific: the generator's output for Drive v3, Gmail v1, Calendar v3 and
 //! Storage v1 (and for every snapshot fixture, with and without `developer-preview`)
-//! compiles without warnings against the chat-api runtime.
+//! compiles without warnings against the chat-api runtime, and its docs build with
+//! `RUSTDOCFLAGS=-D warnings`.
 //!
 //! Each API is generated into a scratch copy of the chat-api crate (its hand-written
 //! runtime with `src/gen` replaced) inside one scratch workspace, then checked with
@@ -140,8 +141,28 @@ fn other_google_apis_compile_without_warnings() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
+    // And the doc comments are valid rustdoc (no broken links, HTML or doctests).
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args([
+            "doc",
+            "--workspace",
+            "--no-deps",
+            "--all-features",
+            "--quiet",
+        ])
+        .current_dir(&scratch)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "cargo doc of the generated crates warned (scratch workspace kept at {}):\n{}",
+        scratch.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
     eprintln!(
-        "generated {} crates in {:.2?}; cargo check (twice) took {:.1?}",
+        "generated {} crates in {:.2?}; cargo check (twice) and doc took {:.1?}",
         crates.len(),
         generated,
         started.elapsed()
