@@ -233,10 +233,15 @@ impl<'a> Param<'a> {
             (ParamLocation::Path, true, _) => quote! {
                 req.path_param(#wire, self.#field.iter().map(crate::rt::QueryValue::to_query_value).collect::<Vec<_>>().join(","));
             },
-            (ParamLocation::Path, false, _) if self.is_string => {
+            (ParamLocation::Path, false, false) => quote! {
+                if let Some(v) = &self.#field {
+                    req.path_param(#wire, crate::rt::QueryValue::to_query_value(v));
+                }
+            },
+            (ParamLocation::Path, false, true) if self.is_string => {
                 quote!(req.path_param(#wire, self.#field);)
             }
-            (ParamLocation::Path, false, _) => {
+            (ParamLocation::Path, false, true) => {
                 quote!(req.path_param(#wire, crate::rt::QueryValue::to_query_value(&self.#field));)
             }
             (ParamLocation::Query, true, _) => quote! {
