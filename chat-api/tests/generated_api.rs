@@ -40,7 +40,10 @@ fn call_shapes(client: &Client) {
         .send();
     assert_send(&patch);
 
-    let download = client.media().download("spaces/AAA/messages/BBB/attachments/CCC").download();
+    let download = client
+        .media()
+        .download("spaces/AAA/messages/BBB/attachments/CCC")
+        .download();
     assert_send(&download);
     let get = client.spaces().get("spaces/AAA").send();
     assert_send(&get);

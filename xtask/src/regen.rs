@@ -275,10 +275,21 @@ mod tests {
         let base = std::env::temp_dir().join(format!("xtask-write-tree-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&base);
         let dir = base.join("gen");
-        write_tree(&dir, &[file("mod.rs", "a"), file("resources/old.rs", "old")]).unwrap();
-        write_tree(&dir, &[file("mod.rs", "b"), file("resources/new.rs", "new")]).unwrap();
+        write_tree(
+            &dir,
+            &[file("mod.rs", "a"), file("resources/old.rs", "old")],
+        )
+        .unwrap();
+        write_tree(
+            &dir,
+            &[file("mod.rs", "b"), file("resources/new.rs", "new")],
+        )
+        .unwrap();
         assert_eq!(std::fs::read_to_string(dir.join("mod.rs")).unwrap(), "b");
-        assert_eq!(std::fs::read_to_string(dir.join("resources/new.rs")).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("resources/new.rs")).unwrap(),
+            "new"
+        );
         assert!(!dir.join("resources/old.rs").exists());
         // Nothing is left beside the tree.
         let names: Vec<_> = std::fs::read_dir(&base)
