@@ -56,23 +56,49 @@ pub(crate) fn pages<P: Pageable>(
 pub(crate) fn items<P: Pageable>(
     request: P,
 ) -> impl futures_core::Stream<Item = Result<P::Item>> + Send + Unpin {
-    use futures_util::StreamExt as _;
-    let state = (pages(request), None::<std::vec::IntoIter<P::Item>>);
-    Box::pin(futures_util::stream::unfold(
-        state,
-        |(mut pages, mut current)| async move {
-            loop {
-                if let Some(item) = current.as_mut().and_then(Iterator::next) {
-                    return Some((Ok(item), (pages, current)));
-                }
-                // `pages` ends after an error, so this ends the items too.
-                match pages.next().await? {
-                    Ok(page) => current = Some(P::page_items(page).into_iter()),
-                    Err(e) => return Some((Err(e), (pages, None))),
-                }
+    Items::<P, _> {
+        pages: pages(request),
+        current: None,
+    }
+}
+
+/// The items of a page stream. A plain struct rather than a combinator: items (a
+/// `Message` is about 2 KB) move out of the page's vector straight to the caller, with
+/// no per-item future or state to move around.
+struct Items<P: Pageable, S> {
+    pages: S,
+    current: Option<std::vec::IntoIter<P::Item>>,
+}
+
+// No field is ever pinned: `pages` is Unpin itself and items are only moved out.
+impl<P: Pageable, S: Unpin> Unpin for Items<P, S> {}
+
+impl<P, S> futures_core::Stream for Items<P, S>
+where
+    P: Pageable,
+    S: futures_core::Stream<Item = Result<P::Page>> + Unpin,
+{
+    type Item = Result<P::Item>;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.current.as_mut().and_then(Iterator::next) {
+                return Poll::Ready(Some(Ok(item)));
             }
-        },
-    ))
+            // `pages` ends after an error, so the items end too.
+            match std::pin::Pin::new(&mut this.pages).poll_next(cx) {
+                Poll::Ready(Some(Ok(page))) => this.current = Some(P::page_items(page).into_iter()),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
 }
 
 #[cfg(test)]
