@@ -188,7 +188,10 @@ impl Credentials {
     /// else gcloud's well-known `application_default_credentials.json`, else (at the
     /// first request) the metadata server or the `gcloud` CLI.
     pub fn application_default() -> Result<Self> {
-        let env = std::env::var_os("GOOGLE_APPLICATION_CREDENTIALS").map(PathBuf::from);
+        // An empty variable counts as unset, as in Google's other client libraries.
+        let env = std::env::var_os("GOOGLE_APPLICATION_CREDENTIALS")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
         Self::application_default_from(env, well_known_file())
     }
 
