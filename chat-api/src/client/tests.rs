@@ -1220,3 +1220,37 @@ fn chunk_sizes_round_up_to_256_kib() {
     let m = UploadMedia::from_bytes(Vec::new(), "a/b");
     assert_eq!(m.chunk_size, crate::media::DEFAULT_CHUNK_SIZE);
 }
+
+#[tokio::test]
+async fn a_401_gets_the_service_account_a_really_new_token() {
+    let server = MockServer::start().await;
+    let issued = Arc::new(AtomicUsize::new(0));
+    let counter = issued.clone();
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(move |_: &Request| {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": format!("sa-{n}"), "expires_in": 3600}))
+        })
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer sa-1"))
+        .respond_with(ResponseTemplate::new(401))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer sa-2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let creds = Credentials::service_account_json(&service_account_json(&server)).unwrap();
+    let c = client(&server, creds);
+    c.execute_empty(req(&GET, &[("name", "x")])).await.unwrap();
+    // The new token is cached for the next call.
+    c.execute_empty(req(&GET, &[("name", "x")])).await.unwrap();
+    assert_eq!(issued.load(Ordering::SeqCst), 2);
+}
