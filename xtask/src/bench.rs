@@ -106,18 +106,26 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         .unwrap_or_else(|| root.join("target").join("bench-codegen"));
     let baseline_dir = target.join("baseline-crate");
     write_baseline_crate(&baseline_dir)?;
-    eprintln!("building dependencies of both crates (once)...");
+    // chat-api's hand-written runtime alone (generated modules empty), to tell the
+    // generated code's share: google-chat1 keeps its runtime in another crate.
+    let runtime_dir = target.join("runtime-only");
+    write_runtime_only_crate(&root, &runtime_dir)?;
+    eprintln!("building dependencies of the crates (once)...");
     cargo(&root, &target, &["build", "-p", "chat-api"])?;
     cargo(&baseline_dir, &target, &["build"])?;
+    cargo(&runtime_dir, &target, &["build"])?;
     let mut ours = Vec::new();
     let mut theirs = Vec::new();
+    let mut runtime = Vec::new();
     for _ in 0..args.compile_runs {
         cargo(&root, &target, &["clean", "-p", "chat-api"])?;
         ours.push(cargo(&root, &target, &["build", "-p", "chat-api"])?);
         cargo(&baseline_dir, &target, &["clean", "-p", BASELINE])?;
         theirs.push(cargo(&baseline_dir, &target, &["build", "-p", BASELINE])?);
+        cargo(&runtime_dir, &target, &["clean", "-p", RUNTIME_ONLY])?;
+        runtime.push(cargo(&runtime_dir, &target, &["build"])?);
     }
-    let (ours, theirs) = (median(ours), median(theirs));
+    let (ours, theirs, runtime) = (median(ours), median(theirs), median(runtime));
     let (their_lines, their_methods) = baseline_source_stats(&baseline_dir, &target)?;
     let ours_per_method = ours.as_secs_f64() / methods as f64;
     let theirs_per_method = theirs.as_secs_f64() / their_methods.max(1) as f64;
@@ -130,7 +138,69 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         theirs_per_method * 1000.0,
         ours_per_method / theirs_per_method
     );
+    let generated = ours.saturating_sub(runtime);
+    let generated_per_method = generated.as_secs_f64() / methods as f64;
+    println!(
+        "  chat-api's hand-written runtime alone: {:.2} s; so its generated code: {:.2} s, {:.1} ms/method, ratio to {BASELINE} (whose runtime is another crate): {:.2}",
+        runtime.as_secs_f64(),
+        generated.as_secs_f64(),
+        generated_per_method * 1000.0,
+        generated_per_method / theirs_per_method
+    );
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// The package name of the runtime-only copy of chat-api.
+const RUNTIME_ONLY: &str = "chat-api-runtime-only";
+
+/// A copy of the chat-api crate, outside the workspace, with empty generated modules.
+fn write_runtime_only_crate(root: &Path, dir: &Path) -> anyhow::Result<()> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).with_context(|| format!("cannot remove {}", dir.display()))?;
+    }
+    copy_dir(&root.join("chat-api"), dir)?;
+    // The workspace's shared settings (`edition.workspace = true`, ...) with this crate
+    // as its only member.
+    let workspace = std::fs::read_to_string(root.join("Cargo.toml"))?;
+    let start = workspace.find("members").context("no workspace members")?;
+    let end = start
+        + workspace[start..]
+            .find(']')
+            .context("no end of workspace members")?
+        + 1;
+    let workspace = format!("{}members = []{}", &workspace[..start], &workspace[end..]);
+    let manifest_path = dir.join("Cargo.toml");
+    let manifest = std::fs::read_to_string(&manifest_path)?.replacen(
+        "name = \"chat-api\"",
+        &format!("name = \"{RUNTIME_ONLY}\""),
+        1,
+    );
+    std::fs::write(&manifest_path, format!("{manifest}\n{workspace}"))?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    let gen_dir = dir.join("src").join("gen");
+    std::fs::remove_dir_all(&gen_dir)?;
+    std::fs::create_dir_all(&gen_dir)?;
+    std::fs::write(
+        gen_dir.join("mod.rs"),
+        "//! Empty.\npub mod models {}\npub mod resources {}\n",
+    )?;
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+    for entry in
+        std::fs::read_dir(from).with_context(|| format!("cannot list {}", from.display()))?
+    {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
 }
 
 fn ms(d: Duration) -> f64 {
@@ -157,22 +227,25 @@ fn write_baseline_crate(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs cargo in `dir` with `target` as target dir; returns the wall time.
+/// Runs cargo in `dir` with `target` as target dir; returns the wall time. Its output
+/// (warnings of the runtime-only copy, say) is shown only when it fails.
 fn cargo(dir: &Path, target: &Path, args: &[&str]) -> anyhow::Result<Duration> {
     let start = Instant::now();
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
         .args(args)
         .arg("--quiet")
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
-        .status()
+        .output()
         .with_context(|| format!("cannot run cargo {args:?}"))?;
+    let elapsed = start.elapsed();
     anyhow::ensure!(
-        status.success(),
-        "cargo {args:?} in {} failed",
-        dir.display()
+        output.status.success(),
+        "cargo {args:?} in {} failed:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&output.stderr)
     );
-    Ok(start.elapsed())
+    Ok(elapsed)
 }
 
 /// Lines of the baseline's sources and its number of methods (`doit` calls).
