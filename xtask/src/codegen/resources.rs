@@ -404,9 +404,27 @@ fn method(
         Owner::Client => format!("crate::Client::{}", m.rust_name),
         Owner::Handle(handle, _) => format!("{handle}::{}", m.rust_name),
     };
+    let mut ways = vec!["[`send`](Self::send)"];
+    if m.media_upload.is_some() {
+        ways.push("[`upload`](Self::upload) (with media)");
+    }
+    if m.supports_media_download {
+        ways.push("[`download`](Self::download) (the media itself)");
+    }
+    if m.pagination.is_some() {
+        ways.push("[`pages`](Self::pages) or [`stream`](Self::stream) (every page or item)");
+    }
+    let then = if optional.is_empty() {
+        "Call"
+    } else {
+        "Set optional parameters with its setters, then call"
+    };
     let builder_doc = doc_attrs(&format!(
-        "Request builder of `{}` (`{} {}`), made by [`{made_by}`].\n\nSet optional parameters, then call [`send`](Self::send).",
-        m.id, m.http_method, m.path
+        "Request builder of `{}` (`{} {}`), made by [`{made_by}`].\n\n{then} {}.",
+        m.id,
+        m.http_method,
+        m.path,
+        ways.join(", or ")
     ));
     let fields = params.iter().map(|p| {
         let (field, ty) = (&p.field, p.field_ty());

@@ -110,7 +110,7 @@ static CUSTOM_EMOJIS_CREATE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodIn
 };
 /// Request builder of `chat.customEmojis.create` (`POST v1/customEmojis`), made by [`CustomEmojisResource::create`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CustomEmojisCreateRequest {
@@ -147,7 +147,7 @@ static CUSTOM_EMOJIS_DELETE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodIn
 };
 /// Request builder of `chat.customEmojis.delete` (`DELETE v1/{+name}`), made by [`CustomEmojisResource::delete`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CustomEmojisDeleteRequest {
@@ -187,7 +187,7 @@ static CUSTOM_EMOJIS_GET_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo 
 };
 /// Request builder of `chat.customEmojis.get` (`GET v1/{+name}`), made by [`CustomEmojisResource::get`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CustomEmojisGetRequest {
@@ -227,7 +227,7 @@ static CUSTOM_EMOJIS_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo
 };
 /// Request builder of `chat.customEmojis.list` (`GET v1/customEmojis`), made by [`CustomEmojisResource::list`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send), or [`pages`](Self::pages) or [`stream`](Self::stream) (every page or item).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CustomEmojisListRequest {

@@ -84,7 +84,7 @@ static MEDIA_DOWNLOAD_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
 };
 /// Request builder of `chat.media.download` (`GET v1/media/{+resourceName}`), made by [`MediaResource::download`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Call [`send`](Self::send), or [`download`](Self::download) (the media itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MediaDownloadRequest {
@@ -136,7 +136,7 @@ static MEDIA_UPLOAD_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
 };
 /// Request builder of `chat.media.upload` (`POST v1/{+parent}/attachments:upload`), made by [`MediaResource::upload`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Call [`send`](Self::send), or [`upload`](Self::upload) (with media).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MediaUploadRequest {

@@ -454,7 +454,7 @@ static SPACES_MEMBERS_CREATE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodI
 };
 /// Request builder of `chat.spaces.members.create` (`POST v1/{+parent}/members`), made by [`SpacesMembersResource::create`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMembersCreateRequest {
@@ -510,7 +510,7 @@ static SPACES_MEMBERS_DELETE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodI
 };
 /// Request builder of `chat.spaces.members.delete` (`DELETE v1/{+name}`), made by [`SpacesMembersResource::delete`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMembersDeleteRequest {
@@ -565,7 +565,7 @@ static SPACES_MEMBERS_GET_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo
 };
 /// Request builder of `chat.spaces.members.get` (`GET v1/{+name}`), made by [`SpacesMembersResource::get`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMembersGetRequest {
@@ -621,7 +621,7 @@ static SPACES_MEMBERS_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInf
 };
 /// Request builder of `chat.spaces.members.list` (`GET v1/{+parent}/members`), made by [`SpacesMembersResource::list`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send), or [`pages`](Self::pages) or [`stream`](Self::stream) (every page or item).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMembersListRequest {
@@ -765,7 +765,7 @@ static SPACES_MEMBERS_PATCH_REQUEST: crate::rt::MethodInfo = crate::rt::MethodIn
 };
 /// Request builder of `chat.spaces.members.patch` (`PATCH v1/{+name}`), made by [`SpacesMembersResource::patch`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMembersPatchRequest {
@@ -1085,7 +1085,7 @@ static SPACES_MESSAGES_ATTACHMENTS_GET_REQUEST: crate::rt::MethodInfo = crate::r
 };
 /// Request builder of `chat.spaces.messages.attachments.get` (`GET v1/{+name}`), made by [`SpacesMessagesAttachmentsResource::get`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesAttachmentsGetRequest {
@@ -1222,7 +1222,7 @@ static SPACES_MESSAGES_REACTIONS_CREATE_REQUEST: crate::rt::MethodInfo = crate::
 };
 /// Request builder of `chat.spaces.messages.reactions.create` (`POST v1/{+parent}/reactions`), made by [`SpacesMessagesReactionsResource::create`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesReactionsCreateRequest {
@@ -1267,7 +1267,7 @@ static SPACES_MESSAGES_REACTIONS_DELETE_REQUEST: crate::rt::MethodInfo = crate::
 };
 /// Request builder of `chat.spaces.messages.reactions.delete` (`DELETE v1/{+name}`), made by [`SpacesMessagesReactionsResource::delete`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesReactionsDeleteRequest {
@@ -1311,7 +1311,7 @@ static SPACES_MESSAGES_REACTIONS_LIST_REQUEST: crate::rt::MethodInfo = crate::rt
 };
 /// Request builder of `chat.spaces.messages.reactions.list` (`GET v1/{+parent}/reactions`), made by [`SpacesMessagesReactionsResource::list`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send), or [`pages`](Self::pages) or [`stream`](Self::stream) (every page or item).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesReactionsListRequest {
@@ -1424,7 +1424,7 @@ static SPACES_MESSAGES_CREATE_REQUEST: crate::rt::MethodInfo = crate::rt::Method
 };
 /// Request builder of `chat.spaces.messages.create` (`POST v1/{+parent}/messages`), made by [`SpacesMessagesResource::create`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesCreateRequest {
@@ -1516,7 +1516,7 @@ static SPACES_MESSAGES_DELETE_REQUEST: crate::rt::MethodInfo = crate::rt::Method
 };
 /// Request builder of `chat.spaces.messages.delete` (`DELETE v1/{+name}`), made by [`SpacesMessagesResource::delete`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesDeleteRequest {
@@ -1569,7 +1569,7 @@ static SPACES_MESSAGES_GET_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInf
 };
 /// Request builder of `chat.spaces.messages.get` (`GET v1/{+name}`), made by [`SpacesMessagesResource::get`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesGetRequest {
@@ -1611,7 +1611,7 @@ static SPACES_MESSAGES_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::MethodIn
 };
 /// Request builder of `chat.spaces.messages.list` (`GET v1/{+parent}/messages`), made by [`SpacesMessagesResource::list`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send), or [`pages`](Self::pages) or [`stream`](Self::stream) (every page or item).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesListRequest {
@@ -1741,7 +1741,7 @@ static SPACES_MESSAGES_PATCH_REQUEST: crate::rt::MethodInfo = crate::rt::MethodI
 };
 /// Request builder of `chat.spaces.messages.patch` (`PATCH v1/{+name}`), made by [`SpacesMessagesResource::patch`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesPatchRequest {
@@ -1806,7 +1806,7 @@ static SPACES_MESSAGES_REPLACE_CARDS_REQUEST: crate::rt::MethodInfo = crate::rt:
 };
 /// Request builder of `chat.spaces.messages.replaceCards` (`POST v1/{+name}:replaceCards`), made by [`SpacesMessagesResource::replace_cards`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Call [`send`](Self::send).
 #[cfg(feature = "developer-preview")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1854,7 +1854,7 @@ static SPACES_MESSAGES_UPDATE_REQUEST: crate::rt::MethodInfo = crate::rt::Method
 };
 /// Request builder of `chat.spaces.messages.update` (`PUT v1/{+name}`), made by [`SpacesMessagesResource::update`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesUpdateRequest {
@@ -2010,7 +2010,7 @@ static SPACES_SPACE_EVENTS_GET_REQUEST: crate::rt::MethodInfo = crate::rt::Metho
 };
 /// Request builder of `chat.spaces.spaceEvents.get` (`GET v1/{+name}`), made by [`SpacesSpaceEventsResource::get`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesSpaceEventsGetRequest {
@@ -2061,7 +2061,7 @@ static SPACES_SPACE_EVENTS_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::Meth
 };
 /// Request builder of `chat.spaces.spaceEvents.list` (`GET v1/{+parent}/spaceEvents`), made by [`SpacesSpaceEventsResource::list`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send), or [`pages`](Self::pages) or [`stream`](Self::stream) (every page or item).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesSpaceEventsListRequest {
@@ -2167,7 +2167,7 @@ static SPACES_COMPLETE_IMPORT_REQUEST: crate::rt::MethodInfo = crate::rt::Method
 };
 /// Request builder of `chat.spaces.completeImport` (`POST v1/{+name}:completeImport`), made by [`SpacesResource::complete_import`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesCompleteImportRequest {
@@ -2214,7 +2214,7 @@ static SPACES_CREATE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
 };
 /// Request builder of `chat.spaces.create` (`POST v1/spaces`), made by [`SpacesResource::create`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesCreateRequest {
@@ -2267,7 +2267,7 @@ static SPACES_DELETE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
 };
 /// Request builder of `chat.spaces.delete` (`DELETE v1/{+name}`), made by [`SpacesResource::delete`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesDeleteRequest {
@@ -2319,7 +2319,7 @@ static SPACES_FIND_DIRECT_MESSAGE_REQUEST: crate::rt::MethodInfo = crate::rt::Me
 };
 /// Request builder of `chat.spaces.findDirectMessage` (`GET v1/spaces:findDirectMessage`), made by [`SpacesResource::find_direct_message`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesFindDirectMessageRequest {
@@ -2368,7 +2368,7 @@ static SPACES_FIND_GROUP_CHATS_REQUEST: crate::rt::MethodInfo = crate::rt::Metho
 };
 /// Request builder of `chat.spaces.findGroupChats` (`GET v1/spaces:findGroupChats`), made by [`SpacesResource::find_group_chats`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send), or [`pages`](Self::pages) or [`stream`](Self::stream) (every page or item).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesFindGroupChatsRequest {
@@ -2491,7 +2491,7 @@ static SPACES_GET_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
 };
 /// Request builder of `chat.spaces.get` (`GET v1/{+name}`), made by [`SpacesResource::get`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesGetRequest {
@@ -2543,7 +2543,7 @@ static SPACES_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
 };
 /// Request builder of `chat.spaces.list` (`GET v1/spaces`), made by [`SpacesResource::list`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send), or [`pages`](Self::pages) or [`stream`](Self::stream) (every page or item).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesListRequest {
@@ -2650,7 +2650,7 @@ static SPACES_PATCH_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
 };
 /// Request builder of `chat.spaces.patch` (`PATCH v1/{+name}`), made by [`SpacesResource::patch`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesPatchRequest {
@@ -2719,7 +2719,7 @@ static SPACES_SEARCH_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
 };
 /// Request builder of `chat.spaces.search` (`GET v1/spaces:search`), made by [`SpacesResource::search`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send), or [`pages`](Self::pages) or [`stream`](Self::stream) (every page or item).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesSearchRequest {
@@ -2846,7 +2846,7 @@ static SPACES_SETUP_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
 };
 /// Request builder of `chat.spaces.setup` (`POST v1/spaces:setup`), made by [`SpacesResource::setup`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesSetupRequest {

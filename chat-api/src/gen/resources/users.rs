@@ -247,7 +247,7 @@ static USERS_SECTIONS_ITEMS_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::Met
 };
 /// Request builder of `chat.users.sections.items.list` (`GET v1/{+parent}/items`), made by [`UsersSectionsItemsResource::list`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send), or [`pages`](Self::pages) or [`stream`](Self::stream) (every page or item).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSectionsItemsListRequest {
@@ -353,7 +353,7 @@ static USERS_SECTIONS_ITEMS_MOVE_REQUEST: crate::rt::MethodInfo = crate::rt::Met
 };
 /// Request builder of `chat.users.sections.items.move` (`POST v1/{+name}:move`), made by [`UsersSectionsItemsResource::move_`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSectionsItemsMoveRequest {
@@ -392,7 +392,7 @@ static USERS_SECTIONS_CREATE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodI
 };
 /// Request builder of `chat.users.sections.create` (`POST v1/{+parent}/sections`), made by [`UsersSectionsResource::create`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSectionsCreateRequest {
@@ -431,7 +431,7 @@ static USERS_SECTIONS_DELETE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodI
 };
 /// Request builder of `chat.users.sections.delete` (`DELETE v1/{+name}`), made by [`UsersSectionsResource::delete`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSectionsDeleteRequest {
@@ -471,7 +471,7 @@ static USERS_SECTIONS_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInf
 };
 /// Request builder of `chat.users.sections.list` (`GET v1/{+parent}/sections`), made by [`UsersSectionsResource::list`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send), or [`pages`](Self::pages) or [`stream`](Self::stream) (every page or item).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSectionsListRequest {
@@ -566,7 +566,7 @@ static USERS_SECTIONS_PATCH_REQUEST: crate::rt::MethodInfo = crate::rt::MethodIn
 };
 /// Request builder of `chat.users.sections.patch` (`PATCH v1/{+name}`), made by [`UsersSectionsResource::patch`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSectionsPatchRequest {
@@ -619,7 +619,7 @@ static USERS_SECTIONS_POSITION_REQUEST: crate::rt::MethodInfo = crate::rt::Metho
 };
 /// Request builder of `chat.users.sections.position` (`POST v1/{+name}:position`), made by [`UsersSectionsResource::position`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSectionsPositionRequest {
@@ -795,7 +795,7 @@ static USERS_SPACES_SPACE_NOTIFICATION_SETTING_GET_REQUEST: crate::rt::MethodInf
 };
 /// Request builder of `chat.users.spaces.spaceNotificationSetting.get` (`GET v1/{+name}`), made by [`UsersSpacesSpaceNotificationSettingResource::get`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSpacesSpaceNotificationSettingGetRequest {
@@ -834,7 +834,7 @@ static USERS_SPACES_SPACE_NOTIFICATION_SETTING_PATCH_REQUEST: crate::rt::MethodI
 };
 /// Request builder of `chat.users.spaces.spaceNotificationSetting.patch` (`PATCH v1/{+name}`), made by [`UsersSpacesSpaceNotificationSettingResource::patch`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSpacesSpaceNotificationSettingPatchRequest {
@@ -925,7 +925,7 @@ static USERS_SPACES_THREADS_GET_THREAD_READ_STATE_REQUEST: crate::rt::MethodInfo
 };
 /// Request builder of `chat.users.spaces.threads.getThreadReadState` (`GET v1/{+name}`), made by [`UsersSpacesThreadsResource::get_thread_read_state`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSpacesThreadsGetThreadReadStateRequest {
@@ -967,7 +967,7 @@ static USERS_SPACES_GET_SPACE_READ_STATE_REQUEST: crate::rt::MethodInfo = crate:
 };
 /// Request builder of `chat.users.spaces.getSpaceReadState` (`GET v1/{+name}`), made by [`UsersSpacesResource::get_space_read_state`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSpacesGetSpaceReadStateRequest {
@@ -1006,7 +1006,7 @@ static USERS_SPACES_UPDATE_SPACE_READ_STATE_REQUEST: crate::rt::MethodInfo = cra
 };
 /// Request builder of `chat.users.spaces.updateSpaceReadState` (`PATCH v1/{+name}`), made by [`UsersSpacesResource::update_space_read_state`].
 ///
-/// Set optional parameters, then call [`send`](Self::send).
+/// Set optional parameters with its setters, then call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSpacesUpdateSpaceReadStateRequest {
