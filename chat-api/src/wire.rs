@@ -152,7 +152,7 @@ where
 }
 
 /// The impls every generated string enum shares: `Display`, `Serialize`,
-/// `Deserialize`, `From<String>` and `QueryValue`, all through the enum's `as_str()` and
+/// `Deserialize` and `From<String>`, all through the enum's `as_str()` and
 /// `From<&str>` (which the generator writes).
 macro_rules! string_enum {
     ($name:ident) => {
@@ -182,12 +182,6 @@ macro_rules! string_enum {
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
                 $crate::wire::deserialize_enum(deserializer)
-            }
-        }
-
-        impl $crate::rt::QueryValue for $name {
-            fn to_query_value(&self) -> ::std::string::String {
-                self.as_str().to_owned()
             }
         }
     };

@@ -9741,6 +9741,11 @@ impl From<&str> for SpacesFindGroupChatsSpaceView {
     }
 }
 crate::wire::string_enum!(SpacesFindGroupChatsSpaceView);
+impl crate::rt::QueryValue for SpacesFindGroupChatsSpaceView {
+    fn to_query_value(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
 /// Optional. Specifies whether a message starts a thread or replies to one. Only supported in named spaces. When [responding to user interactions](https://developers.google.com/workspace/chat/receive-respond-interactions), this field is ignored. For interactions within a thread, the reply is created in the same thread. Otherwise, the reply is created as a new thread.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum SpacesMessagesCreateMessageReplyOption {
@@ -9780,6 +9785,11 @@ impl From<&str> for SpacesMessagesCreateMessageReplyOption {
     }
 }
 crate::wire::string_enum!(SpacesMessagesCreateMessageReplyOption);
+impl crate::rt::QueryValue for SpacesMessagesCreateMessageReplyOption {
+    fn to_query_value(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
 /// The `Status` type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs. It is used by [gRPC](https://github.com/grpc). Each `Status` message contains three pieces of data: error code, error message, and error details. You can find out more about this error model and how to work with it in the [API Design Guide](https://cloud.google.com/apis/design/errors).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Status {

@@ -71,6 +71,17 @@ pub fn enum_def(ctx: &Ctx<'_>, td: &TypeDef, values: &[EnumValue]) -> anyhow::Re
             }
         }
     });
+    // Only enums that method parameters use go into query strings.
+    let query_value = ctx.parameter_types.contains(&td.rust_name).then(|| {
+        quote! {
+            #cfg
+            impl crate::rt::QueryValue for #name {
+                fn to_query_value(&self) -> String {
+                    self.as_str().to_owned()
+                }
+            }
+        }
+    });
     Ok(quote! {
         #docs
         #cfg
@@ -104,5 +115,6 @@ pub fn enum_def(ctx: &Ctx<'_>, td: &TypeDef, values: &[EnumValue]) -> anyhow::Re
         #default_impl
         #cfg
         crate::wire::string_enum!(#name);
+        #query_value
     })
 }

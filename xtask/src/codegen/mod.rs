@@ -35,6 +35,25 @@ pub struct GeneratedFile {
 pub(crate) struct Ctx<'a> {
     pub(crate) docs: DocContext,
     pub(crate) types: idents::Types<'a>,
+    /// Named types that method parameters use: they need `crate::rt::QueryValue`.
+    pub(crate) parameter_types: std::collections::BTreeSet<String>,
+}
+
+/// The named types of every method parameter (element types of repeated ones).
+fn parameter_types(
+    resources: &[discovery::model::Resource],
+    out: &mut std::collections::BTreeSet<String>,
+) {
+    for r in resources {
+        for m in &r.methods {
+            for p in &m.parameters {
+                if let discovery::model::TypeRef::Named(name) = &p.ty {
+                    out.insert(name.clone());
+                }
+            }
+        }
+        parameter_types(&r.resources, out);
+    }
 }
 
 /// The first line of every generated file.
@@ -54,6 +73,23 @@ pub fn generate(model: &Model) -> anyhow::Result<Vec<GeneratedFile>> {
     let ctx = Ctx {
         docs: DocContext::from_documentation_link(model.documentation_link.as_deref()),
         types: idents::Types::new(&model.types),
+        parameter_types: {
+            let mut set = std::collections::BTreeSet::new();
+            parameter_types(&model.resources, &mut set);
+            // A parameter typed by an alias of an enum needs the enum's impl.
+            let types = idents::Types::new(&model.types);
+            let mut pending: Vec<String> = set.iter().cloned().collect();
+            while let Some(name) = pending.pop() {
+                if let Some(discovery::model::TypeKind::Alias(discovery::model::TypeRef::Named(
+                    target,
+                ))) = types.get(&name).map(|t| &t.kind)
+                    && set.insert(target.clone())
+                {
+                    pending.push(target.clone());
+                }
+            }
+            set
+        },
     };
     let header = header(model);
     let title = model.title.as_deref().unwrap_or(&model.name);
