@@ -41,6 +41,7 @@ impl<'de> serde::Deserialize<'de> for AccessSettings {
 }
 /// Output only. Indicates the access state of the space.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AccessSettingsAccessState {
     /// Access state is unknown or not supported in this API.
     #[default]
@@ -197,6 +198,7 @@ impl<'de> serde::Deserialize<'de> for ActionResponse {
 }
 /// Input only. The type of Chat app response.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ActionResponseType {
     /// Default type that's handled as `NEW_MESSAGE`.
     #[default]
@@ -287,6 +289,7 @@ impl<'de> serde::Deserialize<'de> for ActionStatus {
 }
 /// The status code.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ActionStatusStatusCode {
     /// Not an error; returned on success. HTTP Mapping: 200 OK
     #[default]
@@ -437,6 +440,7 @@ impl<'de> serde::Deserialize<'de> for Annotation {
 }
 /// The type of this annotation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AnnotationType {
     /// Default value for the enum. Don't use.
     #[default]
@@ -519,6 +523,7 @@ impl<'de> serde::Deserialize<'de> for AppCommandMetadata {
 }
 /// The type of Chat app command.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AppCommandMetadataAppCommandType {
     /// Default value. Unspecified.
     #[default]
@@ -695,6 +700,7 @@ impl<'de> serde::Deserialize<'de> for AttachmentDataRef {
 }
 /// Output only. The source of the attachment.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AttachmentSource {
     /// Reserved.
     #[default]
@@ -941,6 +947,7 @@ impl<'de> serde::Deserialize<'de> for CardHeader {
 }
 /// The image's type (for example, square border or circular border).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CardHeaderImageStyle {
     /// `IMAGE_STYLE_UNSPECIFIED`.
     #[default]
@@ -1242,6 +1249,7 @@ impl<'de> serde::Deserialize<'de> for CommonEventObject {
 }
 /// Indicates the host app the add-on is active in when the event object is generated. Possible values include the following: * `GMAIL` * `CALENDAR` * `DRIVE` * `DOCS` * `SHEETS` * `SLIDES` * `CHAT`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommonEventObjectHostApp {
     /// Google can't identify a host app.
     #[default]
@@ -1309,6 +1317,7 @@ impl From<&str> for CommonEventObjectHostApp {
 crate::wire::string_enum!(CommonEventObjectHostApp);
 /// The platform enum which indicates the platform where the event originates (`WEB`, `IOS`, or `ANDROID`). Not supported by Chat apps.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommonEventObjectPlatform {
     /// `UNKNOWN_PLATFORM`.
     #[default]
@@ -1648,6 +1657,7 @@ impl<'de> serde::Deserialize<'de> for DeletionMetadata {
 }
 /// Indicates who deleted the message.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DeletionMetadataDeletionType {
     /// This value is unused.
     #[default]
@@ -1796,6 +1806,7 @@ impl<'de> serde::Deserialize<'de> for DeprecatedEvent {
 }
 /// The type of [dialog](https://developers.google.com/workspace/chat/dialogs) interaction event received.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DeprecatedEventDialogEventType {
     /// Default value. Unspecified.
     #[default]
@@ -1835,6 +1846,7 @@ impl From<&str> for DeprecatedEventDialogEventType {
 crate::wire::string_enum!(DeprecatedEventDialogEventType);
 /// The [type](https://developers.google.com/workspace/chat/api/reference/rest/v1/EventType) of user interaction with the Chat app, such as `MESSAGE` or `ADDED_TO_SPACE`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DeprecatedEventType {
     /// Default value for the enum. DO NOT USE.
     #[default]
@@ -2319,6 +2331,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Action {
 }
 /// Optional. Required when opening a [dialog](https://developers.google.com/workspace/chat/dialogs). What to do in response to an interaction with a user, such as a user clicking a button in a card message. If unspecified, the app responds by executing an `action`—like opening a link or running a function—as normal. By specifying an `interaction`, the app can respond in special interactive ways. For example, by setting `interaction` to `OPEN_DIALOG`, the app can open a [dialog](https://developers.google.com/workspace/chat/dialogs). When specified, a loading indicator isn't shown. If specified for an add-on, the entire card is stripped and nothing is shown in the client. [Google Chat apps](https://developers.google.com/workspace/chat):
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1ActionInteraction {
     /// Default value. The `action` executes as normal.
     #[default]
@@ -2350,6 +2363,7 @@ impl From<&str> for GoogleAppsCardV1ActionInteraction {
 crate::wire::string_enum!(GoogleAppsCardV1ActionInteraction);
 /// Specifies the loading indicator that the action displays while making the call to the action.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1ActionLoadIndicator {
     /// Displays a spinner to indicate that content is loading.
     #[default]
@@ -2463,6 +2477,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1BorderStyle {
 }
 /// The border type.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1BorderStyleType {
     /// Don't use. Unspecified.
     #[default]
@@ -2592,6 +2607,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ButtonList {
 }
 /// Optional. The type of a button. If unset, button type defaults to `OUTLINED`. If the `color` field is set, the button type is forced to `FILLED` and any value set for this field is ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1ButtonType {
     /// Don't use. Unspecified.
     #[default]
@@ -2741,6 +2757,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1CardAction {
 }
 /// In Google Workspace add-ons, sets the display properties of the `peekCardHeader`. [Google Workspace add-ons](https://developers.google.com/workspace/add-ons):
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1CardDisplayStyle {
     /// Don't use. Unspecified.
     #[default]
@@ -2866,6 +2883,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1CardHeader {
 }
 /// The shape used to crop the image. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1CardHeaderImageType {
     /// Default value. Applies a square mask to the image. For example, a 4x3 image becomes 3x3.
     #[default]
@@ -2897,6 +2915,7 @@ impl From<&str> for GoogleAppsCardV1CardHeaderImageType {
 crate::wire::string_enum!(GoogleAppsCardV1CardHeaderImageType);
 /// The divider style between the header, sections and footer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1CardSectionDividerStyle {
     /// Don't use. Unspecified.
     #[default]
@@ -3102,6 +3121,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ChipList {
 }
 /// Specified chip list layout.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1ChipListLayout {
     /// Don't use. Unspecified.
     #[default]
@@ -3180,6 +3200,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1CollapseControl {
 }
 /// The horizontal alignment of the expand and collapse button.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1CollapseControlHorizontalAlignment {
     /// Don't use. Unspecified.
     #[default]
@@ -3266,6 +3287,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Column {
 }
 /// Specifies whether widgets align to the left, right, or center of a column.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1ColumnHorizontalAlignment {
     /// Don't use. Unspecified.
     #[default]
@@ -3305,6 +3327,7 @@ impl From<&str> for GoogleAppsCardV1ColumnHorizontalAlignment {
 crate::wire::string_enum!(GoogleAppsCardV1ColumnHorizontalAlignment);
 /// Specifies how a column fills the width of the card.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1ColumnHorizontalSizeStyle {
     /// Don't use. Unspecified.
     #[default]
@@ -3340,6 +3363,7 @@ impl From<&str> for GoogleAppsCardV1ColumnHorizontalSizeStyle {
 crate::wire::string_enum!(GoogleAppsCardV1ColumnHorizontalSizeStyle);
 /// Specifies whether widgets align to the top, bottom, or center of a column.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1ColumnVerticalAlignment {
     /// Don't use. Unspecified.
     #[default]
@@ -3604,6 +3628,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1DateTimePicker {
 }
 /// Whether the widget supports inputting a date, a time, or the date and time.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1DateTimePickerType {
     /// Users input a date and time.
     #[default]
@@ -3736,6 +3761,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1DecoratedText {
 }
 /// Optional. Vertical alignment of the start icon. If not set, the icon will be vertically centered. [Google Chat apps](https://developers.google.com/workspace/chat):
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1DecoratedTextStartIconVerticalAlignment {
     /// Unspecified type. Do not use.
     #[default]
@@ -3927,6 +3953,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ExpressionDataCondition {
 }
 /// The type of the condition.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1ExpressionDataConditionConditionType {
     /// Unspecified condition type.
     #[default]
@@ -4064,6 +4091,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1GridItem {
 }
 /// The layout to use for the grid item.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1GridItemLayout {
     /// Don't use. Unspecified.
     #[default]
@@ -4150,6 +4178,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Icon {
 }
 /// The crop style applied to the image. In some cases, applying a `CIRCLE` crop causes the image to be drawn larger than a built-in icon.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1IconImageType {
     /// Default value. Applies a square mask to the image. For example, a 4x3 image becomes 3x3.
     #[default]
@@ -4310,6 +4339,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ImageCropStyle {
 }
 /// The crop type.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1ImageCropStyleType {
     /// Don't use. Unspecified.
     #[default]
@@ -4541,6 +4571,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1OpenLink {
 }
 /// Whether the client forgets about a link after opening it, or observes it until the window closes. [Google Workspace add-ons](https://developers.google.com/workspace/add-ons):
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1OpenLinkOnClose {
     /// Default value. The card doesn't reload; nothing happens.
     #[default]
@@ -4572,6 +4603,7 @@ impl From<&str> for GoogleAppsCardV1OpenLinkOnClose {
 crate::wire::string_enum!(GoogleAppsCardV1OpenLinkOnClose);
 /// How to open a link. [Google Workspace add-ons](https://developers.google.com/workspace/add-ons):
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1OpenLinkOpenAs {
     /// The link opens as a full-size window (if that's the frame used by the client).
     #[default]
@@ -4724,6 +4756,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1PlatformDataSource {
 }
 /// A data source shared by all Google Workspace applications, such as users in a Google Workspace organization.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1PlatformDataSourceCommonDataSource {
     /// Default value. Don't use.
     #[default]
@@ -4903,6 +4936,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1SelectionInput {
 }
 /// The type of items that are displayed to users in a `SelectionInput` widget. Selection types support different types of interactions. For example, users can select one or more checkboxes, but they can only select one value from a dropdown menu.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1SelectionInputType {
     /// A set of checkboxes. Users can select one or more checkboxes.
     #[default]
@@ -5118,6 +5152,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1SwitchControl {
 }
 /// How the switch appears in the user interface. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1SwitchControlControlType {
     /// A toggle-style switch.
     #[default]
@@ -5228,6 +5263,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1TextInput {
 }
 /// How a text input field appears in the user interface. For example, whether the field is single or multi-line.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1TextInputType {
     /// The text input field has a fixed height of one line.
     #[default]
@@ -5302,6 +5338,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1TextParagraph {
 }
 /// The syntax of the text. If not set, the text is rendered as HTML. [Google Chat apps](https://developers.google.com/workspace/chat):
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1TextParagraphTextSyntax {
     /// The text is rendered as HTML if unspecified.
     #[default]
@@ -5407,6 +5444,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1UpdateVisibilityAction {
 }
 /// The new visibility.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1UpdateVisibilityActionVisibility {
     /// Unspecified visibility. Do not use.
     #[default]
@@ -5481,6 +5519,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Validation {
 }
 /// Specify the type of the input widgets. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1ValidationInputType {
     /// Unspecified type. Do not use.
     #[default]
@@ -5623,6 +5662,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Widget {
 }
 /// Specifies whether widgets align to the left, right, or center of a column.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1WidgetHorizontalAlignment {
     /// Don't use. Unspecified.
     #[default]
@@ -5662,6 +5702,7 @@ impl From<&str> for GoogleAppsCardV1WidgetHorizontalAlignment {
 crate::wire::string_enum!(GoogleAppsCardV1WidgetHorizontalAlignment);
 /// Specifies whether the widget is visible or hidden. The default value is `VISIBLE`. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleAppsCardV1WidgetVisibility {
     /// Unspecified visibility. Do not use.
     #[default]
@@ -5807,6 +5848,7 @@ impl<'de> serde::Deserialize<'de> for GoogleChatV1Section {
 }
 /// Required. The type of the section.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GoogleChatV1SectionType {
     /// Unspecified section type.
     #[default]
@@ -6014,6 +6056,7 @@ impl<'de> serde::Deserialize<'de> for ImageButton {
 }
 /// The icon specified by an `enum` that indices to an icon provided by Chat API.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImageButtonIcon {
     /// `ICON_UNSPECIFIED`.
     #[default]
@@ -6271,6 +6314,7 @@ impl<'de> serde::Deserialize<'de> for KeyValue {
 }
 /// An enum value that's replaced by the Chat API with the corresponding icon image.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum KeyValueIcon {
     /// `ICON_UNSPECIFIED`.
     #[default]
@@ -6843,6 +6887,7 @@ impl<'de> serde::Deserialize<'de> for MeetSpaceLinkData {
 }
 /// Optional. Output only. If the Meet is a Huddle, indicates the status of the huddle. Otherwise, this is unset.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MeetSpaceLinkDataHuddleStatus {
     /// Default value for the enum. Don't use.
     #[default]
@@ -6882,6 +6927,7 @@ impl From<&str> for MeetSpaceLinkDataHuddleStatus {
 crate::wire::string_enum!(MeetSpaceLinkDataHuddleStatus);
 /// Indicates the type of the Meet space.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MeetSpaceLinkDataType {
     /// Default value for the enum. Don't use.
     #[default]
@@ -7196,6 +7242,7 @@ impl<'de> serde::Deserialize<'de> for MembershipDeletedEventData {
 }
 /// Optional. User's role within a Chat space, which determines their permitted actions in the space. This field can only be used as input in `UpdateMembership`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MembershipRole {
     /// Default value. For users: they aren't a member of the space, but can be invited. For Google Groups: they're always assigned this role (other enum values might be used in the future).
     #[default]
@@ -7235,6 +7282,7 @@ impl From<&str> for MembershipRole {
 crate::wire::string_enum!(MembershipRole);
 /// Output only. State of the membership.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MembershipState {
     /// Default value. Don't use.
     #[default]
@@ -7975,6 +8023,7 @@ impl<'de> serde::Deserialize<'de> for PositionSectionRequest {
 }
 /// Optional. The relative position of the section in the list of sections.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PositionSectionRequestRelativePosition {
     /// Unspecified position.
     #[default]
@@ -8100,6 +8149,7 @@ impl<'de> serde::Deserialize<'de> for QuotedMessageMetadata {
 }
 /// Optional. Specifies the quote type. If not set, defaults to REPLY in the message read/write path for backward compatibility.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum QuotedMessageMetadataQuoteType {
     /// Reserved. This value is unused.
     #[default]
@@ -8494,6 +8544,7 @@ impl<'de> serde::Deserialize<'de> for RichLinkMetadata {
 }
 /// The rich link type.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RichLinkMetadataRichLinkType {
     /// Default value for the enum. Don't use.
     #[default]
@@ -8826,6 +8877,7 @@ impl<'de> serde::Deserialize<'de> for SlashCommandMetadata {
 }
 /// The type of slash command.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SlashCommandMetadataType {
     /// Default value for the enum. Don't use.
     #[default]
@@ -9367,6 +9419,7 @@ impl<'de> serde::Deserialize<'de> for SpaceNotificationSetting {
 }
 /// The space notification mute setting.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SpaceNotificationSettingMuteSetting {
     /// Reserved.
     #[default]
@@ -9402,6 +9455,7 @@ impl From<&str> for SpaceNotificationSettingMuteSetting {
 crate::wire::string_enum!(SpaceNotificationSettingMuteSetting);
 /// The notification setting.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SpaceNotificationSettingNotificationSetting {
     /// Reserved.
     #[default]
@@ -9445,6 +9499,7 @@ impl From<&str> for SpaceNotificationSettingNotificationSetting {
 crate::wire::string_enum!(SpaceNotificationSettingNotificationSetting);
 /// Optional. Input only. Predefined space permission settings, input only when creating a space. If the field is not set, a collaboration space is created. After you create the space, settings are populated in the `PermissionSettings` field. Setting predefined permission settings supports: - [App authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with [administrator approval](https://support.google.com/a?p=chat-app-auth) with the `chat.app.spaces` or `chat.app.spaces.create` scopes. - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user)
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SpacePredefinedPermissionSettings {
     /// Unspecified. Don't use.
     #[default]
@@ -9523,6 +9578,7 @@ impl<'de> serde::Deserialize<'de> for SpaceReadState {
 }
 /// Optional. The message history state for messages and threads in this space.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SpaceSpaceHistoryState {
     /// Default value. Do not use.
     #[default]
@@ -9558,6 +9614,7 @@ impl From<&str> for SpaceSpaceHistoryState {
 crate::wire::string_enum!(SpaceSpaceHistoryState);
 /// Output only. The threading state in the Chat space.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SpaceSpaceThreadingState {
     /// Reserved.
     #[default]
@@ -9597,6 +9654,7 @@ impl From<&str> for SpaceSpaceThreadingState {
 crate::wire::string_enum!(SpaceSpaceThreadingState);
 /// Optional. The type of space. Required when creating a space or updating the space type of a space. Output only for other usage.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SpaceSpaceType {
     /// Reserved.
     #[default]
@@ -9638,6 +9696,7 @@ crate::wire::string_enum!(SpaceSpaceType);
 ///
 /// **Deprecated** by the API.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SpaceType {
     /// Reserved.
     #[default]
@@ -9708,6 +9767,7 @@ impl<'de> serde::Deserialize<'de> for SpaceUpdatedEventData {
 }
 /// Requested space view type. If unset, defaults to `SPACE_VIEW_RESOURCE_NAME_ONLY`. Requests that specify `SPACE_VIEW_EXPANDED` must include scopes that allow reading space data, for example, <https://www.googleapis.com/auth/chat.spaces> or <https://www.googleapis.com/auth/chat.spaces.readonly>.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SpacesFindGroupChatsSpaceView {
     /// The default / unset value.
     #[default]
@@ -9748,6 +9808,7 @@ impl crate::rt::QueryValue for SpacesFindGroupChatsSpaceView {
 }
 /// Optional. Specifies whether a message starts a thread or replies to one. Only supported in named spaces. When [responding to user interactions](https://developers.google.com/workspace/chat/receive-respond-interactions), this field is ignored. For interactions within a thread, the reply is created in the same thread. Otherwise, the reply is created as a new thread.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SpacesMessagesCreateMessageReplyOption {
     /// Default. Starts a new thread. Using this option ignores any thread ID or `thread_key` that's included.
     #[default]
@@ -10299,6 +10360,7 @@ impl<'de> serde::Deserialize<'de> for UserMentionMetadata {
 }
 /// The type of user mention.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UserMentionMetadataType {
     /// Default value for the enum. Don't use.
     #[default]
@@ -10334,6 +10396,7 @@ impl From<&str> for UserMentionMetadataType {
 crate::wire::string_enum!(UserMentionMetadataType);
 /// User type.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UserType {
     /// Default value for the enum. DO NOT USE.
     #[default]
@@ -10455,6 +10518,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowDataSourceMarkup {
 }
 /// The type of data source.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WorkflowDataSourceMarkupType {
     /// Default value. Don't use.
     #[default]

@@ -86,6 +86,7 @@ pub fn enum_def(ctx: &Ctx<'_>, td: &TypeDef, values: &[EnumValue]) -> anyhow::Re
         #docs
         #cfg
         #[derive(Debug, Clone, #derive_default PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the crate does not know, as sent.
