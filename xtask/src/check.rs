@@ -30,38 +30,20 @@ pub fn default_documents_dir(root: &Path) -> PathBuf {
 
 /// Finds the document with `sha256` in `dir`, trying the locked file name first.
 fn find_document(dir: &Path, locked: &regen::LockedDocument) -> anyhow::Result<Input> {
-    let preferred = dir.join(&locked.file);
-    if preferred.is_file() {
-        let input = Input::read(&preferred)?;
-        if regen::sha256_hex(&input.bytes) == locked.sha256 {
-            return Ok(input);
-        }
+    if !dir.is_dir() {
+        anyhow::bail!("cannot list {}: not a folder", dir.display());
     }
-    let entries =
-        std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
-        .collect();
-    paths.sort();
-    for path in paths {
-        let input = Input::read(&path)?;
-        if regen::sha256_hex(&input.bytes) == locked.sha256 {
-            return Ok(Input {
-                file: locked.file.clone(),
-                ..input
-            });
-        }
-    }
-    anyhow::bail!(
-        "{}: no document with sha256 {} (the {} document {} revision {}, locked as {})",
-        dir.display(),
-        locked.sha256,
-        locked.role,
-        locked.id,
-        locked.revision,
-        locked.file
-    )
+    regen::locate::find(&[dir.to_path_buf()], locked)?.with_context(|| {
+        format!(
+            "{}: no document with sha256 {} (the {} document {} revision {}, locked as {})",
+            dir.display(),
+            locked.sha256,
+            locked.role,
+            locked.id,
+            locked.revision,
+            locked.file
+        )
+    })
 }
 
 /// Regenerates from the locked documents in `documents` and returns the paths (relative

@@ -18,7 +18,7 @@ use discovery::surface::render::{self, Options};
 use discovery::surface::{Impact, Surface, View};
 
 pub use load::Side;
-pub use summary::{preview_vs_stable_markdown, regen_summary};
+pub use summary::{NEXT_STEPS, preview_vs_stable_markdown, regen_summary};
 
 /// Report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -5,7 +5,7 @@
 //! key is a secret and every line this command prints is scrubbed of it
 //! (see [`secret::Redactor`]).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -18,6 +18,7 @@ mod secret;
 mod store;
 
 use http::{Request, RetryPolicy};
+pub use secret::API_KEY_VAR;
 use secret::{ApiKey, Redactor};
 use store::{Change, Flavor};
 
@@ -27,48 +28,105 @@ use store::{Change, Flavor};
 #[derive(Debug, clap::Args)]
 #[command(args_override_self = true)]
 pub struct Args {
-    /// Root URL of the API; the documents are at `{root}$discovery/rest`.
-    #[arg(long, default_value = "https://chat.googleapis.com/")]
-    root_url: String,
-    /// API version to fetch.
-    #[arg(long, default_value = "v1")]
-    api_version: String,
+    /// Where and how to download.
+    #[command(flatten)]
+    pub remote: Remote,
     /// Folder to write the documents to [default: discovery/documents in the workspace].
     #[arg(long)]
-    out: Option<PathBuf>,
+    pub out: Option<PathBuf>,
+}
+
+/// Where the documents come from and how hard to try: shared by `cargo xtask fetch` and
+/// `cargo xtask regen` (which fetches when given no local files).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Remote {
+    /// Root URL of the API; the documents are at `{root}$discovery/rest`.
+    #[arg(long, default_value = "https://chat.googleapis.com/")]
+    pub root_url: String,
+    /// API version to fetch.
+    #[arg(long, default_value = "v1")]
+    pub api_version: String,
     /// File holding the API key for the DEVELOPER_PREVIEW document (instead of the
     /// GOOGLE_API_KEY environment variable).
     #[arg(long, value_name = "PATH")]
-    api_key_file: Option<PathBuf>,
+    pub api_key_file: Option<PathBuf>,
     /// Time allowed to open a connection (e.g. `10s`, `500ms`).
     #[arg(long, default_value = "10s", value_parser = parse_duration)]
-    connect_timeout: Duration,
+    pub connect_timeout: Duration,
     /// Time allowed for a whole request, body included.
     #[arg(long, default_value = "60s", value_parser = parse_duration)]
-    timeout: Duration,
+    pub timeout: Duration,
     /// Retries after a 429, a 5xx, a timeout or a dropped connection (a refused
     /// connection is retried once at most).
     #[arg(long, default_value_t = 4)]
-    retries: u32,
+    pub retries: u32,
     /// First wait between retries; it doubles each time, with jitter.
     #[arg(long, default_value = "1s", value_parser = parse_duration)]
-    backoff: Duration,
+    pub backoff: Duration,
     /// Longest wait between retries, and the longest `Retry-After` honoured.
     #[arg(long, default_value = "60s", value_parser = parse_duration)]
-    max_backoff: Duration,
+    pub max_backoff: Duration,
 }
 
-/// Runs `cargo xtask fetch`.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let key = secret::load_key(args.api_key_file.as_deref())?;
+/// Which documents [`fetch_documents`] downloads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wanted {
+    /// The stable document, and the preview one when an API key is available.
+    StableAndPreview,
+    /// Only the stable document (the caller has its preview document already).
+    StableOnly,
+}
+
+/// The documents [`fetch_documents`] wrote (or found already up to date).
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// The stable document's file.
+    pub stable: PathBuf,
+    /// The preview document's file; `None` when it was not asked for or there is no key.
+    pub preview: Option<PathBuf>,
+    /// Whether an API key was found (so `preview: None` with `Wanted::StableAndPreview`
+    /// means: no key).
+    pub had_key: bool,
+}
+
+/// The default folder for fetched documents: `discovery/documents` in the workspace.
+pub fn default_documents_dir() -> PathBuf {
+    // xtask sits directly in the workspace root.
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .unwrap_or(manifest)
+        .join("discovery")
+        .join("documents")
+}
+
+/// Downloads the documents into `out`, printing one line per document (and which key
+/// source is used). The API key is looked up only when the preview is wanted; every error
+/// is scrubbed of it.
+pub fn fetch_documents(remote: &Remote, out: &Path, wanted: Wanted) -> anyhow::Result<Fetched> {
+    let key = match wanted {
+        Wanted::StableAndPreview => secret::load_key(remote.api_key_file.as_deref())?,
+        Wanted::StableOnly => None,
+    };
     let redactor = Redactor::new(key.as_ref().map(|(key, _)| key));
     if let Some((_, source)) = &key {
         println!("preview: using the API key from {source}");
     }
     // Every error leaves through the redactor, whatever produced it.
-    fetch_all(&args, key.as_ref().map(|(key, _)| key), &redactor)
+    let (stable, preview) = fetch_all(remote, out, key.as_ref().map(|(key, _)| key), &redactor)
         .map_err(|err| anyhow::anyhow!("{}", redactor.scrub(&format!("{err:#}"))))?;
-    if key.is_none() {
+    Ok(Fetched {
+        stable,
+        preview,
+        had_key: key.is_some(),
+    })
+}
+
+/// Runs `cargo xtask fetch`.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let out = args.out.clone().unwrap_or_else(default_documents_dir);
+    let fetched = fetch_documents(&args.remote, &out, Wanted::StableAndPreview)?;
+    if !fetched.had_key {
         println!(
             "preview: skipped: no API key. Set {} or pass --api-key-file PATH (a key of a \
              Google Cloud project enrolled in the Google Workspace Developer Preview Program) \
@@ -79,18 +137,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Fetches the stable document, then the preview one when there is a key.
-fn fetch_all(args: &Args, key: Option<&ApiKey>, redactor: &Redactor) -> anyhow::Result<()> {
+/// Fetches the stable document, then the preview one when there is a key; returns the
+/// files they are in.
+fn fetch_all(
+    args: &Remote,
+    out: &Path,
+    key: Option<&ApiKey>,
+    redactor: &Redactor,
+) -> anyhow::Result<(PathBuf, Option<PathBuf>)> {
     let root = root_url(&args.root_url)?;
-    let out = args.out.clone().unwrap_or_else(|| {
-        // xtask sits directly in the workspace root.
-        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        manifest
-            .parent()
-            .unwrap_or(manifest)
-            .join("discovery")
-            .join("documents")
-    });
     let client = reqwest::blocking::Client::builder()
         .connect_timeout(args.connect_timeout)
         .timeout(args.timeout)
@@ -103,7 +158,7 @@ fn fetch_all(args: &Args, key: Option<&ApiKey>, redactor: &Redactor) -> anyhow::
         initial_backoff: args.backoff,
         max_backoff: args.max_backoff,
     };
-    let fetch = |flavor: Flavor| -> anyhow::Result<Vec<u8>> {
+    let fetch = |flavor: Flavor| -> anyhow::Result<(PathBuf, Vec<u8>)> {
         let url = document_url(&root, &args.api_version, flavor, key)?;
         let request = Request {
             client: &client,
@@ -116,7 +171,7 @@ fn fetch_all(args: &Args, key: Option<&ApiKey>, redactor: &Redactor) -> anyhow::
         let bytes = http::get(&request, &policy)?;
         let document = Document::from_slice(&bytes, &request.shown_url)
             .context("the response is not a valid Discovery document")?;
-        let (path, change) = store::write(&out, &document, flavor, &bytes)?;
+        let (path, change) = store::write(out, &document, flavor, &bytes)?;
         let label = match flavor {
             Flavor::Stable => "stable",
             Flavor::Preview => "preview",
@@ -135,19 +190,21 @@ fn fetch_all(args: &Args, key: Option<&ApiKey>, redactor: &Redactor) -> anyhow::
             document.revision,
             path.display()
         );
-        Ok(bytes)
+        Ok((path, bytes))
     };
-    let stable = fetch(Flavor::Stable)?;
+    let (stable_path, stable) = fetch(Flavor::Stable)?;
+    let mut preview_path = None;
     if key.is_some() {
-        let preview = fetch(Flavor::Preview)?;
+        let (path, preview) = fetch(Flavor::Preview)?;
         if preview == stable {
             println!(
                 "preview: note: the DEVELOPER_PREVIEW document is identical to the stable one; \
                  the key's project may not be enrolled in the Developer Preview Program"
             );
         }
+        preview_path = Some(path);
     }
-    Ok(())
+    Ok((stable_path, preview_path))
 }
 
 /// Parses `--root-url`, adding the trailing slash that joining needs.

@@ -5,4 +5,5 @@ pub mod bench;
 pub mod check;
 pub mod codegen;
 pub mod diff;
+pub mod fetch;
 pub mod regen;

@@ -3,9 +3,7 @@
 
 use clap::{Parser, Subcommand};
 
-mod fetch;
-
-use xtask::{bench, check, diff, regen};
+use xtask::{bench, check, diff, fetch, regen};
 
 /// Project automation for the chat-api workspace.
 #[derive(Debug, Parser)]

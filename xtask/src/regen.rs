@@ -1,10 +1,11 @@
-//! `cargo xtask regen --stable FILE [--preview FILE] [--out-crate chat-api]`: regenerate
-//! the crate's `src/gen/` and the review files under `generated/` from local documents.
+//! `cargo xtask regen`: regenerate the crate's `src/gen/` and the review files under
+//! `generated/` (the lock, the surface listings, `preview-vs-stable.md`), from freshly
+//! fetched documents or from local files (`--stable FILE --preview FILE`).
 //!
-//! Everything is rendered in memory first ([`render`], also used by `cargo xtask check`),
-//! then written so that no reader ever sees a half-written tree: the new `src/gen` is
-//! written beside the old one and swapped in with renames, stale files go with the old
-//! tree, and each file under `generated/` is replaced through a rename.
+//! Everything is computed in memory first (documents, model, code, listings, report and
+//! the summary against the previously locked generation); only then are files written,
+//! as one transaction (see [`transaction`]): a failure at any step leaves the tree
+//! exactly as it was, and a run that changes nothing writes nothing.
 
 use std::path::{Path, PathBuf};
 
@@ -16,19 +17,41 @@ use sha2::{Digest, Sha256};
 
 use crate::codegen::{self, GeneratedFile};
 
+mod command;
+mod inputs;
+pub mod locate;
+mod previous;
+pub mod transaction;
+
+pub use command::run;
+
 /// Arguments of `cargo xtask regen`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The stable Discovery document (JSON).
+    /// The stable Discovery document (JSON); without it, the documents are fetched.
     #[arg(long, value_name = "FILE")]
-    pub stable: PathBuf,
-    /// The DEVELOPER_PREVIEW Discovery document; without it the preview surface is the
-    /// stable one.
-    #[arg(long, value_name = "FILE")]
+    pub stable: Option<PathBuf>,
+    /// The DEVELOPER_PREVIEW Discovery document (instead of fetching it).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_preview")]
     pub preview: Option<PathBuf>,
+    /// Generate from the stable document only: the `developer-preview` feature then adds
+    /// nothing.
+    #[arg(long)]
+    pub no_preview: bool,
+    /// Folder fetched documents are written to, also searched for the locked documents
+    /// [default: discovery/documents].
+    #[arg(long, value_name = "DIR")]
+    pub documents: Option<PathBuf>,
     /// The crate to write `src/gen/` into, relative to the workspace root.
     #[arg(long, value_name = "DIR", default_value = "chat-api")]
     pub out_crate: PathBuf,
+    /// The folder of review files (lock, surface listings, preview report), relative to
+    /// the workspace root.
+    #[arg(long, value_name = "DIR", default_value = "generated")]
+    pub generated_dir: PathBuf,
+    /// Where and how to fetch (unused with --stable).
+    #[command(flatten)]
+    pub remote: crate::fetch::Remote,
 }
 
 /// One input document, as recorded in `generated/lock.json`.
@@ -86,7 +109,8 @@ impl Input {
 pub struct Rendered {
     /// Files of the crate's `src/gen/`, paths relative to it.
     pub gen_files: Vec<GeneratedFile>,
-    /// Files of `generated/`, paths relative to it (`lock.json`, surface listings).
+    /// Files of `generated/`, paths relative to it (`lock.json`, surface listings,
+    /// `preview-vs-stable.md`).
     pub review_files: Vec<GeneratedFile>,
 }
 
@@ -107,10 +131,20 @@ pub fn build_model(stable: &Input, preview: Option<&Input>) -> anyhow::Result<Mo
     Ok(Model::build(&stable_doc, preview_doc.as_ref())?)
 }
 
-/// Renders the generated crate sources, the lock and the surface listings.
+/// Renders the generated crate sources, the lock, the surface listings and the
+/// preview-vs-stable report.
 pub fn render(stable: &Input, preview: Option<&Input>) -> anyhow::Result<Rendered> {
     let model = build_model(stable, preview)?;
-    let gen_files = codegen::generate(&model)?;
+    render_model(&model, stable, preview)
+}
+
+/// [`render`] for a model already built from `stable` and `preview`.
+pub fn render_model(
+    model: &Model,
+    stable: &Input,
+    preview: Option<&Input>,
+) -> anyhow::Result<Rendered> {
+    let gen_files = codegen::generate(model)?;
     let mut documents = vec![LockedDocument {
         role: "stable".to_owned(),
         file: stable.file.clone(),
@@ -133,12 +167,19 @@ pub fn render(stable: &Input, preview: Option<&Input>) -> anyhow::Result<Rendere
         path: "lock.json".to_owned(),
         contents: lock,
     }];
-    review_files.extend(surface_listings(&model));
+    review_files.extend(surface_listings(model));
+    review_files.push(GeneratedFile {
+        path: PREVIEW_REPORT.to_owned(),
+        contents: crate::diff::preview_vs_stable_markdown(model),
+    });
     Ok(Rendered {
         gen_files,
         review_files,
     })
 }
+
+/// The report of what the `developer-preview` feature adds, under `generated/`.
+pub const PREVIEW_REPORT: &str = "preview-vs-stable.md";
 
 /// The surface listings of both views (`surface-stable.txt`, `surface-preview.txt`).
 fn surface_listings(model: &Model) -> Vec<GeneratedFile> {
@@ -158,36 +199,6 @@ fn surface_listings(model: &Model) -> Vec<GeneratedFile> {
 pub fn workspace_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().unwrap_or(manifest).to_path_buf()
-}
-
-/// Runs `cargo xtask regen`.
-pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
-    let stable = Input::read(&args.stable)?;
-    let preview = args.preview.as_deref().map(Input::read).transpose()?;
-    if preview.is_none() {
-        eprintln!("note: no --preview document: the preview surface is the stable one");
-    }
-    let rendered = render(&stable, preview.as_ref())?;
-    let root = workspace_root();
-    let gen_dir = root.join(&args.out_crate).join("src").join("gen");
-    write_tree(&gen_dir, &rendered.gen_files)?;
-    let review_dir = root.join("generated");
-    for f in &rendered.review_files {
-        write_file_atomic(&review_dir.join(&f.path), &f.contents)?;
-    }
-    let lines: usize = rendered
-        .gen_files
-        .iter()
-        .map(|f| f.contents.lines().count())
-        .sum();
-    eprintln!(
-        "wrote {} files ({lines} lines) to {} and {} files to {}",
-        rendered.gen_files.len(),
-        gen_dir.display(),
-        rendered.review_files.len(),
-        review_dir.display()
-    );
-    Ok(std::process::ExitCode::SUCCESS)
 }
 
 /// Replaces the directory `dir` with exactly `files`: written to a sibling temporary
@@ -242,21 +253,6 @@ pub fn write_tree(dir: &Path, files: &[GeneratedFile]) -> anyhow::Result<()> {
             .with_context(|| format!("cannot remove the old tree {}", old.display()))?;
     }
     Ok(())
-}
-
-/// Writes `path` through a temporary file in the same directory and a rename.
-pub fn write_file_atomic(path: &Path, contents: &str) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .with_context(|| format!("{} has no parent directory", path.display()))?;
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.new-{}", std::process::id()));
-    std::fs::write(&tmp, contents).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))
 }
 
 #[cfg(test)]

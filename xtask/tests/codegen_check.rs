@@ -42,6 +42,7 @@ fn check_names_the_files_that_differ() {
         "generated/lock.json",
         "generated/surface-stable.txt",
         "generated/surface-preview.txt",
+        "generated/preview-vs-stable.md",
         "chat-api/src/gen/mod.rs",
         "chat-api/src/gen/models.rs",
         "chat-api/src/gen/resources/mod.rs",

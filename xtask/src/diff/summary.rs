@@ -95,13 +95,13 @@ pub fn regen_summary(old: Option<&Model>, new: &Model) -> String {
         }
     }
     let _ = writeln!(out, "chat-api version bump: {}", bump.advice());
-    let _ = writeln!(
-        out,
-        "next: `cargo insta review` (surface and generator snapshots), `cargo test`, then \
-         commit chat-api/src/gen and generated/"
-    );
+    let _ = writeln!(out, "{NEXT_STEPS}");
     out
 }
+
+/// The last line of a regen summary: what to run after a regeneration.
+pub const NEXT_STEPS: &str = "next: `cargo insta review` (surface and generator snapshots), \
+     `cargo test`, `cargo xtask check`, then commit chat-api/src/gen and generated/";
 
 /// `generated/preview-vs-stable.md`: what the `developer-preview` feature adds to (and
 /// takes from) the stable surface of `model`.

@@ -1,0 +1,115 @@
+//! `cargo xtask regen` itself: resolve the inputs, compute everything in memory, then
+//! write it as one transaction and print the summary.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+
+use super::previous::Previous;
+use super::transaction::{Kind, Plan, Target};
+use super::{Args, build_model, inputs, locate, render_model, workspace_root};
+
+/// `path` relative to `root` when it is inside it, for messages.
+fn shown(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+        .replace('\\', "/")
+}
+
+/// Runs `cargo xtask regen`.
+///
+/// # Errors
+///
+/// When the inputs cannot be read or fetched, do not build, or the files cannot be
+/// written; the tree is then as it was.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let root = workspace_root();
+    let gen_dir = root.join(&args.out_crate).join("src").join("gen");
+    let generated_dir = root.join(&args.generated_dir);
+    let documents = args
+        .documents
+        .clone()
+        .unwrap_or_else(crate::fetch::default_documents_dir);
+    let lock_path = generated_dir.join("lock.json");
+    let lock = match locate::read_lock(&lock_path) {
+        Ok(lock) => lock,
+        Err(err) => {
+            // The lock is about to be rewritten; a broken one only costs the diff.
+            eprintln!("warning: {err:#}; regenerating without comparing with it");
+            None
+        }
+    };
+
+    // Where documents the lock names may be: the documents folder, beside the given
+    // files, and the development documents.
+    let beside = [&args.stable, &args.preview]
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.parent().map(Path::to_path_buf))
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                p
+            }
+        });
+    let dev = std::env::var_os(discovery::testing::DISCOVERY_DIR_VAR)
+        .map(|d| PathBuf::from(d).join("chat"));
+    let search = locate::dedup(std::iter::once(documents.clone()).chain(beside).chain(dev));
+
+    let inputs = inputs::resolve(&args, &documents, lock.as_ref(), &search)?;
+    let model = build_model(&inputs.stable, inputs.preview.as_ref())?;
+    let rendered = render_model(&model, &inputs.stable, inputs.preview.as_ref())?;
+    let previous = Previous::load(lock.as_ref(), &search);
+    let summary = previous.summary(&model);
+
+    let (gen_shown, generated_shown) = (shown(&root, &gen_dir), shown(&root, &generated_dir));
+    let plan = Plan::new(vec![
+        Target {
+            shown: gen_shown.clone(),
+            root: gen_dir,
+            files: rendered.gen_files,
+            exact: true,
+        },
+        Target {
+            shown: generated_shown.clone(),
+            root: generated_dir,
+            files: rendered.review_files,
+            exact: false,
+        },
+    ])?;
+    let revisions = match &model.preview_revision {
+        Some(preview) => format!("{} + preview {preview}", model.revision),
+        None => model.revision.clone(),
+    };
+    if plan.is_empty() {
+        println!(
+            "no changes: {gen_shown} and {generated_shown} already match {} revision \
+             {revisions}; nothing was written",
+            model.id
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let changes = plan.changes();
+    plan.commit()
+        .context("cannot write the regenerated files")?;
+
+    let count = |kind: Kind| changes.iter().filter(|c| c.kind == kind).count();
+    println!(
+        "regenerated {} revision {revisions}: {} file{} changed ({} added, {} changed, {} removed)",
+        model.id,
+        changes.len(),
+        if changes.len() == 1 { "" } else { "s" },
+        count(Kind::Added),
+        count(Kind::Modified),
+        count(Kind::Removed)
+    );
+    for change in &changes {
+        println!("  {:<8} {}", change.kind.label(), change.shown);
+    }
+    print!("{summary}");
+    Ok(ExitCode::SUCCESS)
+}
