@@ -46,8 +46,9 @@ pub fn resolve(
         let stable = Input::read(stable)?;
         if given_preview.is_none() && !args.no_preview {
             bail!(
-                "--stable without --preview would drop the Developer Preview surface: {}",
-                preview_choices()
+                "--stable without --preview would drop the Developer Preview surface: pass \
+                 --preview FILE, or --no-preview to generate the stable surface only (the \
+                 `developer-preview` feature then adds nothing)"
             );
         }
         return Ok(Inputs {

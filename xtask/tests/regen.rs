@@ -1,0 +1,459 @@
+//! `cargo xtask regen` end to end: the built binary, regenerating into a temporary copy
+//! of the committed `chat-api/src/gen` and `generated/` (never the real tree), from the
+//! real documents, from local files or from a server on 127.0.0.1 this test starts.
+
+use std::collections::BTreeMap;
+use std::io::{Read as _, Write as _};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::SystemTime;
+
+use discovery::testing::real_documents_dir;
+
+/// A fake API key: it must reach the server and never the output.
+const CANARY: &str = "AIzaREGEN-CANARY-0123456789";
+
+/// A scratch copy of the committed outputs.
+struct Scratch {
+    dir: PathBuf,
+}
+
+impl Scratch {
+    /// Copies `chat-api/src/gen` and `generated/` of the workspace into a fresh folder.
+    fn new(test: &str) -> Scratch {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("regen-{test}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        let root = xtask::regen::workspace_root();
+        copy_tree(
+            &root.join("chat-api/src/gen"),
+            &dir.join("chat-api/src/gen"),
+        );
+        copy_tree(&root.join("generated"), &dir.join("generated"));
+        std::fs::create_dir_all(dir.join("documents")).unwrap();
+        Scratch { dir }
+    }
+
+    /// `xtask regen` into this copy, with `extra` arguments.
+    fn regen(&self, extra: &[&str]) -> Run {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        command
+            .arg("regen")
+            .arg("--out-crate")
+            .arg(self.dir.join("chat-api"))
+            .arg("--generated-dir")
+            .arg(self.dir.join("generated"))
+            .arg("--documents")
+            .arg(self.dir.join("documents"))
+            .args(extra)
+            .env_remove("GOOGLE_API_KEY");
+        Run::of(&mut command)
+    }
+
+    /// Every file of the outputs (documents aside) with its bytes and mtime, plus the
+    /// names of every entry beside the output folders (to catch leftover staging dirs).
+    fn state(&self) -> BTreeMap<String, (Vec<u8>, SystemTime)> {
+        let mut out = BTreeMap::new();
+        for (rel, path) in files_under(&self.dir) {
+            if rel.starts_with("documents/") {
+                continue;
+            }
+            let meta = std::fs::metadata(&path).unwrap();
+            out.insert(
+                rel,
+                (std::fs::read(&path).unwrap(), meta.modified().unwrap()),
+            );
+        }
+        for dir in ["", "chat-api", "chat-api/src"] {
+            for entry in std::fs::read_dir(self.dir.join(dir)).unwrap() {
+                let name = entry.unwrap().file_name().into_string().unwrap();
+                out.insert(
+                    format!("{dir}/{name} (entry)"),
+                    (Vec::new(), SystemTime::UNIX_EPOCH),
+                );
+            }
+        }
+        out
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for (rel, path) in files_under(from) {
+        let dest = to.join(rel);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(path, dest).unwrap();
+    }
+}
+
+/// Files under `dir` as (relative path with `/`, full path), sorted.
+fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(here) = stack.pop() {
+        for entry in std::fs::read_dir(&here).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.push((rel, path));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+struct Run {
+    ok: bool,
+    /// stdout then stderr.
+    output: String,
+}
+
+impl Run {
+    fn of(command: &mut Command) -> Run {
+        let out = command.output().unwrap();
+        Run {
+            ok: out.status.success(),
+            output: format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        }
+    }
+
+    fn assert_ok(&self) -> &str {
+        assert!(self.ok, "regen failed:\n{}", self.output);
+        assert!(!self.output.contains(CANARY), "{}", self.output);
+        &self.output
+    }
+
+    fn assert_failed(&self) -> &str {
+        assert!(!self.ok, "regen succeeded:\n{}", self.output);
+        assert!(!self.output.contains(CANARY), "{}", self.output);
+        &self.output
+    }
+}
+
+fn chat(dir: &Path, file: &str) -> String {
+    dir.join("chat").join(file).display().to_string()
+}
+
+#[test]
+fn regen_from_the_locked_documents_rewrites_nothing() {
+    let Some(docs) = real_documents_dir("regen_from_the_locked_documents_rewrites_nothing") else {
+        return;
+    };
+    let scratch = Scratch::new("idempotent");
+    let before = scratch.state();
+    let run = scratch.regen(&[
+        "--stable",
+        &chat(&docs, "chat.v1.20260405.json"),
+        "--preview",
+        &chat(&docs, "chat.v1.preview.20260405.json"),
+    ]);
+    let out = run.assert_ok();
+    assert!(out.contains("no changes:"), "{out}");
+    assert!(out.contains("nothing was written"), "{out}");
+    assert_eq!(scratch.state(), before, "files, bytes or mtimes changed");
+}
+
+/// Method ids of a document, walked from the raw JSON (independently of the
+/// `discovery` crate).
+fn method_ids(path: &str) -> Vec<String> {
+    fn walk(resources: &serde_json::Value, out: &mut Vec<String>) {
+        let Some(map) = resources.as_object() else {
+            return;
+        };
+        for resource in map.values() {
+            if let Some(methods) = resource["methods"].as_object() {
+                out.extend(
+                    methods
+                        .values()
+                        .filter_map(|m| m["id"].as_str().map(str::to_owned)),
+                );
+            }
+            walk(&resource["resources"], out);
+        }
+    }
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let mut out = Vec::new();
+    walk(&doc["resources"], &mut out);
+    out
+}
+
+#[test]
+fn regen_to_an_older_revision_shows_the_breaking_changes_and_round_trips() {
+    let Some(docs) = real_documents_dir("regen_to_an_older_revision") else {
+        return;
+    };
+    let (older, newer) = (
+        chat(&docs, "chat.v1.20260120.json"),
+        chat(&docs, "chat.v1.20260405.json"),
+    );
+    // Facts read from the documents: 20260405 added `spaces.findGroupChats` and the
+    // `users.sections` resource, and the field `minCharactersTrigger` of
+    // `GoogleAppsCardV1DataSourceConfig`; 20260120 has none of them.
+    let (old_methods, new_methods) = (method_ids(&older), method_ids(&newer));
+    for id in ["chat.spaces.findGroupChats", "chat.users.sections.list"] {
+        assert!(new_methods.iter().any(|m| m == id) && !old_methods.iter().any(|m| m == id));
+    }
+    let field = |path: &str| -> bool {
+        let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        doc["schemas"]["GoogleAppsCardV1DataSourceConfig"]["properties"]["minCharactersTrigger"]
+            .is_object()
+    };
+    assert!(field(&newer) && !field(&older));
+
+    let scratch = Scratch::new("older");
+    let before = scratch.state();
+    let out = scratch
+        .regen(&["--stable", &older, "--no-preview"])
+        .assert_ok()
+        .to_owned();
+    assert!(
+        out.contains("chat:v1: revision 20260405 + preview 20260405 -> 20260120\n"),
+        "{out}"
+    );
+    for line in [
+        "BREAKING: removed method spaces.findGroupChats",
+        "BREAKING: removed resource users.sections",
+        "BREAKING: removed field GoogleAppsCardV1DataSourceConfig.minCharactersTrigger",
+        // Without a preview document the feature loses the preview method.
+        "BREAKING: removed method spaces.messages.replaceCards",
+        "chat-api version bump: major",
+        "changed  ",
+        "cargo insta review",
+        "cargo xtask check",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in:\n{out}");
+    }
+    let generated = scratch.dir.join("generated");
+    let lock = std::fs::read_to_string(generated.join("lock.json")).unwrap();
+    assert!(lock.contains("\"revision\": \"20260120\""), "{lock}");
+    assert!(!lock.contains("preview"), "{lock}");
+    let report = std::fs::read_to_string(generated.join("preview-vs-stable.md")).unwrap();
+    assert!(
+        report.contains("The preview surface equals the stable surface."),
+        "{report}"
+    );
+
+    // Going back to the locked documents restores the committed files byte for byte,
+    // and the summary is against 20260120 (found beside the new files).
+    let back = scratch
+        .regen(&[
+            "--stable",
+            &newer,
+            "--preview",
+            &chat(&docs, "chat.v1.preview.20260405.json"),
+        ])
+        .assert_ok()
+        .to_owned();
+    assert!(
+        back.contains("chat:v1: revision 20260120 -> 20260405 + preview 20260405\n"),
+        "{back}"
+    );
+    assert!(back.contains("additive"), "{back}");
+    let bytes = |state: BTreeMap<String, (Vec<u8>, SystemTime)>| -> BTreeMap<String, Vec<u8>> {
+        state.into_iter().map(|(k, (b, _))| (k, b)).collect()
+    };
+    assert_eq!(bytes(scratch.state()), bytes(before));
+}
+
+#[test]
+fn a_failing_regen_leaves_every_file_as_it_was() {
+    let Some(docs) = real_documents_dir("a_failing_regen_leaves_every_file_as_it_was") else {
+        return;
+    };
+    let scratch = Scratch::new("failing");
+    let before = scratch.state();
+    let stable = chat(&docs, "chat.v1.20210314.json");
+    let truncated = scratch.dir.join("documents/truncated.json");
+    std::fs::write(&truncated, "{\"kind\": \"discovery#restDescription\",").unwrap();
+    let other_api = docs.join("other/drive.v3.json").display().to_string();
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["--preview", truncated.to_str().unwrap()],
+            "truncated.json",
+        ),
+        (&["--preview", &other_api], "drive:v3"),
+        (&[], "--no-preview"),
+    ];
+    for (extra, expected) in cases {
+        let mut args = vec!["--stable", stable.as_str()];
+        args.extend_from_slice(extra);
+        let out = scratch.regen(&args).assert_failed().to_owned();
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+        assert_eq!(scratch.state(), before, "after {extra:?}");
+    }
+}
+
+/// A port on 127.0.0.1 with nothing listening.
+fn closed_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+#[test]
+fn without_network_it_fails_fast_with_the_local_files_hint() {
+    let scratch = Scratch::new("offline");
+    let before = scratch.state();
+    let root = format!("http://127.0.0.1:{}/", closed_port());
+    let out = scratch
+        .regen(&[
+            "--root-url",
+            &root,
+            "--retries",
+            "0",
+            "--connect-timeout",
+            "2s",
+        ])
+        .assert_failed()
+        .to_owned();
+    assert!(
+        out.contains("cannot fetch the Discovery documents"),
+        "{out}"
+    );
+    assert!(out.contains("--stable FILE --preview FILE"), "{out}");
+    assert!(out.contains("nothing was changed"), "{out}");
+    assert_eq!(scratch.state(), before);
+    assert!(files_under(&scratch.dir.join("documents")).is_empty());
+}
+
+/// Serves `stable` for plain requests and `preview` for DEVELOPER_PREVIEW ones (404
+/// when there is none), one request per connection, until the test ends.
+fn serve(stable: Vec<u8>, preview: Option<Vec<u8>>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut head = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
+            let target = String::from_utf8_lossy(&head);
+            let body = if target.contains("labels=DEVELOPER_PREVIEW") {
+                assert!(target.contains(CANARY), "the key reaches the server");
+                preview.clone()
+            } else {
+                Some(stable.clone())
+            };
+            let (status, body) = match body {
+                Some(body) => ("200 OK", body),
+                None => ("404 Not Found", b"{}".to_vec()),
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(&body);
+        }
+    });
+    url
+}
+
+#[test]
+fn fetching_with_a_key_regenerates_from_the_fetched_documents() {
+    let Some(docs) = real_documents_dir("fetching_with_a_key") else {
+        return;
+    };
+    let stable = std::fs::read(chat(&docs, "chat.v1.20260405.json")).unwrap();
+    let preview = std::fs::read(chat(&docs, "chat.v1.preview.20260405.json")).unwrap();
+    let url = serve(stable.clone(), Some(preview.clone()));
+    let scratch = Scratch::new("fetch-key");
+    let before = scratch.state();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    command
+        .arg("regen")
+        .arg("--out-crate")
+        .arg(scratch.dir.join("chat-api"))
+        .arg("--generated-dir")
+        .arg(scratch.dir.join("generated"))
+        .arg("--documents")
+        .arg(scratch.dir.join("documents"))
+        .args(["--root-url", &url])
+        .env("GOOGLE_API_KEY", CANARY);
+    let out = Run::of(&mut command).assert_ok().to_owned();
+    assert!(
+        out.contains("preview: using the API key from GOOGLE_API_KEY"),
+        "{out}"
+    );
+    assert!(out.contains("no changes:"), "{out}");
+    assert_eq!(scratch.state(), before);
+    let documents = scratch.dir.join("documents");
+    assert_eq!(
+        std::fs::read(documents.join("chat.v1.20260405.json")).unwrap(),
+        stable
+    );
+    assert_eq!(
+        std::fs::read(documents.join("chat.v1.preview.20260405.json")).unwrap(),
+        preview
+    );
+}
+
+#[test]
+fn without_a_key_the_locked_preview_is_reused_only_for_the_same_stable_revision() {
+    let Some(docs) = real_documents_dir("without_a_key_the_locked_preview") else {
+        return;
+    };
+    // Same stable revision as the lock: the locked preview (found by sha256 in
+    // DISCOVERY_DIR) stands in, and nothing changes.
+    let url = serve(
+        std::fs::read(chat(&docs, "chat.v1.20260405.json")).unwrap(),
+        None,
+    );
+    let scratch = Scratch::new("no-key");
+    let before = scratch.state();
+    let out = scratch.regen(&["--root-url", &url]).assert_ok().to_owned();
+    assert!(
+        out.contains("DEVELOPER_PREVIEW document was NOT refreshed"),
+        "{out}"
+    );
+    assert!(out.contains("reusing the locked preview document"), "{out}");
+    assert!(out.contains("no changes:"), "{out}");
+    assert_eq!(scratch.state(), before);
+
+    // Another stable revision: the locked preview belongs to the old one, so regen
+    // refuses and says what to pass.
+    let url = serve(
+        std::fs::read(chat(&docs, "chat.v1.20260120.json")).unwrap(),
+        None,
+    );
+    let out = scratch
+        .regen(&["--root-url", &url])
+        .assert_failed()
+        .to_owned();
+    assert!(out.contains("goes with stable revision 20260405"), "{out}");
+    assert!(out.contains("--no-preview"), "{out}");
+    assert_eq!(scratch.state(), before);
+
+    // --no-preview makes it explicit: the stable surface alone, from the fetched file.
+    let out = scratch
+        .regen(&["--root-url", &url, "--no-preview"])
+        .assert_ok()
+        .to_owned();
+    assert!(out.contains("-> 20260120\n"), "{out}");
+    let lock = std::fs::read_to_string(scratch.dir.join("generated/lock.json")).unwrap();
+    assert!(
+        lock.contains("\"file\": \"chat.v1.20260120.json\""),
+        "{lock}"
+    );
+}
