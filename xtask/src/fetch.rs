@@ -3,7 +3,7 @@
 //!
 //! The preview document needs an API key (`GOOGLE_API_KEY` or `--api-key-file`); the
 //! key is a secret and every line this command prints is scrubbed of it
-//! (see [`secret::Redactor`]).
+//! (see `secret::Redactor`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
