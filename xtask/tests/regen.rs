@@ -325,7 +325,7 @@ fn without_network_it_fails_fast_with_the_local_files_hint() {
         out.contains("cannot fetch the Discovery documents"),
         "{out}"
     );
-    assert!(out.contains("--stable FILE --preview FILE"), "{out}");
+    assert!(out.contains("cargo xtask regen --stable FILE"), "{out}");
     assert!(out.contains("nothing was changed"), "{out}");
     assert_eq!(scratch.state(), before);
     assert!(files_under(&scratch.dir.join("documents")).is_empty());

@@ -170,7 +170,7 @@ impl Failure {
                 anyhow::anyhow!(
                     "cannot reach {host}{tries}: {cause}\n\
                      No network? Work from local files instead: \
-                     cargo xtask regen --stable FILE [--preview FILE]"
+                     cargo xtask regen --stable FILE --preview FILE (or --no-preview)"
                 )
             }
             Failure::Transient { message, .. } => anyhow::anyhow!("{message}{tries}"),

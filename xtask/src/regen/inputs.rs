@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 
 use super::{Args, Input, Lock, locate};
 use crate::fetch::{self, Wanted};
@@ -66,17 +66,8 @@ pub fn resolve(
         "fetching the Discovery documents into {}",
         documents.display()
     );
-    let fetched = fetch::fetch_documents(&args.remote, documents, wanted).with_context(|| {
-        format!(
-            "cannot fetch the Discovery documents; nothing was changed. To regenerate from \
-             local files: cargo xtask regen --stable FILE --preview FILE (or --no-preview){}",
-            if search.is_empty() {
-                String::new()
-            } else {
-                format!(" — documents may already be in {}", locate::list(search))
-            }
-        )
-    })?;
+    let fetched = fetch::fetch_documents(&args.remote, documents, wanted)
+        .map_err(|err| fetch_failed(&err, search))?;
     let stable = Input::read(&fetched.stable)?;
     if given_preview.is_some() || args.no_preview {
         return Ok(Inputs {
@@ -98,6 +89,28 @@ pub fn resolve(
     );
     let preview = locked_preview(&stable, lock, search)?;
     Ok(Inputs { stable, preview })
+}
+
+/// The error for a failed fetch: the cause, then how to work from local files (unless
+/// the cause already says so) and where documents already are.
+fn fetch_failed(err: &anyhow::Error, search: &[PathBuf]) -> anyhow::Error {
+    let cause = format!("{err:#}");
+    let mut message =
+        format!("cannot fetch the Discovery documents (nothing was changed): {cause}");
+    if !cause.contains("cargo xtask regen --stable") {
+        message.push_str(
+            "\nTo regenerate from local files instead: cargo xtask regen --stable FILE \
+             --preview FILE (or --no-preview)",
+        );
+    }
+    let existing: Vec<PathBuf> = search.iter().filter(|d| d.is_dir()).cloned().collect();
+    if !existing.is_empty() {
+        message.push_str(&format!(
+            "\nDocuments may already be in {}",
+            locate::list(&existing)
+        ));
+    }
+    anyhow::anyhow!(message)
 }
 
 /// The locked preview document, when it is found and still belongs to `stable`'s
