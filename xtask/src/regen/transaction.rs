@@ -178,8 +178,8 @@ impl Plan {
             Err(err) => {
                 let failures = rollback(journal);
                 if failures.is_empty() {
-                    for dir in &staging {
-                        let _ = fs::remove_dir_all(&dir.path);
+                    for dir in staging.iter().rev() {
+                        dir.discard();
                     }
                     Err(err.context("nothing was changed (every file written so far was put back)"))
                 } else {
@@ -222,8 +222,8 @@ impl Plan {
         match result {
             Ok(()) => Ok(staging),
             Err(err) => {
-                for dir in &staging {
-                    let _ = fs::remove_dir_all(&dir.path);
+                for dir in staging.iter().rev() {
+                    dir.discard();
                 }
                 Err(err.context("nothing was changed"))
             }
@@ -281,6 +281,9 @@ impl Plan {
 #[derive(Debug)]
 struct Staging {
     path: PathBuf,
+    /// Ancestors that did not exist and were created for it (a first generation into a
+    /// new folder), outermost first: removed again when the commit fails.
+    created: Vec<PathBuf>,
 }
 
 impl Staging {
@@ -292,16 +295,33 @@ impl Staging {
             .file_name()
             .with_context(|| format!("{} has no name", root.display()))?
             .to_string_lossy();
-        fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let mut journal = Vec::new();
+        create_dirs(parent, &mut journal)?;
+        let created = journal
+            .into_iter()
+            .filter_map(|step| match step {
+                Step::CreatedDir(dir) => Some(dir),
+                _ => None,
+            })
+            .collect();
         let path = parent.join(format!(".{name}.regen-{}", std::process::id()));
-        if path.exists() {
+        let staging = Staging { path, created };
+        if staging.path.exists() {
             // Left by an earlier run of this pid that was killed; never ours to keep.
-            fs::remove_dir_all(&path)
-                .with_context(|| format!("cannot remove {}", path.display()))?;
+            fs::remove_dir_all(&staging.path)
+                .with_context(|| format!("cannot remove {}", staging.path.display()))?;
         }
-        fs::create_dir(&path).with_context(|| format!("cannot create {}", path.display()))?;
-        Ok(Staging { path })
+        fs::create_dir(&staging.path)
+            .with_context(|| format!("cannot create {}", staging.path.display()))?;
+        Ok(staging)
+    }
+
+    /// Removes the staging directory and the folders created for it (after a failure).
+    fn discard(&self) {
+        let _ = fs::remove_dir_all(&self.path);
+        for dir in self.created.iter().rev() {
+            let _ = fs::remove_dir(dir);
+        }
     }
 }
 
@@ -488,6 +508,46 @@ mod tests {
         assert_eq!(names, ["gen", "generated"]);
         // Now the plan is empty.
         assert!(Plan::new(targets).unwrap().is_empty());
+        fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn a_failed_first_generation_leaves_no_new_folders() {
+        let base = scratch("first");
+        let fresh = base.join("new-crate/src/gen");
+        let review = base.join("generated");
+        fs::create_dir_all(&review).unwrap();
+        fs::write(review.join("blocker"), "file").unwrap();
+        let plan = Plan {
+            targets: vec![
+                target(&fresh, true, Vec::new()),
+                target(&review, false, Vec::new()),
+            ],
+            ops: vec![
+                Op {
+                    kind: Kind::Added,
+                    target: 0,
+                    rel: "mod.rs".into(),
+                    contents: Some("mod".into()),
+                },
+                Op {
+                    kind: Kind::Added,
+                    target: 1,
+                    rel: "blocker/lock.json".into(),
+                    contents: Some("{}".into()),
+                },
+            ],
+        };
+        let err = format!("{:#}", plan.commit().unwrap_err());
+        assert!(err.contains("nothing was changed"), "{err}");
+        assert!(!base.join("new-crate").exists());
+        let mut names: Vec<_> = fs::read_dir(&base)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["generated"]);
+        assert_eq!(snapshot(&review), [("blocker".into(), b"file".to_vec())]);
         fs::remove_dir_all(&base).unwrap();
     }
 
