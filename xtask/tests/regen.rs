@@ -457,3 +457,44 @@ fn without_a_key_the_locked_preview_is_reused_only_for_the_same_stable_revision(
         "{lock}"
     );
 }
+
+#[test]
+fn without_the_locked_documents_the_summary_says_the_diff_is_unavailable() {
+    let Some(docs) = real_documents_dir("without_the_locked_documents") else {
+        return;
+    };
+    let scratch = Scratch::new("unknown-old");
+    let lock_path = scratch.dir.join("generated/lock.json");
+    let committed = std::fs::read_to_string(&lock_path).unwrap();
+    // A lock naming a stable document that exists nowhere.
+    let mut lock: serde_json::Value = serde_json::from_str(&committed).unwrap();
+    lock["documents"][0]["revision"] = "20250101".into();
+    lock["documents"][0]["sha256"] = "0".repeat(64).into();
+    std::fs::write(&lock_path, serde_json::to_string_pretty(&lock).unwrap()).unwrap();
+    let out = scratch
+        .regen(&[
+            "--stable",
+            &chat(&docs, "chat.v1.20260405.json"),
+            "--preview",
+            &chat(&docs, "chat.v1.preview.20260405.json"),
+        ])
+        .assert_ok()
+        .to_owned();
+    assert!(
+        out.contains(
+            "chat:v1: revision 20250101 + preview 20260405 (from the lock) -> 20260405 + preview \
+             20260405\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("no detailed diff: the locked stable document"),
+        "{out}"
+    );
+    assert!(out.contains("chat-api version bump: unknown"), "{out}");
+    assert!(
+        out.contains("1 file changed (0 added, 1 changed, 0 removed)"),
+        "{out}"
+    );
+    assert_eq!(std::fs::read_to_string(&lock_path).unwrap(), committed);
+}
