@@ -624,6 +624,8 @@ fn listings_of_the_locked_documents() {
         45
     );
     insta::assert_snapshot!("chat_stable_listing", stable);
+    // The preview listing is stable + these lines, so its snapshot is the delta.
+    insta::assert_snapshot!("chat_preview_only_listing_lines", extra.join("\n"));
 }
 
 #[test]
