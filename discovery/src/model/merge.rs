@@ -167,6 +167,49 @@ struct EnumLists<'a> {
     deprecated: &'a [bool],
 }
 
+/// Items that carry an enum (`enum`, `enumDescriptions`, `enumDeprecated`): schemas and
+/// parameters, whose enums merge the same way.
+trait WithEnum {
+    fn enum_lists(&self) -> EnumLists<'_>;
+    fn set_enum(&mut self, values: Vec<String>, descriptions: Vec<String>, deprecated: Vec<bool>);
+}
+
+// Schemas and parameters spell their enum fields the same way.
+macro_rules! impl_with_enum {
+    ($($item:ty),*) => {$(
+        impl WithEnum for $item {
+            fn enum_lists(&self) -> EnumLists<'_> {
+                EnumLists {
+                    values: &self.enum_,
+                    descriptions: &self.enum_descriptions,
+                    deprecated: &self.enum_deprecated,
+                }
+            }
+            fn set_enum(
+                &mut self,
+                values: Vec<String>,
+                descriptions: Vec<String>,
+                deprecated: Vec<bool>,
+            ) {
+                self.enum_ = values;
+                self.enum_descriptions = descriptions;
+                self.enum_deprecated = deprecated;
+            }
+        }
+    )*};
+}
+
+impl_with_enum!(Schema, Parameter);
+
+/// Merges the enum of `preview` into `out` (a copy of `stable`), when `stable` has one.
+fn merge_enum_into<T: WithEnum>(out: &mut T, stable: &T, preview: &T, path: &str, ctx: &mut Ctx) {
+    let (values, descriptions, deprecated) =
+        merge_enum(stable.enum_lists(), preview.enum_lists(), path, ctx);
+    if !stable.enum_lists().values.is_empty() {
+        out.set_enum(values, descriptions, deprecated);
+    }
+}
+
 fn merge_enum(
     stable: EnumLists<'_>,
     preview: EnumLists<'_>,
@@ -235,25 +278,7 @@ fn merge_schema(stable: &Schema, preview: &Schema, path: &str, ctx: &mut Ctx) ->
             .conflicts
             .push(format!("{path}: additionalProperties differ")),
     }
-    let (values, descriptions, deprecated) = merge_enum(
-        EnumLists {
-            values: &stable.enum_,
-            descriptions: &stable.enum_descriptions,
-            deprecated: &stable.enum_deprecated,
-        },
-        EnumLists {
-            values: &preview.enum_,
-            descriptions: &preview.enum_descriptions,
-            deprecated: &preview.enum_deprecated,
-        },
-        path,
-        ctx,
-    );
-    if !stable.enum_.is_empty() {
-        out.enum_ = values;
-        out.enum_descriptions = descriptions;
-        out.enum_deprecated = deprecated;
-    }
+    merge_enum_into(&mut out, stable, preview, path, ctx);
     out
 }
 
@@ -269,25 +294,7 @@ fn merge_parameter(
     conflict_if(&stable.location, &preview.location, path, "location", ctx);
     conflict_if(&stable.required, &preview.required, path, "required", ctx);
     conflict_if(&stable.repeated, &preview.repeated, path, "repeated", ctx);
-    let (values, descriptions, deprecated) = merge_enum(
-        EnumLists {
-            values: &stable.enum_,
-            descriptions: &stable.enum_descriptions,
-            deprecated: &stable.enum_deprecated,
-        },
-        EnumLists {
-            values: &preview.enum_,
-            descriptions: &preview.enum_descriptions,
-            deprecated: &preview.enum_deprecated,
-        },
-        path,
-        ctx,
-    );
-    if !stable.enum_.is_empty() {
-        out.enum_ = values;
-        out.enum_descriptions = descriptions;
-        out.enum_deprecated = deprecated;
-    }
+    merge_enum_into(&mut out, stable, preview, path, ctx);
     out
 }
 
