@@ -143,9 +143,7 @@ async fn child(mode: &str, arg: &str) -> Result<(), Box<dyn std::error::Error>> 
         }
         "upload" => {
             let media = UploadMedia::from_file(arg, "video/mp4").await?;
-            let request = UploadAttachmentRequest {
-                filename: Some("big.mp4".into()),
-            };
+            let request = UploadAttachmentRequest::new().set_filename("big.mp4");
             let done = chat
                 .media()
                 .upload("spaces/A", request)
@@ -166,10 +164,7 @@ async fn child(mode: &str, arg: &str) -> Result<(), Box<dyn std::error::Error>> 
 }
 
 fn message() -> Message {
-    Message {
-        text: Some("Test message from the benchmark".into()),
-        ..Default::default()
-    }
+    Message::new().set_text("Test message from the benchmark")
 }
 
 async fn create_via_chat_api(chat: &Client, calls: usize) -> Result<f64, chat_api::Error> {
@@ -274,7 +269,7 @@ async fn pages_via_reqwest(
             .bytes()
             .await?;
         let page: ListMessagesResponse = serde_json::from_slice(&body)?;
-        for m in page.messages.unwrap_or_default() {
+        for m in page.messages {
             std::hint::black_box(m);
             n += 1;
         }

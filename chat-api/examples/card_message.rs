@@ -12,35 +12,21 @@
 //! `service_account.json` is the Chat app's key. `CHAT_API_KEY` (optional) is sent as
 //! the Developer Preview API key; `CHAT_API_BASE_URL` points at an emulator.
 
-use chat_api::models::{
-    CardWithId, GoogleAppsCardV1Card, GoogleAppsCardV1CardHeader, GoogleAppsCardV1Section,
-    GoogleAppsCardV1TextParagraph, GoogleAppsCardV1Widget, Message, ReplaceMessageCardsRequest,
-};
+use chat_api::cards::{Card, CardHeader, CardWithId, Section, TextParagraph};
+use chat_api::models::{Message, ReplaceMessageCardsRequest};
 use chat_api::{Client, ClientBuilder, Credentials};
 
 /// A card with one text paragraph; `card_id` lets the app find and replace it later.
 fn card(title: &str, text: &str) -> CardWithId {
-    CardWithId {
-        card_id: Some("unique-card-id".into()),
-        card: Some(GoogleAppsCardV1Card {
-            header: Some(GoogleAppsCardV1CardHeader {
-                title: Some(title.into()),
-                subtitle: Some("Card Subtitle".into()),
-                ..Default::default()
-            }),
-            sections: Some(vec![GoogleAppsCardV1Section {
-                widgets: Some(vec![GoogleAppsCardV1Widget {
-                    text_paragraph: Some(GoogleAppsCardV1TextParagraph {
-                        text: Some(text.into()),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                }]),
-                ..Default::default()
-            }]),
-            ..Default::default()
-        }),
-    }
+    CardWithId::new().set_card_id("unique-card-id").set_card(
+        Card::new()
+            .set_header(
+                CardHeader::new()
+                    .set_title(title)
+                    .set_subtitle("Card Subtitle"),
+            )
+            .set_sections([Section::new().set_widgets([TextParagraph::new().set_text(text)])]),
+    )
 }
 
 fn builder(credentials: Credentials) -> ClientBuilder {
@@ -75,14 +61,12 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     // 1. As the user: create a message with a card.
     let user = builder(Credentials::authorized_user_file(&user_credentials)?).build()?;
-    let message = Message {
-        text: Some("Here is a card created on my behalf:".into()),
-        cards_v2: Some(vec![card(
+    let message = Message::new()
+        .set_text("Here is a card created on my behalf:")
+        .set_cards_v2([card(
             "Card Title",
             "This card is attached to a user message.",
-        )]),
-        ..Default::default()
-    };
+        )]);
     let created = user
         .spaces()
         .messages()
@@ -94,9 +78,8 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     // 2. As the app: replace the card.
     let app = builder(Credentials::service_account_file(&app_key)?).build()?;
-    let request = ReplaceMessageCardsRequest {
-        cards_v2: Some(vec![card("Updated Card Title", "Status: Completed")]),
-    };
+    let request = ReplaceMessageCardsRequest::new()
+        .set_cards_v2([card("Updated Card Title", "Status: Completed")]);
     app.spaces()
         .messages()
         .replace_cards(&name, request)

@@ -41,10 +41,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     let client = builder.build()?;
 
-    let message = Message {
-        text: Some("Test message".into()),
-        ..Default::default()
-    };
+    let message = Message::new().set_text("Test message");
     // A 403 "You are not permitted to use this app" comes back with a hint: add the
     // Chat app to the space.
     let sent = client

@@ -321,7 +321,7 @@ impl Client {
         }
         request.query.retain(|(name, _)| *name != "alt");
         request.query.push(("alt", "media".to_owned()));
-        let path = expand_path(info.id, info.path, &request.path_params)?;
+        let path = expand_path(info, info.path, &request.path_params)?;
         let path = if info.use_download_service {
             format!("download/{path}")
         } else {
@@ -368,7 +368,7 @@ impl Client {
     /// The URL, method and JSON body of a plain call, sent and read to the end.
     async fn execute_bytes(&self, mut request: ApiRequest) -> Result<Bytes> {
         let info = request.method;
-        let path = expand_path(info.id, info.path, &request.path_params)?;
+        let path = expand_path(info, info.path, &request.path_params)?;
         let url = self.url(info.id, &path, &request.query)?;
         let body = match request.body.take() {
             None => None,

@@ -3,8 +3,8 @@
 //! Every schema of the API is a type in [`models`]; every method is a request builder
 //! reached from [`Client`] through its resources (`client.spaces().messages()`), with
 //! required arguments in the constructor, optional parameters as setters, and
-//! `.send().await`. List methods also give `.stream()` (every item across pages) and
-//! `.pages()`; upload and download methods give `.upload(media)` and `.download()`.
+//! `.send().await`. List methods also give `.pages()` (and `.stream()`, every item
+//! across pages); upload and download methods give `.upload(media)` and `.download()`.
 //! Both are generated from Google's Discovery document by this repository's
 //! `cargo xtask regen`; the runtime (auth, retries, errors, media) is hand-written.
 //!
@@ -16,9 +16,9 @@
 //! # async fn run() -> chat_api::Result<()> {
 //! // A service account key file; the `chat.bot` scope is the default.
 //! let client = Client::new(Credentials::service_account_file("service_account.json")?)?;
-//! let message = Message { text: Some("Test message".into()), ..Default::default() };
+//! let message = Message::new().set_text("Test message");
 //! let sent = client.spaces().messages().create("spaces/AAAA", message).send().await?;
-//! println!("created {}", sent.name.unwrap_or_default());
+//! println!("created {}", sent.name());
 //! # Ok(())
 //! # }
 //! ```
@@ -26,11 +26,57 @@
 //! A 403 "You are not permitted to use this app" comes back as [`Error::Api`] whose
 //! message says to add the Chat app to the space.
 //!
+//! # Models: built with `new()` and setters, safe to regenerate
+//!
+//! Every model is a `#[non_exhaustive]` struct: build it with `new()` and the chained
+//! `set_*` setters (`Message::new().set_text("hi")`), change it through its public
+//! fields (`message.text = Some("hi".into())`). A field Google adds in a later revision
+//! then never breaks code that compiles today, and neither does a new enum value (enums
+//! are `#[non_exhaustive]` too) or a new method. Lists and maps are plain `Vec` /
+//! `BTreeMap` (empty when absent on the wire); other fields are `Option`s, and strings,
+//! numbers, booleans and enums also have a getter with the default filled in
+//! (`message.text()` is a `&str`). `Debug` shows only the fields that are set.
+//!
+//! Nothing the server sends is lost: members this version of the crate does not know are
+//! kept ([`unknown_fields()`](models::Message::unknown_fields)) and written back when the
+//! value is sent again (get, change, `update`), and enum values it does not know are kept
+//! as `Unknown` and sent back as they came. `Unknown` cannot hold a known value:
+//!
+//! ```compile_fail
+//! // `UnknownValue` has no public constructor.
+//! let _ = chat_api::models::SpaceSpaceType::Unknown(chat_api::types::UnknownValue("SPACE".into()));
+//! ```
+//!
+//! # Resource names
+//!
+//! [`names`] has a type per resource name form (`SpaceName`, `MessageName`, ...), made
+//! from its segments or parsed, and accepted wherever a builder takes a name. Every name
+//! given to a builder, typed or a string, is checked against the parameter's form before
+//! anything is sent, so `"spaces/AAAA/../OTHER"` or `"AAAA"` is an [`Error::InvalidArgument`]
+//! naming the method, the parameter and the form (`spaces/{space}`):
+//!
+//! ```
+//! use chat_api::names::{MessageName, SpaceName};
+//!
+//! let space = SpaceName::new("AAAA")?;
+//! let message: MessageName = "spaces/AAAA/messages/BBBB".parse()?;
+//! assert_eq!(message.space(), space.space());
+//! assert!("spaces/AAAA/../OTHER".parse::<SpaceName>().is_err());
+//! # Ok::<(), chat_api::InvalidName>(())
+//! ```
+//!
+//! # Cards
+//!
+//! [`cards`] has the card types under short names, and every widget converts into a
+//! `Widget`; see its docs for the guide's card in a few lines.
+//!
 //! # Features
 //!
 //! - `developer-preview`: items that exist only in the DEVELOPER_PREVIEW Discovery
-//!   document, such as `client.spaces().messages().replace_cards(name, body)`. Without it
-//!   the crate is exactly the stable surface.
+//!   document. At revision 20261107 the preview document equals the stable one
+//!   (`spaces.messages.replaceCards` graduated to stable), so the feature adds nothing;
+//!   it is kept so that code enabling it keeps building. Features are additive: turning
+//!   it on never removes an item.
 
 // Hand-written runtime.
 pub mod auth;
@@ -39,9 +85,13 @@ mod error;
 pub mod media;
 mod pagination;
 mod params;
+mod resource_name;
 mod retry;
 mod rt;
 mod upload;
+
+// Chat's own: card types under short names.
+pub mod cards;
 
 // Wire types and serde helpers the generated models use.
 pub mod types;
@@ -53,12 +103,13 @@ mod wire;
 #[rustfmt::skip]
 #[path = "gen/mod.rs"]
 mod generated;
-pub use generated::{models, resources};
+pub use generated::{models, names, resources};
 
 pub use auth::{AccessToken, Credentials, TokenProvider};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use error::ApiError;
 pub use error::{Error, Result};
-pub use pagination::Pageable;
+pub use pagination::{PageItems, Pageable};
 pub use params::{StandardParams, WithStandardParams};
+pub use resource_name::InvalidName;
 pub use retry::RetryPolicy;

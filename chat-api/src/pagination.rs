@@ -1,4 +1,6 @@
-//! Pagination of list methods. (Issue 4 completes this.)
+//! Pagination of list methods: [`Pageable`] (every method with a `pageToken` parameter
+//! and a `nextPageToken` in its response: `.pages()`) and [`PageItems`] (those whose
+//! items field the generator could pick: `.stream()`).
 
 use std::future::Future;
 
@@ -6,18 +8,24 @@ use crate::error::Result;
 
 /// A list request that can be sent page after page.
 ///
-/// Generated list builders implement this and expose `.pages()` and `.stream()`.
+/// Generated list builders implement this and expose `.pages()`.
 pub trait Pageable: Clone + Send + Sync + 'static {
     /// One page of the response.
     type Page: Send + 'static;
-    /// One item of a page.
-    type Item: Send + 'static;
     /// Sets the page token of the next request.
     fn set_page_token(&mut self, token: String);
     /// Sends this request for one page.
     fn fetch_page(self) -> impl Future<Output = Result<Self::Page>> + Send;
     /// The token of the page after `page`, if any (empty means none).
     fn next_page_token(page: &Self::Page) -> Option<&str>;
+}
+
+/// A list request whose pages hold one list of items: generated builders implement this
+/// and expose `.stream()` when the response has one array field, or one named like the
+/// method's resource (`spaces.search` streams `spaces`).
+pub trait PageItems: Pageable {
+    /// One item of a page.
+    type Item: Send + 'static;
     /// The items of `page`.
     fn page_items(page: Self::Page) -> Vec<Self::Item>;
 }
@@ -53,7 +61,7 @@ pub(crate) fn pages<P: Pageable>(
 }
 
 /// Every item of every page of `request`, in order (pages fetched as items are used).
-pub(crate) fn items<P: Pageable>(
+pub(crate) fn items<P: PageItems>(
     request: P,
 ) -> impl futures_core::Stream<Item = Result<P::Item>> + Send + Unpin {
     Items::<P, _> {
@@ -65,17 +73,17 @@ pub(crate) fn items<P: Pageable>(
 /// The items of a page stream. A plain struct rather than a combinator: items (a
 /// `Message` is about 2 KB) move out of the page's vector straight to the caller, with
 /// no per-item future or state to move around.
-struct Items<P: Pageable, S> {
+struct Items<P: PageItems, S> {
     pages: S,
     current: Option<std::vec::IntoIter<P::Item>>,
 }
 
 // No field is ever pinned: `pages` is Unpin itself and items are only moved out.
-impl<P: Pageable, S: Unpin> Unpin for Items<P, S> {}
+impl<P: PageItems, S: Unpin> Unpin for Items<P, S> {}
 
 impl<P, S> futures_core::Stream for Items<P, S>
 where
-    P: Pageable,
+    P: PageItems,
     S: futures_core::Stream<Item = Result<P::Page>> + Unpin,
 {
     type Item = Result<P::Item>;
@@ -121,7 +129,6 @@ mod tests {
 
     impl Pageable for Fake {
         type Page = (Vec<&'static str>, Option<String>);
-        type Item = &'static str;
         fn set_page_token(&mut self, token: String) {
             self.token = Some(token);
         }
@@ -140,6 +147,10 @@ mod tests {
         fn next_page_token(page: &Self::Page) -> Option<&str> {
             page.1.as_deref()
         }
+    }
+
+    impl PageItems for Fake {
+        type Item = &'static str;
         fn page_items(page: Self::Page) -> Vec<Self::Item> {
             page.0
         }

@@ -27,6 +27,9 @@ pub(crate) struct MethodInfo {
     pub supports_download: bool,
     /// Whether downloads go through the `download/` service path.
     pub use_download_service: bool,
+    /// The resource name form of path parameters that have one: `(parameter, form)`,
+    /// e.g. `("parent", "spaces/{space}")`. Values are checked against it before sending.
+    pub name_forms: &'static [(&'static str, &'static str)],
 }
 
 /// Media upload endpoints of a method.
@@ -133,16 +136,19 @@ const RESERVED_KEPT: &AsciiSet = &UNRESERVED_ONLY
     .remove(b'=')
     .remove(b'%');
 
-/// Expands a Discovery path template with the call's path parameters.
+/// Expands a Discovery path template of `info`'s method with the call's path parameters.
 ///
 /// `{+name}` keeps reserved characters (including `/`); `{name}` percent-encodes
-/// everything but unreserved characters. A missing or empty parameter is an error
-/// naming the method and the parameter, so a call never silently goes to another path.
+/// everything but unreserved characters. A missing or empty parameter, a value not of
+/// the parameter's resource name form, and a value with empty or `.`/`..` segments are
+/// errors naming the method and the parameter, so a call never silently goes to another
+/// path.
 pub(crate) fn expand_path(
-    method: &str,
+    info: &MethodInfo,
     template: &str,
     params: &[(&'static str, String)],
 ) -> Result<String> {
+    let method = info.id;
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -170,6 +176,7 @@ pub(crate) fn expand_path(
                 format!("path parameter `{name}` is empty"),
             ));
         }
+        check_path_value(info, name, reserved, value)?;
         let set = if reserved {
             RESERVED_KEPT
         } else {
@@ -180,6 +187,36 @@ pub(crate) fn expand_path(
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// Checks one path parameter value against its resource name form, or at least for
+/// segments a URL parser would resolve (`.`, `..`) or that name nothing (empty).
+fn check_path_value(info: &MethodInfo, name: &str, reserved: bool, value: &str) -> Result<()> {
+    let form = info
+        .name_forms
+        .iter()
+        .find(|(param, _)| *param == name)
+        .map(|(_, form)| *form);
+    let problem = match form {
+        Some(form) => crate::resource_name::check(form, value)
+            .err()
+            .map(|e| e.to_string()),
+        None if reserved => crate::resource_name::check_segments(value)
+            .err()
+            .map(|reason| format!("`{value}`: {reason}")),
+        // `{name}` encodes `/`, so only a whole `.`/`..` value is a dot segment.
+        None => crate::resource_name::check_segments(value)
+            .err()
+            .filter(|_| !value.contains('/'))
+            .map(|reason| format!("`{value}`: {reason}")),
+    };
+    match problem {
+        Some(problem) => Err(Error::invalid(
+            info.id,
+            format!("path parameter `{name}`: {problem}"),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Appends `pairs` to `url` as a query string (values percent-encoded, names as is).
@@ -205,10 +242,23 @@ mod tests {
         pairs.iter().map(|(k, v)| (*k, v.to_string())).collect()
     }
 
+    fn info(id: &'static str, name_forms: &'static [(&'static str, &'static str)]) -> MethodInfo {
+        MethodInfo {
+            id,
+            http_method: reqwest::Method::GET,
+            path: "",
+            scopes: &[],
+            upload: None,
+            supports_download: false,
+            use_download_service: false,
+            name_forms,
+        }
+    }
+
     #[test]
     fn reserved_expansion_keeps_slashes() {
         let got = expand_path(
-            "m",
+            &info("m", &[]),
             "v1/{+parent}/messages",
             &p(&[("parent", "spaces/AAA b/x:y?q#f")]),
         )
@@ -218,21 +268,69 @@ mod tests {
 
     #[test]
     fn simple_expansion_encodes_everything_reserved() {
-        let got = expand_path("m", "v1/{id}:get", &p(&[("id", "a/b c?é")])).unwrap();
+        let got = expand_path(&info("m", &[]), "v1/{id}:get", &p(&[("id", "a/b c?é")])).unwrap();
         assert_eq!(got, "v1/a%2Fb%20c%3F%C3%A9:get");
     }
 
     #[test]
     fn missing_or_empty_parameter_is_an_error_naming_it() {
-        let e = expand_path("chat.spaces.get", "v1/{+name}", &[]).unwrap_err();
+        let e = expand_path(&info("chat.spaces.get", &[]), "v1/{+name}", &[]).unwrap_err();
         assert_eq!(
             e.to_string(),
             "chat.spaces.get: invalid argument: missing path parameter `name`"
         );
-        let e = expand_path("chat.spaces.get", "v1/{+name}", &p(&[("name", "")])).unwrap_err();
+        let e = expand_path(
+            &info("chat.spaces.get", &[]),
+            "v1/{+name}",
+            &p(&[("name", "")]),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("path parameter `name` is empty"));
-        let e = expand_path("m", "v1/{+name", &p(&[("name", "x")])).unwrap_err();
+        let e = expand_path(&info("m", &[]), "v1/{+name", &p(&[("name", "x")])).unwrap_err();
         assert!(e.to_string().contains("unterminated"));
+    }
+
+    #[test]
+    fn values_not_of_the_form_or_with_dot_segments_are_refused() {
+        let create = info(
+            "chat.spaces.messages.create",
+            &[("parent", "spaces/{space}")],
+        );
+        let template = "v1/{+parent}/messages";
+        let ok = expand_path(&create, template, &p(&[("parent", "spaces/AAAA")])).unwrap();
+        assert_eq!(ok, "v1/spaces/AAAA/messages");
+        let e = expand_path(&create, template, &p(&[("parent", "AAAA")])).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "chat.spaces.messages.create: invalid argument: path parameter `parent`: `AAAA` is \
+             not a resource name of the form `spaces/{space}`: it has 1 segment, the form has 2"
+        );
+        let e = expand_path(
+            &create,
+            template,
+            &p(&[("parent", "spaces/AAAA/../NOTMEMBER")]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("`spaces/{space}`"), "{e}");
+        // Without a form: dot and empty segments are still refused.
+        let any = info("chat.media.download", &[]);
+        for bad in ["a/../b", "a/%2e%2E/b", "a//b", "./a"] {
+            let e = expand_path(
+                &any,
+                "v1/media/{+resourceName}",
+                &p(&[("resourceName", bad)]),
+            )
+            .unwrap_err();
+            assert!(
+                e.to_string().contains("path parameter `resourceName`"),
+                "{e}"
+            );
+        }
+        let e = expand_path(&any, "v1/files/{fileId}", &p(&[("fileId", "..")])).unwrap_err();
+        assert!(e.to_string().contains("`..`"), "{e}");
+        // `{name}` encodes slashes, so `a/..` is one opaque segment.
+        let ok = expand_path(&any, "v1/files/{fileId}", &p(&[("fileId", "a/..")])).unwrap();
+        assert_eq!(ok, "v1/files/a%2F..");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Wire types of Google APIs: timestamps, dates, durations, field masks and bytes.
+//! Wire types of Google APIs: timestamps, dates, durations, field masks and bytes, and
+//! what keeps values the crate does not know ([`UnknownFields`], [`UnknownValue`]).
 //!
 //! Each is a small typed wrapper that parses the exact wire format (with a typed
 //! [`InvalidValue`] error, never a panic) and writes it back, so values round-trip. They
@@ -681,6 +682,38 @@ impl fmt::Display for Bytes {
 }
 
 wire_string_impls!(Bytes, "a base64 string");
+
+/// Members of a JSON object that the model type does not know (yet): kept when a value
+/// is decoded and written back, in this order, when it is encoded again, so a
+/// read-modify-write never drops what a newer server sent.
+pub type UnknownFields = serde_json::Map<String, serde_json::Value>;
+
+/// An enum value this version of the crate does not know, kept as the server sent it.
+///
+/// There is no public constructor: an enum's `Unknown` variant only ever holds a value
+/// that is not one of its known variants (`Enum::from("KNOWN")` gives the known
+/// variant), so every value has exactly one spelling.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct UnknownValue(String);
+
+impl UnknownValue {
+    /// Wraps `value`; only the generated `From<&str>` impls call this, after checking
+    /// that `value` is not a known variant.
+    pub(crate) fn new(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+
+    /// The value as the server sent it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -94,7 +94,7 @@ async fn simple(
 ) -> Result<Bytes> {
     let info = request.method;
     let metadata = metadata(&mut request)?;
-    let path = expand_path(info.id, template, &request.path_params)?;
+    let path = expand_path(info, template, &request.path_params)?;
     let (prefix, suffix, content_type, upload_type) = match &metadata {
         Some(json) => {
             let boundary = boundary();
@@ -167,7 +167,7 @@ async fn start_resumable(
 ) -> Result<Bytes> {
     let info = request.method;
     let metadata = metadata(&mut request)?;
-    let path = expand_path(info.id, template, &request.path_params)?;
+    let path = expand_path(info, template, &request.path_params)?;
     let mut query = request.query.clone();
     query.push(("uploadType", "resumable".to_owned()));
     let url = client.url(info.id, &path, &query)?;

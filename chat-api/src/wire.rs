@@ -19,6 +19,8 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+use crate::types::UnknownFields;
+
 /// A value (or a container of values) whose integers travel as JSON strings.
 pub(crate) trait StringNumber: Sized {
     /// Serializes with every integer as a string.
@@ -274,32 +276,130 @@ pub(crate) fn next_int64<'de, A: MapAccess<'de>, T: StringNumber>(
     map.next_value::<De<T>>().map(|v| v.0)
 }
 
-/// Skips the next value of `map` (an unknown field).
-pub(crate) fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<de::IgnoredAny>().map(|_| ())
+/// The next value of `map`, or the empty value when it is `null`: how list and map
+/// fields (plain `Vec`/`BTreeMap`, empty when absent) are read.
+pub(crate) fn next_or_default<'de, A: MapAccess<'de>, T: Deserialize<'de> + Default>(
+    map: &mut A,
+) -> Result<T, A::Error> {
+    Ok(map.next_value::<Option<T>>()?.unwrap_or_default())
 }
 
-/// Writes `key: value` when the field is set (`None` fields are omitted).
-pub(crate) fn put<M: SerializeMap, T: Serialize>(
+/// Like [`next_or_default`], with the integers of the value read from strings or numbers.
+#[allow(
+    dead_code,
+    reason = "only APIs with lists or maps of int64 values use it"
+)]
+pub(crate) fn next_int64_or_default<'de, A: MapAccess<'de>, T: StringNumber + Default>(
+    map: &mut A,
+) -> Result<T, A::Error> {
+    Ok(map.next_value::<De<Option<T>>>()?.0.unwrap_or_default())
+}
+
+/// Keeps the next value of `map` under `key`: a member the model does not know.
+pub(crate) fn keep<'de, A: MapAccess<'de>>(
+    unknown: &mut UnknownFields,
+    key: &str,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    let value: serde_json::Value = map.next_value()?;
+    unknown.insert(key.to_owned(), value);
+    Ok(())
+}
+
+/// Writes back the members the model did not know, after its own fields.
+pub(crate) fn put_unknown<M: SerializeMap>(
+    map: &mut M,
+    unknown: &UnknownFields,
+) -> Result<(), M::Error> {
+    for (key, value) in unknown {
+        map.serialize_entry(key, value)?;
+    }
+    Ok(())
+}
+
+/// Whether a field is on the wire: `Some`, or a non-empty list or map.
+pub(crate) trait Present {
+    /// Whether the field is written (and shown by `Debug`).
+    fn is_present(&self) -> bool;
+}
+
+impl<T> Present for Option<T> {
+    fn is_present(&self) -> bool {
+        self.is_some()
+    }
+}
+
+impl<T> Present for Vec<T> {
+    fn is_present(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl<K, V> Present for BTreeMap<K, V> {
+    fn is_present(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+/// Writes `key: value` when the field is present (`None` and empty lists and maps are
+/// omitted).
+pub(crate) fn put<M: SerializeMap, T: Present + Serialize>(
     map: &mut M,
     key: &'static str,
-    value: &Option<T>,
+    value: &T,
 ) -> Result<(), M::Error> {
-    match value {
-        Some(v) => map.serialize_entry(key, v),
-        None => Ok(()),
+    if value.is_present() {
+        map.serialize_entry(key, value)
+    } else {
+        Ok(())
     }
 }
 
 /// Like [`put`], with the integers of `value` written as strings.
-pub(crate) fn put_int64<M: SerializeMap, T: StringNumber>(
+pub(crate) fn put_int64<M: SerializeMap, T: Present + StringNumber>(
     map: &mut M,
     key: &'static str,
-    value: &Option<T>,
+    value: &T,
 ) -> Result<(), M::Error> {
-    match value {
-        Some(v) => map.serialize_entry(key, &Ser(v)),
-        None => Ok(()),
+    if value.is_present() {
+        map.serialize_entry(key, &Ser(value))
+    } else {
+        Ok(())
+    }
+}
+
+/// A field as `Debug` shows it: only when present.
+pub(crate) trait DebugField: Present + fmt::Debug {}
+
+impl<T: Present + fmt::Debug> DebugField for T {}
+
+/// The `Debug` output of a model: the fields that are set, then the unknown members.
+/// Objects (not generic code per field) so that each model's `Debug` impl stays small.
+pub(crate) struct DebugObject<'a, 'b> {
+    inner: fmt::DebugStruct<'a, 'b>,
+}
+
+impl<'a, 'b> DebugObject<'a, 'b> {
+    /// Starts the output of a value of type `name`.
+    pub(crate) fn new(f: &'a mut fmt::Formatter<'b>, name: &str) -> Self {
+        Self {
+            inner: f.debug_struct(name),
+        }
+    }
+
+    /// Shows `name: value` when the field is set.
+    pub(crate) fn field(&mut self, name: &str, value: &dyn DebugField) {
+        if value.is_present() {
+            self.inner.field(name, value);
+        }
+    }
+
+    /// Shows the unknown members, if any, and ends the output.
+    pub(crate) fn finish(mut self, unknown: &UnknownFields) -> fmt::Result {
+        if !unknown.is_empty() {
+            self.inner.field("unknown_fields", unknown);
+        }
+        self.inner.finish()
     }
 }
 
@@ -316,6 +416,7 @@ mod tests {
         map: Option<BTreeMap<String, u64>>,
         text: Option<String>,
         child: Option<Box<Wire>>,
+        unknown: UnknownFields,
     }
 
     impl Serialize for Wire {
@@ -327,6 +428,7 @@ mod tests {
             put_int64(&mut map, "map", &self.map)?;
             put(&mut map, "text", &self.text)?;
             put(&mut map, "child", &self.child)?;
+            put_unknown(&mut map, &self.unknown)?;
             map.end()
         }
     }
@@ -345,7 +447,7 @@ mod tests {
                 "map" => self.map = next_int64(map)?,
                 "text" => self.text = map.next_value()?,
                 "child" => self.child = map.next_value()?,
-                _ => skip(map)?,
+                _ => keep(&mut self.unknown, key, map)?,
             }
             Ok(())
         }
@@ -358,11 +460,13 @@ mod tests {
     }
 
     #[test]
-    fn objects_skip_unknown_keys_and_nulls() {
+    fn objects_keep_unknown_keys_and_read_nulls_as_absent() {
         let value: Wire = serde_json::from_str(
             r#"{"text":"hi","later":{"a":[1,2]},"child":{"text":"in","one":null},"one":null}"#,
         )
         .unwrap();
+        let mut unknown = UnknownFields::new();
+        unknown.insert("later".to_owned(), serde_json::json!({"a": [1, 2]}));
         assert_eq!(
             value,
             Wire {
@@ -371,12 +475,14 @@ mod tests {
                     text: Some("in".to_owned()),
                     ..Wire::default()
                 })),
+                unknown,
                 ..Wire::default()
             }
         );
+        // Known fields first, then what the crate does not know, unchanged.
         assert_eq!(
             serde_json::to_string(&value).unwrap(),
-            r#"{"text":"hi","child":{"text":"in"}}"#
+            r#"{"text":"hi","child":{"text":"in"},"later":{"a":[1,2]}}"#
         );
         // Keys are borrowed from the input when possible, and work when they are not.
         let from_reader: Wire = serde_json::from_reader(&br#"{"t\u0065xt":"x"}"#[..]).unwrap();

@@ -8,10 +8,7 @@ fn assert_send<T: Send>(_: &T) {}
 
 /// The seed flows' call shapes. Never run (there is no server here); compiling is the test.
 fn call_shapes(client: &Client) {
-    let message = Message {
-        text: Some("Hello".to_owned()),
-        ..Default::default()
-    };
+    let message = Message::new().set_text("Hello");
     let create = client
         .spaces()
         .messages()

@@ -43,10 +43,7 @@ async fn service_account_posts_test_message() {
         )
         .build()
         .unwrap();
-    let message = Message {
-        text: Some("Test message".into()),
-        ..Default::default()
-    };
+    let message = Message::new().set_text("Test message");
     let sent = client
         .spaces()
         .messages()
@@ -84,10 +81,7 @@ async fn not_a_member_403_explains_the_fix() {
         .expect(1)
         .mount(&server)
         .await;
-    let message = Message {
-        text: Some("Test message".into()),
-        ..Default::default()
-    };
+    let message = Message::new().set_text("Test message");
     let err = client(&server)
         .spaces()
         .messages()
@@ -108,37 +102,22 @@ async fn not_a_member_403_explains_the_fix() {
 }
 
 /// "Create and update interactive cards": a card message created as a user, then its
-/// cards replaced by the app (`replaceCards` is Developer Preview only).
-#[cfg(feature = "developer-preview")]
+/// cards replaced by the app (`replaceCards`, stable since revision 20261107).
 #[tokio::test]
 async fn user_creates_card_message_then_app_replaces_cards() {
-    use chat_api::models::{
-        CardWithId, GoogleAppsCardV1Card, GoogleAppsCardV1CardHeader, GoogleAppsCardV1Section,
-        GoogleAppsCardV1TextParagraph, GoogleAppsCardV1Widget, ReplaceMessageCardsRequest,
-    };
+    use chat_api::cards::{Card, CardHeader, CardWithId, Section, TextParagraph};
+    use chat_api::models::ReplaceMessageCardsRequest;
 
     fn card(title: &str, text: &str) -> CardWithId {
-        CardWithId {
-            card_id: Some("unique-card-id".into()),
-            card: Some(GoogleAppsCardV1Card {
-                header: Some(GoogleAppsCardV1CardHeader {
-                    title: Some(title.into()),
-                    subtitle: Some("Card Subtitle".into()),
-                    ..Default::default()
-                }),
-                sections: Some(vec![GoogleAppsCardV1Section {
-                    widgets: Some(vec![GoogleAppsCardV1Widget {
-                        text_paragraph: Some(GoogleAppsCardV1TextParagraph {
-                            text: Some(text.into()),
-                            ..Default::default()
-                        }),
-                        ..Default::default()
-                    }]),
-                    ..Default::default()
-                }]),
-                ..Default::default()
-            }),
-        }
+        CardWithId::new().set_card_id("unique-card-id").set_card(
+            Card::new()
+                .set_header(
+                    CardHeader::new()
+                        .set_title(title)
+                        .set_subtitle("Card Subtitle"),
+                )
+                .set_sections([Section::new().set_widgets([TextParagraph::new().set_text(text)])]),
+        )
     }
     let card_json = |title: &str, text: &str| {
         json!({
@@ -195,14 +174,12 @@ async fn user_creates_card_message_then_app_replaces_cards() {
         )
         .build()
         .unwrap();
-    let message = Message {
-        text: Some("Here is a card created on my behalf:".into()),
-        cards_v2: Some(vec![card(
+    let message = Message::new()
+        .set_text("Here is a card created on my behalf:")
+        .set_cards_v2([card(
             "Card Title",
             "This card is attached to a user message.",
-        )]),
-        ..Default::default()
-    };
+        )]);
     let created = user
         .spaces()
         .messages()
@@ -225,16 +202,15 @@ async fn user_creates_card_message_then_app_replaces_cards() {
         .messages()
         .replace_cards(
             name.as_str(),
-            ReplaceMessageCardsRequest {
-                cards_v2: Some(vec![card("Updated Card Title", "Status: Completed")]),
-            },
+            ReplaceMessageCardsRequest::new()
+                .set_cards_v2([card("Updated Card Title", "Status: Completed")]),
         )
         .send()
         .await
         .unwrap();
     assert_eq!(
         replaced,
-        chat_api::models::ReplaceMessageCardsResponse::default()
+        chat_api::models::ReplaceMessageCardsResponse::new()
     );
     let paths: Vec<String> = server
         .received_requests()

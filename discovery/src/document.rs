@@ -272,8 +272,10 @@ pub struct Method {
 /// A reference to a schema in a method's `request` or `response`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SchemaRef {
-    /// Id of the referenced schema.
-    #[serde(rename = "$ref")]
+    /// Id of the referenced schema; empty when the document gives `{}` (seen in
+    /// datalineage, identitytoolkit and integrations v1), which the model reads as a body
+    /// of any JSON.
+    #[serde(rename = "$ref", default)]
     pub reference: String,
     /// Name of the body parameter (legacy documents).
     #[serde(

@@ -187,6 +187,11 @@ pub enum ItemKey {
         /// The value on the wire, e.g. `ROOM`.
         value: String,
     },
+    /// A typed resource name (`names::MessageName`), from a path parameter pattern.
+    ResourceName {
+        /// The form, e.g. `spaces/{space}/messages/{message}`.
+        template: String,
+    },
 }
 
 impl ItemKey {
@@ -202,6 +207,7 @@ impl ItemKey {
             ItemKey::Type { .. } => ItemKind::Type,
             ItemKey::Field { .. } => ItemKind::Field,
             ItemKey::EnumValue { .. } => ItemKind::EnumValue,
+            ItemKey::ResourceName { .. } => ItemKind::ResourceName,
         }
     }
 
@@ -228,16 +234,17 @@ impl ItemKey {
                 })
             }
             ItemKey::Api { .. } | ItemKey::Scope { .. } | ItemKey::StandardParameter { .. } => None,
-            ItemKey::Type { .. } => None,
+            ItemKey::Type { .. } | ItemKey::ResourceName { .. } => None,
         }
     }
 
     /// The group a report lists this item under: its resource, its schema, or the API.
     pub fn group(&self) -> Group {
         match self {
-            ItemKey::Api { .. } | ItemKey::Scope { .. } | ItemKey::StandardParameter { .. } => {
-                Group::Api
-            }
+            ItemKey::Api { .. }
+            | ItemKey::Scope { .. }
+            | ItemKey::StandardParameter { .. }
+            | ItemKey::ResourceName { .. } => Group::Api,
             ItemKey::Resource { path } => Group::Resource(path.clone()),
             ItemKey::Method { resource, .. } | ItemKey::Parameter { resource, .. } => {
                 Group::Resource(resource.clone())
@@ -267,6 +274,7 @@ impl ItemKey {
             ItemKey::Type { name } => (4, name, "", "", 0),
             ItemKey::Field { type_name, name } => (4, type_name, name, "", 1),
             ItemKey::EnumValue { type_name, value } => (4, type_name, value, "", 2),
+            ItemKey::ResourceName { template } => (5, template, "", "", 0),
         }
     }
 }
@@ -311,6 +319,7 @@ impl fmt::Display for ItemKey {
             ItemKey::Type { name } => f.write_str(name),
             ItemKey::Field { type_name, name } => write!(f, "{type_name}.{name}"),
             ItemKey::EnumValue { type_name, value } => write!(f, "{type_name}::{value}"),
+            ItemKey::ResourceName { template } => f.write_str(template),
         }
     }
 }
@@ -337,11 +346,13 @@ pub enum ItemKind {
     Field,
     /// An enum value.
     EnumValue,
+    /// A typed resource name.
+    ResourceName,
 }
 
 impl ItemKind {
     /// Every kind, in listing order.
-    pub const ALL: [ItemKind; 9] = [
+    pub const ALL: [ItemKind; 10] = [
         ItemKind::Api,
         ItemKind::Scope,
         ItemKind::StandardParameter,
@@ -351,6 +362,7 @@ impl ItemKind {
         ItemKind::Type,
         ItemKind::Field,
         ItemKind::EnumValue,
+        ItemKind::ResourceName,
     ];
 
     /// The word the listing uses, e.g. `enum-value`.
@@ -365,6 +377,7 @@ impl ItemKind {
             ItemKind::Type => "type",
             ItemKind::Field => "field",
             ItemKind::EnumValue => "enum-value",
+            ItemKind::ResourceName => "name",
         }
     }
 
@@ -380,6 +393,7 @@ impl ItemKind {
             ItemKind::Type => "types",
             ItemKind::Field => "fields",
             ItemKind::EnumValue => "enum values",
+            ItemKind::ResourceName => "resource names",
         }
     }
 
@@ -395,6 +409,7 @@ impl ItemKind {
             ItemKind::Type => "type",
             ItemKind::Field => "field",
             ItemKind::EnumValue => "enum value",
+            ItemKind::ResourceName => "resource name",
         }
     }
 }
@@ -526,8 +541,10 @@ pub enum AttrName {
     Upload,
     /// Media download support of a method.
     Download,
-    /// The item type of a list method.
+    /// The item type of a list method's `.stream()` (or [`PAGES_ONLY`]).
     Pages,
+    /// The resource name form a path parameter's values must have.
+    Form,
     /// Whether the item is deprecated.
     Deprecated,
     /// The API's root URL.
@@ -560,6 +577,7 @@ impl AttrName {
             AttrName::Scopes => "scopes",
             AttrName::Upload => "upload",
             AttrName::Download => "download",
+            AttrName::Form => "form",
             AttrName::Pages => "pages",
             AttrName::Deprecated => "deprecated",
             AttrName::RootUrl => "root-url",
@@ -577,6 +595,9 @@ impl fmt::Display for AttrName {
 
 /// The prefix method lines drop from scope URLs to stay readable.
 pub const SCOPE_PREFIX: &str = "https://www.googleapis.com/auth/";
+
+/// The [`AttrName::Pages`] value of a method with `.pages()` but no `.stream()`.
+pub const PAGES_ONLY: &str = "pages-only";
 
 /// The value of an attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -147,7 +147,27 @@ fn real_documents_load_with_expected_facts() {
             loaded += 1;
         }
     }
-    assert_eq!(loaded, 10);
+    // chat/: 7 stable revisions and 2 preview stand-ins; other/: 8 APIs.
+    assert_eq!(loaded, 17);
+
+    // The newest revision: 55 methods, 194 schemas, `replaceCards` graduated to stable.
+    let newest = Document::from_file(&dir.join("chat/chat.v1.20261107.json")).unwrap();
+    assert_eq!(newest.methods_with_paths().len(), 55);
+    assert_eq!(newest.schemas.len(), 194);
+    assert!(
+        newest
+            .methods_with_paths()
+            .iter()
+            .any(|(_, m)| m.id == "chat.spaces.messages.replaceCards")
+    );
+    // A `request: {}` (no `$ref`) loads as a body without a named schema.
+    let lineage = Document::from_file(&dir.join("other/datalineage.v1.json")).unwrap();
+    assert!(
+        lineage
+            .methods_with_paths()
+            .iter()
+            .any(|(_, m)| m.request.as_ref().is_some_and(|r| r.reference.is_empty()))
+    );
 
     let chat = Document::from_file(&dir.join("chat/chat.v1.20260405.json")).unwrap();
     let methods = chat.methods_with_paths();

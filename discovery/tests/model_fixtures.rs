@@ -440,12 +440,16 @@ fn methods_pagination_media_and_scopes() {
     let pagination = list.pagination.as_ref().expect("list pages");
     assert_eq!(pagination.page_token_param, "page_token");
     assert_eq!(pagination.next_page_token_field, "next_page_token");
-    assert_eq!(pagination.items_field, "items");
-    assert_eq!(pagination.item_type, named("Event"));
-    assert!(
-        method(&model, &["events"], "listTwo").pagination.is_none(),
-        "two array fields"
-    );
+    let items = pagination
+        .items
+        .as_ref()
+        .expect("one array field: stream()");
+    assert_eq!(items.field, "items");
+    assert_eq!(items.item_type, named("Event"));
+    // Two array fields, neither named like the resource: pages() only.
+    let two = method(&model, &["events"], "listTwo");
+    let two = two.pagination.as_ref().expect("pages even with two arrays");
+    assert!(two.items.is_none(), "two array fields: no stream()");
     let insert = method(&model, &["events"], "insert");
     assert!(insert.pagination.is_none());
     assert_eq!(insert.request, Some(named("Event")));
@@ -560,7 +564,16 @@ fn merge_tags_every_kind_of_item() {
             ("view", Stable)
         ]
     );
-    assert_eq!(list.pagination.as_ref().unwrap().item_type, named("Msg"));
+    assert_eq!(
+        list.pagination
+            .as_ref()
+            .unwrap()
+            .items
+            .as_ref()
+            .unwrap()
+            .item_type,
+        named("Msg")
+    );
     let view: Vec<(String, Availability)> = variants(&model, "ItemsListView")
         .into_iter()
         .map(|v| (v.0, v.2))

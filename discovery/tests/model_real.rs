@@ -96,8 +96,9 @@ fn chat_stable_model() {
         .unwrap();
     assert_eq!(list.builder_name, "SpacesMessagesListRequest");
     let pagination = list.pagination.as_ref().expect("messages.list pages");
-    assert_eq!(pagination.item_type, TypeRef::Named("Message".into()));
-    assert_eq!(pagination.items_field, "messages");
+    let items = pagination.items.as_ref().expect("messages.list streams");
+    assert_eq!(items.item_type, TypeRef::Named("Message".into()));
+    assert_eq!(items.field, "messages");
     assert_eq!(pagination.page_token_param, "page_token");
     assert_eq!(pagination.next_page_token_field, "next_page_token");
     assert_eq!(list.parameters[0].wire_name, "parent");
@@ -293,4 +294,66 @@ fn other_apis_build_with_valid_unique_names() {
             );
         }
     }
+}
+
+/// At 20261107 `SearchSpacesResponse` has two arrays (`spaces`, `results`): `spaces.search`
+/// still streams, picking the array named like its resource. Typed names come from the
+/// path patterns, one per form.
+#[test]
+fn chat_20261107_pages_search_and_names_resources() {
+    let Some(dir) = testing::real_documents_dir("chat_20261107_pages_search_and_names_resources")
+    else {
+        return;
+    };
+    let model = Model::build(&load(&dir.join("chat").join("chat.v1.20261107.json")), None).unwrap();
+    let search = find(&model.resources, &["spaces"])
+        .methods
+        .iter()
+        .find(|m| m.wire_name == "search")
+        .unwrap();
+    let pagination = search.pagination.as_ref().expect("spaces.search pages");
+    let items = pagination.items.as_ref().expect("spaces.search streams");
+    assert_eq!(items.field, "spaces");
+    assert_eq!(items.item_type, TypeRef::Named("Space".into()));
+    let mut paged = 0;
+    walk_methods(&model.resources, &mut |_, m| {
+        if let Some(p) = &m.pagination {
+            paged += 1;
+            assert!(p.items.is_some(), "{} pages but does not stream", m.id);
+        }
+    });
+    // Every method with a `pageToken` parameter (counted in the JSON: 11).
+    assert_eq!(paged, 11);
+
+    let names: Vec<(&str, &str)> = model
+        .resource_names
+        .iter()
+        .map(|n| (n.rust_name.as_str(), n.template.as_str()))
+        .collect();
+    for expected in [
+        ("SpaceName", "spaces/{space}"),
+        ("MessageName", "spaces/{space}/messages/{message}"),
+        ("MemberName", "spaces/{space}/members/{member}"),
+        ("CustomEmojiName", "customEmojis/{custom_emoji}"),
+        ("AvailabilityName", "users/{user}/availability"),
+        (
+            "ThreadReadStateName",
+            "users/{user}/spaces/{space}/threads/{thread}/threadReadState",
+        ),
+    ] {
+        assert!(names.contains(&expected), "{expected:?} in {names:?}");
+    }
+    // `media.download`'s `^.*$` is not a form; `spaces.messages.create`'s parent is.
+    walk_methods(&model.resources, &mut |_, m| {
+        for p in &m.parameters {
+            match (m.id.as_str(), p.wire_name.as_str()) {
+                ("chat.media.download", "resourceName") => assert_eq!(p.name_template, None),
+                ("chat.spaces.messages.create", "parent") => {
+                    assert_eq!(p.name_template.as_deref(), Some("spaces/{space}"));
+                    assert_eq!(p.name_type.as_deref(), Some("SpaceName"));
+                }
+                _ => {}
+            }
+        }
+    });
 }

@@ -141,7 +141,7 @@ fn stable_vs_preview_is_exactly_replace_cards_and_its_two_schemas() {
     assert_eq!(fields, vec!["ReplaceMessageCardsRequest.cardsV2"]);
     match request.contains[0].attr(AttrName::Type) {
         Some(AttrValue::Type(ty)) => {
-            assert_eq!(ty.rust, "Option<Vec<CardWithId>>");
+            assert_eq!(ty.rust, "Vec<CardWithId>");
             assert_eq!(ty.wire, "array<$ref:CardWithId>");
         }
         other => panic!("cardsV2 type: {other:?}"),
@@ -343,9 +343,20 @@ fn revision_20260120_to_20260405() {
         (ItemKind::Type, 12),
         (ItemKind::Field, 18),
         (ItemKind::EnumValue, 11),
+        // The path patterns of the new `users.sections` methods: `^users/[^/]+$`,
+        // `^users/[^/]+/sections/[^/]+$`, `^users/[^/]+/sections/[^/]+/items/[^/]+$`.
+        (ItemKind::ResourceName, 3),
     ]
     .into();
     assert_eq!(diff.counts.added, expected_added);
+    assert_eq!(
+        keys(&diff, ChangeKind::Added, ItemKind::ResourceName),
+        set(&[
+            "users/{user}",
+            "users/{user}/sections/{section}",
+            "users/{user}/sections/{section}/items/{item}"
+        ])
+    );
     assert!(diff.counts.removed.is_empty());
 
     insta::assert_snapshot!(
@@ -428,7 +439,8 @@ fn revision_20210314_to_20260405() {
         ])
     );
 
-    // Exactly four breaking changes, all removals.
+    // Exactly eight breaking changes, all removals: the name types of the `dms` and
+    // `rooms` patterns, then the resources, method and field.
     let breaking: Vec<(ChangeKind, String)> = diff
         .with_impact(Impact::Breaking)
         .map(|c| (c.kind, c.item.key.to_string()))
@@ -436,6 +448,16 @@ fn revision_20210314_to_20260405() {
     assert_eq!(
         breaking,
         vec![
+            (ChangeKind::Removed, "dms/{dm}".to_owned()),
+            (
+                ChangeKind::Removed,
+                "dms/{dm}/conversations/{conversation}".to_owned()
+            ),
+            (ChangeKind::Removed, "rooms/{room}".to_owned()),
+            (
+                ChangeKind::Removed,
+                "rooms/{room}/conversations/{conversation}".to_owned()
+            ),
             (ChangeKind::Removed, "dms".to_owned()),
             (ChangeKind::Removed, "rooms".to_owned()),
             (ChangeKind::Removed, "spaces.webhooks".to_owned()),

@@ -46,7 +46,7 @@ fn additive_revision_passes_fail_on_breaking() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.starts_with("API surface changes: chat:v1 20260120 -> chat:v1 20260405\n"));
-    assert!(text.contains("0 breaking, 22 additive, 0 compatible changes"));
+    assert!(text.contains("0 breaking, 25 additive, 0 compatible changes"));
     assert!(text.contains("  + [additive] method spaces.findGroupChats"));
     // Description-only changes are counted, listed only on request.
     assert!(text.contains("9 description-only changes (list them with --descriptions)"));
@@ -69,7 +69,7 @@ fn breaking_revision_fails_fail_on_breaking() {
     let out = xtask(&["diff", &old, &new, "--fail-on", "breaking"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("4 breaking change(s)"),
+        stderr(&out).contains("8 breaking change(s)"),
         "{}",
         stderr(&out)
     );
@@ -89,7 +89,8 @@ fn json_and_markdown_formats() {
     let out = xtask(&["diff", &old, &new, "--format", "json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
-    assert_eq!(json["breaking"], 4);
+    // 4 removed resources/methods/fields, and the 4 resource name types of `dms` and `rooms`.
+    assert_eq!(json["breaking"], 8);
     assert_eq!(json["bump"], "major");
     assert_eq!(json["old"]["revision"], "20210314");
     assert_eq!(json["counts"]["removed"]["method"], 7);
@@ -256,12 +257,12 @@ fn regen_summary_reports_revisions_counts_breaking_changes_and_bump() {
         summary.starts_with("chat:v1: revision 20210314 -> 20260405 + preview 20260405\n"),
         "{summary}"
     );
-    assert!(summary.contains("stable surface: 4 breaking, "));
+    assert!(summary.contains("stable surface: 8 breaking, "));
     assert!(summary.contains("  removed: 4 resources, 7 methods, 14 parameters, 1 field\n"));
     assert!(
         summary.contains("  BREAKING: removed field Message.previewText: removed from the crate\n")
     );
-    assert!(summary.contains("preview (feature developer-preview) surface: 4 breaking, "));
+    assert!(summary.contains("preview (feature developer-preview) surface: 8 breaking, "));
     assert!(summary.contains("chat-api version bump: major"));
     assert!(summary.contains("cargo insta review"));
 

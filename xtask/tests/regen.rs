@@ -159,9 +159,9 @@ fn regen_from_the_locked_documents_rewrites_nothing() {
     let before = scratch.state();
     let run = scratch.regen(&[
         "--stable",
-        &chat(&docs, "chat.v1.20260405.json"),
+        &chat(&docs, "chat.v1.20261107.json"),
         "--preview",
-        &chat(&docs, "chat.v1.preview.20260405.json"),
+        &chat(&docs, "chat.v1.preview.20261107.json"),
     ]);
     let out = run.assert_ok();
     assert!(out.contains("no changes:"), "{out}");
@@ -199,22 +199,21 @@ fn regen_to_an_older_revision_shows_the_breaking_changes_and_round_trips() {
         return;
     };
     let (older, newer) = (
-        chat(&docs, "chat.v1.20260120.json"),
-        chat(&docs, "chat.v1.20260405.json"),
+        chat(&docs, "chat.v1.20260920.json"),
+        chat(&docs, "chat.v1.20261107.json"),
     );
-    // Facts read from the documents: 20260405 added `spaces.findGroupChats` and the
-    // `users.sections` resource, and the field `minCharactersTrigger` of
-    // `GoogleAppsCardV1DataSourceConfig`; 20260120 has none of them.
+    // Facts read from the documents: 20261107 added `spaces.messages.replaceCards` (out of
+    // the Developer Preview) and the fields `Message.elements` and `CardWithId.ownerUser`;
+    // 20260920 has none of them.
     let (old_methods, new_methods) = (method_ids(&older), method_ids(&newer));
-    for id in ["chat.spaces.findGroupChats", "chat.users.sections.list"] {
-        assert!(new_methods.iter().any(|m| m == id) && !old_methods.iter().any(|m| m == id));
-    }
-    let field = |path: &str| -> bool {
+    let id = "chat.spaces.messages.replaceCards";
+    assert!(new_methods.iter().any(|m| m == id) && !old_methods.iter().any(|m| m == id));
+    let field = |path: &str, schema: &str, name: &str| -> bool {
         let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-        doc["schemas"]["GoogleAppsCardV1DataSourceConfig"]["properties"]["minCharactersTrigger"]
-            .is_object()
+        doc["schemas"][schema]["properties"][name].is_object()
     };
-    assert!(field(&newer) && !field(&older));
+    assert!(field(&newer, "Message", "elements") && !field(&older, "Message", "elements"));
+    assert!(field(&newer, "CardWithId", "ownerUser") && !field(&older, "CardWithId", "ownerUser"));
 
     let scratch = Scratch::new("older");
     let before = scratch.state();
@@ -223,15 +222,13 @@ fn regen_to_an_older_revision_shows_the_breaking_changes_and_round_trips() {
         .assert_ok()
         .to_owned();
     assert!(
-        out.contains("chat:v1: revision 20260405 + preview 20260405 -> 20260120\n"),
+        out.contains("chat:v1: revision 20261107 + preview 20261107 -> 20260920\n"),
         "{out}"
     );
     for line in [
-        "BREAKING: removed method spaces.findGroupChats",
-        "BREAKING: removed resource users.sections",
-        "BREAKING: removed field GoogleAppsCardV1DataSourceConfig.minCharactersTrigger",
-        // Without a preview document the feature loses the preview method.
         "BREAKING: removed method spaces.messages.replaceCards",
+        "BREAKING: removed field Message.elements",
+        "BREAKING: removed field CardWithId.ownerUser",
         "chat-api version bump: major",
         "changed  ",
         "cargo insta review",
@@ -241,7 +238,7 @@ fn regen_to_an_older_revision_shows_the_breaking_changes_and_round_trips() {
     }
     let generated = scratch.dir.join("generated");
     let lock = std::fs::read_to_string(generated.join("lock.json")).unwrap();
-    assert!(lock.contains("\"revision\": \"20260120\""), "{lock}");
+    assert!(lock.contains("\"revision\": \"20260920\""), "{lock}");
     assert!(!lock.contains("preview"), "{lock}");
     let report = std::fs::read_to_string(generated.join("preview-vs-stable.md")).unwrap();
     assert!(
@@ -250,18 +247,18 @@ fn regen_to_an_older_revision_shows_the_breaking_changes_and_round_trips() {
     );
 
     // Going back to the locked documents restores the committed files byte for byte,
-    // and the summary is against 20260120 (found beside the new files).
+    // and the summary is against 20260920 (found beside the new files).
     let back = scratch
         .regen(&[
             "--stable",
             &newer,
             "--preview",
-            &chat(&docs, "chat.v1.preview.20260405.json"),
+            &chat(&docs, "chat.v1.preview.20261107.json"),
         ])
         .assert_ok()
         .to_owned();
     assert!(
-        back.contains("chat:v1: revision 20260120 -> 20260405 + preview 20260405\n"),
+        back.contains("chat:v1: revision 20260920 -> 20261107 + preview 20261107\n"),
         "{back}"
     );
     assert!(back.contains("additive"), "{back}");
@@ -375,8 +372,8 @@ fn fetching_with_a_key_regenerates_from_the_fetched_documents() {
     let Some(docs) = real_documents_dir("fetching_with_a_key") else {
         return;
     };
-    let stable = std::fs::read(chat(&docs, "chat.v1.20260405.json")).unwrap();
-    let preview = std::fs::read(chat(&docs, "chat.v1.preview.20260405.json")).unwrap();
+    let stable = std::fs::read(chat(&docs, "chat.v1.20261107.json")).unwrap();
+    let preview = std::fs::read(chat(&docs, "chat.v1.preview.20261107.json")).unwrap();
     let url = serve(stable.clone(), Some(preview.clone()));
     let scratch = Scratch::new("fetch-key");
     let before = scratch.state();
@@ -400,11 +397,11 @@ fn fetching_with_a_key_regenerates_from_the_fetched_documents() {
     assert_eq!(scratch.state(), before);
     let documents = scratch.dir.join("documents");
     assert_eq!(
-        std::fs::read(documents.join("chat.v1.20260405.json")).unwrap(),
+        std::fs::read(documents.join("chat.v1.20261107.json")).unwrap(),
         stable
     );
     assert_eq!(
-        std::fs::read(documents.join("chat.v1.preview.20260405.json")).unwrap(),
+        std::fs::read(documents.join("chat.v1.preview.20261107.json")).unwrap(),
         preview
     );
 }
@@ -417,7 +414,7 @@ fn without_a_key_the_locked_preview_is_reused_only_for_the_same_stable_revision(
     // Same stable revision as the lock: the locked preview (found by sha256 in
     // DISCOVERY_DIR) stands in, and nothing changes.
     let url = serve(
-        std::fs::read(chat(&docs, "chat.v1.20260405.json")).unwrap(),
+        std::fs::read(chat(&docs, "chat.v1.20261107.json")).unwrap(),
         None,
     );
     let scratch = Scratch::new("no-key");
@@ -441,7 +438,7 @@ fn without_a_key_the_locked_preview_is_reused_only_for_the_same_stable_revision(
         .regen(&["--root-url", &url])
         .assert_failed()
         .to_owned();
-    assert!(out.contains("goes with stable revision 20260405"), "{out}");
+    assert!(out.contains("goes with stable revision 20261107"), "{out}");
     assert!(out.contains("--no-preview"), "{out}");
     assert_eq!(scratch.state(), before);
 
@@ -474,16 +471,16 @@ fn without_the_locked_documents_the_summary_says_the_diff_is_unavailable() {
     let out = scratch
         .regen(&[
             "--stable",
-            &chat(&docs, "chat.v1.20260405.json"),
+            &chat(&docs, "chat.v1.20261107.json"),
             "--preview",
-            &chat(&docs, "chat.v1.preview.20260405.json"),
+            &chat(&docs, "chat.v1.preview.20261107.json"),
         ])
         .assert_ok()
         .to_owned();
     assert!(
         out.contains(
-            "chat:v1: revision 20250101 + preview 20260405 (from the lock) -> 20260405 + preview \
-             20260405\n"
+            "chat:v1: revision 20250101 + preview 20261107 (from the lock) -> 20261107 + preview \
+             20261107\n"
         ),
         "{out}"
     );

@@ -22,6 +22,7 @@ const CREATE: MethodInfo = MethodInfo {
     upload: None,
     supports_download: false,
     use_download_service: false,
+    name_forms: &[],
 };
 
 const GET: MethodInfo = MethodInfo {
@@ -32,6 +33,7 @@ const GET: MethodInfo = MethodInfo {
     upload: None,
     supports_download: false,
     use_download_service: false,
+    name_forms: &[],
 };
 
 const DELETE: MethodInfo = MethodInfo {
@@ -42,6 +44,7 @@ const DELETE: MethodInfo = MethodInfo {
     upload: None,
     supports_download: false,
     use_download_service: false,
+    name_forms: &[],
 };
 
 const UPLOAD: MethodInfo = MethodInfo {
@@ -57,6 +60,7 @@ const UPLOAD: MethodInfo = MethodInfo {
     }),
     supports_download: false,
     use_download_service: false,
+    name_forms: &[],
 };
 
 const DOWNLOAD: MethodInfo = MethodInfo {
@@ -67,6 +71,7 @@ const DOWNLOAD: MethodInfo = MethodInfo {
     upload: None,
     supports_download: true,
     use_download_service: true,
+    name_forms: &[],
 };
 
 fn fast_retries() -> RetryPolicy {
@@ -1151,6 +1156,7 @@ const IMAGE_UPLOAD: MethodInfo = MethodInfo {
     }),
     supports_download: false,
     use_download_service: false,
+    name_forms: &[],
 };
 
 #[tokio::test]

@@ -149,7 +149,10 @@ fn check_method(
         return Err((format!("{path}.path"), "missing or empty path".to_owned()));
     }
     for (key, body) in [("request", &method.request), ("response", &method.response)] {
-        if let Some(SchemaRef { reference, .. }) = body {
+        // `{}` (no `$ref`) is a body of any JSON: nothing to resolve.
+        if let Some(SchemaRef { reference, .. }) = body
+            && !reference.is_empty()
+        {
             check_ref(reference, schemas, &format!("{path}.{key}.$ref"))?;
         }
     }

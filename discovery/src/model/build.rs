@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use super::{
-    Availability, Method, Model, Pagination, ParamLocation, Resource, Scope, TypeDef, TypeKind,
-    TypeRef, merge, recursion, resources, types,
+    Availability, Method, Model, PageItems, Pagination, ParamLocation, Resource, Scope, TypeDef,
+    TypeKind, TypeRef, merge, recursion, resources, types,
 };
 use crate::error::{Error, Result};
 
@@ -34,6 +34,9 @@ pub fn build_merged(merged: &merge::Merged, origin: &str) -> Result<Model> {
     for resource in &mut resources {
         finish_resource(resource, &names, &by_name);
     }
+    let byte_tokens = byte_page_tokens(&mut resources, &by_name);
+    retype_byte_tokens(&mut type_defs, &byte_tokens);
+    let resource_names = super::names::assign(&mut resources);
     let mut scopes: Vec<Scope> = doc
         .auth
         .iter()
@@ -62,6 +65,7 @@ pub fn build_merged(merged: &merge::Merged, origin: &str) -> Result<Model> {
         standard_parameters,
         resources,
         types: type_defs,
+        resource_names,
     })
 }
 
@@ -80,16 +84,20 @@ fn finish_resource(
         {
             types::rename(ty, names);
         }
-        method.pagination = pagination(method, types);
+        method.pagination = pagination(method, &resource.wire_name, types);
     }
     for sub in &mut resource.resources {
         finish_resource(sub, names, types);
     }
 }
 
-/// A list method: a `pageToken` query parameter, and a response struct with
-/// `nextPageToken` and exactly one array field.
-fn pagination(method: &Method, types: &BTreeMap<&str, &TypeDef>) -> Option<Pagination> {
+/// A list method: a `pageToken` query parameter and a response struct with
+/// `nextPageToken`; its items are chosen by the rule documented on [`Pagination::items`].
+fn pagination(
+    method: &Method,
+    resource: &str,
+    types: &BTreeMap<&str, &TypeDef>,
+) -> Option<Pagination> {
     let token = method
         .parameters
         .iter()
@@ -101,18 +109,73 @@ fn pagination(method: &Method, types: &BTreeMap<&str, &TypeDef>) -> Option<Pagin
         return None;
     };
     let next = fields.iter().find(|f| f.wire_name == "nextPageToken")?;
-    let mut arrays = fields.iter().filter(|f| matches!(f.ty, TypeRef::Array(_)));
-    let items = arrays.next()?;
-    if arrays.next().is_some() {
-        return None;
-    }
-    let TypeRef::Array(item_type) = &items.ty else {
-        return None;
+    let arrays: Vec<&super::Field> = fields
+        .iter()
+        .filter(|f| matches!(f.ty, TypeRef::Array(_)))
+        .collect();
+    let items = match arrays.as_slice() {
+        [only] => Some(*only),
+        several => several.iter().copied().find(|f| f.wire_name == resource),
     };
+    let items = items.and_then(|f| match &f.ty {
+        TypeRef::Array(item_type) => Some(PageItems {
+            field: f.rust_name.clone(),
+            item_type: (**item_type).clone(),
+        }),
+        _ => None,
+    });
     Some(Pagination {
         page_token_param: token.rust_name.clone(),
         next_page_token_field: next.rust_name.clone(),
-        items_field: items.rust_name.clone(),
-        item_type: (**item_type).clone(),
+        items,
     })
+}
+
+/// Makes `format: byte` page tokens plain strings (they are opaque; see
+/// [`Pagination`]): the page token parameters here, and returns the `(response type,
+/// field)` pairs whose `nextPageToken` must change too.
+fn byte_page_tokens(
+    resources: &mut [Resource],
+    types: &BTreeMap<&str, &TypeDef>,
+) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    for resource in resources {
+        for method in &mut resource.methods {
+            let Some(pg) = &method.pagination else {
+                continue;
+            };
+            let token = pg.page_token_param.clone();
+            let next = pg.next_page_token_field.clone();
+            for p in &mut method.parameters {
+                if p.rust_name == token && p.ty == TypeRef::Bytes {
+                    p.ty = TypeRef::String;
+                }
+            }
+            if let Some(TypeRef::Named(response)) = &method.response
+                && let Some(TypeKind::Struct(fs)) = types.get(response.as_str()).map(|t| &t.kind)
+                && fs
+                    .iter()
+                    .any(|f| f.rust_name == next && f.ty == TypeRef::Bytes)
+            {
+                fields.push((response.clone(), next));
+            }
+        }
+        fields.extend(byte_page_tokens(&mut resource.resources, types));
+    }
+    fields
+}
+
+fn retype_byte_tokens(types: &mut [TypeDef], fields: &[(String, String)]) {
+    for td in types {
+        if let TypeKind::Struct(fs) = &mut td.kind {
+            for f in fs {
+                if fields
+                    .iter()
+                    .any(|(t, name)| *t == td.rust_name && *name == f.rust_name)
+                {
+                    f.ty = TypeRef::String;
+                }
+            }
+        }
+    }
 }

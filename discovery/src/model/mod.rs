@@ -85,6 +85,7 @@
 
 mod build;
 mod merge;
+mod names;
 pub mod naming;
 mod recursion;
 mod resources;
@@ -143,6 +144,8 @@ pub struct Model {
     /// Every named type (schemas, inline object schemas promoted to named types, enums
     /// of schema properties and of parameters), sorted by Rust name.
     pub types: Vec<TypeDef>,
+    /// Typed resource names from the path parameters' patterns, sorted by Rust name.
+    pub resource_names: Vec<ResourceName>,
 }
 
 /// An OAuth 2.0 scope.
@@ -217,8 +220,8 @@ pub struct Method {
     pub supports_media_download: bool,
     /// Whether downloads go through the `/download/` service path.
     pub use_media_download_service: bool,
-    /// Pagination, when this is a list method (a `pageToken` query parameter, and a
-    /// response with `nextPageToken` and exactly one array field).
+    /// Pagination, when this is a list method (a `pageToken` query parameter and a
+    /// response with a `nextPageToken` field).
     pub pagination: Option<Pagination>,
     /// Stable or preview-only.
     pub availability: Availability,
@@ -239,17 +242,48 @@ pub struct MediaUpload {
     pub resumable_path: Option<String>,
 }
 
-/// Pagination details of a list method.
+/// Pagination details of a list method: every method with a `pageToken` query parameter
+/// whose response has a `nextPageToken` field is paged (`.pages()`).
+///
+/// Page tokens are opaque strings: a token declared `format: byte` is kept as a `String`
+/// (parameter and response field), since decoding it would only have to encode it again.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Pagination {
     /// snake_case name of the builder's page token setter field (`page_token`).
     pub page_token_param: String,
     /// snake_case name of the response's next page token field (`next_page_token`).
     pub next_page_token_field: String,
+    /// The items `.stream()` yields, chosen by this rule: the response's only array
+    /// field; or, when it has several, the one named like the method's resource
+    /// (`spaces.search` -> `spaces`, `spaces.messages.list` -> `messages`); otherwise
+    /// `None`, and the method has `.pages()` only.
+    pub items: Option<PageItems>,
+}
+
+/// The array field of a page that `.stream()` yields.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageItems {
     /// snake_case name of the response's array field holding the items.
-    pub items_field: String,
+    pub field: String,
     /// Type of one item.
     pub item_type: TypeRef,
+}
+
+/// A typed resource name, derived from the `pattern` of path parameters such as
+/// `^spaces/[^/]+/messages/[^/]+$`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResourceName {
+    /// UpperCamelCase type name, e.g. `MessageName`.
+    pub rust_name: String,
+    /// The pattern it comes from, as in the document.
+    pub pattern: String,
+    /// The form of the name, e.g. `spaces/{space}/messages/{message}`: literal segments
+    /// and one `{variable}` per `[^/]+` segment.
+    pub template: String,
+    /// The variable segments in order, as snake_case names (`space`, `message`).
+    pub variables: Vec<String>,
+    /// Stable or preview-only (stable when any stable method uses it).
+    pub availability: Availability,
 }
 
 /// Where a parameter goes.
@@ -281,6 +315,11 @@ pub struct Parameter {
     pub description: Option<String>,
     /// Regular expression values must match.
     pub pattern: Option<String>,
+    /// The form values must have (`spaces/{space}`), when `pattern` is a resource name
+    /// pattern (see [`ResourceName`]).
+    pub name_template: Option<String>,
+    /// The Rust name of the [`ResourceName`] type of that form (`SpaceName`).
+    pub name_type: Option<String>,
     /// Default value.
     pub default: Option<String>,
     /// Whether it is deprecated.
@@ -371,7 +410,8 @@ pub struct Field {
     pub wire_name: String,
     /// snake_case Rust name, keywords escaped, collisions disambiguated.
     pub rust_name: String,
-    /// Its type (always wrapped in `Option` in the generated struct).
+    /// Its type (a list is a `Vec` and a map a `BTreeMap` in the generated struct, empty
+    /// when absent; anything else is wrapped in `Option`).
     pub ty: TypeRef,
     /// Whether the value must be boxed to break a recursive cycle.
     pub boxed: bool,

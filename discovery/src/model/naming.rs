@@ -78,6 +78,36 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Vec",
 ];
 
+/// Names a struct field may not take, because generated code gives every struct members
+/// of its own: `new()` and the private `unknown_fields` (members the server sent that the
+/// model does not know, with its `unknown_fields()` getter). A field with one of these
+/// names is numbered (`new_2`).
+pub const RESERVED_FIELD_NAMES: &[&str] = &["new", "unknown_fields"];
+
+/// The prefix of a field's setter: field `text` has the getter `text()` and the setter
+/// `set_text(..)` (a keyword-escaped `type_` has `set_type(..)`).
+pub const SETTER_PREFIX: &str = "set_";
+
+/// The setter name of a struct field named `rust_name`.
+pub fn setter_name(rust_name: &str) -> String {
+    format!(
+        "{SETTER_PREFIX}{}",
+        rust_name.strip_suffix('_').unwrap_or(rust_name)
+    )
+}
+
+/// Renames fields whose getter would be another field's setter (`set_x` next to `x`):
+/// such a field gets the suffix `_field`, so every getter and setter of a struct is
+/// unique.
+pub(crate) fn free_setter_names(fields: &mut [super::Field]) {
+    let setters: BTreeSet<String> = fields.iter().map(|f| setter_name(&f.rust_name)).collect();
+    for field in fields.iter_mut() {
+        if setters.contains(&field.rust_name) {
+            field.rust_name.push_str("_field");
+        }
+    }
+}
+
 /// The enum variant name generated code uses for values it does not know.
 pub const UNKNOWN_VARIANT: &str = "Unknown";
 

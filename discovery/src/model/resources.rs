@@ -245,6 +245,7 @@ impl<'a, 'b> ResourceBuilder<'a, 'b> {
             .to_owned();
         let parameters = self.parameters(method, json_path, &stem, availability)?;
         let request = match &method.request {
+            Some(r) if r.reference.is_empty() => Some(TypeRef::Any),
             Some(r) => Some(
                 self.types
                     .resolve(&r.reference, &format!("{json_path}.request"))?,
@@ -252,6 +253,7 @@ impl<'a, 'b> ResourceBuilder<'a, 'b> {
             None => None,
         };
         let response = match &method.response {
+            Some(r) if r.reference.is_empty() => Some(TypeRef::Any),
             Some(r) => Some(
                 self.types
                     .resolve(&r.reference, &format!("{json_path}.response"))?,
@@ -410,6 +412,8 @@ impl<'a, 'b> ResourceBuilder<'a, 'b> {
             ty,
             description: p.description.clone(),
             pattern: p.pattern.clone(),
+            name_template: None,
+            name_type: None,
             default: p.default.clone(),
             deprecated: p.deprecated,
             availability,

@@ -247,10 +247,15 @@ impl<'a> TypeBuilder<'a> {
                     .available(f.availability)
             })
             .collect();
-        let names = naming::assign(&candidates, &mut BTreeSet::new());
+        let mut taken: BTreeSet<String> = naming::RESERVED_FIELD_NAMES
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        let names = naming::assign(&candidates, &mut taken);
         for (field, name) in fields.iter_mut().zip(names) {
             field.rust_name = name;
         }
+        naming::free_setter_names(&mut fields);
         Ok(fields)
     }
 
@@ -378,21 +383,51 @@ impl<'a> TypeBuilder<'a> {
             let level: Vec<usize> = (0..drafts.len())
                 .filter(|&i| level_of(&drafts[i]) == key)
                 .collect();
-            let candidates: Vec<Candidate> = level
+            let raws: Vec<(String, Option<String>)> = level
                 .iter()
                 .map(|&i| {
                     let draft = &drafts[i];
-                    let raw = match &draft.naming {
-                        Naming::Schema => naming::camel(&draft.def.wire_name),
+                    match &draft.naming {
+                        Naming::Schema => (naming::camel(&draft.def.wire_name), None),
                         Naming::Child { parent, segment } => {
                             let parent = names.get(parent).map(String::as_str).unwrap_or("");
-                            format!("{parent}{}", naming::camel(segment))
+                            let segment = naming::camel(segment);
+                            // `Space.spaceType` is `SpaceType`, not `SpaceSpaceType`.
+                            let short = (segment.len() > parent.len()
+                                && !parent.is_empty()
+                                && segment.starts_with(parent))
+                            .then(|| naming::type_name(segment.clone()));
+                            (format!("{parent}{segment}"), short)
                         }
                         Naming::Prefixed { prefix, segment } => {
-                            format!("{prefix}{}", naming::camel(segment))
+                            (format!("{prefix}{}", naming::camel(segment)), None)
                         }
+                    }
+                })
+                .collect();
+            // A short name is used only when nothing else (in this level or before) has
+            // or wants it; otherwise the type keeps its full `{Parent}{Field}` name.
+            let mut wanted: BTreeMap<String, usize> = BTreeMap::new();
+            for (long, short) in &raws {
+                *wanted.entry(naming::type_name(long.clone())).or_default() += 1;
+                if let Some(short) = short {
+                    *wanted.entry(short.clone()).or_default() += 1;
+                }
+            }
+            let candidates: Vec<Candidate> = level
+                .iter()
+                .zip(raws)
+                .map(|(&i, (long, short))| {
+                    let draft = &drafts[i];
+                    let name = match short {
+                        Some(short)
+                            if !taken.contains(&short) && wanted.get(&short) == Some(&1) =>
+                        {
+                            short
+                        }
+                        _ => naming::type_name(long),
                     };
-                    Candidate::new(draft.def.wire_name.clone(), naming::type_name(raw))
+                    Candidate::new(draft.def.wire_name.clone(), name)
                         .available(draft.def.availability)
                 })
                 .collect();

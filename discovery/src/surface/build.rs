@@ -59,6 +59,18 @@ pub(super) fn surface(model: &Model, view: View) -> Surface {
     for ty in &model.types {
         cx.type_def(ty);
     }
+    for name in &model.resource_names {
+        if visible(name.availability, view) {
+            cx.push(
+                ItemKey::ResourceName {
+                    template: name.template.clone(),
+                },
+                name.availability,
+                vec![text(AttrName::Rust, name.rust_name.clone())],
+                None,
+            );
+        }
+    }
     let mut items = cx.items;
     items.sort_by(|a, b| a.key.cmp(&b.key));
     // A model never has two items with one key; if a malformed one did, keeping the first
@@ -209,7 +221,13 @@ impl<'m> Builder<'m> {
             ));
         }
         if let Some(pages) = &method.pagination {
-            attrs.push(text(AttrName::Pages, self.rust_type(&pages.item_type)));
+            attrs.push(text(
+                AttrName::Pages,
+                match &pages.items {
+                    Some(items) => self.rust_type(&items.item_type),
+                    None => super::PAGES_ONLY.to_owned(),
+                },
+            ));
         }
         attrs.push(flag(AttrName::Deprecated, method.deprecated));
         self.push(
@@ -260,6 +278,14 @@ impl<'m> Builder<'m> {
             flag(AttrName::Repeated, param.repeated),
             flag(AttrName::Deprecated, param.deprecated),
         ]
+        .into_iter()
+        .chain(
+            param
+                .name_template
+                .as_ref()
+                .map(|form| text(AttrName::Form, form.clone())),
+        )
+        .collect()
     }
 
     fn type_def(&mut self, ty: &TypeDef) {
@@ -308,7 +334,10 @@ impl<'m> Builder<'m> {
                         attr(
                             AttrName::Type,
                             AttrValue::Type(TypeText {
-                                rust: format!("Option<{inner}>"),
+                                rust: match &field.ty {
+                                    TypeRef::Array(_) | TypeRef::Map(_) => inner,
+                                    _ => format!("Option<{inner}>"),
+                                },
                                 wire: self.wire_type(&field.ty),
                             }),
                         ),

@@ -6,13 +6,18 @@
 //! from the old surface may stop compiling or start failing against the new one. The
 //! rules assume what the generator promises:
 //!
-//! - Generated structs are built with `..Default::default()` (every field is an `Option`
-//!   and the struct derives `Default`), so **a new field is additive**. A struct literal
-//!   that names every field would break; we do not support that style.
-//! - Generated enums keep unknown values (an `Unknown(String)` catch-all), so decoding
-//!   never breaks, and are not matched exhaustively by users, so **a new enum value is
-//!   additive**. The generator must mark them `#[non_exhaustive]` for the compiler to
-//!   enforce that; without it, an exhaustive `match` in user code breaks on a new value.
+//! - Generated structs are `#[non_exhaustive]`: code outside the crate cannot write a
+//!   struct literal, only `new()` + setters or field access, so the compiler guarantees
+//!   that **a new field is additive**.
+//! - Generated enums are `#[non_exhaustive]` and keep unknown values (an
+//!   `Unknown(UnknownValue)` catch-all), so decoding never breaks and user `match`es
+//!   need a wildcard arm: **a new enum value is additive**.
+//! - Typed resource names (`names::MessageName`) are items of their own: a new form is
+//!   additive, a removed one breaking; a parameter's changed form is compatible (builders
+//!   take strings; values are checked against the new form).
+//! - List methods have `.pages()` whenever they have a page token, and `.stream()` when
+//!   their items field can be picked (see `discovery::model::Pagination`): a response
+//!   gaining a second array keeps `.stream()`.
 //! - A method's required parameters (and its request body) are constructor arguments of
 //!   its request builder; optional ones are setters. So **a new required parameter of an
 //!   existing method is breaking**, a new optional one is additive, and switching a
@@ -375,7 +380,7 @@ fn added_impact(item: &Item, old: &Surface) -> (Impact, &'static str) {
         }
         ItemKind::Field => (
             Impact::Additive,
-            "new optional field (structs are built with ..Default::default())",
+            "new field (structs are #[non_exhaustive], built with new() and setters)",
         ),
         ItemKind::EnumValue => (
             Impact::Additive,
@@ -568,11 +573,21 @@ fn classify(
                 "download() stays; only the endpoint changed",
             ),
         },
-        AttrName::Pages => match (is_set(old), is_set(new)) {
-            (false, true) => ("pagination", Additive, "new pages() and stream() methods"),
-            (true, false) => ("pagination", Breaking, "pages() and stream() are gone"),
-            _ => ("pagination", Breaking, "the item type of stream() changed"),
-        },
+        AttrName::Pages => {
+            let pages_only = |v: Option<&AttrValue>| matches!(v, Some(AttrValue::Text(t)) if t == super::PAGES_ONLY);
+            match (is_set(old), is_set(new)) {
+                (false, true) => ("pagination", Additive, "new pages() (and stream()) methods"),
+                (true, false) => ("pagination", Breaking, "pages() and stream() are gone"),
+                _ if pages_only(old) => ("pagination", Additive, "new stream() method"),
+                _ if pages_only(new) => ("pagination", Breaking, "stream() is gone"),
+                _ => ("pagination", Breaking, "the item type of stream() changed"),
+            }
+        }
+        AttrName::Form => (
+            "resource name form",
+            Compatible,
+            "calling code is unchanged; values are checked against the new form before sending",
+        ),
         AttrName::Deprecated => (
             "deprecation",
             Compatible,

@@ -220,8 +220,8 @@ fn needs_reason(change: &Change) -> bool {
 /// that has changes.
 pub const ASSUMPTIONS: &str = "Classified for code using the generated crate: anything removed \
     or renamed and any Rust type change is breaking; new fields are additive (structs are \
-    built with `..Default::default()`); new enum values are additive (generated enums keep \
-    unknown values and are `#[non_exhaustive]`); a new required parameter is breaking (a \
+    `#[non_exhaustive]`, built with `new()` and setters); new enum values are additive \
+    (generated enums keep unknown values and are `#[non_exhaustive]`); a new required parameter is breaking (a \
     new constructor argument), a new optional one additive.";
 
 fn header(diff: &SurfaceDiff) -> String {

@@ -1,9 +1,11 @@
 //! String enums that keep unknown values.
 //!
-//! Each enum gets its variants plus `Unknown(String)` (the name the model reserves), so
-//! a value the server adds later still decodes; `as_str`, `From<&str>` and `Default` (the
-//! first stable value, usually `*_UNSPECIFIED`) are generated, and the serde/`Display`
-//! impls come from the runtime's `crate::wire::string_enum!`.
+//! Each enum gets its variants plus `Unknown(UnknownValue)` (the name the model
+//! reserves), so a value the server adds later still decodes and is sent back as it came;
+//! `UnknownValue` has no public constructor, so `Unknown` never spells a known value.
+//! `as_str`, `From<&str>` and `Default` (the first stable value, usually
+//! `*_UNSPECIFIED`) are generated, and the serde/`Display` impls come from the runtime's
+//! `crate::wire::string_enum!`.
 
 use discovery::model::{Availability, EnumValue, TypeDef};
 use proc_macro2::TokenStream;
@@ -51,26 +53,41 @@ pub fn enum_def(ctx: &Ctx<'_>, td: &TypeDef, values: &[EnumValue]) -> anyhow::Re
         .iter()
         .any(|v| v.deprecated)
         .then(|| quote!(#[allow(deprecated, reason = "the generated impls name every variant")]));
-    // `#[derive(Default)]` on the first stable value; hand-written only when there is
-    // none (then the default is an empty unknown value).
+    // `#[derive(Default)]` on the first stable value; hand-written when there is none
+    // (then the default is an empty unknown value) or when it is deprecated (a derived
+    // default would warn in every build).
     let default_index = values
         .iter()
         .position(|v| v.availability == Availability::Stable);
+    let derived = default_index.filter(|&i| !values[i].deprecated);
     let variants = variants.into_iter().enumerate().map(|(i, (doc, v))| {
-        let default = (Some(i) == default_index).then(|| quote!(#[default]));
+        let default = (Some(i) == derived).then(|| quote!(#[default]));
         quote!(#doc #default #v)
     });
-    let derive_default = default_index.map(|_| quote!(Default,));
-    let default_impl = default_index.is_none().then(|| {
-        quote! {
+    let derive_default = derived.map(|_| quote!(Default,));
+    let default_impl = match (derived, default_index) {
+        (Some(_), _) => None,
+        (None, Some(i)) => {
+            let variant = ident(&values[i].rust_name)?;
+            Some(quote! {
+                #cfg
+                #[allow(deprecated, reason = "the API's default value is deprecated")]
+                impl Default for #name {
+                    fn default() -> Self {
+                        Self::#variant
+                    }
+                }
+            })
+        }
+        (None, None) => Some(quote! {
             #cfg
             impl Default for #name {
                 fn default() -> Self {
-                    Self::#unknown(String::new())
+                    Self::#unknown(crate::types::UnknownValue::new(""))
                 }
             }
-        }
-    });
+        }),
+    };
     // Only enums that method parameters use go into query strings.
     let query_value = ctx.parameter_types.contains(&td.rust_name).then(|| {
         quote! {
@@ -89,8 +106,8 @@ pub fn enum_def(ctx: &Ctx<'_>, td: &TypeDef, values: &[EnumValue]) -> anyhow::Re
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
-            /// A value this version of the crate does not know, as sent.
-            #unknown(String),
+            /// A value this version of the crate does not know, kept as sent.
+            #unknown(crate::types::UnknownValue),
         }
         #cfg
         #allow
@@ -99,7 +116,7 @@ pub fn enum_def(ctx: &Ctx<'_>, td: &TypeDef, values: &[EnumValue]) -> anyhow::Re
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#to_str)*
-                    Self::#unknown(value) => value,
+                    Self::#unknown(value) => value.as_str(),
                 }
             }
         }
@@ -109,7 +126,7 @@ pub fn enum_def(ctx: &Ctx<'_>, td: &TypeDef, values: &[EnumValue]) -> anyhow::Re
             fn from(value: &str) -> Self {
                 match value {
                     #(#from_str)*
-                    _ => Self::#unknown(value.to_owned()),
+                    _ => Self::#unknown(crate::types::UnknownValue::new(value)),
                 }
             }
         }

@@ -51,19 +51,24 @@ pub fn file_stem(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)
 }
 
-/// The `cfg` attribute of an item with this availability (nothing when stable).
+/// The `cfg` attribute of an item with this availability: preview-only items need the
+/// `developer-preview` feature; everything else is always there.
+///
+/// Stable-only items (in the stable document, dropped from the preview one) are *not*
+/// removed by the feature: Cargo features must be additive, and a dependency turning
+/// the feature on must not take away an item another crate in the same build uses. Their
+/// docs say that the preview no longer has them.
 pub fn cfg_attr(availability: Availability) -> TokenStream {
     match availability {
-        Availability::Stable => TokenStream::new(),
+        Availability::Stable | Availability::StableOnly => TokenStream::new(),
         Availability::PreviewOnly => quote!(#[cfg(feature = "developer-preview")]),
-        Availability::StableOnly => quote!(#[cfg(not(feature = "developer-preview"))]),
     }
 }
 
 /// The `cfg` attribute of an item inside a parent item that already carries its own:
 /// nothing when both have the same availability.
 pub fn cfg_within(parent: Availability, child: Availability) -> TokenStream {
-    if parent == child {
+    if parent == child || parent == Availability::PreviewOnly {
         TokenStream::new()
     } else {
         cfg_attr(child)

@@ -5,6 +5,8 @@
 //!
 //! - `mod.rs`: declares the two modules below.
 //! - `models.rs`: one item per named type (structs, enums, aliases).
+//! - `names.rs`: one type per resource name form of the path parameters
+//!   (`MessageName`).
 //! - `resources/mod.rs` and `resources/<resource>.rs`: per top-level resource, the
 //!   accessor on `Client`, the handles of it and its nested resources, and one request
 //!   builder per method; all re-exported flat from `resources`.
@@ -13,6 +15,7 @@ mod docs;
 mod enums;
 mod idents;
 mod models;
+mod names;
 mod resources;
 
 use anyhow::Context as _;
@@ -53,6 +56,26 @@ fn parameter_types(
             }
         }
         parameter_types(&r.resources, out);
+    }
+}
+
+/// The method ids using each resource name form, in order.
+fn method_forms<'a>(
+    resources: &'a [discovery::model::Resource],
+    out: &mut std::collections::BTreeMap<&'a str, Vec<String>>,
+) {
+    for r in resources {
+        for m in &r.methods {
+            for p in &m.parameters {
+                if let Some(form) = &p.name_template {
+                    let ids = out.entry(form.as_str()).or_default();
+                    if !ids.contains(&m.id) {
+                        ids.push(m.id.clone());
+                    }
+                }
+            }
+        }
+        method_forms(&r.resources, out);
     }
 }
 
@@ -98,6 +121,7 @@ pub fn generate(model: &Model) -> anyhow::Result<Vec<GeneratedFile>> {
     let mod_rs = quote! {
         #![doc = " Generated from the API's Discovery documents by `cargo xtask regen`."]
         pub mod models;
+        pub mod names;
         pub mod resources;
     };
     files.push(file(&header, "mod.rs", mod_rs)?);
@@ -111,6 +135,24 @@ pub fn generate(model: &Model) -> anyhow::Result<Vec<GeneratedFile>> {
         models.extend(item);
     }
     files.push(file(&header, "models.rs", models)?);
+
+    let names_doc = format!(
+        " Typed resource names of the {title}, one per form its path parameters use.\n\n Build one from its segments (`new`) or parse a whole name (`\"...\".parse()`); request\n builders take them wherever they take a name as a string."
+    );
+    let mut used_by: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    method_forms(&model.resources, &mut used_by);
+    let mut names = quote!(#![doc = #names_doc]);
+    for name in &model.resource_names {
+        let users = used_by
+            .get(name.template.as_str())
+            .cloned()
+            .unwrap_or_default();
+        names.extend(
+            names::name_def(name, &users)
+                .with_context(|| format!("resource name {}", name.template))?,
+        );
+    }
+    files.push(file(&header, "names.rs", names)?);
 
     let resources_doc = format!(
         " Resource handles and request builders of the {title}.\n\n Start from a [`crate::Client`]: call resource accessors, then a method with its\n required arguments, then optional setters, then `send().await`."

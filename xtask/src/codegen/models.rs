@@ -1,7 +1,7 @@
 //! Named types -> Rust items: structs (with serde), aliases, and (via [`super::enums`])
 //! string enums.
 
-use discovery::model::{Field, TypeDef, TypeKind};
+use discovery::model::{Availability, Field, TypeDef, TypeKind, TypeRef, naming};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -47,74 +47,94 @@ fn struct_def(ctx: &Ctx<'_>, td: &TypeDef, fields: &[Field]) -> anyhow::Result<T
     let mut decls = Vec::new();
     let mut puts = Vec::new();
     let mut arms = Vec::new();
+    let mut debugs = Vec::new();
+    let mut accessors = Vec::new();
     for f in fields {
         let field = field(ctx, td, f)?;
         decls.push(field.decl);
         puts.push(field.put);
         arms.push(field.arm);
+        debugs.push(field.debug);
+        accessors.push(field.accessors);
     }
     let wire_name = &td.wire_name;
-    let serde_impls = if fields.is_empty() {
-        quote! {
-            impl serde::Serialize for #name {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    use serde::ser::SerializeMap as _;
-                    serializer.serialize_map(Some(0))?.end()
-                }
-            }
-            impl crate::wire::Object for #name {
-                const NAME: &'static str = #wire_name;
-                fn field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
-                    let _ = key;
-                    crate::wire::skip(map)
-                }
-            }
-        }
+    let type_name = &td.rust_name;
+    // When every field is feature-gated, one configuration has none of them.
+    let all_gated = !fields.is_empty()
+        && td.availability != Availability::PreviewOnly
+        && fields
+            .iter()
+            .all(|f| f.availability == Availability::PreviewOnly);
+    let allow = all_gated.then(|| {
+        quote!(#[allow(unused_mut, clippy::match_single_binding, reason = "every field is feature-gated")])
+    });
+    let mut_d = if fields.is_empty() {
+        quote!(d)
     } else {
-        // When every field is feature-gated, one configuration has none of them.
-        let all_gated = fields.iter().all(|f| f.availability != td.availability);
-        let allow = all_gated.then(|| {
-            quote!(#[allow(unused_mut, clippy::match_single_binding, reason = "every field is feature-gated")])
-        });
-        quote! {
-            impl serde::Serialize for #name {
-                #allow
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    use serde::ser::SerializeMap as _;
-                    let mut map = serializer.serialize_map(None)?;
-                    #(#puts)*
-                    map.end()
-                }
-            }
-            impl crate::wire::Object for #name {
-                const NAME: &'static str = #wire_name;
-                #allow
-                fn field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
-                    match key {
-                        #(#arms)*
-                        _ => crate::wire::skip(map)?,
-                    }
-                    Ok(())
-                }
-            }
-        }
+        quote!(mut d)
     };
-    // Each impl carries the type's cfg.
-    let serde_impls = gate_items(&cfg, serde_impls)?;
-    Ok(quote! {
-        #docs
-        #cfg
-        #[derive(Debug, Clone, Default, PartialEq)]
-        pub struct #name {
-            #(#decls)*
+    let impls = quote! {
+        impl #name {
+            /// An empty value: set fields with the `set_*` methods.
+            #[inline]
+            pub fn new() -> Self {
+                Self::default()
+            }
+            /// Members the server sent that this version of the crate does not know; they
+            /// are written back unchanged when the value is sent again.
+            #[inline]
+            pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+                &self.unknown_fields
+            }
+            #(#accessors)*
         }
-        #serde_impls
-        #cfg
+        impl std::fmt::Debug for #name {
+            #allow
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let #mut_d = crate::wire::DebugObject::new(f, #type_name);
+                #(#debugs)*
+                d.finish(&self.unknown_fields)
+            }
+        }
+        impl serde::Serialize for #name {
+            #allow
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(None)?;
+                #(#puts)*
+                crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+                map.end()
+            }
+        }
+        impl crate::wire::Object for #name {
+            const NAME: &'static str = #wire_name;
+            #allow
+            fn field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+                match key {
+                    #(#arms)*
+                    _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+                }
+                Ok(())
+            }
+        }
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 crate::wire::deserialize_object(deserializer)
             }
         }
+    };
+    // Each impl carries the type's cfg.
+    let impls = gate_items(&cfg, impls)?;
+    Ok(quote! {
+        #docs
+        #cfg
+        #[derive(Clone, Default, PartialEq)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#decls)*
+            unknown_fields: crate::types::UnknownFields,
+        }
+        #impls
     })
 }
 
@@ -128,12 +148,21 @@ fn gate_items(cfg: &TokenStream, items: TokenStream) -> anyhow::Result<TokenStre
     Ok(quote!(#(#gated)*))
 }
 
-/// The pieces of one field: its declaration, its `Serialize` statement and its
-/// `Object::field` match arm.
+/// The pieces of one field: its declaration, its `Serialize` statement, its
+/// `Object::field` match arm, its `Debug` statement, and its setter (and getter).
 struct FieldParts {
     decl: TokenStream,
     put: TokenStream,
     arm: TokenStream,
+    debug: TokenStream,
+    accessors: TokenStream,
+}
+
+/// How a field is held: lists and maps plainly (empty = absent), the rest in `Option`.
+enum Holder {
+    List(TokenStream),
+    Map(TokenStream),
+    Optional,
 }
 
 fn field(ctx: &Ctx<'_>, td: &TypeDef, f: &Field) -> anyhow::Result<FieldParts> {
@@ -151,26 +180,146 @@ fn field(ctx: &Ctx<'_>, td: &TypeDef, f: &Field) -> anyhow::Result<FieldParts> {
     let docs = doc_attrs(&text);
     let cfg = cfg_within(td.availability, f.availability);
     let name = ident(&f.rust_name)?;
+    let setter = ident(&naming::setter_name(&f.rust_name))?;
+    let holder = match &f.ty {
+        TypeRef::Array(inner) => Holder::List(rust_type(inner, Scope::Models)?),
+        TypeRef::Map(inner) => Holder::Map(rust_type(inner, Scope::Models)?),
+        _ => Holder::Optional,
+    };
     let mut ty = rust_type(&f.ty, Scope::Models)?;
     if f.boxed {
         ty = quote!(Box<#ty>);
     }
+    let decl_ty = match holder {
+        Holder::Optional => quote!(Option<#ty>),
+        _ => ty.clone(),
+    };
     let wire = &f.wire_name;
-    let (put, next) = if ctx.types.has_string_ints(&f.ty) {
-        (
-            quote!(crate::wire::put_int64),
-            quote!(crate::wire::next_int64(map)?),
-        )
+    let rust = &f.rust_name;
+    let string_ints = ctx.types.has_string_ints(&f.ty);
+    let put = if string_ints {
+        quote!(crate::wire::put_int64)
     } else {
-        (quote!(crate::wire::put), quote!(map.next_value()?))
+        quote!(crate::wire::put)
+    };
+    let next = match (&holder, string_ints) {
+        (Holder::Optional, false) => quote!(map.next_value()?),
+        (Holder::Optional, true) => quote!(crate::wire::next_int64(map)?),
+        (_, false) => quote!(crate::wire::next_or_default(map)?),
+        (_, true) => quote!(crate::wire::next_int64_or_default(map)?),
+    };
+    let set_doc = doc_attrs(&format!("Sets `{rust}` (`{wire}` on the wire)."));
+    let setter_fn = match &holder {
+        Holder::List(item) => quote! {
+            #set_doc
+            #cfg
+            pub fn #setter(mut self, values: impl IntoIterator<Item = impl Into<#item>>) -> Self {
+                self.#name = values.into_iter().map(Into::into).collect();
+                self
+            }
+        },
+        Holder::Map(value) => quote! {
+            #set_doc
+            #cfg
+            pub fn #setter(mut self, entries: impl IntoIterator<Item = (impl Into<String>, impl Into<#value>)>) -> Self {
+                self.#name = entries.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+                self
+            }
+        },
+        Holder::Optional => {
+            let plain = rust_type(&f.ty, Scope::Models)?;
+            // Numbers and `bool` are taken as they are, so literals infer their type.
+            let (arg, value) = if is_copy_scalar(&f.ty) {
+                (quote!(#plain), quote!(value))
+            } else {
+                (quote!(impl Into<#plain>), quote!(value.into()))
+            };
+            let value = if f.boxed {
+                quote!(Box::new(#value))
+            } else {
+                value
+            };
+            quote! {
+                #set_doc
+                #cfg
+                pub fn #setter(mut self, value: #arg) -> Self {
+                    self.#name = Some(#value);
+                    self
+                }
+            }
+        }
+    };
+    let getter = match (&holder, &f.ty) {
+        (Holder::Optional, ty) if ctx.types.is_string(ty) => {
+            let doc = doc_attrs(&format!("`{rust}`, or `\"\"` when it is not set."));
+            Some(quote! {
+                #doc
+                #cfg
+                #[inline]
+                pub fn #name(&self) -> &str {
+                    self.#name.as_deref().unwrap_or_default()
+                }
+            })
+        }
+        (Holder::Optional, ty) if is_copy_scalar(ty) => {
+            let ty = rust_type(ty, Scope::Models)?;
+            let doc = doc_attrs(&format!(
+                "`{rust}`, or {} when it is not set.",
+                if f.ty == TypeRef::Bool {
+                    "`false`"
+                } else {
+                    "`0`"
+                }
+            ));
+            Some(quote! {
+                #doc
+                #cfg
+                #[inline]
+                pub fn #name(&self) -> #ty {
+                    self.#name.unwrap_or_default()
+                }
+            })
+        }
+        (Holder::Optional, TypeRef::Named(n))
+            if !f.boxed && matches!(ctx.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum(_))) =>
+        {
+            let doc = doc_attrs(&format!(
+                "`{rust}`, or the enum's default value when it is not set."
+            ));
+            Some(quote! {
+                #doc
+                #cfg
+                #[inline]
+                pub fn #name(&self) -> #ty {
+                    self.#name.clone().unwrap_or_default()
+                }
+            })
+        }
+        _ => None,
     };
     Ok(FieldParts {
         decl: quote! {
             #docs
             #cfg
-            pub #name: Option<#ty>,
+            pub #name: #decl_ty,
         },
         put: quote!(#cfg #put(&mut map, #wire, &self.#name)?;),
         arm: quote!(#cfg #wire => self.#name = #next,),
+        debug: quote!(#cfg d.field(#rust, &self.#name);),
+        accessors: quote!(#getter #setter_fn),
     })
+}
+
+/// Whether `ty` is a number or `bool`: taken by value, read as a copy.
+fn is_copy_scalar(ty: &TypeRef) -> bool {
+    matches!(
+        ty,
+        TypeRef::Bool
+            | TypeRef::I32
+            | TypeRef::U32
+            | TypeRef::I64
+            | TypeRef::U64
+            | TypeRef::F32
+            | TypeRef::F64
+    )
 }

@@ -411,8 +411,12 @@ fn method(
     if m.supports_media_download {
         ways.push("[`download`](Self::download) (the media itself)");
     }
-    if m.pagination.is_some() {
-        ways.push("[`pages`](Self::pages) or [`stream`](Self::stream) (every page or item)");
+    match &m.pagination {
+        Some(pg) if pg.items.is_some() => {
+            ways.push("[`pages`](Self::pages) or [`stream`](Self::stream) (every page or item)")
+        }
+        Some(_) => ways.push("[`pages`](Self::pages) (every page)"),
+        None => {}
     }
     let then = if optional.is_empty() {
         "Call"
@@ -476,6 +480,12 @@ fn method(
     };
     let supports_download = m.supports_media_download;
     let use_download_service = m.use_media_download_service;
+    let name_forms = m.parameters.iter().filter_map(|p| {
+        let form = p.name_template.as_ref()?;
+        let cfg = cfg_within(m.availability, p.availability);
+        let wire = &p.wire_name;
+        Some(quote!(#cfg (#wire, #form)))
+    });
 
     let (resp_ty, send_body) = match &m.response {
         Some(t) => {
@@ -518,6 +528,7 @@ fn method(
             upload: #upload_info,
             supports_download: #supports_download,
             use_download_service: #use_download_service,
+            name_forms: &[#(#name_forms),*],
         };
 
         #builder_doc
@@ -597,8 +608,31 @@ fn pageable(
         quote!(Some(token))
     };
     let next = ident(&pg.next_page_token_field)?;
-    let items = ident(&pg.items_field)?;
-    let item_ty = rust_type(&pg.item_type, Scope::Elsewhere)?;
+    let stream = match &pg.items {
+        Some(items) => {
+            let field = ident(&items.field)?;
+            let item_ty = rust_type(&items.item_type, Scope::Elsewhere)?;
+            quote! {
+                #cfg
+                impl #builder {
+                    /// Every item of every page, fetched lazily page after page.
+                    pub fn stream(self) -> impl futures_core::Stream<Item = crate::Result<#item_ty>> + Send {
+                        crate::pagination::items(self)
+                    }
+                }
+
+                #cfg
+                impl crate::PageItems for #builder {
+                    type Item = #item_ty;
+
+                    fn page_items(page: Self::Page) -> Vec<Self::Item> {
+                        page.#field
+                    }
+                }
+            }
+        }
+        None => TokenStream::new(),
+    };
     Ok(quote! {
         #cfg
         impl #builder {
@@ -606,17 +640,11 @@ fn pageable(
             pub fn pages(self) -> impl futures_core::Stream<Item = crate::Result<#page_ty>> + Send {
                 crate::pagination::pages(self)
             }
-
-            /// Every item of every page, fetched lazily page after page.
-            pub fn stream(self) -> impl futures_core::Stream<Item = crate::Result<#item_ty>> + Send {
-                crate::pagination::items(self)
-            }
         }
 
         #cfg
         impl crate::Pageable for #builder {
             type Page = #page_ty;
-            type Item = #item_ty;
 
             fn set_page_token(&mut self, token: String) {
                 self.#token_field = #token_value;
@@ -629,10 +657,8 @@ fn pageable(
             fn next_page_token(page: &Self::Page) -> Option<&str> {
                 page.#next.as_deref()
             }
-
-            fn page_items(page: Self::Page) -> Vec<Self::Item> {
-                page.#items.unwrap_or_default()
-            }
         }
+
+        #stream
     })
 }
