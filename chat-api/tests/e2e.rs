@@ -181,6 +181,175 @@ async fn int64_and_enums_round_trip_including_unknown_values() {
     assert_eq!(known, SpaceSpaceType::DirectMessage);
 }
 
+/// get -> change -> update: members this crate does not know (top level and nested) and
+/// unknown enum values reach the server unchanged in the PUT, next to the change.
+#[tokio::test]
+async fn update_keeps_fields_the_crate_does_not_know() {
+    let server = MockServer::start().await;
+    let from_server = json!({
+        "name": "spaces/A/messages/B",
+        "text": "Before",
+        "fieldFromTheFuture": {"nested": [1, "two", null], "flag": true},
+        "thread": {"name": "spaces/A/threads/T", "threadFromTheFuture": "kept"},
+        "space": {"name": "spaces/A", "spaceType": "SPACE_TYPE_FROM_THE_FUTURE"}
+    });
+    let mut expected = from_server.clone();
+    expected["text"] = json!("After");
+    Mock::given(method("GET"))
+        .and(path("/v1/spaces/A/messages/B"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&from_server))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/v1/spaces/A/messages/B"))
+        .and(body_json(&expected))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&expected))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let mut message = client
+        .spaces()
+        .messages()
+        .get("spaces/A/messages/B")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        message.unknown_fields().get("fieldFromTheFuture"),
+        Some(&json!({"nested": [1, "two", null], "flag": true}))
+    );
+    // Debug shows what is set, the unknown members included, and no unset field.
+    let debug = format!("{message:?}");
+    assert!(debug.contains("fieldFromTheFuture"), "{debug}");
+    assert!(!debug.contains("None"), "{debug}");
+    assert!(!debug.contains("cards_v2"), "{debug}");
+    message.text = Some("After".into());
+    let updated = client
+        .spaces()
+        .messages()
+        .update(message.name().to_owned(), message)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.text(), "After");
+    assert_eq!(
+        serde_json::to_value(&updated).unwrap(),
+        expected,
+        "decode -> encode keeps every member"
+    );
+}
+
+/// A name that is not of the parameter's form, or that a URL parser would resolve into
+/// another resource, is refused before anything is sent, naming the method, the
+/// parameter and the form.
+#[tokio::test]
+async fn bad_resource_names_are_refused_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    for bad in [
+        "spaces/AAAA/../NOTMEMBER",
+        "AAAA",
+        "spaces/",
+        "spaces/..",
+        "spaces/%2e%2e",
+        "users/AAAA",
+    ] {
+        let err = client
+            .spaces()
+            .messages()
+            .create(bad, Message::new().set_text("x"))
+            .send()
+            .await
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            matches!(err, chat_api::Error::InvalidArgument { .. }),
+            "{bad}: {text}"
+        );
+        assert!(
+            text.starts_with(
+                "chat.spaces.messages.create: invalid argument: path parameter `parent`:"
+            ),
+            "{bad}: {text}"
+        );
+        assert!(
+            text.contains("of the form `spaces/{space}`"),
+            "{bad}: {text}"
+        );
+    }
+    let err = client
+        .spaces()
+        .messages()
+        .get("spaces/A/messages/../../B")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("`spaces/{space}/messages/{message}`"),
+        "{err}"
+    );
+    // A download name has no form (`^.*$`), and still may not climb out of its path.
+    let err = client
+        .media()
+        .download("spaces/A/attachments/../../../x")
+        .download()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("`.` and `..` segments"), "{err}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+/// Typed names go wherever a builder takes a name.
+#[tokio::test]
+async fn typed_names_are_accepted_by_builders() {
+    use chat_api::names::{MessageName, SpaceName};
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/spaces/AAAA/messages"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"name": "spaces/AAAA/messages/M"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/v1/spaces/AAAA/messages/M"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let space = SpaceName::new("AAAA").unwrap();
+    let sent = client
+        .spaces()
+        .messages()
+        .create(&space, Message::new().set_text("hi"))
+        .send()
+        .await
+        .unwrap();
+    let name: MessageName = sent.name().parse().unwrap();
+    assert_eq!((name.space(), name.message()), ("AAAA", "M"));
+    assert_eq!(name, MessageName::new("AAAA", "M").unwrap());
+    client
+        .spaces()
+        .messages()
+        .delete(name)
+        .send()
+        .await
+        .unwrap();
+    assert!(SpaceName::new("AAAA/../B").is_err());
+    assert!(SpaceName::new("..").is_err());
+}
+
 #[tokio::test]
 async fn retries_503_then_succeeds_and_never_retries_400() {
     let server = MockServer::start().await;

@@ -11,8 +11,8 @@ use crate::regen::{self, Input, Lock};
 /// Arguments of `cargo xtask check`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Folder of Discovery documents [default: $DISCOVERY_DIR/chat, else
-    /// discovery/documents].
+    /// Folder of Discovery documents holding the locked ones [default:
+    /// generated/documents, where regen commits them].
     #[arg(long, value_name = "DIR")]
     pub documents: Option<PathBuf>,
     /// The crate whose `src/gen/` is checked, relative to the workspace root.
@@ -20,12 +20,10 @@ pub struct Args {
     pub out_crate: PathBuf,
 }
 
-/// The default documents folder.
+/// The default documents folder: the locked documents committed in
+/// `generated/documents/`, so a fresh clone checks with nothing beside it.
 pub fn default_documents_dir(root: &Path) -> PathBuf {
-    match std::env::var_os(discovery::testing::DISCOVERY_DIR_VAR) {
-        Some(dir) => PathBuf::from(dir).join("chat"),
-        None => root.join("discovery").join("documents"),
-    }
+    root.join("generated").join(regen::DOCUMENTS_DIR)
 }
 
 /// Finds the document with `sha256` in `dir`, trying the locked file name first.
@@ -91,6 +89,23 @@ pub fn differences(root: &Path, out_crate: &Path, documents: &Path) -> anyhow::R
         let path = root.join("generated").join(&f.path);
         if std::fs::read_to_string(&path).ok().as_deref() != Some(f.contents.as_str()) {
             diffs.push(format!("generated/{}", f.path));
+        }
+    }
+    // The committed copies of the locked documents: exactly those, byte for byte.
+    let docs_rel = Path::new("generated").join(regen::DOCUMENTS_DIR);
+    let docs_dir = root.join(&docs_rel);
+    for f in &rendered.documents {
+        if std::fs::read(docs_dir.join(&f.path)).ok().as_deref() != Some(f.contents.as_bytes()) {
+            diffs.push(docs_rel.join(&f.path).display().to_string());
+        }
+    }
+    for stale in list_files(&docs_dir)? {
+        if !rendered
+            .documents
+            .iter()
+            .any(|f| Path::new(&f.path) == stale)
+        {
+            diffs.push(format!("{} (stale)", docs_rel.join(&stale).display()));
         }
     }
     Ok(diffs)

@@ -112,7 +112,14 @@ pub struct Rendered {
     /// Files of `generated/`, paths relative to it (`lock.json`, surface listings,
     /// `preview-vs-stable.md`).
     pub review_files: Vec<GeneratedFile>,
+    /// The locked input documents themselves, byte for byte, for `generated/documents/`
+    /// (paths are the locked file names): committed so that `check`, `diff` and the regen
+    /// summary work on a fresh clone with nothing beside it.
+    pub documents: Vec<GeneratedFile>,
 }
+
+/// Where the locked documents are committed, under `generated/`.
+pub const DOCUMENTS_DIR: &str = "documents";
 
 /// Hex sha256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -172,9 +179,20 @@ pub fn render_model(
         path: PREVIEW_REPORT.to_owned(),
         contents: crate::diff::preview_vs_stable_markdown(model),
     });
+    let mut documents = Vec::new();
+    for input in std::iter::once(stable).chain(preview) {
+        let contents = String::from_utf8(input.bytes.clone())
+            .with_context(|| format!("{}: not UTF-8", input.origin))?;
+        documents.push(GeneratedFile {
+            path: input.file.clone(),
+            contents,
+        });
+    }
+    documents.dedup_by(|a, b| a.path == b.path);
     Ok(Rendered {
         gen_files,
         review_files,
+        documents,
     })
 }
 

@@ -43,6 +43,8 @@ fn check_names_the_files_that_differ() {
         "generated/surface-stable.txt",
         "generated/surface-preview.txt",
         "generated/preview-vs-stable.md",
+        "generated/documents/chat.v1.20261107.json",
+        "generated/documents/chat.v1.preview.20261107.json",
         "chat-api/src/gen/mod.rs",
         "chat-api/src/gen/models.rs",
         "chat-api/src/gen/names.rs",

@@ -39,6 +39,25 @@ fn copy_dir(from: &Path, to: &Path, skip: &[&str]) {
     }
 }
 
+/// Hand-written modules of chat-api that are Chat's own (they name Chat's models), not
+/// part of the API-agnostic runtime: removed from the copy of another API's crate.
+const CHAT_MODULES: &[&str] = &["cards"];
+
+fn drop_chat_modules(krate: &Path) {
+    let lib = krate.join("src").join("lib.rs");
+    let mut text = std::fs::read_to_string(&lib).unwrap();
+    for module in CHAT_MODULES {
+        let line = format!("pub mod {module};\n");
+        assert!(
+            text.contains(&line),
+            "chat-api/src/lib.rs no longer has {line:?}"
+        );
+        text = text.replacen(&line, "", 1);
+        std::fs::remove_file(krate.join("src").join(format!("{module}.rs"))).unwrap();
+    }
+    std::fs::write(&lib, text).unwrap();
+}
+
 #[test]
 fn other_google_apis_compile_without_warnings() {
     if std::env::var("CHAT_API_CHECK_OTHER").as_deref() != Ok("1") {
@@ -111,6 +130,7 @@ fn other_google_apis_compile_without_warnings() {
         )
         .unwrap();
         regen::write_tree(&krate.join("src").join("gen"), &rendered.gen_files).unwrap();
+        drop_chat_modules(&krate);
     }
     let generated = started.elapsed();
 

@@ -258,7 +258,11 @@ fn regen_summary_reports_revisions_counts_breaking_changes_and_bump() {
         "{summary}"
     );
     assert!(summary.contains("stable surface: 8 breaking, "));
-    assert!(summary.contains("  removed: 4 resources, 7 methods, 14 parameters, 1 field\n"));
+    assert!(
+        summary.contains(
+            "  removed: 4 resources, 7 methods, 14 parameters, 1 field, 4 resource names\n"
+        )
+    );
     assert!(
         summary.contains("  BREAKING: removed field Message.previewText: removed from the crate\n")
     );

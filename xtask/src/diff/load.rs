@@ -57,7 +57,8 @@ pub struct Current {
 
 impl Current {
     /// Finds the current documents: the files `lock` records when it exists and names
-    /// them, else the newest revisions in `documents` (default `$DISCOVERY_DIR/chat`, else
+    /// them (in `documents`, by default the `documents/` folder beside the lock), else the
+    /// newest revisions in `documents` (default `$DISCOVERY_DIR/chat`, else
     /// `discovery/documents`).
     ///
     /// # Errors
@@ -73,6 +74,11 @@ impl Current {
         };
         let dir = match documents {
             Some(dir) => dir.to_path_buf(),
+            // The locked documents are committed beside the lock.
+            None if lock.is_file() => lock
+                .parent()
+                .unwrap_or(&root)
+                .join(crate::regen::DOCUMENTS_DIR),
             None => match std::env::var_os(discovery::testing::DISCOVERY_DIR_VAR) {
                 Some(dir) => PathBuf::from(dir).join("chat"),
                 None => root.join("discovery").join("documents"),

@@ -58,7 +58,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         });
     let dev = std::env::var_os(discovery::testing::DISCOVERY_DIR_VAR)
         .map(|d| PathBuf::from(d).join("chat"));
-    let search = locate::dedup(std::iter::once(documents.clone()).chain(beside).chain(dev));
+    let committed = generated_dir.join(super::DOCUMENTS_DIR);
+    let search = locate::dedup(
+        std::iter::once(committed)
+            .chain(std::iter::once(documents.clone()))
+            .chain(beside)
+            .chain(dev),
+    );
 
     let inputs = inputs::resolve(&args, &documents, lock.as_ref(), &search)?;
     let model = build_model(&inputs.stable, inputs.preview.as_ref())?;
@@ -76,9 +82,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         Target {
             shown: generated_shown.clone(),
-            root: generated_dir,
+            root: generated_dir.clone(),
             files: rendered.review_files,
             exact: false,
+        },
+        Target {
+            shown: format!("{generated_shown}/{}", super::DOCUMENTS_DIR),
+            root: generated_dir.join(super::DOCUMENTS_DIR),
+            files: rendered.documents,
+            exact: true,
         },
     ])?;
     let revisions = match &model.preview_revision {
