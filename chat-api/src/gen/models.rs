@@ -3107,9 +3107,7 @@ impl crate::wire::Object for CompleteImportSpaceRequest {
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match key {
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
-        }
+        crate::wire::keep(&mut self.unknown_fields, key, map)?;
         Ok(())
     }
 }
@@ -4856,9 +4854,7 @@ impl crate::wire::Object for Empty {
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match key {
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
-        }
+        crate::wire::keep(&mut self.unknown_fields, key, map)?;
         Ok(())
     }
 }
@@ -8068,9 +8064,7 @@ impl crate::wire::Object for GoogleAppsCardV1Divider {
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match key {
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
-        }
+        crate::wire::keep(&mut self.unknown_fields, key, map)?;
         Ok(())
     }
 }
@@ -13862,9 +13856,7 @@ impl crate::wire::Object for MarkAsAwayRequest {
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match key {
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
-        }
+        crate::wire::keep(&mut self.unknown_fields, key, map)?;
         Ok(())
     }
 }
@@ -17481,9 +17473,7 @@ impl crate::wire::Object for ReplaceMessageCardsResponse {
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        match key {
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
-        }
+        crate::wire::keep(&mut self.unknown_fields, key, map)?;
         Ok(())
     }
 }

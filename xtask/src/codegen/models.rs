@@ -73,6 +73,16 @@ fn struct_def(ctx: &Ctx<'_>, td: &TypeDef, fields: &[Field]) -> anyhow::Result<T
     } else {
         quote!(mut d)
     };
+    let decode = if fields.is_empty() {
+        quote!(crate::wire::keep(&mut self.unknown_fields, key, map)?;)
+    } else {
+        quote! {
+            match key {
+                #(#arms)*
+                _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            }
+        }
+    };
     let impls = quote! {
         impl #name {
             /// An empty value: set fields with the `set_*` methods.
@@ -110,10 +120,7 @@ fn struct_def(ctx: &Ctx<'_>, td: &TypeDef, fields: &[Field]) -> anyhow::Result<T
             const NAME: &'static str = #wire_name;
             #allow
             fn field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
-                match key {
-                    #(#arms)*
-                    _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
-                }
+                #decode
                 Ok(())
             }
         }

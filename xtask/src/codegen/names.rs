@@ -47,8 +47,7 @@ pub fn name_def(name: &ResourceName, used_by: &[String]) -> anyhow::Result<Token
         "`{template}` from its segments.\n\n# Errors\n\nWhen a segment is empty, is `.` or `..`, or contains `/`."
     ));
     let mut accessors = Vec::new();
-    let mut index = 0usize;
-    for segment in template.split('/') {
+    for (index, segment) in template.split('/').enumerate() {
         if let Some(var) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             let fn_name = if RESERVED.contains(&var) {
                 format!("{var}_segment")
@@ -64,7 +63,6 @@ pub fn name_def(name: &ResourceName, used_by: &[String]) -> anyhow::Result<Token
                 }
             });
         }
-        index += 1;
     }
     Ok(quote! {
         #doc
