@@ -237,11 +237,12 @@ pub struct Method {
     /// Order of the required parameters.
     #[serde(default)]
     pub parameter_order: Vec<String>,
-    /// Request body schema.
-    #[serde(default)]
+    /// Request body schema. An empty object (`"request": {}`, seen in a few of Google's
+    /// documents) names no schema and reads as `None`.
+    #[serde(default, deserialize_with = "load::optional_schema_ref")]
     pub request: Option<SchemaRef>,
-    /// Response body schema.
-    #[serde(default)]
+    /// Response body schema; an empty object reads as `None`, as for `request`.
+    #[serde(default, deserialize_with = "load::optional_schema_ref")]
     pub response: Option<SchemaRef>,
     /// OAuth 2.0 scopes, any one of which is enough.
     #[serde(default)]

@@ -147,7 +147,7 @@ fn real_documents_load_with_expected_facts() {
             loaded += 1;
         }
     }
-    assert_eq!(loaded, 10);
+    assert_eq!(loaded, 17);
 
     let chat = Document::from_file(&dir.join("chat/chat.v1.20260405.json")).unwrap();
     let methods = chat.methods_with_paths();
@@ -432,4 +432,376 @@ fn missing_file_names_it() {
         err.to_string()
             .starts_with("/nonexistent/chat.v1.json: cannot read")
     );
+}
+
+/// `tiny()` with the value at JSON `pointer` replaced.
+fn tiny_with(pointer: &str, value: Value) -> Value {
+    set(tiny(), pointer, value)
+}
+
+/// `doc` with the value at JSON `pointer` replaced (or added to its parent object).
+fn set(mut doc: Value, pointer: &str, value: Value) -> Value {
+    match doc.pointer_mut(pointer) {
+        Some(slot) => *slot = value,
+        None => {
+            // A key the tiny document does not have: add it to its parent object.
+            let (parent, key) = pointer.rsplit_once('/').unwrap();
+            doc.pointer_mut(parent)
+                .and_then(Value::as_object_mut)
+                .unwrap_or_else(|| panic!("no object at {parent}"))
+                .insert(key.to_owned(), value);
+        }
+    }
+    doc
+}
+
+#[test]
+fn revision_must_be_a_date_of_8_digits() {
+    let err = load_value(&tiny_with("/revision", json!("2026-04-05")), "chat.v1.json")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "chat.v1.json: revision: must be 8 digits (YYYYMMDD), got \"2026-04-05\""
+    );
+    for (bad, words) in [
+        // A newline would end the `// @generated` comment and inject code.
+        (
+            "20260405\n\npub fn injected() {}",
+            "got \"20260405\\n\\npub fn injected() {}\"",
+        ),
+        ("", "must be 8 digits"),
+        ("1", "must be 8 digits"),
+        ("202604051", "must be 8 digits"),
+        ("２０２６０４０５", "must be 8 digits"),
+        ("20261340", "not a date"),
+        ("20260400", "not a date"),
+    ] {
+        assert_error(
+            load_value(&tiny_with("/revision", json!(bad)), "t.json"),
+            "t.json",
+            "revision",
+            words,
+        );
+    }
+    let mut doc = tiny();
+    doc.as_object_mut().unwrap().remove("revision");
+    assert_error(load_value(&doc, "t.json"), "t.json", "revision", "got \"\"");
+}
+
+#[test]
+fn id_name_and_version_are_plain_and_agree() {
+    for (pointer, bad, path, words) in [
+        (
+            "/id",
+            "tiny:v1\n#![doc = \"x\"]",
+            "id",
+            "a line break (U+000A)",
+        ),
+        ("/id", "tiny:v1 ", "id", "whitespace (U+0020)"),
+        (
+            "/id",
+            "other:v1",
+            "id",
+            "is not `name:version` (\"tiny:v1\")",
+        ),
+        ("/id", "tiny/v1", "id", "contains `/`"),
+        ("/name", "", "name", "missing or empty"),
+        ("/name", "ti*ny", "name", "contains `*`"),
+        ("/version", "v1\r", "version", "a line break (U+000D)"),
+    ] {
+        assert_error(
+            load_value(&tiny_with(pointer, json!(bad)), "t.json"),
+            "t.json",
+            path,
+            words,
+        );
+    }
+    // Real ids have dots, dashes, underscores and the odd capital letter.
+    let mut doc = tiny();
+    doc["name"] = json!("youtubeAnalytics");
+    doc["version"] = json!("directory_v1.2-beta");
+    doc["id"] = json!("youtubeAnalytics:directory_v1.2-beta");
+    load_value(&doc, "t.json").unwrap();
+}
+
+#[test]
+fn metadata_with_control_characters_is_rejected() {
+    for (pointer, bad, path, words) in [
+        ("/title", "Tiny API\npub fn x() {}", "title", "line break"),
+        (
+            "/title",
+            "Tiny \u{202E}IPA",
+            "title",
+            "bidirectional-text control (U+202E)",
+        ),
+        ("/canonicalName", "Ti\u{0}ny", "canonicalName", "U+0000"),
+        ("/ownerName", "Goo\u{1b}[2Jgle", "ownerName", "U+001B"),
+        (
+            "/documentationLink",
+            "https://x.dev/\n",
+            "documentationLink",
+            "line break",
+        ),
+        ("/batchPath", "batch\t", "batchPath", "U+0009"),
+        ("/description", "nul \u{0}", "description", "U+0000"),
+        ("/labels", "DEVELOPER_PREVIEW\n", "labels[0]", "line break"),
+    ] {
+        let value = if pointer == "/labels" {
+            json!([bad])
+        } else {
+            json!(bad)
+        };
+        assert_error(
+            load_value(&tiny_with(pointer, value), "t.json"),
+            "t.json",
+            path,
+            words,
+        );
+    }
+    // Descriptions may span lines.
+    load_value(
+        &tiny_with("/description", json!("First line.\r\n\n\tSecond line.")),
+        "t.json",
+    )
+    .unwrap();
+}
+
+#[test]
+fn scopes_have_no_whitespace_or_controls() {
+    let mut doc = tiny();
+    doc["auth"] = json!({"oauth2": {"scopes": {
+        "openid": {"description": "a bare word is a scope too"},
+        "https://tiny.example.com/auth x": {"description": "d"}
+    }}});
+    assert_error(
+        load_value(&doc, "t.json"),
+        "t.json",
+        "auth.oauth2.scopes.https://tiny.example.com/auth x",
+        "whitespace (U+0020)",
+    );
+    let doc = tiny_with(&format!("{CREATE}/scopes"), json!(["openid", "a\nb"]));
+    assert_error(
+        load_value(&doc, "t.json"),
+        "t.json",
+        "resources.spaces.resources.messages.methods.create.scopes[1]",
+        "line break",
+    );
+}
+
+#[test]
+fn method_paths_that_a_url_parser_would_rewrite_are_rejected() {
+    let at = "resources.spaces.resources.messages.methods.create.path";
+    for (bad, words) in [
+        ("v1/../{+parent}", "dot segment `..` is not allowed"),
+        ("v1/{+parent}/..", "dot segment `..` is not allowed"),
+        ("v1/./{+parent}", "dot segment `.` is not allowed"),
+        (
+            "v1/%2e%2e/{+parent}",
+            "percent-encoded dot segment `%2e%2e` (`..`)",
+        ),
+        ("v1/.%2E/{+parent}", "percent-encoded dot segment `.%2E`"),
+        ("v1/{+parent}#frag", "`#` is not allowed"),
+        ("v1/{+parent}?alt=media", "`?` is not allowed"),
+        ("//evil.example/{+parent}", "names another host"),
+        ("/v1/{+parent}", "must be relative (no leading `/`)"),
+        (
+            "https://evil.example/{+parent}",
+            "`https:` would read as a URL scheme",
+        ),
+        ("v1\\..\\{+parent}", "backslash"),
+        ("v1//{+parent}", "empty path segment"),
+        ("v1/%41/{+parent}", "percent-encoding"),
+        ("v1/{+parent}/mess ages", "whitespace (U+0020)"),
+        ("v1/{+parent}\n/x", "line break"),
+        ("v1/{+parent}/\u{202E}x", "bidirectional-text control"),
+        ("v1/{+parent}/\"x\"", "`\"` is not allowed in a path"),
+    ] {
+        let doc = tiny_with(&format!("{CREATE}/path"), json!(bad));
+        assert_error(load_value(&doc, "t.json"), "t.json", at, words);
+    }
+    // What real documents use stays accepted.
+    for good in [
+        "v1/{+parent}/messages:search",
+        "b/o/{+parent}",
+        "{+parent}:cancel",
+        "v1/{+parent}/",
+        "v1/{+parent}/..x/x.y/x~_-!$&'()*+,;=@",
+    ] {
+        let doc = tiny_with(&format!("{CREATE}/path"), json!(good));
+        load_value(&doc, "t.json").unwrap_or_else(|e| panic!("{good}: {e}"));
+    }
+}
+
+#[test]
+fn upload_paths_with_the_same_defects_are_rejected() {
+    let pointer = format!("{CREATE}/mediaUpload/protocols/simple/path");
+    let at = "resources.spaces.resources.messages.methods.create.mediaUpload.protocols.simple.path";
+    for (bad, words) in [
+        ("/upload/../v1/{+parent}", "dot segment `..`"),
+        ("/upload/%2E%2E/{+parent}", "percent-encoded dot segment"),
+        ("//evil.example/upload/{+parent}", "names another host"),
+        ("upload/v1/{+parent}", "must be an absolute path"),
+        ("/upload/v1/{+parent}#x", "`#` is not allowed"),
+        (
+            "/upload/v1/{+parent}?uploadType=media",
+            "`?` is not allowed",
+        ),
+        ("/upload\\v1/{+parent}", "backslash"),
+        ("/upload//v1/{+parent}", "empty path segment"),
+    ] {
+        let doc = tiny_with(&pointer, json!(bad));
+        assert_error(load_value(&doc, "t.json"), "t.json", at, words);
+    }
+    let resumable = tiny_with(
+        &format!("{CREATE}/mediaUpload/protocols/resumable"),
+        json!({"multipart": true, "path": "/resumable/upload/v1/./{+parent}"}),
+    );
+    assert_error(
+        load_value(&resumable, "t.json"),
+        "t.json",
+        "resources.spaces.resources.messages.methods.create.mediaUpload.protocols.resumable.path",
+        "dot segment `.`",
+    );
+}
+
+#[test]
+fn root_url_and_service_path_are_checked() {
+    for (pointer, bad, path, words) in [
+        (
+            "/rootUrl",
+            "http://tiny.example.com/",
+            "rootUrl",
+            "https://",
+        ),
+        (
+            "/rootUrl",
+            "tiny.example.com/",
+            "rootUrl",
+            "absolute https:// URL",
+        ),
+        ("/rootUrl", "", "rootUrl", "absolute https:// URL"),
+        (
+            "/rootUrl",
+            "https://tiny.example.com",
+            "rootUrl",
+            "must end with `/`",
+        ),
+        ("/rootUrl", "https:///", "rootUrl", "plain DNS name"),
+        (
+            "/rootUrl",
+            "https://user@evil.example/",
+            "rootUrl",
+            "plain DNS name",
+        ),
+        (
+            "/rootUrl",
+            "https://evil.example\\@tiny.example.com/",
+            "rootUrl",
+            "plain DNS name",
+        ),
+        (
+            "/rootUrl",
+            "https://tiny.example.com:x/",
+            "rootUrl",
+            "plain DNS name",
+        ),
+        (
+            "/rootUrl",
+            "https://tiny.example.com/a/../",
+            "rootUrl",
+            "dot segment `..`",
+        ),
+        (
+            "/rootUrl",
+            "https://tiny.example.com/a#/",
+            "rootUrl",
+            "`#` is not allowed",
+        ),
+        (
+            "/rootUrl",
+            "https://tiny.example.com/?a=/",
+            "rootUrl",
+            "`?` is not allowed",
+        ),
+        (
+            "/mtlsRootUrl",
+            "http://tiny.mtls.example.com/",
+            "mtlsRootUrl",
+            "https://",
+        ),
+        ("/servicePath", "../v1/", "servicePath", "dot segment `..`"),
+        (
+            "/servicePath",
+            "v1/%2e%2e/",
+            "servicePath",
+            "percent-encoded dot segment",
+        ),
+        ("/servicePath", "/v1/", "servicePath", "must be relative"),
+        (
+            "/servicePath",
+            "//evil.example/",
+            "servicePath",
+            "names another host",
+        ),
+        ("/servicePath", "v1", "servicePath", "must end with `/`"),
+        (
+            "/servicePath",
+            "v1/{x}/",
+            "servicePath",
+            "template expression",
+        ),
+        (
+            "/servicePath",
+            "v1?x=/",
+            "servicePath",
+            "`?` is not allowed",
+        ),
+        ("/servicePath", "v1#/", "servicePath", "`#` is not allowed"),
+        ("/servicePath", "v1//", "servicePath", "empty path segment"),
+    ] {
+        assert_error(
+            load_value(&tiny_with(pointer, json!(bad)), "t.json"),
+            "t.json",
+            path,
+            words,
+        );
+    }
+    for (pointer, good) in [
+        ("/rootUrl", "https://www.googleapis.com/"),
+        ("/rootUrl", "https://localhost:8443/prefix/"),
+        ("/mtlsRootUrl", "https://tiny.mtls.example.com/"),
+        ("/servicePath", "drive/v3/"),
+        ("/servicePath", ""),
+    ] {
+        load_value(&tiny_with(pointer, json!(good)), "t.json")
+            .unwrap_or_else(|e| panic!("{good}: {e}"));
+    }
+}
+
+#[test]
+fn an_empty_request_or_response_object_names_no_schema() {
+    // Seen in datalineage, identitytoolkit and integrations: `"request": {}`.
+    let doc = tiny_with(&format!("{CREATE}/request"), json!({}));
+    let doc = set(doc, &format!("{CREATE}/response"), json!(null));
+    let loaded = load_value(&doc, "t.json").unwrap();
+    let (_, create) = &loaded.methods_with_paths()[0];
+    assert_eq!(create.request, None);
+    assert_eq!(create.response, None);
+    // An object with keys but no `$ref` is a mistake, not "no schema".
+    let doc = tiny_with(&format!("{CREATE}/request"), json!({"ref": "Message"}));
+    assert_error(
+        load_value(&doc, "t.json"),
+        "t.json",
+        "resources.spaces.resources.messages.methods.create.request",
+        "missing field `$ref`",
+    );
+    let doc = tiny_with(
+        &format!("{CREATE}/request"),
+        json!({"$ref": "Message", "parameterName": "body", "x": 1}),
+    );
+    let loaded = load_value(&doc, "t.json").unwrap();
+    let request = loaded.methods_with_paths()[0].1.request.clone().unwrap();
+    assert_eq!(request.reference, "Message");
+    assert_eq!(request.parameter_name.as_deref(), Some("body"));
 }
