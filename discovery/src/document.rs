@@ -237,11 +237,12 @@ pub struct Method {
     /// Order of the required parameters.
     #[serde(default)]
     pub parameter_order: Vec<String>,
-    /// Request body schema.
-    #[serde(default)]
+    /// Request body schema. An empty object (`"request": {}`, seen in a few of Google's
+    /// documents) names no schema and reads as `None`.
+    #[serde(default, deserialize_with = "load::optional_schema_ref")]
     pub request: Option<SchemaRef>,
-    /// Response body schema.
-    #[serde(default)]
+    /// Response body schema; an empty object reads as `None`, as for `request`.
+    #[serde(default, deserialize_with = "load::optional_schema_ref")]
     pub response: Option<SchemaRef>,
     /// OAuth 2.0 scopes, any one of which is enough.
     #[serde(default)]
@@ -272,10 +273,8 @@ pub struct Method {
 /// A reference to a schema in a method's `request` or `response`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SchemaRef {
-    /// Id of the referenced schema; empty when the document gives `{}` (seen in
-    /// datalineage, identitytoolkit and integrations v1), which the model reads as a body
-    /// of any JSON.
-    #[serde(rename = "$ref", default)]
+    /// Id of the referenced schema.
+    #[serde(rename = "$ref")]
     pub reference: String,
     /// Name of the body parameter (legacy documents).
     #[serde(

@@ -1,12 +1,16 @@
-//! `cargo xtask check [--documents DIR]`: regenerate in memory from the documents the
-//! lock names (found by sha256 in DIR) and fail, naming the files, if the committed
-//! output differs.
+//! `cargo xtask check [--documents DIR] [--fix]`: regenerate in memory from the documents
+//! the lock names (found by sha256 in DIR) and fail, naming the files, if the committed
+//! output differs, is missing or is stale, or if an interrupted regen left temporary
+//! files behind. `--fix` rewrites those files from the locked documents (the lock is the
+//! last generation a regen finished) and removes the leftovers.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use crate::regen::{self, Input, Lock};
+use crate::regen::write::{Kind, Plan, Target};
+use crate::regen::{self, Input, LOCK_FILE, Lock};
 
 /// Arguments of `cargo xtask check`.
 #[derive(Debug, clap::Args)]
@@ -18,6 +22,14 @@ pub struct Args {
     /// The crate whose `src/gen/` is checked, relative to the workspace root.
     #[arg(long, value_name = "DIR", default_value = "chat-api")]
     pub out_crate: PathBuf,
+    /// The folder of review files (lock, surface listings, preview report), relative to
+    /// the workspace root.
+    #[arg(long, value_name = "DIR", default_value = "generated")]
+    pub generated_dir: PathBuf,
+    /// Rewrite every file that differs from the locked generation and remove the
+    /// leftovers of an interrupted regen.
+    #[arg(long)]
+    pub fix: bool,
 }
 
 /// The default documents folder: the locked documents committed in
@@ -44,10 +56,48 @@ fn find_document(dir: &Path, locked: &regen::LockedDocument) -> anyhow::Result<I
     })
 }
 
-/// Regenerates from the locked documents in `documents` and returns the paths (relative
-/// to the workspace root) of every committed file that differs, is missing, or is stale.
-pub fn differences(root: &Path, out_crate: &Path, documents: &Path) -> anyhow::Result<Vec<String>> {
-    let lock_path = root.join("generated").join("lock.json");
+/// What `check` found.
+#[derive(Debug)]
+pub struct Report {
+    /// Every file that differs from the locked generation, is missing, or is stale
+    /// (`... (stale)`), then every leftover of an interrupted regen
+    /// (`... (leftover of an interrupted regen)`), paths relative to the workspace root.
+    pub differences: Vec<String>,
+    /// The distinct `// @generated` lines of the committed generated files, with their
+    /// files: more than one means a regen was interrupted partway.
+    pub generations: BTreeMap<String, Vec<String>>,
+    /// The `// @generated` line the locked documents give.
+    pub locked_header: String,
+    /// The writes that would repair the tree.
+    plan: Plan,
+}
+
+impl Report {
+    /// Rewrites every file that differs from the locked generation and removes the
+    /// leftovers of interrupted runs.
+    ///
+    /// # Errors
+    ///
+    /// When a write fails (see [`Plan::commit`]).
+    pub fn fix(self) -> anyhow::Result<()> {
+        self.plan.commit()
+    }
+}
+
+/// Regenerates from the locked documents in `documents` and compares with the tree:
+/// `out_crate` and `generated_dir` are relative to `root` (or absolute).
+///
+/// # Errors
+///
+/// When the lock cannot be read, a locked document is not in `documents`, it does not
+/// build, or the tree cannot be read.
+pub fn inspect(
+    root: &Path,
+    out_crate: &Path,
+    generated_dir: &Path,
+    documents: &Path,
+) -> anyhow::Result<Report> {
+    let lock_path = root.join(generated_dir).join(LOCK_FILE);
     let lock_text = std::fs::read_to_string(&lock_path)
         .with_context(|| format!("cannot read {}", lock_path.display()))?;
     let lock: Lock = serde_json::from_str(&lock_text)
@@ -65,85 +115,92 @@ pub fn differences(root: &Path, out_crate: &Path, documents: &Path) -> anyhow::R
         .map(|d| find_document(documents, d))
         .transpose()?;
     let rendered = regen::render(&stable, preview.as_ref())?;
+    let locked_header = rendered
+        .gen_files
+        .first()
+        .and_then(|f| f.contents.lines().next())
+        .unwrap_or_default()
+        .to_owned();
 
-    let mut diffs = Vec::new();
     let gen_rel = out_crate.join("src").join("gen");
     let gen_dir = root.join(&gen_rel);
-    let mut expected = std::collections::BTreeSet::new();
-    for f in &rendered.gen_files {
-        expected.insert(PathBuf::from(&f.path));
-        if std::fs::read_to_string(gen_dir.join(&f.path))
-            .ok()
-            .as_deref()
-            != Some(f.contents.as_str())
-        {
-            diffs.push(gen_rel.join(&f.path).display().to_string());
-        }
-    }
-    for stale in list_files(&gen_dir)? {
-        if !expected.contains(&stale) {
-            diffs.push(format!("{} (stale)", gen_rel.join(&stale).display()));
-        }
-    }
-    for f in &rendered.review_files {
-        let path = root.join("generated").join(&f.path);
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(f.contents.as_str()) {
-            diffs.push(format!("generated/{}", f.path));
-        }
-    }
-    // The committed copies of the locked documents: exactly those, byte for byte.
-    let docs_rel = Path::new("generated").join(regen::DOCUMENTS_DIR);
-    let docs_dir = root.join(&docs_rel);
-    for f in &rendered.documents {
-        if std::fs::read(docs_dir.join(&f.path)).ok().as_deref() != Some(f.contents.as_bytes()) {
-            diffs.push(docs_rel.join(&f.path).display().to_string());
-        }
-    }
-    for stale in list_files(&docs_dir)? {
-        if !rendered
-            .documents
-            .iter()
-            .any(|f| Path::new(&f.path) == stale)
-        {
-            diffs.push(format!("{} (stale)", docs_rel.join(&stale).display()));
-        }
-    }
-    Ok(diffs)
+    let generations = regen::generations(&gen_dir);
+    let (lock_file, review_files): (Vec<_>, Vec<_>) = rendered
+        .review_files
+        .into_iter()
+        .partition(|f| f.path == LOCK_FILE);
+    let generated_shown = generated_dir.display().to_string().replace('\\', "/");
+    let plan = Plan::new(vec![
+        Target {
+            root: gen_dir,
+            shown: gen_rel.display().to_string().replace('\\', "/"),
+            files: rendered.gen_files,
+            exact: true,
+        },
+        Target {
+            root: root.join(generated_dir),
+            shown: generated_shown.clone(),
+            files: review_files,
+            exact: false,
+        },
+        // The committed copies of the locked documents: exactly those, byte for byte.
+        Target {
+            root: root.join(generated_dir).join(regen::DOCUMENTS_DIR),
+            shown: format!("{generated_shown}/{}", regen::DOCUMENTS_DIR),
+            files: rendered.documents,
+            exact: true,
+        },
+        Target {
+            root: root.join(generated_dir),
+            shown: generated_shown,
+            files: lock_file,
+            exact: false,
+        },
+    ])?;
+    let mut differences: Vec<String> = plan
+        .changes()
+        .into_iter()
+        .map(|c| match c.kind {
+            Kind::Removed => format!("{} (stale)", c.shown),
+            Kind::Added | Kind::Modified => c.shown,
+        })
+        .collect();
+    differences.extend(
+        plan.leftovers()
+            .into_iter()
+            .map(|l| format!("{l} (leftover of an interrupted regen)")),
+    );
+    Ok(Report {
+        differences,
+        generations,
+        locked_header,
+        plan,
+    })
 }
 
-/// Files under `dir`, relative to it, sorted.
-fn list_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let mut stack = vec![PathBuf::new()];
-    while let Some(rel) = stack.pop() {
-        let here = dir.join(&rel);
-        let entries = match std::fs::read_dir(&here) {
-            Ok(e) => e,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(err) => return Err(err).with_context(|| format!("cannot list {}", here.display())),
-        };
-        for entry in entries {
-            let entry = entry.with_context(|| format!("cannot list {}", here.display()))?;
-            let path = rel.join(entry.file_name());
-            if entry.file_type()?.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
+/// Regenerates from the locked documents in `documents` and returns the paths (relative
+/// to the workspace root) of every committed file that differs, is missing, or is stale,
+/// and of every leftover of an interrupted regen (see [`Report::differences`]).
+///
+/// # Errors
+///
+/// As [`inspect`].
+pub fn differences(root: &Path, out_crate: &Path, documents: &Path) -> anyhow::Result<Vec<String>> {
+    Ok(inspect(root, out_crate, Path::new("generated"), documents)?.differences)
 }
 
 /// Runs `cargo xtask check`.
+///
+/// # Errors
+///
+/// As [`inspect`], and when `--fix` cannot write.
 pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
     let root = regen::workspace_root();
     let documents = args
         .documents
         .unwrap_or_else(|| default_documents_dir(&root));
-    let diffs = differences(&root, &args.out_crate, &documents)?;
-    if diffs.is_empty() {
+    let report = inspect(&root, &args.out_crate, &args.generated_dir, &documents)?;
+    if report.differences.is_empty() {
         eprintln!(
             "generated output is up to date with {}",
             documents.display()
@@ -151,9 +208,45 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         return Ok(std::process::ExitCode::SUCCESS);
     }
     eprintln!("the committed generated output differs from what the locked documents give:");
-    for d in &diffs {
+    for d in &report.differences {
         eprintln!("  {d}");
     }
-    eprintln!("run `cargo xtask regen` with the locked documents and commit the result");
+    let interrupted = report.generations.len() > 1
+        || report
+            .differences
+            .iter()
+            .any(|d| d.ends_with("(leftover of an interrupted regen)"));
+    if interrupted {
+        eprintln!(
+            "this looks like an interrupted `cargo xtask regen` (the lock, written last, is \
+             the last generation it finished: {})",
+            report.locked_header
+        );
+        for (header, files) in &report.generations {
+            eprintln!("  {} file(s) say: {header}", files.len());
+        }
+    }
+    if args.fix {
+        let count = report.differences.len();
+        let locked_header = report.locked_header.clone();
+        report.fix().context("cannot repair the generated output")?;
+        let after = inspect(&root, &args.out_crate, &args.generated_dir, &documents)?;
+        if !after.differences.is_empty() {
+            anyhow::bail!(
+                "the repair left differences: {}",
+                after.differences.join(", ")
+            );
+        }
+        eprintln!(
+            "repaired: {count} path(s) rewritten or removed; the tree is now the locked \
+             generation ({locked_header})"
+        );
+        return Ok(std::process::ExitCode::SUCCESS);
+    }
+    eprintln!(
+        "to repair: `cargo xtask check --fix` rewrites these from the locked documents; or \
+         re-run the `cargo xtask regen` that was interrupted to finish it; after a deliberate \
+         change, run `cargo xtask regen` with the locked documents and commit the result"
+    );
     Ok(std::process::ExitCode::FAILURE)
 }

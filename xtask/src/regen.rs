@@ -3,9 +3,11 @@
 //! fetched documents or from local files (`--stable FILE --preview FILE`).
 //!
 //! Everything is computed in memory first (documents, model, code, listings, report and
-//! the summary against the previously locked generation); only then are files written,
-//! as one transaction (see [`transaction`]): a failure at any step leaves the tree
-//! exactly as it was, and a run that changes nothing writes nothing.
+//! the summary against the previously locked generation); only then are the files that
+//! differ written, each replaced whole, the lock last (see [`write`]): a failure before
+//! or during the writes leaves the tree as it was, a run that changes nothing writes
+//! nothing, and a crash during the writes leaves a tree that `cargo xtask check`
+//! recognises and the next run repairs.
 
 use std::path::{Path, PathBuf};
 
@@ -21,7 +23,7 @@ mod command;
 mod inputs;
 pub mod locate;
 mod previous;
-pub mod transaction;
+pub mod write;
 
 pub use command::run;
 
@@ -171,7 +173,7 @@ pub fn render_model(
     let mut lock = serde_json::to_string_pretty(&Lock { documents })?;
     lock.push('\n');
     let mut review_files = vec![GeneratedFile {
-        path: "lock.json".to_owned(),
+        path: LOCK_FILE.to_owned(),
         contents: lock,
     }];
     review_files.extend(surface_listings(model));
@@ -194,6 +196,46 @@ pub fn render_model(
         review_files,
         documents,
     })
+}
+
+/// The lock, under `generated/`: written last by a regeneration.
+pub const LOCK_FILE: &str = "lock.json";
+
+/// The distinct `// @generated` first lines of the `.rs` files under `gen_dir`, each with
+/// the files (relative, `/`-separated) that carry it: more than one means the files come
+/// from different generations, as after an interrupted regen. Files that cannot be read
+/// are skipped (the comparison with the expected files reports them).
+pub fn generations(gen_dir: &Path) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(gen_dir.join(&rel)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = rel.join(entry.file_name());
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|x| x != "rs") {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(gen_dir.join(&path)) else {
+                continue;
+            };
+            let first = text.lines().next().unwrap_or_default();
+            if first.starts_with("// @generated") {
+                out.entry(first.to_owned())
+                    .or_default()
+                    .push(path.display().to_string().replace('\\', "/"));
+            }
+        }
+    }
+    for files in out.values_mut() {
+        files.sort();
+    }
+    out
 }
 
 /// The report of what the `developer-preview` feature adds, under `generated/`.
@@ -219,58 +261,16 @@ pub fn workspace_root() -> PathBuf {
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
-/// Replaces the directory `dir` with exactly `files`: written to a sibling temporary
-/// directory first, then swapped in by renames (the old tree, with any stale files, is
-/// removed afterwards).
+/// Brings the directory `dir` to exactly `files` (stale files are removed), writing only
+/// what differs (see [`write`]).
 pub fn write_tree(dir: &Path, files: &[GeneratedFile]) -> anyhow::Result<()> {
-    let parent = dir
-        .parent()
-        .with_context(|| format!("{} has no parent directory", dir.display()))?;
-    let name = dir
-        .file_name()
-        .with_context(|| format!("{} has no name", dir.display()))?
-        .to_string_lossy()
-        .into_owned();
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.new-{pid}"));
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp)
-            .with_context(|| format!("cannot remove {}", tmp.display()))?;
-    }
-    let written = (|| -> anyhow::Result<()> {
-        for f in files {
-            let path = tmp.join(&f.path);
-            if let Some(p) = path.parent() {
-                std::fs::create_dir_all(p)
-                    .with_context(|| format!("cannot create {}", p.display()))?;
-            }
-            std::fs::write(&path, &f.contents)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-        }
-        Ok(())
-    })();
-    if let Err(err) = written {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(err);
-    }
-    let had_old = dir.exists();
-    if had_old {
-        std::fs::rename(dir, &old)
-            .with_context(|| format!("cannot move {} aside", dir.display()))?;
-    }
-    if let Err(err) = std::fs::rename(&tmp, dir) {
-        if had_old {
-            // Put the old tree back so the crate is never left without sources.
-            let _ = std::fs::rename(&old, dir);
-        }
-        return Err(err).with_context(|| format!("cannot move the new tree to {}", dir.display()));
-    }
-    if had_old {
-        std::fs::remove_dir_all(&old)
-            .with_context(|| format!("cannot remove the old tree {}", old.display()))?;
-    }
-    Ok(())
+    write::Plan::new(vec![write::Target {
+        root: dir.to_path_buf(),
+        shown: dir.display().to_string(),
+        files: files.to_vec(),
+        exact: true,
+    }])?
+    .commit()
 }
 
 #[cfg(test)]

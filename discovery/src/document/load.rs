@@ -5,9 +5,10 @@
 //! rather than only as a line and column in a 400 KB file.
 
 use serde::Deserialize;
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde_json::error::Category;
 
-use super::{Document, KIND};
+use super::{Document, KIND, SchemaRef};
 use crate::error::{Error, Result};
 
 /// Parses `bytes` as a Discovery document and checks its `kind`; `origin` names the
@@ -112,4 +113,61 @@ fn probe_kind(bytes: &[u8], origin: &str) -> Result<()> {
             message: "expected a JSON object: this is not a Discovery document".to_owned(),
         }),
     }
+}
+
+/// A method's `request` or `response`: `{"$ref": ..}` as a [`SchemaRef`], `null` or an
+/// empty object `{}` (which names no schema) as `None`. An object with other keys but no
+/// `$ref` is still an error (``missing field `$ref` ``), so a misspelt key is caught.
+pub(super) fn optional_schema_ref<'de, D>(deserializer: D) -> Result<Option<SchemaRef>, D::Error>
+where
+    D: de::Deserializer<'de>,
+{
+    struct RefVisitor;
+
+    impl<'de> Visitor<'de> for RefVisitor {
+        type Value = Option<SchemaRef>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object with a `$ref`, an empty object, or null")
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: de::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let (mut reference, mut parameter_name, mut keys) = (None, None, 0usize);
+            while let Some(key) = map.next_key::<String>()? {
+                keys += 1;
+                match key.as_str() {
+                    "$ref" => reference = Some(map.next_value::<String>()?),
+                    "parameterName" => parameter_name = map.next_value::<Option<String>>()?,
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            match reference {
+                Some(reference) => Ok(Some(SchemaRef {
+                    reference,
+                    parameter_name,
+                })),
+                None if keys == 0 => Ok(None),
+                None => Err(de::Error::missing_field("$ref")),
+            }
+        }
+    }
+
+    deserializer.deserialize_option(RefVisitor)
 }

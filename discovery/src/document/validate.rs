@@ -6,6 +6,21 @@
 //! JSON path of the culprit, means the generator downstream never has to guess or panic.
 //! Checks run in key order (the maps are `BTreeMap`s), so the first error reported for a
 //! given document is always the same one.
+//!
+//! Two families of checks guard what the generator pastes into code and URLs:
+//!
+//! - **Metadata** (`id`, `name`, `version`, `revision`, `title`, ...) ends up in the
+//!   `// @generated` header and in doc comments of every generated file, so it must not
+//!   hold a line break or any other control character (a newline would end the comment
+//!   and let the document inject code), nor a bidirectional-text control (rustc denies
+//!   them in comments). `revision` must be a `YYYYMMDD` date and `id` must be
+//!   `name:version`.
+//! - **URLs**: `rootUrl` must be an absolute `https://` URL, and `servicePath`, method
+//!   paths and upload paths are checked segment by segment: no dot segments (`..`, also
+//!   percent-encoded), no empty segments (`//`, which at the start would name another
+//!   host), no `?`, `#`, backslashes, percent-encoding, whitespace or characters outside
+//!   RFC 3986's path characters. A URL parser would otherwise normalise `..` away or cut
+//!   the path at `#`, and the request would go somewhere the document does not say.
 
 use std::collections::BTreeMap;
 
@@ -79,6 +94,7 @@ pub(super) fn validate(document: &Document, origin: &str) -> Result<()> {
         path,
         message,
     };
+    check_metadata(document).map_err(|(p, m)| invalid(p, m))?;
     let schemas = &document.schemas;
     for (name, parameter) in &document.parameters {
         check_location(parameter, &format!("parameters.{name}")).map_err(|(p, m)| invalid(p, m))?;
@@ -148,6 +164,9 @@ fn check_method(
     if method.path.trim().is_empty() {
         return Err((format!("{path}.path"), "missing or empty path".to_owned()));
     }
+    for (index, scope) in method.scopes.iter().enumerate() {
+        check_scope(scope, &format!("{path}.scopes[{index}]"))?;
+    }
     for (key, body) in [("request", &method.request), ("response", &method.response)] {
         // `{}` (no `$ref`) is a body of any JSON: nothing to resolve.
         if let Some(SchemaRef { reference, .. }) = body
@@ -160,6 +179,8 @@ fn check_method(
         check_location(parameter, &format!("{path}.parameters.{name}"))?;
     }
     let path_vars = check_template(&method.path, &method.parameters, &format!("{path}.path"))?;
+    check_url_path(&method.path, UrlPath::Method)
+        .map_err(|message| (format!("{path}.path"), message))?;
     for (name, parameter) in &method.parameters {
         if parameter.location == "path" && !path_vars.iter().any(|var| var == name) {
             return Err((
@@ -202,6 +223,7 @@ fn check_upload(
                 return Err((at, "missing or empty upload path".to_owned()));
             }
             check_template(&protocol.path, parameters, &at)?;
+            check_url_path(&protocol.path, UrlPath::Upload).map_err(|message| (at, message))?;
         }
     }
     Ok(())
@@ -260,6 +282,344 @@ fn check_location(parameter: &Parameter, path: &str) -> Result<(), Violation> {
             format!("location is \"{other}\", expected \"path\" or \"query\""),
         )),
     }
+}
+
+/// Checks the document's metadata and base URL (see the module documentation).
+fn check_metadata(document: &Document) -> Result<(), Violation> {
+    check_revision(&document.revision).map_err(at("revision"))?;
+    check_plain_name(&document.name).map_err(at("name"))?;
+    check_plain_name(&document.version).map_err(at("version"))?;
+    check_id(document).map_err(at("id"))?;
+    let single_line = [
+        ("title", document.title.as_deref()),
+        ("discoveryVersion", document.discovery_version.as_deref()),
+        ("documentationLink", document.documentation_link.as_deref()),
+        ("canonicalName", document.canonical_name.as_deref()),
+        ("ownerDomain", document.owner_domain.as_deref()),
+        ("ownerName", document.owner_name.as_deref()),
+        ("protocol", document.protocol.as_deref()),
+        ("basePath", document.base_path.as_deref()),
+        ("baseUrl", document.base_url.as_deref()),
+        ("batchPath", document.batch_path.as_deref()),
+    ];
+    for (key, value) in single_line {
+        if let Some(value) = value {
+            check_text(value, false).map_err(at(key))?;
+        }
+    }
+    if let Some(description) = &document.description {
+        check_text(description, true).map_err(at("description"))?;
+    }
+    for (index, label) in document.labels.iter().enumerate() {
+        check_text(label, false).map_err(|m| (format!("labels[{index}]"), m))?;
+    }
+    check_root_url(&document.root_url).map_err(at("rootUrl"))?;
+    if let Some(mtls) = &document.mtls_root_url {
+        check_root_url(mtls).map_err(at("mtlsRootUrl"))?;
+    }
+    check_url_path(&document.service_path, UrlPath::Service).map_err(at("servicePath"))?;
+    if let Some(oauth2) = document.auth.as_ref().and_then(|a| a.oauth2.as_ref()) {
+        for (scope, info) in &oauth2.scopes {
+            let path = format!("auth.oauth2.scopes.{}", scope.escape_debug());
+            check_scope(scope, &path)?;
+            if let Some(description) = &info.description {
+                check_text(description, true).map_err(|m| (format!("{path}.description"), m))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Attaches the JSON path `key` to a message.
+fn at(key: &'static str) -> impl Fn(String) -> Violation {
+    move |message| (key.to_owned(), message)
+}
+
+/// `value` for messages: quoted, with control characters escaped, so that a hostile
+/// value cannot forge lines of its own in the error output either.
+fn shown(value: &str) -> String {
+    format!("{value:?}")
+}
+
+/// A `YYYYMMDD` revision.
+fn check_revision(revision: &str) -> Result<(), String> {
+    let bad = |why: &str| {
+        Err(format!(
+            "must be 8 digits (YYYYMMDD){why}, got {}",
+            shown(revision)
+        ))
+    };
+    if revision.len() != 8 || !revision.bytes().all(|b| b.is_ascii_digit()) {
+        return bad("");
+    }
+    let month: u32 = revision[4..6].parse().unwrap_or(0);
+    let day: u32 = revision[6..8].parse().unwrap_or(0);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return bad(": not a date");
+    }
+    Ok(())
+}
+
+/// Whether `c` may appear in a name, a version or an id (`:` only in ids).
+fn is_name_char(c: char) -> bool {
+    // Google's names are lower case, but a few are not (`youtubeAnalytics:v2`).
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')
+}
+
+/// A non-empty name or version of `[A-Za-z0-9_.-]`.
+fn check_plain_name(value: &str) -> Result<(), String> {
+    if value.is_empty() {
+        return Err("missing or empty".to_owned());
+    }
+    match value.chars().find(|&c| !is_name_char(c)) {
+        None => Ok(()),
+        Some(c) => Err(format!(
+            "{} contains {}: only letters, digits, `_`, `.` and `-` are allowed",
+            shown(value),
+            describe(c)
+        )),
+    }
+}
+
+/// `id` is `name:version`.
+fn check_id(document: &Document) -> Result<(), String> {
+    let id = &document.id;
+    if let Some(c) = id.chars().find(|&c| !is_name_char(c) && c != ':') {
+        return Err(format!(
+            "{} contains {}: only letters, digits, `_`, `.`, `-` and `:` are allowed",
+            shown(id),
+            describe(c)
+        ));
+    }
+    let expected = format!("{}:{}", document.name, document.version);
+    if *id != expected {
+        return Err(format!(
+            "{} is not `name:version` ({})",
+            shown(id),
+            shown(&expected)
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `c` is a bidirectional-text control (rustc denies these in comments and
+/// literals: they can make code read differently from how it compiles).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `c` for messages, e.g. `a line break (U+000A)` or `` `?` ``.
+fn describe(c: char) -> String {
+    match c {
+        '\n' | '\r' => format!("a line break (U+{:04X})", u32::from(c)),
+        c if c.is_control() => format!("a control character (U+{:04X})", u32::from(c)),
+        c if is_bidi_control(c) => {
+            format!("a bidirectional-text control (U+{:04X})", u32::from(c))
+        }
+        c if c.is_whitespace() => format!("whitespace (U+{:04X})", u32::from(c)),
+        c => format!("`{c}`"),
+    }
+}
+
+/// Text without control characters (except line breaks and tabs when `multiline`) and
+/// bidirectional-text controls.
+fn check_text(value: &str, multiline: bool) -> Result<(), String> {
+    let bad = value.chars().find(|&c| {
+        let allowed = multiline && matches!(c, '\n' | '\r' | '\t');
+        (c.is_control() && !allowed) || is_bidi_control(c)
+    });
+    match bad {
+        None => Ok(()),
+        Some(c) => Err(format!(
+            "contains {}, which is not allowed here{}",
+            describe(c),
+            if multiline {
+                ""
+            } else {
+                " (the value goes into generated comments)"
+            }
+        )),
+    }
+}
+
+/// A scope: a URL or a bare word such as `openid`, with no whitespace or controls.
+fn check_scope(scope: &str, path: &str) -> Result<(), Violation> {
+    let bad = if scope.is_empty() {
+        Some("empty scope".to_owned())
+    } else {
+        scope
+            .chars()
+            .find(|&c| c.is_whitespace() || c.is_control() || is_bidi_control(c))
+            .map(|c| format!("scope {} contains {}", shown(scope), describe(c)))
+    };
+    match bad {
+        None => Ok(()),
+        Some(message) => Err((path.to_owned(), message)),
+    }
+}
+
+/// `rootUrl` (or `mtlsRootUrl`): `https://host[:port]/[path/]`.
+fn check_root_url(url: &str) -> Result<(), String> {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return Err(format!(
+            "must be an absolute https:// URL ending with `/`, got {}",
+            shown(url)
+        ));
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let (host, port) = match authority.split_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (authority, None),
+    };
+    let host_ok = !host.is_empty()
+        && !host.starts_with(['.', '-'])
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'));
+    let port_ok =
+        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    if !host_ok || !port_ok {
+        return Err(format!(
+            "{}: the host must be a plain DNS name (letters, digits, `.`, `-`) with an \
+             optional port; no user info, IP literal syntax or other characters",
+            shown(url)
+        ));
+    }
+    if path.is_empty() {
+        return Err(format!("{} must end with `/`", shown(url)));
+    }
+    check_url_path(path, UrlPath::Root).map_err(|message| format!("{}: {message}", shown(url)))
+}
+
+/// Which part of a request URL a path is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UrlPath {
+    /// The path of `rootUrl`: absolute, ends with `/`, no template.
+    Root,
+    /// `servicePath`: relative, empty or ending with `/`, no template.
+    Service,
+    /// A method's `path`: a template relative to `rootUrl + servicePath`.
+    Method,
+    /// A `mediaUpload` protocol's `path`: a template absolute on the root URL's host.
+    Upload,
+}
+
+/// Checks a URL path (or path template) segment by segment: see the module
+/// documentation. Template expressions (`{+name}`) are checked elsewhere and skipped
+/// here; the message says what is wrong.
+fn check_url_path(path: &str, part: UrlPath) -> Result<(), String> {
+    let templated = matches!(part, UrlPath::Method | UrlPath::Upload);
+    // The literal text, with each template expression replaced by one `{}` marker.
+    let mut literal = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(open) = rest.find('{').filter(|_| templated) {
+        literal.push_str(&rest[..open]);
+        literal.push_str("{}");
+        rest = rest[open..]
+            .find('}')
+            .map_or("", |close| &rest[open + close + 1..]);
+    }
+    literal.push_str(rest);
+
+    let relative = matches!(part, UrlPath::Service | UrlPath::Method);
+    if relative {
+        if literal.starts_with("//") {
+            return Err(
+                "starts with `//`, which names another host (a network-path reference)".to_owned(),
+            );
+        }
+        if literal.starts_with('/') {
+            return Err(format!(
+                "must be relative (no leading `/`): it is appended to {}",
+                if part == UrlPath::Service {
+                    "rootUrl"
+                } else {
+                    "rootUrl + servicePath"
+                }
+            ));
+        }
+        if let Some(colon) = literal.find(':')
+            && !literal[..colon].contains(['/', '{'])
+        {
+            return Err(format!(
+                "the first segment contains `:`, so `{}:` would read as a URL scheme",
+                &literal[..colon]
+            ));
+        }
+    } else if literal.starts_with("//") {
+        return Err(
+            "starts with `//`, which names another host (a network-path reference)".to_owned(),
+        );
+    } else if !literal.starts_with('/') {
+        return Err("must be an absolute path (start with `/`)".to_owned());
+    }
+    let must_end_with_slash = matches!(part, UrlPath::Root | UrlPath::Service);
+    if must_end_with_slash && !literal.is_empty() && !literal.ends_with('/') {
+        return Err("must end with `/` (method paths are appended to it)".to_owned());
+    }
+
+    // One trailing `/` is an empty last segment that resolves to nothing surprising.
+    let body = literal.strip_prefix('/').unwrap_or(&literal);
+    let body = body.strip_suffix('/').unwrap_or(body);
+    if !body.is_empty() {
+        for segment in body.split('/') {
+            check_segment(segment)?;
+        }
+    }
+    match literal.chars().find(|&c| !is_path_char(c, templated)) {
+        None => Ok(()),
+        Some(c) => Err(match c {
+            '?' => "`?` is not allowed: a query string belongs in query parameters".to_owned(),
+            '#' => "`#` is not allowed: a fragment would cut the path".to_owned(),
+            '\\' => "a backslash is not allowed (URL parsers read it as `/`)".to_owned(),
+            '%' => "percent-encoding (`%`) is not allowed in a path".to_owned(),
+            '{' | '}' => "a template expression is not allowed here".to_owned(),
+            c => format!("{} is not allowed in a path", describe(c)),
+        }),
+    }
+}
+
+/// One literal segment: not empty, not a dot segment (plain or percent-encoded).
+fn check_segment(segment: &str) -> Result<(), String> {
+    if segment.is_empty() {
+        return Err("empty path segment (`//`) is not allowed".to_owned());
+    }
+    let decoded = segment.replace("%2e", ".").replace("%2E", ".");
+    if decoded == "." || decoded == ".." {
+        return Err(if decoded == segment {
+            format!("dot segment `{segment}` is not allowed")
+        } else {
+            format!("percent-encoded dot segment `{segment}` (`{decoded}`) is not allowed")
+        });
+    }
+    Ok(())
+}
+
+/// RFC 3986 path characters (unreserved, sub-delims, `:`, `@`, `/`), and the template
+/// marker `{}` in templates.
+fn is_path_char(c: char, templated: bool) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            '-' | '.'
+                | '_'
+                | '~'
+                | '!'
+                | '$'
+                | '&'
+                | '\''
+                | '('
+                | ')'
+                | '*'
+                | '+'
+                | ','
+                | ';'
+                | '='
+                | ':'
+                | '@'
+                | '/'
+        )
+        || (templated && matches!(c, '{' | '}'))
 }
 
 #[cfg(test)]

@@ -245,7 +245,6 @@ impl<'a, 'b> ResourceBuilder<'a, 'b> {
             .to_owned();
         let parameters = self.parameters(method, json_path, &stem, availability)?;
         let request = match &method.request {
-            Some(r) if r.reference.is_empty() => Some(TypeRef::Any),
             Some(r) => Some(
                 self.types
                     .resolve(&r.reference, &format!("{json_path}.request"))?,
@@ -253,7 +252,6 @@ impl<'a, 'b> ResourceBuilder<'a, 'b> {
             None => None,
         };
         let response = match &method.response {
-            Some(r) if r.reference.is_empty() => Some(TypeRef::Any),
             Some(r) => Some(
                 self.types
                     .resolve(&r.reference, &format!("{json_path}.response"))?,

@@ -5,6 +5,13 @@
 //! `rustdoc::bare_urls`, `<word>` is an HTML tag, indented lines and fences are code
 //! blocks that doctests try to compile, and a lone backtick opens a code span that never
 //! closes. [`rustdoc`] rewrites exactly those constructs and leaves the rest alone.
+//! Link destinations get their parentheses percent-encoded (an unbalanced `(` in one
+//! would turn the link into a broken intra-doc link), and bidirectional-text controls
+//! are dropped (rustc denies them in comments).
+//!
+//! [`doc_attrs`] is the last step for every doc comment, including the text the
+//! generator writes itself: there an autolink whose target is not a URL (a bare-word
+//! scope such as `<openid>`) would be an unclosed HTML tag, so it becomes a code span.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -36,22 +43,97 @@ impl DocContext {
 }
 
 /// `#[doc = " line"]` attributes, one per line of `text` (already rustdoc).
+///
+/// Outside code spans and fenced blocks, `<target>` where the target is not a URL (such
+/// as the bare-word scope `openid`) is written `` `target` ``: rustdoc would read it as
+/// an unclosed HTML tag.
 pub fn doc_attrs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| {
+    let mut in_fence = false;
+    let mut lines = Vec::new();
+    for line in text.lines() {
+        let line = if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+            line.to_owned()
+        } else if in_fence {
+            line.to_owned()
+        } else {
+            non_url_autolinks_as_code(line)
+        };
         let line = if line.is_empty() {
-            String::new()
+            line
         } else {
             format!(" {line}")
         };
-        quote!(#[doc = #line])
-    });
+        lines.push(quote!(#[doc = #line]));
+    }
     quote!(#(#lines)*)
+}
+
+/// `line` with every `<target>` whose target is not a URL (and that starts a word)
+/// turned into `` `target` ``; code spans and escapes are left alone.
+fn non_url_autolinks_as_code(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        match c {
+            '\\' => {
+                let len = 1 + rest[1..].chars().next().map_or(0, char::len_utf8);
+                out.push_str(&rest[..len]);
+                rest = &rest[len..];
+            }
+            '`' => {
+                let n = rest.bytes().take_while(|&b| b == b'`').count();
+                let len = closing_ticks(&rest[n..], n).map_or(n, |end| n + end + n);
+                out.push_str(&rest[..len]);
+                rest = &rest[len..];
+            }
+            '<' if !prev_is_word(&out) => {
+                let target = rest[1..].find('>').map(|end| &rest[1..1 + end]);
+                match target {
+                    Some(target)
+                        if autolink(rest).is_none()
+                            && !target.is_empty()
+                            && target.chars().all(is_scope_char) =>
+                    {
+                        out.push('`');
+                        out.push_str(target);
+                        out.push('`');
+                        rest = &rest[target.len() + 2..];
+                    }
+                    _ => {
+                        out.push('<');
+                        rest = &rest[1..];
+                    }
+                }
+            }
+            _ => {
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    out
+}
+
+/// Characters of a bare-word scope or a URL without a scheme.
+fn is_scope_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':' | '/' | '+')
+}
+
+/// Whether `c` is a bidirectional-text control (rustc denies these in comments).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A description rewritten as rustdoc that renders as meant and passes
 /// `RUSTDOCFLAGS=-D warnings` (and never becomes a doctest).
 pub fn rustdoc(text: &str, ctx: &DocContext) -> String {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text: String = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|&c| !is_bidi_control(c) && (!c.is_control() || matches!(c, '\n' | '\t')))
+        .collect();
     let mut out = Vec::new();
     let mut in_fence: Option<String> = None;
     for raw in text.lines() {
@@ -182,6 +264,10 @@ fn closing_ticks(s: &str, n: usize) -> Option<usize> {
 }
 
 /// `[text](dest)` at the start of `s`: the text, the destination and the total length.
+///
+/// Parentheses nest in the destination, as in CommonMark
+/// (`[x](https://en.wikipedia.org/wiki/Shebang_(Unix))`); when they do not balance, the
+/// destination ends at the first `)`.
 fn markdown_link(s: &str) -> Option<(&str, &str, usize)> {
     let close = s.find(']')?;
     let text = &s[1..close];
@@ -190,12 +276,28 @@ fn markdown_link(s: &str) -> Option<(&str, &str, usize)> {
     }
     let after = &s[close + 1..];
     let inner = after.strip_prefix('(')?;
-    let end = inner.find(')')?;
+    let end = balanced_end(inner).or_else(|| inner.find(')'))?;
     let dest = &inner[..end];
     if dest.is_empty() || dest.contains(char::is_whitespace) {
         return None;
     }
     Some((text, dest, close + 1 + 1 + end + 1))
+}
+
+/// The offset of the `)` closing a destination whose `(` was just read, counting nested
+/// parentheses; `None` when there is none at depth 0 before a space.
+fn balanced_end(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => return Some(i),
+            ')' => depth -= 1,
+            c if c.is_whitespace() => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Writes a Markdown link, making site-relative destinations absolute. A destination
@@ -208,6 +310,8 @@ fn push_link(out: &mut String, text: &str, dest: &str, ctx: &DocContext) {
         (Some(origin), true) => format!("{origin}{dest}"),
         _ => dest.to_owned(),
     };
+    // Encoded, parentheses can never unbalance the destination (same URL).
+    let dest = dest.replace('(', "%28").replace(')', "%29");
     let text = inline_text(text);
     if dest.contains(['/', ':', '#', '.']) {
         out.push('[');
@@ -342,5 +446,125 @@ mod tests {
     fn blank_edges_are_trimmed() {
         assert_eq!(doc("\n\nhello\r\n\n"), "hello");
         assert_eq!(doc("escaped \\[x\\] stays"), "escaped \\[x\\] stays");
+    }
+
+    #[test]
+    fn link_destinations_keep_their_parentheses_balanced() {
+        // Batch v1 (`Script.path`): nested parentheses in a Wikipedia link.
+        assert_eq!(
+            doc(
+                "a `#!`(also known as [shebang line](https://en.wikipedia.org/wiki/Shebang_(Unix))) as"
+            ),
+            "a `#!`(also known as [shebang line](https://en.wikipedia.org/wiki/Shebang_%28Unix%29)) as"
+        );
+        // An unbalanced `(`: the destination ends at the first `)`, and stays a link.
+        assert_eq!(
+            doc("[link](https://x.dev/a_(b)"),
+            "[link](https://x.dev/a_%28b)"
+        );
+        assert_eq!(
+            doc("see [x](https://x.dev/a_(b) and more)"),
+            "see [x](https://x.dev/a_%28b) and more)"
+        );
+        assert_eq!(
+            doc("[t](/chat/(x)/y)"),
+            "[t](https://developers.google.com/chat/%28x%29/y)"
+        );
+        // Parentheses in the text are fine as they are.
+        assert_eq!(doc("[a (b](https://x.dev/c)"), "[a (b](https://x.dev/c)");
+    }
+
+    #[test]
+    fn bare_word_autolinks_become_code_spans() {
+        // pagespeedonline v5: the scope `openid` is not a URL.
+        assert_eq!(non_url_autolinks_as_code("- <openid>"), "- `openid`");
+        assert_eq!(
+            non_url_autolinks_as_code("- <https://www.googleapis.com/auth/chat.bot>"),
+            "- <https://www.googleapis.com/auth/chat.bot>"
+        );
+        for same in [
+            "`<openid>` in code",
+            "escaped \\<b> tag",
+            "Vec<T> is left to rustdoc",
+            "a < b and c > d",
+            "<not a target>",
+        ] {
+            assert_eq!(non_url_autolinks_as_code(same), same);
+        }
+        let tokens = doc_attrs("- <email>\n```text\n<kept>\n```").to_string();
+        assert!(tokens.contains("\" - `email`\""), "{tokens}");
+        assert!(tokens.contains("\" <kept>\""), "{tokens}");
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_dropped() {
+        assert_eq!(doc("a\u{202E}b\u{2066}c\u{0}d\u{1b}e\tf"), "abcde\tf");
+    }
+
+    /// Runs the real `rustdoc` with `-D warnings` on `source`; its stderr when it fails.
+    fn rustdoc_errors(name: &str, source: &str) -> Option<String> {
+        let dir = std::env::temp_dir().join(format!("xtask-rustdoc-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("lib.rs");
+        std::fs::write(&file, source).unwrap();
+        let rustdoc = std::env::var_os("RUSTDOC").unwrap_or_else(|| "rustdoc".into());
+        let out = std::process::Command::new(rustdoc)
+            .args([
+                "--edition",
+                "2024",
+                "--crate-type",
+                "lib",
+                "--crate-name",
+                "fixture",
+            ])
+            .args(["-D", "warnings", "-o"])
+            .arg(dir.join("doc"))
+            .arg(&file)
+            .output()
+            .expect("rustdoc runs (it ships with every toolchain)");
+        let _ = std::fs::remove_dir_all(&dir);
+        (!out.status.success()).then(|| String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+
+    /// A file of one unit struct per text, documented through `doc_attrs` and printed by
+    /// prettyplease, as generated files are.
+    fn documented(texts: &[String]) -> String {
+        let items = texts.iter().enumerate().map(|(i, text)| {
+            let docs = doc_attrs(text);
+            let name = quote::format_ident!("S{i}");
+            quote!(#docs pub struct #name;)
+        });
+        prettyplease::unparse(&syn::parse2(quote!(#(#items)*)).unwrap())
+    }
+
+    #[test]
+    fn rendered_docs_pass_rustdoc_with_deny_warnings() {
+        // Descriptions from batch v1, and the scope list of a method accepting `openid`
+        // (pagespeedonline v5), in the form the method docs use.
+        let descriptions = [
+            "Script file path on the host VM. To specify an interpreter, please add a `#!`(also known as [shebang line](https://en.wikipedia.org/wiki/Shebang_(Unix))) as the first line of the file.(For example, to execute the script using bash, `#!/bin/bash` should be the first line of the file.) Otherwise, the file will by default be executed by `/bin/sh`.",
+            "A variant with an unbalanced parenthesis: [shebang line](https://en.wikipedia.org/wiki/Shebang_(Unix) as the first line.",
+            "see [x](https://x.dev/a_(b) and more)",
+            "Priority of the Job. The valid value range is [0, 100). Default value is 0.",
+            "The valid value range for max_run_duration in seconds is [0, 315576000000.999999999],",
+            "Labels could be user provided. [Google Compute Engine label restrictions](https://cloud.google.com/compute/docs/labeling-resources#restrictions) apply.",
+            "mount options are the options supported by the gcsfuse tool (https://github.com/GoogleCloudPlatform/gcsfuse).",
+            "Runs pagespeed analysis on the page at the specified URL, and returns \u{202E}PageSpeed scores.",
+        ];
+        let mut texts: Vec<String> = descriptions.iter().map(|d| doc(d)).collect();
+        let scopes = "# Scopes\n\nAny one of:\n\n- <openid>\n- <https://www.googleapis.com/auth/cloud-platform>";
+        texts.push(scopes.to_owned());
+        let errors = rustdoc_errors("fixed", &documented(&texts));
+        assert!(errors.is_none(), "{}", errors.unwrap_or_default());
+
+        // The check is real: the same texts unprocessed do warn, for both reasons.
+        let raw = format!(
+            "/// {}\npub struct Raw;\n/// - <openid>\npub struct Scope;\n",
+            descriptions[2]
+        );
+        let errors = rustdoc_errors("raw", &raw).expect("rustdoc warns on the raw texts");
+        assert!(errors.contains("unresolved link to `x`"), "{errors}");
+        assert!(errors.contains("unclosed HTML tag `openid`"), "{errors}");
     }
 }

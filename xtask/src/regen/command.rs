@@ -1,5 +1,5 @@
 //! `cargo xtask regen` itself: resolve the inputs, compute everything in memory, then
-//! write it as one transaction and print the summary.
+//! write what differs (the lock last) and print the summary.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -7,8 +7,10 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 
 use super::previous::Previous;
-use super::transaction::{Kind, Plan, Target};
-use super::{Args, build_model, inputs, locate, render_model, workspace_root};
+use super::write::{Kind, Plan, Target};
+use super::{
+    Args, LOCK_FILE, build_model, generations, inputs, locate, render_model, workspace_root,
+};
 
 /// `path` relative to `root` when it is inside it, for messages.
 fn shown(root: &Path, path: &Path) -> String {
@@ -73,6 +75,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let summary = previous.summary(&model);
 
     let (gen_shown, generated_shown) = (shown(&root, &gen_dir), shown(&root, &generated_dir));
+    let mixed = generations(&gen_dir);
+    let (lock_file, review_files): (Vec<_>, Vec<_>) = rendered
+        .review_files
+        .into_iter()
+        .partition(|f| f.path == LOCK_FILE);
     let plan = Plan::new(vec![
         Target {
             shown: gen_shown.clone(),
@@ -83,7 +90,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Target {
             shown: generated_shown.clone(),
             root: generated_dir.clone(),
-            files: rendered.review_files,
+            files: review_files,
             exact: false,
         },
         Target {
@@ -92,12 +99,37 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             files: rendered.documents,
             exact: true,
         },
+        // The lock goes last: until it is written, the tree is not this generation.
+        Target {
+            shown: generated_shown.clone(),
+            root: generated_dir,
+            files: lock_file,
+            exact: false,
+        },
     ])?;
     let revisions = match &model.preview_revision {
         Some(preview) => format!("{} + preview {preview}", model.revision),
         None => model.revision.clone(),
     };
+    let leftovers = plan.leftovers();
+    if !leftovers.is_empty() {
+        println!(
+            "removing {} leftover{} of an interrupted regen: {}",
+            leftovers.len(),
+            if leftovers.len() == 1 { "" } else { "s" },
+            leftovers.join(", ")
+        );
+    }
+    if mixed.len() > 1 {
+        println!(
+            "note: the files of {gen_shown} come from {} different generations (an \
+             interrupted regen?); every file that differs is rewritten now",
+            mixed.len()
+        );
+    }
     if plan.is_empty() {
+        plan.commit()
+            .context("cannot remove the leftovers of an interrupted regen")?;
         println!(
             "no changes: {gen_shown} and {generated_shown} already match {} revision \
              {revisions}; nothing was written",
