@@ -233,7 +233,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
-                auth: Auth::new(self.credentials),
+                auth: Auth::new(self.credentials, self.retry.clone(), self.request_timeout),
                 api_key,
                 quota_project,
                 retry: self.retry,
