@@ -19,7 +19,7 @@
 //!
 //! Every token request (JWT grant, refresh token, authorization code, STS exchange,
 //! IAM `generateAccessToken`) goes through the client's own HTTP pool with the client's
-//! [`RetryPolicy`](crate::RetryPolicy) and request timeout, to the endpoint the
+//! [`RetryPolicy`] and request timeout, to the endpoint the
 //! credentials file names (`token_uri`, `token_url`, ...). A failure is an
 //! [`Error::Auth`] whose text names the credentials, the endpoint and the cause on one
 //! line, e.g. `authentication failed: service account app@p.iam.gserviceaccount.com:
