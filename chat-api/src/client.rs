@@ -18,6 +18,7 @@ use tracing::Instrument;
 use crate::auth::{Auth, Credentials};
 use crate::error::{Error, Result, api_error, snippet};
 use crate::media::{Download, UploadMedia};
+use crate::params::CallOptions;
 use crate::retry::{RetryPolicy, parse_retry_after, retryable_status};
 use crate::rt::{ApiRequest, append_query, expand_path};
 
@@ -233,7 +234,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
-                auth: Auth::new(self.credentials),
+                auth: Auth::new(self.credentials, self.retry.clone(), self.request_timeout),
                 api_key,
                 quota_project,
                 retry: self.retry,
@@ -281,6 +282,13 @@ impl Client {
     /// A client with these credentials and every other setting at its default.
     pub fn new(credentials: Credentials) -> Result<Self> {
         Self::builder().credentials(credentials).build()
+    }
+
+    /// Gets an access token now rather than at the first call: runs the consent flow of
+    /// [`Credentials::oauth_client_file`] (unless a cached refresh token works), and
+    /// reports bad credentials or an unreachable token endpoint before any call is made.
+    pub async fn authorize(&self) -> Result<()> {
+        self.inner.auth.token(&self.inner.http).await.map(drop)
     }
 
     /// Sends a request and decodes its JSON response (an empty body decodes as `{}`).
@@ -340,9 +348,10 @@ impl Client {
             accept: &[],
         };
         let response = self
-            .send_headers_timeout(&out, || async { Ok(None) })
+            .send_headers_timeout(&out, &request.options, || async { Ok(None) })
             .await?;
-        Ok(Download::new(info.id, response, self.inner.request_timeout))
+        let timeout = request.options.timeout.or(self.inner.request_timeout);
+        Ok(Download::new(info.id, response, timeout))
     }
 
     /// The retry policy.
@@ -396,7 +405,7 @@ impl Client {
             accept: &[],
         };
         let response = self
-            .send(&out, || {
+            .send_with(&out, &request.options, || {
                 let body = body.clone();
                 async move { Ok(body.map(reqwest::Body::from)) }
             })
@@ -409,17 +418,18 @@ impl Client {
     async fn send_headers_timeout<F, Fut>(
         &self,
         out: &Outgoing<'_>,
+        options: &CallOptions,
         body: F,
     ) -> Result<reqwest::Response>
     where
         F: Fn() -> Fut,
         Fut: Future<Output = Result<Option<reqwest::Body>>>,
     {
-        match self.inner.request_timeout {
-            Some(t) => tokio::time::timeout(t, self.send(out, body))
+        match options.timeout.or(self.inner.request_timeout) {
+            Some(t) => tokio::time::timeout(t, self.send_with(out, options, body))
                 .await
                 .map_err(|_| Error::Timeout { method: out.id })?,
-            None => self.send(out, body).await,
+            None => self.send_with(out, options, body).await,
         }
     }
 
@@ -435,7 +445,24 @@ impl Client {
         F: Fn() -> Fut,
         Fut: Future<Output = Result<Option<reqwest::Body>>>,
     {
+        self.send_with(out, &CallOptions::default(), body).await
+    }
+
+    /// [`send`](Self::send) with one call's timeout and retry policy, where set,
+    /// instead of the client's.
+    async fn send_with<F, Fut>(
+        &self,
+        out: &Outgoing<'_>,
+        options: &CallOptions,
+        body: F,
+    ) -> Result<reqwest::Response>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<Option<reqwest::Body>>>,
+    {
         let inner = &*self.inner;
+        let retry = options.retry.as_ref().unwrap_or(&inner.retry);
+        let timeout = options.timeout.or(inner.request_timeout);
         let started = Instant::now();
         let mut attempt = 0u32;
         let mut refreshed = false;
@@ -450,7 +477,12 @@ impl Client {
             );
             let token = inner.auth.token(&inner.http).await?;
             let result = self
-                .attempt(out, token.as_ref().map(|t| t.secret()), body().await?)
+                .attempt(
+                    out,
+                    timeout,
+                    token.as_ref().map(|t| t.secret()),
+                    body().await?,
+                )
                 .instrument(span.clone())
                 .await;
             let retry_after;
@@ -478,10 +510,7 @@ impl Client {
                     if !(out.retryable && retryable_status(status)) {
                         return Err(error_response(out.id, out.scopes, response).await);
                     }
-                    match inner
-                        .retry
-                        .next_delay(attempt, started.elapsed(), retry_after)
-                    {
+                    match retry.next_delay(attempt, started.elapsed(), retry_after) {
                         Some(delay) => {
                             tracing::debug!(parent: &span, ?delay, "retryable status; waiting");
                             drop(response);
@@ -493,7 +522,7 @@ impl Client {
                 Err(Failure::Fatal(e)) => return Err(e),
                 Err(Failure::Transient(e)) => {
                     let delay = if out.retryable {
-                        inner.retry.next_delay(attempt, started.elapsed(), None)
+                        retry.next_delay(attempt, started.elapsed(), None)
                     } else {
                         None
                     };
@@ -513,6 +542,7 @@ impl Client {
     async fn attempt(
         &self,
         out: &Outgoing<'_>,
+        timeout: Option<Duration>,
         token: Option<&str>,
         body: Option<reqwest::Body>,
     ) -> Result<reqwest::Response, Failure> {
@@ -540,7 +570,7 @@ impl Client {
             rb = rb.header(reqwest::header::CONTENT_LENGTH, 0);
         }
         if out.timeout {
-            if let Some(t) = inner.request_timeout {
+            if let Some(t) = timeout {
                 rb = rb.timeout(t);
             }
         }

@@ -1,7 +1,12 @@
-//! Standard query parameters every method accepts.
+//! Standard query parameters every method accepts, and per-call options.
+
+use std::time::Duration;
+
+use crate::retry::RetryPolicy;
 
 /// Standard query parameters every Google API method accepts (`fields`, `quotaUser`,
-/// `prettyPrint`).
+/// `prettyPrint`), and the per-call options that override the client's settings for
+/// one call (`timeout`, `retry_policy`; never sent).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StandardParams {
     /// Selector specifying which fields to include in a partial response.
@@ -10,6 +15,19 @@ pub struct StandardParams {
     pub quota_user: Option<String>,
     /// Returns the response with indentations and line breaks.
     pub pretty_print: Option<bool>,
+    /// For this call only, instead of
+    /// [`ClientBuilder::request_timeout`](crate::ClientBuilder::request_timeout).
+    pub timeout: Option<Duration>,
+    /// For this call only, instead of
+    /// [`ClientBuilder::retry_policy`](crate::ClientBuilder::retry_policy).
+    pub retry_policy: Option<RetryPolicy>,
+}
+
+/// The per-call options of one request, as the send loop reads them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CallOptions {
+    pub timeout: Option<Duration>,
+    pub retry: Option<RetryPolicy>,
 }
 
 impl StandardParams {
@@ -23,12 +41,37 @@ impl StandardParams {
         .into_iter()
         .filter_map(|(name, value)| value.map(|v| (name, v)))
     }
+
+    /// The per-call options.
+    pub(crate) fn call_options(&self) -> CallOptions {
+        CallOptions {
+            timeout: self.timeout,
+            retry: self.retry_policy.clone(),
+        }
+    }
 }
 
 /// Setters for the [`StandardParams`] of any request builder.
 ///
-/// Every generated request builder implements this trait, so `fields` and `quota_user`
-/// are available on every request: `use chat_api::WithStandardParams;`.
+/// Every generated request builder implements this trait, so `fields`, `quota_user` and
+/// the per-call [`timeout`](Self::timeout) and [`retry_policy`](Self::retry_policy) are
+/// available on every request: `use chat_api::WithStandardParams;`.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use chat_api::{Client, Credentials, RetryPolicy, WithStandardParams};
+///
+/// # async fn run(client: Client) -> chat_api::Result<()> {
+/// // This call only: 5 s per attempt and no retry; the client's settings stay as they are.
+/// let space = client
+///     .spaces()
+///     .get("spaces/AAAA")
+///     .timeout(Duration::from_secs(5))
+///     .retry_policy(RetryPolicy::none())
+///     .send()
+///     .await?;
+/// # let _ = space; Ok(()) }
+/// ```
 pub trait WithStandardParams: Sized {
     /// The builder's standard parameters.
     fn standard_params_mut(&mut self) -> &mut StandardParams;
@@ -48,6 +91,24 @@ pub trait WithStandardParams: Sized {
     /// Asks the server to pretty-print the response (`prettyPrint`).
     fn pretty_print(mut self, pretty_print: bool) -> Self {
         self.standard_params_mut().pretty_print = Some(pretty_print);
+        self
+    }
+
+    /// The request timeout of this call, instead of the client's
+    /// [`request_timeout`](crate::ClientBuilder::request_timeout): the time allowed for
+    /// each attempt and its response (for a download, the wait for the response and the
+    /// longest silence between chunks). Uploads keep the client's settings.
+    fn timeout(mut self, timeout: Duration) -> Self {
+        self.standard_params_mut().timeout = Some(timeout);
+        self
+    }
+
+    /// The retry policy of this call, instead of the client's
+    /// [`retry_policy`](crate::ClientBuilder::retry_policy): e.g. [`RetryPolicy::none`]
+    /// for a call that must fail fast, or a shorter `max_elapsed` to bound the whole
+    /// call. Token requests and uploads keep the client's policy.
+    fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.standard_params_mut().retry_policy = Some(policy);
         self
     }
 }

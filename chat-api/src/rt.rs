@@ -8,7 +8,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::error::{Error, Result};
-use crate::params::StandardParams;
+use crate::params::{CallOptions, StandardParams};
 
 /// Static description of one API method, emitted as a `const` by the generator.
 #[derive(Debug)]
@@ -54,6 +54,8 @@ pub(crate) struct ApiRequest {
     pub query: Vec<(&'static str, String)>,
     /// The JSON body, serialized when the builder is sent.
     pub body: Option<Result<Vec<u8>, serde_json::Error>>,
+    /// Per-call timeout and retry policy (from the standard parameters).
+    pub options: CallOptions,
 }
 
 impl ApiRequest {
@@ -64,6 +66,7 @@ impl ApiRequest {
             path_params: Vec::new(),
             query: Vec::new(),
             body: None,
+            options: CallOptions::default(),
         }
     }
 
@@ -77,9 +80,10 @@ impl ApiRequest {
         self.query.push((name, value.to_query_value()));
     }
 
-    /// Adds the standard parameters that are set.
+    /// Adds the standard parameters that are set, and takes the per-call options.
     pub fn standard(&mut self, params: &StandardParams) {
         self.query.extend(params.query_pairs());
+        self.options = params.call_options();
     }
 
     /// Serializes `body` as the JSON request body; `None` fields are omitted by the models.
