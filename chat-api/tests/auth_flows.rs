@@ -254,9 +254,14 @@ impl ConsentPresenter for Shared {
                 }
                 Ending::Loopback => {}
             }
+            // Browsers open speculative connections and leave them idle: one such
+            // connection must not hold up the redirect.
+            let port = reqwest::Url::parse(&redirect_uri)?.port().unwrap();
+            let idle = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
             // The browser runs on its own: the flow may finish before it reads the page.
             let status = browser.loopback_status.clone();
             tokio::spawn(async move {
+                let _idle = idle;
                 let page = http.get(&location).send().await.unwrap();
                 status.lock().unwrap().push(page.status().as_u16());
             });
@@ -284,6 +289,9 @@ fn installed(
         .unwrap()
         .token_cache_dir(cache)
         .presenter(presenter)
+        // Well below the loopback server's 10 s read timeout: a browser's idle
+        // connection must not make the flow wait for it.
+        .consent_timeout(std::time::Duration::from_secs(5))
 }
 
 #[tokio::test]
@@ -995,4 +1003,27 @@ fn a_credentials_file_of_another_kind_names_its_kind_and_the_call_to_use() {
     // The file of any kind: told apart by its content.
     assert!(format!("{:?}", Credentials::from_file(&client_file).unwrap()).contains(CLIENT_ID));
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A token source of the user's own that fails: its error is in the Display.
+#[derive(Debug)]
+struct FailingVault;
+
+impl chat_api::TokenProvider for FailingVault {
+    fn fetch_token<'a>(&'a self, _: &'a [String]) -> chat_api::auth::TokenFuture<'a> {
+        Box::pin(async { Err("vault unreachable".into()) })
+    }
+}
+
+#[tokio::test]
+async fn a_failing_token_provider_shows_its_cause() {
+    let server = MockServer::start().await;
+    let e = client_for(&server, Credentials::from_provider(FailingVault))
+        .authorize()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "authentication failed: the token provider failed: vault unreachable"
+    );
 }

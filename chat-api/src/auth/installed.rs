@@ -727,16 +727,34 @@ fn from_pasted(pasted: &str, state: &str, who: &str) -> Result<String> {
 }
 
 /// Answers browser requests on the loopback listener until one brings the callback.
+/// Connections are read concurrently: a browser's idle speculative connection must not
+/// hold up the one that carries the redirect.
 async fn serve(listener: &TcpListener, path: &str, state: &str, who: &str) -> Result<String> {
+    let (tx, mut heads) = tokio::sync::mpsc::channel::<(TcpStream, String)>(8);
     loop {
-        let (mut stream, _) = listener.accept().await.map_err(|e| {
-            Error::auth(
-                format!("{who}: the redirect listener failed: {}", io_cause(&e)),
-                Some(Box::new(e)),
-            )
-        })?;
-        let Ok(Ok(head)) = tokio::time::timeout(READ_TIMEOUT, read_head(&mut stream)).await else {
-            continue;
+        let accepted = std::pin::pin!(listener.accept());
+        let read = std::pin::pin!(heads.recv());
+        let (mut stream, head) = match futures_util::future::select(accepted, read).await {
+            futures_util::future::Either::Left((accepted, _)) => {
+                let (mut stream, _) = accepted.map_err(|e| {
+                    Error::auth(
+                        format!("{who}: the redirect listener failed: {}", io_cause(&e)),
+                        Some(Box::new(e)),
+                    )
+                })?;
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    if let Ok(Ok(head)) =
+                        tokio::time::timeout(READ_TIMEOUT, read_head(&mut stream)).await
+                    {
+                        let _ = tx.send((stream, head)).await;
+                    }
+                });
+                continue;
+            }
+            futures_util::future::Either::Right((Some(read), _)) => read,
+            // `tx` lives as long as this loop.
+            futures_util::future::Either::Right((None, _)) => continue,
         };
         let target = head
             .lines()

@@ -700,10 +700,7 @@ impl Auth {
             Source::Impersonated(imp) => imp.fetch(http, scopes).await,
             Source::Custom(provider) => provider.fetch_token(scopes).await.map_err(|e| {
                 Error::auth(
-                    format!(
-                        "custom token provider {provider:?} failed: {}",
-                        chain_text(&*e)
-                    ),
+                    format!("the token provider failed: {}", chain_text(&*e)),
                     Some(e),
                 )
             }),
