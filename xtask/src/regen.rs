@@ -4,10 +4,10 @@
 //!
 //! Everything is computed in memory first (documents, model, code, listings, report and
 //! the summary against the previously locked generation); only then are the files that
-//! differ written, each replaced whole, the lock last (see [`write`](mod@write)): a failure before
-//! or during the writes leaves the tree as it was, a run that changes nothing writes
-//! nothing, and a crash during the writes leaves a tree that `cargo xtask check`
-//! recognises and the next run repairs.
+//! differ written, each replaced whole, the lock last (see [`write`](mod@write)): a
+//! failure before or during the writes leaves the tree as it was, a run that changes
+//! nothing writes nothing, and a crash during the writes leaves a tree that
+//! `cargo xtask check` recognises and the next run repairs.
 
 use std::path::{Path, PathBuf};
 
