@@ -8,8 +8,8 @@
 //! - **No file is ever half-written**: every new file is first written to a temporary
 //!   file beside its target and synced; only when all of them are written are they
 //!   renamed over their targets, one rename each. A crash before that point leaves the
-//!   tree untouched; only a crash during the renames (well under a millisecond for a
-//!   whole Chat generation) leaves it mixed.
+//!   tree untouched; only a crash during the renames (about a millisecond for a whole
+//!   Chat generation) leaves it mixed.
 //! - **A crash leaves a tree the next run recognises and repairs.** Files are written in
 //!   the order of the targets, and the caller puts `generated/lock.json` in the last
 //!   one. A crash (even `kill -9`) partway leaves "some files new, the lock old":
@@ -125,7 +125,8 @@ impl Plan {
     ///
     /// # Errors
     ///
-    /// When a file or directory exists but cannot be read.
+    /// When a file or directory exists but cannot be read, or a file's path is not a
+    /// plain relative path inside its target (`..`, an absolute path).
     pub fn new(targets: Vec<Target>) -> anyhow::Result<Plan> {
         let mut ops = Vec::new();
         let mut leftovers = Vec::new();
@@ -141,6 +142,17 @@ impl Plan {
             let mut expected = BTreeSet::new();
             for file in &target.files {
                 let rel = PathBuf::from(&file.path);
+                let plain = rel.components().next().is_some()
+                    && rel
+                        .components()
+                        .all(|c| matches!(c, std::path::Component::Normal(_)));
+                if !plain {
+                    anyhow::bail!(
+                        "refusing to write {:?}: not a plain relative path inside {}",
+                        file.path,
+                        target.root.display()
+                    );
+                }
                 let path = target.root.join(&rel);
                 let (kind, old) = match fs::read(&path) {
                     Ok(bytes) if bytes == file.contents.as_bytes() => (None, None),
@@ -771,6 +783,21 @@ mod tests {
         // The emptied `resources/` is itself an empty folder now: the next run removes it.
         let plan = Plan::new(targets).unwrap();
         assert_eq!(plan.leftovers(), ["gen/resources/"]);
+        fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn paths_outside_the_target_are_refused() {
+        let base = scratch("outside");
+        for bad in ["../escape.rs", "/etc/passwd", "a/../../b.rs", ""] {
+            let err =
+                Plan::new(vec![target(&base.join("gen"), true, vec![file(bad, "x")])]).unwrap_err();
+            assert!(
+                format!("{err:#}").contains("not a plain relative path"),
+                "{bad}"
+            );
+        }
+        assert_eq!(names(&base), Vec::<String>::new());
         fs::remove_dir_all(&base).unwrap();
     }
 
