@@ -538,10 +538,47 @@ fn to_older(docs: &Path) -> Vec<String> {
     ]
 }
 
-/// The state a clean regen with `args` gives, and how many files it writes (added or
-/// changed: one rename each) and removes.
+/// A codegen fixture document.
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/codegen")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// The crash tests go from a small API's stable + preview generation to its stable one
+/// alone: every file changes and the preview-only resource file goes (a removal), and
+/// each run takes milliseconds, so that a crash can be tried before every rename. They
+/// need no real documents.
+fn fixture_to_stable_only() -> Vec<String> {
+    vec![
+        "--stable".to_owned(),
+        fixture("preview_stable.json"),
+        "--no-preview".to_owned(),
+    ]
+}
+
+/// A scratch tree holding the fixture's stable + preview generation.
+fn fixture_scratch(test: &str) -> Scratch {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("regen-{test}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    for sub in ["chat-api/src", "generated", "documents"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    let scratch = Scratch { dir };
+    let preview = fixture("preview_preview.json");
+    let stable = fixture("preview_stable.json");
+    scratch
+        .regen(&["--stable", &stable, "--preview", &preview])
+        .assert_ok();
+    scratch
+}
+
+/// The state a clean regen with `args` gives from [`fixture_scratch`], and how many files
+/// it writes (added or changed: one rename each) and removes.
 fn reference(test: &str, args: &[String]) -> (BTreeMap<String, Vec<u8>>, usize, usize) {
-    let scratch = Scratch::new(test);
+    let scratch = fixture_scratch(test);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = scratch.regen(&args).assert_ok().to_owned();
     let count = |prefixes: &[&str]| {
@@ -564,20 +601,18 @@ fn temporary_files(scratch: &Scratch) -> Vec<String> {
 }
 
 #[test]
-fn a_crash_during_the_writes_is_repaired_by_the_next_regen_or_check_fix() {
-    let Some(docs) = real_documents_dir("a_crash_during_the_writes_is_repaired") else {
-        return;
-    };
-    let args = to_older(&docs);
+fn a_crash_before_each_rename_is_seen_by_check_and_repaired_by_the_next_run() {
+    let args = fixture_to_stable_only();
     let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let (target, renames, removals) = reference("crash-reference", &args);
-    // The lock and several generated files change, so a crash can fall between them.
-    assert!(renames >= 4, "{renames} renames, {removals} removals");
-    let chat_dir = docs.join("chat");
-    // A crash before the first rename (the tree is untouched), in the middle, and just
-    // before the lock.
-    for after in [0, renames / 2, renames - 1] {
-        let scratch = Scratch::new(&format!("crash-{after}"));
+    // Several files change and one goes, so a crash can fall between any two of them.
+    assert!(
+        renames >= 4 && removals >= 1,
+        "{renames} renames, {removals} removals"
+    );
+    let documents = PathBuf::from(fixture(""));
+    for after in 0..renames {
+        let scratch = fixture_scratch(&format!("crash-{after}"));
         let before = bytes_of(scratch.state());
 
         let mut command = scratch.regen_command(&arg_refs);
@@ -589,8 +624,9 @@ fn a_crash_during_the_writes_is_repaired_by_the_next_regen_or_check_fix() {
             "{}",
             crashed.output
         );
-        // The lock old, `after` files new (removals come after the generated files are
-        // written, the lock last), and the temporary files of the renames not made yet.
+        // The lock old, `after` files new (the stale file goes right after the
+        // generated files are written, the lock last), and the temporary files of the
+        // renames not made yet.
         let now = bytes_of(scratch.state());
         assert_eq!(
             now.get("generated/lock.json"),
@@ -600,14 +636,12 @@ fn a_crash_during_the_writes_is_repaired_by_the_next_regen_or_check_fix() {
             .iter()
             .filter(|(k, v)| before.get(*k) != Some(*v) && !k.contains(".regen-tmp-"))
             .count();
-        let removed = before.keys().filter(|k| !now.contains_key(*k)).count();
         assert_eq!(new_files, after, "after {after}: files written");
-        assert!(removed <= removals, "after {after}");
         let left = temporary_files(&scratch).len();
         assert_eq!(left, renames - after, "after {after}");
 
         // `check` sees it, says it looks interrupted and how to repair.
-        let checked = scratch.check(&chat_dir, &[]);
+        let checked = scratch.check(&documents, &[]);
         let out = checked.assert_failed();
         assert!(out.contains("(leftover of an interrupted regen)"), "{out}");
         assert!(
@@ -616,42 +650,37 @@ fn a_crash_during_the_writes_is_repaired_by_the_next_regen_or_check_fix() {
         );
         assert!(out.contains("cargo xtask check --fix"), "{out}");
 
-        if after == renames / 2 {
+        if after % 2 == 1 {
             // `check --fix` goes back to the locked generation, byte for byte.
-            let out = scratch.check(&chat_dir, &["--fix"]).assert_ok().to_owned();
+            let out = scratch.check(&documents, &["--fix"]).assert_ok().to_owned();
             assert!(out.contains("repaired:"), "{out}");
-            assert_eq!(bytes_of(scratch.state()), before);
-            let out = scratch.check(&chat_dir, &[]).assert_ok().to_owned();
-            assert!(out.contains("up to date"), "{out}");
+            assert_eq!(bytes_of(scratch.state()), before, "after {after}");
         } else {
             // Running the regen again finishes it, byte for byte, leaving nothing behind.
             let out = scratch.regen(&arg_refs).assert_ok().to_owned();
             let removing = format!("removing {left} leftover");
             assert!(out.contains(&removing), "{out}");
             assert_eq!(bytes_of(scratch.state()), target, "after {after}");
-            assert!(temporary_files(&scratch).is_empty());
-            let out = scratch.check(&chat_dir, &[]).assert_ok().to_owned();
-            assert!(out.contains("up to date"), "{out}");
         }
+        assert!(temporary_files(&scratch).is_empty());
+        let out = scratch.check(&documents, &[]).assert_ok().to_owned();
+        assert!(out.contains("up to date"), "{out}");
     }
 }
 
 #[cfg(unix)]
 #[test]
-fn a_real_kill_9_during_the_writes_is_repaired_by_the_next_regen() {
+fn a_real_kill_9_during_the_renames_is_repaired_by_the_next_regen() {
     use std::io::BufRead as _;
     use std::os::unix::process::ExitStatusExt as _;
 
-    let Some(docs) = real_documents_dir("a_real_kill_9_during_the_writes") else {
-        return;
-    };
-    let args = to_older(&docs);
+    let args = fixture_to_stable_only();
     let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let (target, renames, _) = reference("kill-reference", &args);
-    let scratch = Scratch::new("kill");
+    let scratch = fixture_scratch("kill");
     let before = bytes_of(scratch.state());
 
-    // The child stops between two writes and says so; then it gets a real SIGKILL.
+    // The child stops between two renames and says so; then it gets a real SIGKILL.
     let mut command = scratch.regen_command(&arg_refs);
     command
         .env("XTASK_FAULT_PAUSE_AFTER_WRITES", (renames / 2).to_string())
@@ -684,7 +713,7 @@ fn a_real_kill_9_during_the_writes_is_repaired_by_the_next_regen() {
     assert!(out.contains("different generations"), "{out}");
     assert_eq!(bytes_of(scratch.state()), target);
     let out = scratch
-        .check(&docs.join("chat"), &[])
+        .check(&PathBuf::from(fixture("")), &[])
         .assert_ok()
         .to_owned();
     assert!(out.contains("up to date"), "{out}");
