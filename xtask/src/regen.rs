@@ -4,10 +4,10 @@
 //!
 //! Everything is computed in memory first (documents, model, code, listings, report and
 //! the summary against the previously locked generation); only then are the files that
-//! differ written, each replaced whole, the lock last (see [`write`]): a failure before
-//! or during the writes leaves the tree as it was, a run that changes nothing writes
-//! nothing, and a crash during the writes leaves a tree that `cargo xtask check`
-//! recognises and the next run repairs.
+//! differ written, each replaced whole, the lock last (see [`write`](mod@write)): a
+//! failure before or during the writes leaves the tree as it was, a run that changes
+//! nothing writes nothing, and a crash during the writes leaves a tree that
+//! `cargo xtask check` recognises and the next run repairs.
 
 use std::path::{Path, PathBuf};
 
@@ -262,7 +262,7 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// Brings the directory `dir` to exactly `files` (stale files are removed), writing only
-/// what differs (see [`write`]).
+/// what differs (see [`write`](mod@write)).
 pub fn write_tree(dir: &Path, files: &[GeneratedFile]) -> anyhow::Result<()> {
     write::Plan::new(vec![write::Target {
         root: dir.to_path_buf(),

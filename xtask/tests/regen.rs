@@ -36,6 +36,11 @@ impl Scratch {
 
     /// `xtask regen` into this copy, with `extra` arguments.
     fn regen(&self, extra: &[&str]) -> Run {
+        Run::of(&mut self.regen_command(extra))
+    }
+
+    /// The command of [`Scratch::regen`], to add environment variables or spawn it.
+    fn regen_command(&self, extra: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
         command
             .arg("regen")
@@ -47,6 +52,22 @@ impl Scratch {
             .arg(self.dir.join("documents"))
             .args(extra)
             .env_remove("GOOGLE_API_KEY");
+        command
+    }
+
+    /// `xtask check` of this copy against the documents in `documents`, with `extra`
+    /// arguments.
+    fn check(&self, documents: &Path, extra: &[&str]) -> Run {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        command
+            .arg("check")
+            .arg("--out-crate")
+            .arg(self.dir.join("chat-api"))
+            .arg("--generated-dir")
+            .arg(self.dir.join("generated"))
+            .arg("--documents")
+            .arg(documents)
+            .args(extra);
         Run::of(&mut command)
     }
 
@@ -116,6 +137,8 @@ fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
 
 struct Run {
     ok: bool,
+    /// The exit code (`None` when killed by a signal).
+    code: Option<i32>,
     /// stdout then stderr.
     output: String,
 }
@@ -125,6 +148,7 @@ impl Run {
         let out = command.output().unwrap();
         Run {
             ok: out.status.success(),
+            code: out.status.code(),
             output: format!(
                 "{}{}",
                 String::from_utf8_lossy(&out.stdout),
@@ -494,4 +518,355 @@ fn without_the_locked_documents_the_summary_says_the_diff_is_unavailable() {
         "{out}"
     );
     assert_eq!(std::fs::read_to_string(&lock_path).unwrap(), committed);
+}
+
+/// The bytes of every file (and the entries beside the output folders) of a state.
+fn bytes_of(state: BTreeMap<String, (Vec<u8>, SystemTime)>) -> BTreeMap<String, Vec<u8>> {
+    state.into_iter().map(|(k, (b, _))| (k, b)).collect()
+}
+
+/// The regen arguments that go from the committed generation (20260405 + preview) to
+/// 20260120 alone: every generated and review file changes.
+fn to_older(docs: &Path) -> Vec<String> {
+    vec![
+        "--stable".to_owned(),
+        chat(docs, "chat.v1.20260120.json"),
+        "--no-preview".to_owned(),
+    ]
+}
+
+/// A codegen fixture document.
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/codegen")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// The crash tests go from a small API's stable + preview generation to its stable one
+/// alone: every file changes and the preview-only resource file goes (a removal), and
+/// each run takes milliseconds, so that a crash can be tried before every rename. They
+/// need no real documents.
+fn fixture_to_stable_only() -> Vec<String> {
+    vec![
+        "--stable".to_owned(),
+        fixture("preview_stable.json"),
+        "--no-preview".to_owned(),
+    ]
+}
+
+/// A scratch tree holding the fixture's stable + preview generation.
+fn fixture_scratch(test: &str) -> Scratch {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("regen-{test}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    for sub in ["chat-api/src", "generated", "documents"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    let scratch = Scratch { dir };
+    let preview = fixture("preview_preview.json");
+    let stable = fixture("preview_stable.json");
+    scratch
+        .regen(&["--stable", &stable, "--preview", &preview])
+        .assert_ok();
+    scratch
+}
+
+/// The state a clean regen with `args` gives from [`fixture_scratch`], and how many files
+/// it writes (added or changed: one rename each) and removes.
+fn reference(test: &str, args: &[String]) -> (BTreeMap<String, Vec<u8>>, usize, usize) {
+    let scratch = fixture_scratch(test);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = scratch.regen(&args).assert_ok().to_owned();
+    let count = |prefixes: &[&str]| {
+        out.lines()
+            .filter(|l| prefixes.iter().any(|p| l.starts_with(p)))
+            .count()
+    };
+    let renames = count(&["  added ", "  changed "]);
+    let removals = count(&["  removed "]);
+    (bytes_of(scratch.state()), renames, removals)
+}
+
+/// The paths of temporary files (`.NAME.regen-tmp-PID`) under the scratch copy.
+fn temporary_files(scratch: &Scratch) -> Vec<String> {
+    files_under(&scratch.dir)
+        .into_iter()
+        .map(|(rel, _)| rel)
+        .filter(|rel| rel.contains(".regen-tmp-"))
+        .collect()
+}
+
+#[test]
+fn a_crash_before_each_rename_is_seen_by_check_and_repaired_by_the_next_run() {
+    let args = fixture_to_stable_only();
+    let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (target, renames, removals) = reference("crash-reference", &args);
+    // Several files change and one goes, so a crash can fall between any two of them.
+    assert!(
+        renames >= 4 && removals >= 1,
+        "{renames} renames, {removals} removals"
+    );
+    let documents = PathBuf::from(fixture(""));
+    for after in 0..renames {
+        let scratch = fixture_scratch(&format!("crash-{after}"));
+        let before = bytes_of(scratch.state());
+
+        let mut command = scratch.regen_command(&arg_refs);
+        command.env("XTASK_FAULT_AFTER_WRITES", after.to_string());
+        let crashed = Run::of(&mut command);
+        assert_eq!(crashed.code, Some(86), "{}", crashed.output);
+        assert!(
+            crashed.output.contains("exiting as if killed"),
+            "{}",
+            crashed.output
+        );
+        // The lock old, `after` files new (the stale file goes right after the
+        // generated files are written, the lock last), and the temporary files of the
+        // renames not made yet.
+        let now = bytes_of(scratch.state());
+        assert_eq!(
+            now.get("generated/lock.json"),
+            before.get("generated/lock.json")
+        );
+        let new_files = now
+            .iter()
+            .filter(|(k, v)| before.get(*k) != Some(*v) && !k.contains(".regen-tmp-"))
+            .count();
+        assert_eq!(new_files, after, "after {after}: files written");
+        let left = temporary_files(&scratch).len();
+        assert_eq!(left, renames - after, "after {after}");
+
+        // `check` sees it, says it looks interrupted and how to repair.
+        let checked = scratch.check(&documents, &[]);
+        let out = checked.assert_failed();
+        assert!(out.contains("(leftover of an interrupted regen)"), "{out}");
+        assert!(
+            out.contains("looks like an interrupted `cargo xtask regen`"),
+            "{out}"
+        );
+        assert!(out.contains("cargo xtask check --fix"), "{out}");
+
+        if after % 2 == 1 {
+            // `check --fix` goes back to the locked generation, byte for byte.
+            let out = scratch.check(&documents, &["--fix"]).assert_ok().to_owned();
+            assert!(out.contains("repaired:"), "{out}");
+            assert_eq!(bytes_of(scratch.state()), before, "after {after}");
+        } else {
+            // Running the regen again finishes it, byte for byte, leaving nothing behind.
+            let out = scratch.regen(&arg_refs).assert_ok().to_owned();
+            let removing = format!("removing {left} leftover");
+            assert!(out.contains(&removing), "{out}");
+            assert_eq!(bytes_of(scratch.state()), target, "after {after}");
+        }
+        assert!(temporary_files(&scratch).is_empty());
+        let out = scratch.check(&documents, &[]).assert_ok().to_owned();
+        assert!(out.contains("up to date"), "{out}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_real_kill_9_during_the_renames_is_repaired_by_the_next_regen() {
+    use std::io::BufRead as _;
+    use std::os::unix::process::ExitStatusExt as _;
+
+    let args = fixture_to_stable_only();
+    let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (target, renames, _) = reference("kill-reference", &args);
+    let scratch = fixture_scratch("kill");
+    let before = bytes_of(scratch.state());
+
+    // The child stops between two renames and says so; then it gets a real SIGKILL.
+    let mut command = scratch.regen_command(&arg_refs);
+    command
+        .env("XTASK_FAULT_PAUSE_AFTER_WRITES", (renames / 2).to_string())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = std::io::BufReader::new(stderr).lines();
+    let paused = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|line| line.contains("paused, waiting to be killed"));
+    assert!(paused, "the child never reached the pause");
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.signal(), Some(9), "{status:?}");
+
+    let mixed = bytes_of(scratch.state());
+    assert_ne!(mixed, before);
+    assert_ne!(mixed, target);
+    assert_eq!(
+        mixed.get("generated/lock.json"),
+        before.get("generated/lock.json")
+    );
+    let left = temporary_files(&scratch).len();
+    assert_eq!(left, renames - renames / 2);
+
+    let out = scratch.regen(&arg_refs).assert_ok().to_owned();
+    assert!(out.contains(&format!("removing {left} leftovers")), "{out}");
+    assert!(out.contains("different generations"), "{out}");
+    assert_eq!(bytes_of(scratch.state()), target);
+    let out = scratch
+        .check(&PathBuf::from(fixture("")), &[])
+        .assert_ok()
+        .to_owned();
+    assert!(out.contains("up to date"), "{out}");
+}
+
+#[test]
+fn an_io_error_during_the_writes_puts_the_files_back() {
+    let Some(docs) = real_documents_dir("an_io_error_during_the_writes") else {
+        return;
+    };
+    let args = to_older(&docs);
+    let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let scratch = Scratch::new("io-error");
+    let before = scratch.state();
+    let mut command = scratch.regen_command(&arg_refs);
+    command.env("XTASK_FAULT_ERROR_AFTER_WRITES", "3");
+    let run = Run::of(&mut command);
+    let out = run.assert_failed();
+    assert!(out.contains("simulated I/O error"), "{out}");
+    assert!(
+        out.contains("nothing was changed (every file written so far was put back)"),
+        "{out}"
+    );
+    // Byte for byte as it was, and nothing left behind. (The three files renamed and put
+    // back have new mtimes: the undo rewrites them.)
+    assert_eq!(bytes_of(scratch.state()), bytes_of(before));
+}
+
+#[test]
+fn leftovers_of_interrupted_runs_are_removed_and_nothing_else_is_touched() {
+    let Some(docs) = real_documents_dir("leftovers_of_interrupted_runs") else {
+        return;
+    };
+    let scratch = Scratch::new("leftovers");
+    let before = scratch.state();
+    // What the earlier writer's crashes left (staging folders beside both outputs), and a
+    // temporary file of the current writer; the process ids are beyond any pid_max.
+    for (dir, file) in [
+        ("chat-api/src/.gen.regen-4000000001/new", "mod.rs"),
+        (".generated.regen-4000000002/old", "lock.json"),
+        (
+            "chat-api/src/gen/resources",
+            ".spaces.rs.regen-tmp-4000000003",
+        ),
+    ] {
+        std::fs::create_dir_all(scratch.dir.join(dir)).unwrap();
+        std::fs::write(scratch.dir.join(dir).join(file), "half").unwrap();
+    }
+    let out = scratch
+        .check(&docs.join("chat"), &[])
+        .assert_failed()
+        .to_owned();
+    assert!(
+        out.contains("chat-api/src/gen/resources/.spaces.rs.regen-tmp-4000000003 (leftover"),
+        "{out}"
+    );
+    let out = scratch
+        .regen(&[
+            "--stable",
+            &chat(&docs, "chat.v1.20260405.json"),
+            "--preview",
+            &chat(&docs, "chat.v1.preview.20260405.json"),
+        ])
+        .assert_ok()
+        .to_owned();
+    assert!(
+        out.contains("removing 3 leftovers of an interrupted regen"),
+        "{out}"
+    );
+    assert!(out.contains("no changes:"), "{out}");
+    // Every file keeps its bytes and mtime; the leftovers are gone.
+    assert_eq!(scratch.state(), before);
+}
+
+#[test]
+fn leftover_names_are_git_ignored() {
+    let root = xtask::regen::workspace_root();
+    let names = [
+        "chat-api/src/gen/.models.rs.regen-tmp-123",
+        "chat-api/src/gen/resources/.spaces.rs.regen-tmp-123",
+        "generated/.lock.json.regen-tmp-123",
+        "chat-api/src/.gen.regen-123/new/mod.rs",
+        ".generated.regen-123/old/lock.json",
+    ];
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(&root)
+        .args(["check-ignore", "--no-index", "--verbose", "--non-matching"])
+        .args(names)
+        .output();
+    let out = match out {
+        Ok(out) if out.status.code() != Some(128) => out,
+        other => {
+            eprintln!("skipped leftover_names_are_git_ignored: no git work tree ({other:?})");
+            return;
+        }
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in text.lines() {
+        // `::\tPATH` is a path no pattern matched.
+        assert!(!line.starts_with("::"), "not ignored: {line}\n{text}");
+    }
+    assert_eq!(text.lines().count(), names.len(), "{text}");
+    // Generated files themselves are not ignored.
+    let tracked = Command::new("git")
+        .arg("-C")
+        .arg(&root)
+        .args([
+            "check-ignore",
+            "--no-index",
+            "-q",
+            "chat-api/src/gen/models.rs",
+        ])
+        .status()
+        .unwrap();
+    assert_eq!(tracked.code(), Some(1));
+}
+
+#[test]
+fn a_document_whose_metadata_or_paths_would_inject_code_is_refused() {
+    let Some(docs) = real_documents_dir("a_document_whose_metadata_would_inject") else {
+        return;
+    };
+    let scratch = Scratch::new("inject");
+    let before = scratch.state();
+    let original: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(chat(&docs, "chat.v1.20260405.json")).unwrap())
+            .unwrap();
+    let cases: [(&str, serde_json::Value, &str); 3] = [
+        (
+            "/revision",
+            "20260405\n\npub fn injected() {}".into(),
+            "crafted.json: revision: must be 8 digits (YYYYMMDD), got \"20260405\\n\\npub fn \
+             injected() {}\"",
+        ),
+        (
+            "/id",
+            "chat:v1\n#![doc = \"x\"]".into(),
+            "crafted.json: id: \"chat:v1\\n#![doc = \\\"x\\\"]\" contains a line break",
+        ),
+        (
+            "/resources/spaces/methods/get/path",
+            "v1/../{+name}".into(),
+            "crafted.json: resources.spaces.methods.get.path: dot segment `..` is not allowed",
+        ),
+    ];
+    for (pointer, value, expected) in cases {
+        let mut doc = original.clone();
+        *doc.pointer_mut(pointer).unwrap() = value;
+        let file = scratch.dir.join("documents/crafted.json");
+        std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
+        let out = scratch
+            .regen(&["--stable", file.to_str().unwrap(), "--no-preview"])
+            .assert_failed()
+            .to_owned();
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+        assert_eq!(scratch.state(), before, "after {pointer}");
+    }
 }

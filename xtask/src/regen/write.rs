@@ -5,8 +5,11 @@
 //!
 //! - **Unchanged files are not touched** (bytes and mtimes stay), so cargo rebuilds
 //!   nothing it does not have to, and a run that changes nothing writes nothing.
-//! - **No file is ever half-written**: a rename replaces a file whole, and each
-//!   temporary file is synced before it is renamed.
+//! - **No file is ever half-written**: every new file is first written to a temporary
+//!   file beside its target and synced; only when all of them are written are they
+//!   renamed over their targets, one rename each. A crash before that point leaves the
+//!   tree untouched; only a crash during the renames (about a millisecond for a whole
+//!   Chat generation) leaves it mixed.
 //! - **A crash leaves a tree the next run recognises and repairs.** Files are written in
 //!   the order of the targets, and the caller puts `generated/lock.json` in the last
 //!   one. A crash (even `kill -9`) partway leaves "some files new, the lock old":
@@ -21,11 +24,12 @@
 //!   already written are put back the same way. Only if putting back fails too is the
 //!   tree left mixed, and the error says how to repair it.
 //!
-//! Two environment variables let tests stand in for a crash: with
-//! `XTASK_FAULT_AFTER_WRITES=N` the process exits right after writing the temporary
-//! file of write N + 1 (before renaming it, as if killed there); with
-//! `XTASK_FAULT_PAUSE_AFTER_WRITES=N` it prints a line to stderr at the same point and
-//! waits, so that a test can kill it for real.
+//! Environment variables let tests stand in for a crash or a failing disk, at the point
+//! right before rename N + 1 (all temporary files are written by then):
+//! with `XTASK_FAULT_AFTER_WRITES=N` the process exits there (as if killed, nothing is
+//! cleaned up); with `XTASK_FAULT_PAUSE_AFTER_WRITES=N` it prints a line to stderr and
+//! waits, so that a test can kill it for real; with `XTASK_FAULT_ERROR_AFTER_WRITES=N`
+//! that rename fails with an I/O error (and is undone like any other failure).
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -36,10 +40,12 @@ use anyhow::Context as _;
 
 use crate::codegen::GeneratedFile;
 
-/// Exits the process after this many writes (a test hook, see the module docs).
+/// Exits the process after this many renames (a test hook, see the module docs).
 pub const FAULT_AFTER_WRITES_VAR: &str = "XTASK_FAULT_AFTER_WRITES";
-/// Pauses the process after this many writes (a test hook, see the module docs).
+/// Pauses the process after this many renames (a test hook, see the module docs).
 pub const FAULT_PAUSE_AFTER_WRITES_VAR: &str = "XTASK_FAULT_PAUSE_AFTER_WRITES";
+/// Fails rename N + 1 with an I/O error (a test hook, see the module docs).
+pub const FAULT_ERROR_AFTER_WRITES_VAR: &str = "XTASK_FAULT_ERROR_AFTER_WRITES";
 /// The exit code of a simulated crash.
 pub const FAULT_EXIT_CODE: i32 = 86;
 /// The marker in the names of temporary files (`.NAME.regen-tmp-PID`).
@@ -119,7 +125,8 @@ impl Plan {
     ///
     /// # Errors
     ///
-    /// When a file or directory exists but cannot be read.
+    /// When a file or directory exists but cannot be read, or a file's path is not a
+    /// plain relative path inside its target (`..`, an absolute path).
     pub fn new(targets: Vec<Target>) -> anyhow::Result<Plan> {
         let mut ops = Vec::new();
         let mut leftovers = Vec::new();
@@ -135,6 +142,17 @@ impl Plan {
             let mut expected = BTreeSet::new();
             for file in &target.files {
                 let rel = PathBuf::from(&file.path);
+                let plain = rel.components().next().is_some()
+                    && rel
+                        .components()
+                        .all(|c| matches!(c, std::path::Component::Normal(_)));
+                if !plain {
+                    anyhow::bail!(
+                        "refusing to write {:?}: not a plain relative path inside {}",
+                        file.path,
+                        target.root.display()
+                    );
+                }
                 let path = target.root.join(&rel);
                 let (kind, old) = match fs::read(&path) {
                     Ok(bytes) if bytes == file.contents.as_bytes() => (None, None),
@@ -209,7 +227,9 @@ impl Plan {
         self.leftovers.iter().map(|(_, s)| s.clone()).collect()
     }
 
-    /// Removes the leftovers, then writes the changes in order (see the module docs).
+    /// Removes the leftovers, then writes the changes: first every new file into a
+    /// synced temporary file beside its target, then the renames (and removals) in
+    /// order, the last target (the lock) last. See the module docs.
     ///
     /// # Errors
     ///
@@ -231,49 +251,69 @@ impl Plan {
         if self.ops.is_empty() {
             return Ok(());
         }
+
+        // Phase 1: the bytes. A crash or an error here leaves the tree untouched (and
+        // temporary files, which the next run removes).
+        let mut staged: Vec<Option<Staged>> = Vec::with_capacity(self.ops.len());
+        for op in &self.ops {
+            let Some(contents) = &op.contents else {
+                staged.push(None);
+                continue;
+            };
+            let path = self.targets[op.target].root.join(&op.rel);
+            match stage(&path, contents.as_bytes()) {
+                Ok(stage) => staged.push(Some(stage)),
+                Err(err) => {
+                    discard(staged.into_iter().flatten());
+                    return Err(err.context("nothing was changed"));
+                }
+            }
+        }
+
+        // Phase 2: the renames, in order. Only a crash here leaves a mixed tree (the lock
+        // is renamed last), which `check` names and the next run repairs.
         let fault = Fault::from_env();
-        let mut done: Vec<Done> = Vec::new();
-        let mut writes = 0usize;
+        let mut renames = 0usize;
+        let mut done: Vec<usize> = Vec::new();
         let mut touched: BTreeSet<PathBuf> = BTreeSet::new();
-        let mut result = Ok(());
+        let mut failed = None;
         for (index, op) in self.ops.iter().enumerate() {
             let path = self.targets[op.target].root.join(&op.rel);
             if let Some(parent) = path.parent() {
                 touched.insert(parent.to_path_buf());
             }
-            let step = match &op.contents {
-                Some(contents) => {
-                    let step = write_file(&path, contents.as_bytes(), || {
-                        fault.at(writes);
-                    });
-                    writes += 1;
-                    step
+            let step = match &staged[index] {
+                Some(stage) => {
+                    renames += 1;
+                    fault
+                        .at(renames - 1)
+                        .with_context(|| format!("cannot write {}", path.display()))
+                        .and_then(|()| put(&stage.tmp, &path))
                 }
                 None => fs::remove_file(&path)
-                    .with_context(|| format!("cannot remove the stale {}", path.display()))
-                    .map(|()| Vec::new()),
+                    .with_context(|| format!("cannot remove the stale {}", path.display())),
             };
-            match step {
-                Ok(created) => done.push(Done { op: index, created }),
-                Err(err) => {
-                    result = Err(err);
-                    break;
-                }
+            if let Err(err) = step {
+                failed = Some(err);
+                break;
             }
+            done.push(index);
             // Before the next target (the lock is the last one), what this one wrote is
             // made durable.
-            let next_target = self.ops.get(index + 1).map(|next| next.target);
-            if next_target != Some(op.target) {
+            if self.ops.get(index + 1).map(|next| next.target) != Some(op.target) {
                 self.remove_emptied_dirs(op.target);
                 for dir in std::mem::take(&mut touched) {
                     sync_dir(&dir);
                 }
             }
         }
-        let Err(err) = result else {
+        let Some(err) = failed else {
             return Ok(());
         };
-        let failures = self.undo(done);
+        let failures = self.undo(&done);
+        // Temporary files not renamed yet, then the folders created for them (those that
+        // are empty again).
+        discard(staged.into_iter().flatten());
         if failures.is_empty() {
             Err(err.context("nothing was changed (every file written so far was put back)"))
         } else {
@@ -286,22 +326,19 @@ impl Plan {
         }
     }
 
-    /// Undoes `done`, newest first; returns what could not be undone.
-    fn undo(&self, done: Vec<Done>) -> Vec<String> {
+    /// Undoes the ops `done`, newest first; returns what could not be undone.
+    fn undo(&self, done: &[usize]) -> Vec<String> {
         let mut failures = Vec::new();
-        for step in done.into_iter().rev() {
-            let op = &self.ops[step.op];
+        for &index in done.iter().rev() {
+            let op = &self.ops[index];
             let path = self.targets[op.target].root.join(&op.rel);
             let undone = match &op.old {
-                Some(old) => write_file(&path, old, || {}).map(|_| ()),
+                Some(old) => stage(&path, old).and_then(|stage| put(&stage.tmp, &path)),
                 None => fs::remove_file(&path)
                     .with_context(|| format!("cannot remove {}", path.display())),
             };
             if let Err(err) = undone {
                 failures.push(format!("{}: {err:#}", path.display()));
-            }
-            for dir in step.created.iter().rev() {
-                let _ = fs::remove_dir(dir);
             }
         }
         failures
@@ -326,11 +363,24 @@ impl Plan {
     }
 }
 
-/// A completed step: the op, and the directories created for it.
+/// A new file's bytes in a temporary file beside it, and the directories created for it
+/// (outermost first).
 #[derive(Debug)]
-struct Done {
-    op: usize,
+struct Staged {
+    tmp: PathBuf,
     created: Vec<PathBuf>,
+}
+
+/// Removes the temporary files of `staged` that were not renamed (those that were are
+/// gone already), then the directories created for them that are empty.
+fn discard(staged: impl DoubleEndedIterator<Item = Staged>) {
+    for stage in staged.rev() {
+        let _ = fs::remove_file(&stage.tmp);
+        for dir in stage.created.iter().rev() {
+            // Fails, harmlessly, when the directory holds files again.
+            let _ = fs::remove_dir(dir);
+        }
+    }
 }
 
 /// `{target shown}/{rel}` with `/` separators.
@@ -342,14 +392,9 @@ fn shown(target: &Target, rel: &Path) -> String {
     )
 }
 
-/// Writes `bytes` to `path` through a synced temporary file in the same directory and a
-/// rename, creating missing directories (returned, outermost first, to undo).
-/// `before_rename` runs between the two (the fault hook).
-fn write_file(
-    path: &Path,
-    bytes: &[u8],
-    before_rename: impl FnOnce(),
-) -> anyhow::Result<Vec<PathBuf>> {
+/// Writes `bytes` to a synced temporary file beside `path` (`.NAME.regen-tmp-PID`),
+/// creating missing directories.
+fn stage(path: &Path, bytes: &[u8]) -> anyhow::Result<Staged> {
     let parent = path
         .parent()
         .with_context(|| format!("{} has no parent directory", path.display()))?;
@@ -359,30 +404,29 @@ fn write_file(
         .to_string_lossy();
     let created = create_dirs(parent)?;
     let tmp = parent.join(format!(".{name}{TMP_MARKER}{}", std::process::id()));
-    let written = (|| -> anyhow::Result<()> {
-        let mut file =
-            fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-        file.write_all(bytes)
-            .and_then(|()| file.sync_all())
-            .with_context(|| format!("cannot write {}", tmp.display()))?;
-        drop(file);
-        before_rename();
-        fs::rename(&tmp, path).with_context(|| {
-            format!(
-                "cannot write {} (renaming {} over it)",
-                path.display(),
-                tmp.display()
-            )
-        })
-    })();
+    let written = fs::File::create(&tmp).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
     if let Err(err) = written {
         let _ = fs::remove_file(&tmp);
         for dir in created.iter().rev() {
             let _ = fs::remove_dir(dir);
         }
-        return Err(err);
+        return Err(err).with_context(|| format!("cannot write {}", tmp.display()));
     }
-    Ok(created)
+    Ok(Staged { tmp, created })
+}
+
+/// Renames the temporary file `tmp` over `path`.
+fn put(tmp: &Path, path: &Path) -> anyhow::Result<()> {
+    fs::rename(tmp, path).with_context(|| {
+        format!(
+            "cannot write {} (renaming {} over it)",
+            path.display(),
+            tmp.display()
+        )
+    })
 }
 
 /// Creates `dir` and its missing ancestors; returns those created, outermost first.
@@ -422,6 +466,7 @@ enum Fault {
     None,
     Exit(usize),
     Pause(usize),
+    Error(usize),
 }
 
 impl Fault {
@@ -435,25 +480,30 @@ impl Fault {
             Fault::Exit(n)
         } else if let Some(n) = read(FAULT_PAUSE_AFTER_WRITES_VAR) {
             Fault::Pause(n)
+        } else if let Some(n) = read(FAULT_ERROR_AFTER_WRITES_VAR) {
+            Fault::Error(n)
         } else {
             Fault::None
         }
     }
 
-    /// Called before the rename of write number `writes + 1`.
-    fn at(self, writes: usize) {
+    /// Called before rename number `renames + 1`.
+    fn at(self, renames: usize) -> std::io::Result<()> {
         match self {
-            Fault::Exit(n) if n == writes => {
+            Fault::Exit(n) if n == renames => {
                 eprintln!("{FAULT_AFTER_WRITES_VAR}={n}: exiting as if killed");
                 std::process::exit(FAULT_EXIT_CODE);
             }
-            Fault::Pause(n) if n == writes => {
+            Fault::Pause(n) if n == renames => {
                 eprintln!("{FAULT_PAUSE_AFTER_WRITES_VAR}={n}: paused, waiting to be killed");
                 loop {
                     std::thread::sleep(std::time::Duration::from_secs(3600));
                 }
             }
-            _ => {}
+            Fault::Error(n) if n == renames => Err(std::io::Error::other(format!(
+                "{FAULT_ERROR_AFTER_WRITES_VAR}={n}: simulated I/O error"
+            ))),
+            _ => Ok(()),
         }
     }
 }
@@ -737,6 +787,21 @@ mod tests {
     }
 
     #[test]
+    fn paths_outside_the_target_are_refused() {
+        let base = scratch("outside");
+        for bad in ["../escape.rs", "/etc/passwd", "a/../../b.rs", ""] {
+            let err =
+                Plan::new(vec![target(&base.join("gen"), true, vec![file(bad, "x")])]).unwrap_err();
+            assert!(
+                format!("{err:#}").contains("not a plain relative path"),
+                "{bad}"
+            );
+        }
+        assert_eq!(names(&base), Vec::<String>::new());
+        fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
     fn a_failed_first_generation_leaves_no_new_folders() {
         let base = scratch("first");
         let fresh = base.join("new-crate/src/gen");
@@ -766,18 +831,14 @@ mod tests {
         fs::create_dir_all(&review).unwrap();
         fs::write(gen_dir.join("a.rs"), "old a").unwrap();
         fs::write(gen_dir.join("old/stale.rs"), "stale").unwrap();
-        fs::write(review.join("blocker"), "file").unwrap();
-        let before = (snapshot(&gen_dir), snapshot(&review));
-        // Every change to `gen` is made (a.rs replaced, new/x.rs created with its folder,
-        // old/stale.rs removed with its folder) before the write under `blocker`, a
-        // file, fails.
+        let before = snapshot(&gen_dir);
         let plan = Plan::new(vec![
             target(
                 &gen_dir,
                 true,
                 vec![file("a.rs", "new a"), file("new/x.rs", "x")],
             ),
-            target(&review, false, vec![file("blocker/lock.json", "{}")]),
+            target(&review, false, vec![file("lock.json", "{}")]),
         ])
         .unwrap();
         let order: Vec<_> = plan.changes().into_iter().map(|c| c.shown).collect();
@@ -787,15 +848,50 @@ mod tests {
                 "gen/a.rs",
                 "gen/new/x.rs",
                 "gen/old/stale.rs",
-                "generated/blocker/lock.json"
+                "generated/lock.json"
             ]
         );
+        // Every change to `gen` is made (a.rs replaced, new/x.rs created with its folder,
+        // old/stale.rs removed with its folder) before the last rename fails: a folder
+        // appeared where the lock goes.
+        fs::create_dir_all(review.join("lock.json/in-the-way")).unwrap();
+        let err = format!("{:#}", plan.commit().unwrap_err());
+        assert!(err.contains("nothing was changed"), "{err}");
+        assert!(err.contains("lock.json (renaming"), "{err}");
+        assert_eq!(snapshot(&gen_dir), before);
+        assert_eq!(names(&gen_dir), ["a.rs", "old"]);
+        assert_eq!(names(&review), ["lock.json"]);
+        assert_eq!(names(&review.join("lock.json")), ["in-the-way"]);
+        assert_eq!(names(&base), ["gen", "generated"]);
+        fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn a_failure_before_the_renames_touches_nothing() {
+        let base = scratch("stage-fail");
+        let gen_dir = base.join("gen");
+        fs::create_dir_all(&gen_dir).unwrap();
+        fs::write(gen_dir.join("a.rs"), "old a").unwrap();
+        fs::write(gen_dir.join("blocker"), "file").unwrap();
+        let mtime = |p: &Path| fs::metadata(p).unwrap().modified().unwrap();
+        let before = (snapshot(&gen_dir), mtime(&gen_dir.join("a.rs")));
+        // The temporary file of blocker/c.rs cannot be made: `blocker` is a file.
+        let plan = Plan::new(vec![target(
+            &gen_dir,
+            true,
+            vec![
+                file("a.rs", "new a"),
+                file("blocker", "file"),
+                file("blocker/c.rs", "c"),
+            ],
+        )])
+        .unwrap();
         let err = format!("{:#}", plan.commit().unwrap_err());
         assert!(err.contains("nothing was changed"), "{err}");
         assert!(err.contains("blocker"), "{err}");
-        assert_eq!((snapshot(&gen_dir), snapshot(&review)), before);
-        assert_eq!(names(&gen_dir), ["a.rs", "old"]);
-        assert_eq!(names(&base), ["gen", "generated"]);
+        // Not even an mtime changed, and no temporary file is left.
+        assert_eq!((snapshot(&gen_dir), mtime(&gen_dir.join("a.rs"))), before);
+        assert_eq!(names(&gen_dir), ["a.rs", "blocker"]);
         fs::remove_dir_all(&base).unwrap();
     }
 
