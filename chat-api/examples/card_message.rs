@@ -1,9 +1,8 @@
 //! The "Create and update interactive cards" seed: a user creates a message with a card,
-//! then the Chat app replaces the card (`replaceCards` is a Developer Preview method, so
-//! this example needs `--features developer-preview`).
+//! then the Chat app replaces the card (`replaceCards`, stable since revision 20261107).
 //!
 //! ```text
-//! cargo run -p chat-api --features developer-preview --example card_message -- \
+//! cargo run -p chat-api --example card_message -- \
 //!     credentials.json service_account.json spaces/SPACE_NAME
 //! ```
 //!

@@ -16,10 +16,8 @@
 //! sent as the Developer Preview API key, `CHAT_API_BASE_URL` points at an emulator.
 
 use chat_api::auth::{InstalledFlow, PasteRedirect};
-use chat_api::models::{
-    CardWithId, GoogleAppsCardV1Card, GoogleAppsCardV1CardHeader, GoogleAppsCardV1Section,
-    GoogleAppsCardV1TextParagraph, GoogleAppsCardV1Widget, Message,
-};
+use chat_api::cards::{Card, CardHeader, CardWithId, Section, TextParagraph};
+use chat_api::models::Message;
 use chat_api::{Client, Credentials};
 
 /// The scope of the guide's sample.
@@ -28,27 +26,17 @@ const SCOPE: &str = "https://www.googleapis.com/auth/chat.messages.create";
 /// The guide's card: a header and one text paragraph, with the id a later
 /// `replaceCards` finds it by.
 fn card() -> CardWithId {
-    CardWithId {
-        card_id: Some("unique-card-id".into()),
-        card: Some(GoogleAppsCardV1Card {
-            header: Some(GoogleAppsCardV1CardHeader {
-                title: Some("Card Title".into()),
-                subtitle: Some("Card Subtitle".into()),
-                ..Default::default()
-            }),
-            sections: Some(vec![GoogleAppsCardV1Section {
-                widgets: Some(vec![GoogleAppsCardV1Widget {
-                    text_paragraph: Some(GoogleAppsCardV1TextParagraph {
-                        text: Some("This card is attached to a user message.".into()),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                }]),
-                ..Default::default()
-            }]),
-            ..Default::default()
-        }),
-    }
+    CardWithId::new().set_card_id("unique-card-id").set_card(
+        Card::new()
+            .set_header(
+                CardHeader::new()
+                    .set_title("Card Title")
+                    .set_subtitle("Card Subtitle"),
+            )
+            .set_sections([Section::new().set_widgets([
+                TextParagraph::new().set_text("This card is attached to a user message.")
+            ])]),
+    )
 }
 
 #[tokio::main]
@@ -89,17 +77,15 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     // Consent (or the cached refresh token) now, before the call.
     client.authorize().await?;
 
-    let message = Message {
-        text: Some("Here is a card created on my behalf:".into()),
-        cards_v2: Some(vec![card()]),
-        ..Default::default()
-    };
+    let message = Message::new()
+        .set_text("Here is a card created on my behalf:")
+        .set_cards_v2([card()]);
     let created = client
         .spaces()
         .messages()
         .create(&space, message)
         .send()
         .await?;
-    println!("created {}", created.name.unwrap_or_default());
+    println!("created {}", created.name());
     Ok(())
 }

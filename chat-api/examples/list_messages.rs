@@ -46,16 +46,8 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     while let Some(message) = messages.next().await {
         let message = message?;
         count += 1;
-        println!(
-            "{}\t{}",
-            message.name.unwrap_or_default(),
-            message
-                .text
-                .unwrap_or_default()
-                .lines()
-                .next()
-                .unwrap_or_default()
-        );
+        let first_line = message.text().lines().next().unwrap_or_default();
+        println!("{}\t{first_line}", message.name());
     }
     println!("{count} messages");
     Ok(())
