@@ -38,7 +38,7 @@
 //! (`message.text()` is a `&str`). `Debug` shows only the fields that are set.
 //!
 //! Nothing the server sends is lost: members this version of the crate does not know are
-//! kept ([`unknown_fields()`](models::Message::unknown_fields)) and written back when the
+//! kept (`unknown_fields()`) and written back when the
 //! value is sent again (get, change, `update`), and enum values it does not know are kept
 //! as `Unknown` and sent back as they came. `Unknown` cannot hold a known value:
 //!
@@ -67,7 +67,7 @@
 //!
 //! # Cards
 //!
-//! [`cards`] has the card types under short names, and every widget converts into a
+//! `cards` has the card types under short names, and every widget converts into a
 //! `Widget`; see its docs for the guide's card in a few lines.
 //!
 //! # Features
