@@ -14,30 +14,15 @@ use std::time::Instant;
 
 use xtask::regen::{self, Input};
 
+mod scratch;
+use scratch::copy_dir;
+
 const APIS: &[(&str, &str)] = &[
     ("drive.v3.json", "gen-drive"),
     ("gmail.v1.json", "gen-gmail"),
     ("calendar.v3.json", "gen-calendar"),
     ("storage.v1.json", "gen-storage"),
 ];
-
-/// Copies `from` into `to`, skipping `skip` names at the top level.
-fn copy_dir(from: &Path, to: &Path, skip: &[&str]) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if skip.iter().any(|s| name == *s) {
-            continue;
-        }
-        let target = to.join(&name);
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target, &[]);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// Hand-written modules of chat-api that are Chat's own (they name Chat's models), not
 /// part of the API-agnostic runtime: removed from the copy of another API's crate.

@@ -17,26 +17,12 @@ use std::process::{Command, Output};
 
 use xtask::regen::{self, Input};
 
+mod scratch;
+use scratch::copy_dir;
+
 const OLD: &str = "chat.v1.20260920.json";
 const NEW: &str = "chat.v1.20261107.json";
 const NEW_PREVIEW: &str = "chat.v1.preview.20261107.json";
-
-fn copy_dir(from: &Path, to: &Path, skip: &[&str]) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if skip.iter().any(|s| name == *s) {
-            continue;
-        }
-        let target = to.join(&name);
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target, &[]);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 struct Scratch {
     dir: PathBuf,
