@@ -525,7 +525,7 @@ fn bytes_of(state: BTreeMap<String, (Vec<u8>, SystemTime)>) -> BTreeMap<String, 
     state.into_iter().map(|(k, (b, _))| (k, b)).collect()
 }
 
-/// The regen arguments that go from the committed generation (20260405 + preview) to
+/// The regen arguments that go from the committed generation (20261107 + preview) to
 /// 20260120 alone: every generated and review file changes.
 fn to_older(docs: &Path) -> Vec<String> {
     vec![
@@ -770,9 +770,9 @@ fn leftovers_of_interrupted_runs_are_removed_and_nothing_else_is_touched() {
     let out = scratch
         .regen(&[
             "--stable",
-            &chat(&docs, "chat.v1.20260405.json"),
+            &chat(&docs, "chat.v1.20261107.json"),
             "--preview",
-            &chat(&docs, "chat.v1.preview.20260405.json"),
+            &chat(&docs, "chat.v1.preview.20261107.json"),
         ])
         .assert_ok()
         .to_owned();
