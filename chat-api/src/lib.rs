@@ -78,24 +78,10 @@
 //!   it is kept so that code enabling it keeps building. Features are additive: turning
 //!   it on never removes an item.
 
-// Hand-written runtime.
-pub mod auth;
-mod client;
-mod error;
-pub mod media;
-mod pagination;
-mod params;
-mod resource_name;
-mod retry;
-mod rt;
-mod upload;
-
-// Chat's own: card types under short names.
+// Chat's own: the service description (defaults the document cannot say), error hints,
+// card types under short names.
 pub mod cards;
-
-// Wire types and serde helpers the generated models use.
-pub mod types;
-mod wire;
+mod hints;
 
 // Generated from the Discovery documents into `src/gen/`: never edit by hand.
 // (`gen` is a reserved word in edition 2024, hence the module name.)
@@ -103,13 +89,35 @@ mod wire;
 #[rustfmt::skip]
 #[path = "gen/mod.rs"]
 mod generated;
-pub use generated::{models, names, resources};
+pub use generated::client::{Client, ClientBuilder};
+pub use generated::{MTLS_ROOT_URL, ROOT_URL, SERVICE_PATH};
+pub use generated::{models, names, resources, scopes};
 
-pub use auth::{AccessToken, Credentials, TokenProvider};
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
-pub use error::ApiError;
-pub use error::{Error, Result};
-pub use pagination::{PageItems, Pageable};
-pub use params::{StandardParams, WithStandardParams};
-pub use resource_name::InvalidName;
-pub use retry::RetryPolicy;
+// What users need from the runtime, under this crate's name.
+pub use google_api_runtime::{
+    AccessToken, ApiError, Credentials, Error, InvalidName, PageItems, Pageable, Result,
+    RetryPolicy, StandardParams, TokenProvider, WithStandardParams, auth, media, types,
+};
+
+/// The scope a Chat app (service account) asks for by default.
+pub const CHAT_BOT_SCOPE: &str = scopes::CHAT_BOT;
+
+/// The production endpoint (the document's `rootUrl`).
+pub const DEFAULT_BASE_URL: &str = ROOT_URL;
+
+/// `chat-api-rs/<version>`, the default `User-Agent`.
+pub const DEFAULT_USER_AGENT: &str = concat!("chat-api-rs/", env!("CARGO_PKG_VERSION"));
+
+/// The Chat API as the runtime sees it: the document's root URL and service path, and
+/// Chat's defaults: a service account asks for `chat.bot`, and Chat's error messages get
+/// hints (the app is not a member of the space).
+static SERVICE: google_api_runtime::contract::Service =
+    google_api_runtime::contract::Service::new(
+        generated::NAME,
+        generated::VERSION,
+        ROOT_URL,
+        SERVICE_PATH,
+    )
+    .default_scopes(&[CHAT_BOT_SCOPE])
+    .user_agent(DEFAULT_USER_AGENT)
+    .hint(hints::hint);

@@ -239,15 +239,18 @@ fn model() -> Model {
         preview_revision: Some("20260101".into()),
         root_url: "https://chat.googleapis.com/".into(),
         service_path: "".into(),
+        mtls_root_url: None,
         batch_path: Some("batch".into()),
         scopes: vec![
             Scope {
                 url: BOT.into(),
+                rust_name: "CHAT_BOT".into(),
                 description: Some("Bot.".into()),
                 availability: Availability::Stable,
             },
             Scope {
                 url: MESSAGES.into(),
+                rust_name: "CHAT_MESSAGES".into(),
                 description: None,
                 availability: Availability::Stable,
             },

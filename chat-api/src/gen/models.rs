@@ -6,7 +6,7 @@
 pub struct AccessPermissionSetting {
     /// Optional. Unordered list. Allowed principals for this permission.
     pub principals: Vec<Principal>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl AccessPermissionSetting {
     /// An empty value: set fields with the `set_*` methods.
@@ -17,7 +17,7 @@ impl AccessPermissionSetting {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `principals` (`principals` on the wire).
@@ -31,7 +31,10 @@ impl AccessPermissionSetting {
 }
 impl std::fmt::Debug for AccessPermissionSetting {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "AccessPermissionSetting");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "AccessPermissionSetting",
+        );
         d.field("principals", &self.principals);
         d.finish(&self.unknown_fields)
     }
@@ -40,12 +43,19 @@ impl serde::Serialize for AccessPermissionSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "principals", &self.principals)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "principals",
+            &self.principals,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for AccessPermissionSetting {
+impl ::google_api_runtime::contract::wire::Object for AccessPermissionSetting {
     const NAME: &'static str = "AccessPermissionSetting";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -53,8 +63,18 @@ impl crate::wire::Object for AccessPermissionSetting {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "principals" => self.principals = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "principals" => {
+                self.principals = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -63,7 +83,7 @@ impl<'de> serde::Deserialize<'de> for AccessPermissionSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Access permission settings for a space.
@@ -76,7 +96,7 @@ pub struct AccessPermissionSettings {
     pub join_space_setting: Option<AccessPermissionSetting>,
     /// Optional. Access permission setting for viewing space membership. Must be specified together with `PermissionSettings.view_space_membership` in the update mask and request body when updating who can view space membership. When granting view access to a target audience, you must also grant `PermissionSettings.view_space_membership` to all members in the same request. To remove an existing target audience (for example, to restrict view access to space managers or assistant managers only), specify an empty `AccessPermissionSetting` (with no `principals`).
     pub view_space_membership_setting: Option<AccessPermissionSetting>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl AccessPermissionSettings {
     /// An empty value: set fields with the `set_*` methods.
@@ -87,7 +107,7 @@ impl AccessPermissionSettings {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `discover_space_setting` (`discoverSpaceSetting` on the wire).
@@ -117,7 +137,10 @@ impl AccessPermissionSettings {
 }
 impl std::fmt::Debug for AccessPermissionSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "AccessPermissionSettings");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "AccessPermissionSettings",
+        );
         d.field("discover_space_setting", &self.discover_space_setting);
         d.field("join_space_setting", &self.join_space_setting);
         d.field("view_space_membership_setting", &self.view_space_membership_setting);
@@ -128,22 +151,29 @@ impl serde::Serialize for AccessPermissionSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "discoverSpaceSetting",
             &self.discover_space_setting,
         )?;
-        crate::wire::put(&mut map, "joinSpaceSetting", &self.join_space_setting)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "joinSpaceSetting",
+            &self.join_space_setting,
+        )?;
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "viewSpaceMembershipSetting",
             &self.view_space_membership_setting,
         )?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for AccessPermissionSettings {
+impl ::google_api_runtime::contract::wire::Object for AccessPermissionSettings {
     const NAME: &'static str = "AccessPermissionSettings";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -156,7 +186,13 @@ impl crate::wire::Object for AccessPermissionSettings {
             "viewSpaceMembershipSetting" => {
                 self.view_space_membership_setting = map.next_value()?;
             }
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -165,7 +201,7 @@ impl<'de> serde::Deserialize<'de> for AccessPermissionSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Represents the [access setting](https://support.google.com/chat/answer/11971020) of the space.
@@ -178,7 +214,7 @@ pub struct AccessSettings {
     pub access_state: Option<AccessSettingsAccessState>,
     /// Optional. The resource name of the [target audience](https://support.google.com/a/answer/9934697) who can discover the space, join the space, and preview the messages in the space. If unset, only users or Google Groups who have been individually invited or added to the space can access it. For details, see [Make a space discoverable to a target audience](https://developers.google.com/workspace/chat/space-target-audience). Format: `audiences/{audience}` To use the default target audience for the Google Workspace organization, set to `audiences/default`. Reading the target audience supports: - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) - [App authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with [administrator approval](https://support.google.com/a?p=chat-app-auth) with the `chat.app.spaces` scope. This field is not populated when using the `chat.bot` scope with [app authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app). Setting the target audience requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user).
     pub audience: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl AccessSettings {
     /// An empty value: set fields with the `set_*` methods.
@@ -189,7 +225,7 @@ impl AccessSettings {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `access_permission_settings` (`accessPermissionSettings` on the wire).
@@ -226,7 +262,10 @@ impl AccessSettings {
 }
 impl std::fmt::Debug for AccessSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "AccessSettings");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "AccessSettings",
+        );
         d.field("access_permission_settings", &self.access_permission_settings);
         d.field("access_state", &self.access_state);
         d.field("audience", &self.audience);
@@ -237,18 +276,25 @@ impl serde::Serialize for AccessSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "accessPermissionSettings",
             &self.access_permission_settings,
         )?;
-        crate::wire::put(&mut map, "accessState", &self.access_state)?;
-        crate::wire::put(&mut map, "audience", &self.audience)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "accessState",
+            &self.access_state,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "audience", &self.audience)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for AccessSettings {
+impl ::google_api_runtime::contract::wire::Object for AccessSettings {
     const NAME: &'static str = "AccessSettings";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -261,7 +307,13 @@ impl crate::wire::Object for AccessSettings {
             }
             "accessState" => self.access_state = map.next_value()?,
             "audience" => self.audience = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -270,7 +322,7 @@ impl<'de> serde::Deserialize<'de> for AccessSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Output only. Indicates the access state of the space.
@@ -285,7 +337,7 @@ pub enum AccessSettingsAccessState {
     /// A space manager has granted a target audience access to the space. Users or Google Groups that have been individually added or invited to the space can also discover and access the space. To learn more, see [Make a space discoverable to specific users](https://developers.google.com/workspace/chat/space-target-audience). Creating discoverable spaces requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user).
     Discoverable,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl AccessSettingsAccessState {
     /// The value on the wire.
@@ -304,18 +356,18 @@ impl From<&str> for AccessSettingsAccessState {
             "ACCESS_STATE_UNSPECIFIED" => Self::AccessStateUnspecified,
             "PRIVATE" => Self::Private,
             "DISCOVERABLE" => Self::Discoverable,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(AccessSettingsAccessState);
+::google_api_runtime::contract::wire::string_enum!(AccessSettingsAccessState);
 /// One or more interactive widgets that appear at the bottom of a message. For details, see [Add interactive widgets at the bottom of a message](https://developers.google.com/workspace/chat/create-messages#add-accessory-widgets).
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccessoryWidget {
     /// A list of buttons.
     pub button_list: Option<GoogleAppsCardV1ButtonList>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl AccessoryWidget {
     /// An empty value: set fields with the `set_*` methods.
@@ -326,7 +378,7 @@ impl AccessoryWidget {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `button_list` (`buttonList` on the wire).
@@ -340,7 +392,10 @@ impl AccessoryWidget {
 }
 impl std::fmt::Debug for AccessoryWidget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "AccessoryWidget");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "AccessoryWidget",
+        );
         d.field("button_list", &self.button_list);
         d.finish(&self.unknown_fields)
     }
@@ -349,12 +404,19 @@ impl serde::Serialize for AccessoryWidget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "buttonList", &self.button_list)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "buttonList",
+            &self.button_list,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for AccessoryWidget {
+impl ::google_api_runtime::contract::wire::Object for AccessoryWidget {
     const NAME: &'static str = "AccessoryWidget";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -363,7 +425,13 @@ impl crate::wire::Object for AccessoryWidget {
     ) -> Result<(), A::Error> {
         match key {
             "buttonList" => self.button_list = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -372,7 +440,7 @@ impl<'de> serde::Deserialize<'de> for AccessoryWidget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// List of string parameters to supply when the action method is invoked. For example, consider three snooze buttons: snooze now, snooze one day, snooze next week. You might use `action method = snooze()`, passing the snooze type and snooze time in the list of string parameters.
@@ -383,7 +451,7 @@ pub struct ActionParameter {
     pub key: Option<String>,
     /// The value of the parameter.
     pub value: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ActionParameter {
     /// An empty value: set fields with the `set_*` methods.
@@ -394,7 +462,7 @@ impl ActionParameter {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `key`, or `""` when it is not set.
@@ -420,7 +488,10 @@ impl ActionParameter {
 }
 impl std::fmt::Debug for ActionParameter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ActionParameter");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ActionParameter",
+        );
         d.field("key", &self.key);
         d.field("value", &self.value);
         d.finish(&self.unknown_fields)
@@ -430,13 +501,16 @@ impl serde::Serialize for ActionParameter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "key", &self.key)?;
-        crate::wire::put(&mut map, "value", &self.value)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "key", &self.key)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "value", &self.value)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ActionParameter {
+impl ::google_api_runtime::contract::wire::Object for ActionParameter {
     const NAME: &'static str = "ActionParameter";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -446,7 +520,13 @@ impl crate::wire::Object for ActionParameter {
         match key {
             "key" => self.key = map.next_value()?,
             "value" => self.value = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -455,7 +535,7 @@ impl<'de> serde::Deserialize<'de> for ActionParameter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Parameters that a Chat app can use to configure how its response is posted.
@@ -470,7 +550,7 @@ pub struct ActionResponse {
     pub updated_widget: Option<UpdatedWidget>,
     /// Input only. URL for users to authenticate or configure. (Only for `REQUEST_CONFIG` response types.)
     pub url: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ActionResponse {
     /// An empty value: set fields with the `set_*` methods.
@@ -481,7 +561,7 @@ impl ActionResponse {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `dialog_action` (`dialogAction` on the wire).
@@ -517,7 +597,10 @@ impl ActionResponse {
 }
 impl std::fmt::Debug for ActionResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ActionResponse");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ActionResponse",
+        );
         d.field("dialog_action", &self.dialog_action);
         d.field("type_", &self.type_);
         d.field("updated_widget", &self.updated_widget);
@@ -529,15 +612,26 @@ impl serde::Serialize for ActionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "dialogAction", &self.dialog_action)?;
-        crate::wire::put(&mut map, "type", &self.type_)?;
-        crate::wire::put(&mut map, "updatedWidget", &self.updated_widget)?;
-        crate::wire::put(&mut map, "url", &self.url)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "dialogAction",
+            &self.dialog_action,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "type", &self.type_)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "updatedWidget",
+            &self.updated_widget,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "url", &self.url)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ActionResponse {
+impl ::google_api_runtime::contract::wire::Object for ActionResponse {
     const NAME: &'static str = "ActionResponse";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -549,7 +643,13 @@ impl crate::wire::Object for ActionResponse {
             "type" => self.type_ = map.next_value()?,
             "updatedWidget" => self.updated_widget = map.next_value()?,
             "url" => self.url = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -558,7 +658,7 @@ impl<'de> serde::Deserialize<'de> for ActionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Input only. The type of Chat app response.
@@ -581,7 +681,7 @@ pub enum ActionResponseType {
     /// Widget text autocomplete options query.
     UpdateWidget,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl ActionResponseType {
     /// The value on the wire.
@@ -608,11 +708,11 @@ impl From<&str> for ActionResponseType {
             "REQUEST_CONFIG" => Self::RequestConfig,
             "DIALOG" => Self::Dialog,
             "UPDATE_WIDGET" => Self::UpdateWidget,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(ActionResponseType);
+::google_api_runtime::contract::wire::string_enum!(ActionResponseType);
 /// Represents the status for a request to either invoke or submit a [dialog](https://developers.google.com/workspace/chat/dialogs).
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -621,7 +721,7 @@ pub struct ActionStatus {
     pub status_code: Option<ActionStatusStatusCode>,
     /// The message to send users about the status of their request. If unset, a generic message based on the `status_code` is sent.
     pub user_facing_message: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ActionStatus {
     /// An empty value: set fields with the `set_*` methods.
@@ -632,7 +732,7 @@ impl ActionStatus {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `status_code`, or the enum's default value when it is not set.
@@ -658,7 +758,10 @@ impl ActionStatus {
 }
 impl std::fmt::Debug for ActionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ActionStatus");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ActionStatus",
+        );
         d.field("status_code", &self.status_code);
         d.field("user_facing_message", &self.user_facing_message);
         d.finish(&self.unknown_fields)
@@ -668,13 +771,24 @@ impl serde::Serialize for ActionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "statusCode", &self.status_code)?;
-        crate::wire::put(&mut map, "userFacingMessage", &self.user_facing_message)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "statusCode",
+            &self.status_code,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "userFacingMessage",
+            &self.user_facing_message,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ActionStatus {
+impl ::google_api_runtime::contract::wire::Object for ActionStatus {
     const NAME: &'static str = "ActionStatus";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -684,7 +798,13 @@ impl crate::wire::Object for ActionStatus {
         match key {
             "statusCode" => self.status_code = map.next_value()?,
             "userFacingMessage" => self.user_facing_message = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -693,7 +813,7 @@ impl<'de> serde::Deserialize<'de> for ActionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The status code.
@@ -736,7 +856,7 @@ pub enum ActionStatusStatusCode {
     /// Unrecoverable data loss or corruption. HTTP Mapping: 500 Internal Server Error
     DataLoss,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl ActionStatusStatusCode {
     /// The value on the wire.
@@ -783,11 +903,11 @@ impl From<&str> for ActionStatusStatusCode {
             "INTERNAL" => Self::Internal,
             "UNAVAILABLE" => Self::Unavailable,
             "DATA_LOSS" => Self::DataLoss,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(ActionStatusStatusCode);
+::google_api_runtime::contract::wire::string_enum!(ActionStatusStatusCode);
 /// Annotations can be associated with the plain-text body of the message or with chips that link to Google Workspace resources like Google Docs or Sheets with `start_index` and `length` of 0. To add basic formatting to a text message, see [Format text messages](https://developers.google.com/workspace/chat/format-messages). Example plain-text message body: ``` Hello @FooBot how are you!" ``` The corresponding annotations metadata: ``` "annotations":[{ "type":"USER_MENTION", "startIndex":6, "length":7, "userMention": { "user": { "name":"users/{user}", "displayName":"FooBot", "avatarUrl":"https://goo.gl/aeDtrS", "type":"BOT" }, "type":"MENTION" } }] ```
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -806,7 +926,7 @@ pub struct Annotation {
     pub type_: Option<AnnotationType>,
     /// The metadata of user mention.
     pub user_mention: Option<UserMentionMetadata>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Annotation {
     /// An empty value: set fields with the `set_*` methods.
@@ -817,7 +937,7 @@ impl Annotation {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `custom_emoji_metadata` (`customEmojiMetadata` on the wire).
@@ -876,7 +996,10 @@ impl Annotation {
 }
 impl std::fmt::Debug for Annotation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Annotation");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "Annotation",
+        );
         d.field("custom_emoji_metadata", &self.custom_emoji_metadata);
         d.field("length", &self.length);
         d.field("rich_link_metadata", &self.rich_link_metadata);
@@ -891,18 +1014,41 @@ impl serde::Serialize for Annotation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "customEmojiMetadata", &self.custom_emoji_metadata)?;
-        crate::wire::put(&mut map, "length", &self.length)?;
-        crate::wire::put(&mut map, "richLinkMetadata", &self.rich_link_metadata)?;
-        crate::wire::put(&mut map, "slashCommand", &self.slash_command)?;
-        crate::wire::put(&mut map, "startIndex", &self.start_index)?;
-        crate::wire::put(&mut map, "type", &self.type_)?;
-        crate::wire::put(&mut map, "userMention", &self.user_mention)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "customEmojiMetadata",
+            &self.custom_emoji_metadata,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "length", &self.length)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "richLinkMetadata",
+            &self.rich_link_metadata,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "slashCommand",
+            &self.slash_command,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "startIndex",
+            &self.start_index,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "type", &self.type_)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "userMention",
+            &self.user_mention,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Annotation {
+impl ::google_api_runtime::contract::wire::Object for Annotation {
     const NAME: &'static str = "Annotation";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -917,7 +1063,13 @@ impl crate::wire::Object for Annotation {
             "startIndex" => self.start_index = map.next_value()?,
             "type" => self.type_ = map.next_value()?,
             "userMention" => self.user_mention = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -926,7 +1078,7 @@ impl<'de> serde::Deserialize<'de> for Annotation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The type of this annotation.
@@ -945,7 +1097,7 @@ pub enum AnnotationType {
     /// A custom emoji annotation.
     CustomEmoji,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl AnnotationType {
     /// The value on the wire.
@@ -968,11 +1120,11 @@ impl From<&str> for AnnotationType {
             "SLASH_COMMAND" => Self::SlashCommand,
             "RICH_LINK" => Self::RichLink,
             "CUSTOM_EMOJI" => Self::CustomEmoji,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(AnnotationType);
+::google_api_runtime::contract::wire::string_enum!(AnnotationType);
 /// Metadata about a [Chat app command](https://developers.google.com/workspace/chat/commands).
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -981,7 +1133,7 @@ pub struct AppCommandMetadata {
     pub app_command_id: Option<i32>,
     /// The type of Chat app command.
     pub app_command_type: Option<AppCommandMetadataAppCommandType>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl AppCommandMetadata {
     /// An empty value: set fields with the `set_*` methods.
@@ -992,7 +1144,7 @@ impl AppCommandMetadata {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `app_command_id`, or `0` when it is not set.
@@ -1021,7 +1173,10 @@ impl AppCommandMetadata {
 }
 impl std::fmt::Debug for AppCommandMetadata {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "AppCommandMetadata");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "AppCommandMetadata",
+        );
         d.field("app_command_id", &self.app_command_id);
         d.field("app_command_type", &self.app_command_type);
         d.finish(&self.unknown_fields)
@@ -1031,13 +1186,24 @@ impl serde::Serialize for AppCommandMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "appCommandId", &self.app_command_id)?;
-        crate::wire::put(&mut map, "appCommandType", &self.app_command_type)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "appCommandId",
+            &self.app_command_id,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "appCommandType",
+            &self.app_command_type,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for AppCommandMetadata {
+impl ::google_api_runtime::contract::wire::Object for AppCommandMetadata {
     const NAME: &'static str = "AppCommandMetadata";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1047,7 +1213,13 @@ impl crate::wire::Object for AppCommandMetadata {
         match key {
             "appCommandId" => self.app_command_id = map.next_value()?,
             "appCommandType" => self.app_command_type = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -1056,7 +1228,7 @@ impl<'de> serde::Deserialize<'de> for AppCommandMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The type of Chat app command.
@@ -1073,7 +1245,7 @@ pub enum AppCommandMetadataAppCommandType {
     /// A message action. The user selects the command from the message context menu in Chat.
     MessageAction,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl AppCommandMetadataAppCommandType {
     /// The value on the wire.
@@ -1094,18 +1266,18 @@ impl From<&str> for AppCommandMetadataAppCommandType {
             "SLASH_COMMAND" => Self::SlashCommand,
             "QUICK_COMMAND" => Self::QuickCommand,
             "MESSAGE_ACTION" => Self::MessageAction,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(AppCommandMetadataAppCommandType);
+::google_api_runtime::contract::wire::string_enum!(AppCommandMetadataAppCommandType);
 /// A GIF image that's specified by a URL.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttachedGif {
     /// Output only. The URL that hosts the GIF image.
     pub uri: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl AttachedGif {
     /// An empty value: set fields with the `set_*` methods.
@@ -1116,7 +1288,7 @@ impl AttachedGif {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `uri`, or `""` when it is not set.
@@ -1132,7 +1304,10 @@ impl AttachedGif {
 }
 impl std::fmt::Debug for AttachedGif {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "AttachedGif");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "AttachedGif",
+        );
         d.field("uri", &self.uri);
         d.finish(&self.unknown_fields)
     }
@@ -1141,12 +1316,15 @@ impl serde::Serialize for AttachedGif {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "uri", &self.uri)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "uri", &self.uri)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for AttachedGif {
+impl ::google_api_runtime::contract::wire::Object for AttachedGif {
     const NAME: &'static str = "AttachedGif";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1155,7 +1333,13 @@ impl crate::wire::Object for AttachedGif {
     ) -> Result<(), A::Error> {
         match key {
             "uri" => self.uri = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -1164,7 +1348,7 @@ impl<'de> serde::Deserialize<'de> for AttachedGif {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// An attachment in Google Chat.
@@ -1187,7 +1371,7 @@ pub struct Attachment {
     pub source: Option<AttachmentSource>,
     /// Output only. The thumbnail URL which should be used to preview the attachment to a human user. Chat apps shouldn't use this URL to download attachment content.
     pub thumbnail_uri: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Attachment {
     /// An empty value: set fields with the `set_*` methods.
@@ -1198,7 +1382,7 @@ impl Attachment {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `attachment_data_ref` (`attachmentDataRef` on the wire).
@@ -1277,7 +1461,10 @@ impl Attachment {
 }
 impl std::fmt::Debug for Attachment {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Attachment");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "Attachment",
+        );
         d.field("attachment_data_ref", &self.attachment_data_ref);
         d.field("content_name", &self.content_name);
         d.field("content_type", &self.content_type);
@@ -1293,19 +1480,46 @@ impl serde::Serialize for Attachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "attachmentDataRef", &self.attachment_data_ref)?;
-        crate::wire::put(&mut map, "contentName", &self.content_name)?;
-        crate::wire::put(&mut map, "contentType", &self.content_type)?;
-        crate::wire::put(&mut map, "downloadUri", &self.download_uri)?;
-        crate::wire::put(&mut map, "driveDataRef", &self.drive_data_ref)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(&mut map, "source", &self.source)?;
-        crate::wire::put(&mut map, "thumbnailUri", &self.thumbnail_uri)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "attachmentDataRef",
+            &self.attachment_data_ref,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "contentName",
+            &self.content_name,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "contentType",
+            &self.content_type,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "downloadUri",
+            &self.download_uri,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "driveDataRef",
+            &self.drive_data_ref,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "source", &self.source)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "thumbnailUri",
+            &self.thumbnail_uri,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Attachment {
+impl ::google_api_runtime::contract::wire::Object for Attachment {
     const NAME: &'static str = "Attachment";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1321,7 +1535,13 @@ impl crate::wire::Object for Attachment {
             "name" => self.name = map.next_value()?,
             "source" => self.source = map.next_value()?,
             "thumbnailUri" => self.thumbnail_uri = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -1330,7 +1550,7 @@ impl<'de> serde::Deserialize<'de> for Attachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A reference to the attachment data.
@@ -1341,7 +1561,7 @@ pub struct AttachmentDataRef {
     pub attachment_upload_token: Option<String>,
     /// Optional. The resource name of the attachment data. This field is used with the media API to download the attachment data.
     pub resource_name: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl AttachmentDataRef {
     /// An empty value: set fields with the `set_*` methods.
@@ -1352,7 +1572,7 @@ impl AttachmentDataRef {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `attachment_upload_token`, or `""` when it is not set.
@@ -1378,7 +1598,10 @@ impl AttachmentDataRef {
 }
 impl std::fmt::Debug for AttachmentDataRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "AttachmentDataRef");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "AttachmentDataRef",
+        );
         d.field("attachment_upload_token", &self.attachment_upload_token);
         d.field("resource_name", &self.resource_name);
         d.finish(&self.unknown_fields)
@@ -1388,17 +1611,24 @@ impl serde::Serialize for AttachmentDataRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "attachmentUploadToken",
             &self.attachment_upload_token,
         )?;
-        crate::wire::put(&mut map, "resourceName", &self.resource_name)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "resourceName",
+            &self.resource_name,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for AttachmentDataRef {
+impl ::google_api_runtime::contract::wire::Object for AttachmentDataRef {
     const NAME: &'static str = "AttachmentDataRef";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1408,7 +1638,13 @@ impl crate::wire::Object for AttachmentDataRef {
         match key {
             "attachmentUploadToken" => self.attachment_upload_token = map.next_value()?,
             "resourceName" => self.resource_name = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -1417,7 +1653,7 @@ impl<'de> serde::Deserialize<'de> for AttachmentDataRef {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Output only. The source of the attachment.
@@ -1432,7 +1668,7 @@ pub enum AttachmentSource {
     /// The file is uploaded to Chat.
     UploadedContent,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl AttachmentSource {
     /// The value on the wire.
@@ -1451,18 +1687,18 @@ impl From<&str> for AttachmentSource {
             "SOURCE_UNSPECIFIED" => Self::SourceUnspecified,
             "DRIVE_FILE" => Self::DriveFile,
             "UPLOADED_CONTENT" => Self::UploadedContent,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(AttachmentSource);
+::google_api_runtime::contract::wire::string_enum!(AttachmentSource);
 /// A target audience in Google Chat. A target audience represents a group of users within a Google Workspace organization, defined by an administrator. Target audiences are used to configure access and visibility settings for resources, such as making a space discoverable to a specific group of users. For more details, see [Target audiences](https://support.google.com/a/answer/9934697) and [Make a space discoverable to a target audience](https://developers.google.com/workspace/chat/space-target-audience).
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Audience {
     /// The resource name of the [target audience](https://support.google.com/a/answer/9934697) who can discover or join the space. For details, see [Make a space discoverable to a target audience](https://developers.google.com/workspace/chat/space-target-audience). Format: `audiences/{audience}` To use the default target audience for the Google Workspace organization, set to `audiences/default`.
     pub name: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Audience {
     /// An empty value: set fields with the `set_*` methods.
@@ -1473,7 +1709,7 @@ impl Audience {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `name`, or `""` when it is not set.
@@ -1489,7 +1725,10 @@ impl Audience {
 }
 impl std::fmt::Debug for Audience {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Audience");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "Audience",
+        );
         d.field("name", &self.name);
         d.finish(&self.unknown_fields)
     }
@@ -1498,12 +1737,15 @@ impl serde::Serialize for Audience {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Audience {
+impl ::google_api_runtime::contract::wire::Object for Audience {
     const NAME: &'static str = "Audience";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1512,7 +1754,13 @@ impl crate::wire::Object for Audience {
     ) -> Result<(), A::Error> {
         match key {
             "name" => self.name = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -1521,7 +1769,7 @@ impl<'de> serde::Deserialize<'de> for Audience {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Represents a user's current availability information in Google Chat, including their state (for example, Active, Away, Do Not Disturb) and any custom status.
@@ -1536,7 +1784,7 @@ pub struct Availability {
     pub name: Option<String>,
     /// Output only. The user's current availability state.
     pub state: Option<AvailabilityState>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Availability {
     /// An empty value: set fields with the `set_*` methods.
@@ -1547,7 +1795,7 @@ impl Availability {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `custom_status` (`customStatus` on the wire).
@@ -1586,7 +1834,10 @@ impl Availability {
 }
 impl std::fmt::Debug for Availability {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Availability");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "Availability",
+        );
         d.field("custom_status", &self.custom_status);
         d.field("do_not_disturb_metadata", &self.do_not_disturb_metadata);
         d.field("name", &self.name);
@@ -1598,19 +1849,26 @@ impl serde::Serialize for Availability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "customStatus", &self.custom_status)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "customStatus",
+            &self.custom_status,
+        )?;
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "doNotDisturbMetadata",
             &self.do_not_disturb_metadata,
         )?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(&mut map, "state", &self.state)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "state", &self.state)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Availability {
+impl ::google_api_runtime::contract::wire::Object for Availability {
     const NAME: &'static str = "Availability";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1622,7 +1880,13 @@ impl crate::wire::Object for Availability {
             "doNotDisturbMetadata" => self.do_not_disturb_metadata = map.next_value()?,
             "name" => self.name = map.next_value()?,
             "state" => self.state = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -1631,7 +1895,7 @@ impl<'de> serde::Deserialize<'de> for Availability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Output only. The user's current availability state.
@@ -1650,7 +1914,7 @@ pub enum AvailabilityState {
     /// The user is in Do Not Disturb state, which is manually set.
     DoNotDisturb,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl AvailabilityState {
     /// The value on the wire.
@@ -1673,11 +1937,11 @@ impl From<&str> for AvailabilityState {
             "IDLE" => Self::Idle,
             "AWAY" => Self::Away,
             "DO_NOT_DISTURB" => Self::DoNotDisturb,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(AvailabilityState);
+::google_api_runtime::contract::wire::string_enum!(AvailabilityState);
 /// A button. Can be a text button or an image button.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -1686,7 +1950,7 @@ pub struct Button {
     pub image_button: Option<ImageButton>,
     /// A button with text and `onclick` action.
     pub text_button: Option<TextButton>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Button {
     /// An empty value: set fields with the `set_*` methods.
@@ -1697,7 +1961,7 @@ impl Button {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `image_button` (`imageButton` on the wire).
@@ -1713,7 +1977,7 @@ impl Button {
 }
 impl std::fmt::Debug for Button {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Button");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(f, "Button");
         d.field("image_button", &self.image_button);
         d.field("text_button", &self.text_button);
         d.finish(&self.unknown_fields)
@@ -1723,13 +1987,24 @@ impl serde::Serialize for Button {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "imageButton", &self.image_button)?;
-        crate::wire::put(&mut map, "textButton", &self.text_button)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "imageButton",
+            &self.image_button,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "textButton",
+            &self.text_button,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Button {
+impl ::google_api_runtime::contract::wire::Object for Button {
     const NAME: &'static str = "Button";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1739,7 +2014,13 @@ impl crate::wire::Object for Button {
         match key {
             "imageButton" => self.image_button = map.next_value()?,
             "textButton" => self.text_button = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -1748,7 +2029,7 @@ impl<'de> serde::Deserialize<'de> for Button {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Data for Calendar event links.
@@ -1759,7 +2040,7 @@ pub struct CalendarEventLinkData {
     pub calendar_id: Option<String>,
     /// The [Event identifier](https://developers.google.com/workspace/calendar/api/v3/reference/events) of the linked Calendar event.
     pub event_id: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl CalendarEventLinkData {
     /// An empty value: set fields with the `set_*` methods.
@@ -1770,7 +2051,7 @@ impl CalendarEventLinkData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `calendar_id`, or `""` when it is not set.
@@ -1796,7 +2077,10 @@ impl CalendarEventLinkData {
 }
 impl std::fmt::Debug for CalendarEventLinkData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "CalendarEventLinkData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "CalendarEventLinkData",
+        );
         d.field("calendar_id", &self.calendar_id);
         d.field("event_id", &self.event_id);
         d.finish(&self.unknown_fields)
@@ -1806,13 +2090,20 @@ impl serde::Serialize for CalendarEventLinkData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "calendarId", &self.calendar_id)?;
-        crate::wire::put(&mut map, "eventId", &self.event_id)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "calendarId",
+            &self.calendar_id,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "eventId", &self.event_id)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for CalendarEventLinkData {
+impl ::google_api_runtime::contract::wire::Object for CalendarEventLinkData {
     const NAME: &'static str = "CalendarEventLinkData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1822,7 +2113,13 @@ impl crate::wire::Object for CalendarEventLinkData {
         match key {
             "calendarId" => self.calendar_id = map.next_value()?,
             "eventId" => self.event_id = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -1831,7 +2128,7 @@ impl<'de> serde::Deserialize<'de> for CalendarEventLinkData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A card is a UI element that can contain UI widgets such as text and images.
@@ -1846,7 +2143,7 @@ pub struct Card {
     pub name: Option<String>,
     /// Sections are separated by a line divider.
     pub sections: Vec<Section>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Card {
     /// An empty value: set fields with the `set_*` methods.
@@ -1857,7 +2154,7 @@ impl Card {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `card_actions` (`cardActions` on the wire).
@@ -1894,7 +2191,7 @@ impl Card {
 }
 impl std::fmt::Debug for Card {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Card");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(f, "Card");
         d.field("card_actions", &self.card_actions);
         d.field("header", &self.header);
         d.field("name", &self.name);
@@ -1906,15 +2203,22 @@ impl serde::Serialize for Card {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "cardActions", &self.card_actions)?;
-        crate::wire::put(&mut map, "header", &self.header)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(&mut map, "sections", &self.sections)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "cardActions",
+            &self.card_actions,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "header", &self.header)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "sections", &self.sections)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Card {
+impl ::google_api_runtime::contract::wire::Object for Card {
     const NAME: &'static str = "Card";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1922,11 +2226,25 @@ impl crate::wire::Object for Card {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "cardActions" => self.card_actions = crate::wire::next_or_default(map)?,
+            "cardActions" => {
+                self.card_actions = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
             "header" => self.header = map.next_value()?,
             "name" => self.name = map.next_value()?,
-            "sections" => self.sections = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "sections" => {
+                self.sections = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -1935,7 +2253,7 @@ impl<'de> serde::Deserialize<'de> for Card {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A card action is the action associated with the card. For an invoice card, a typical action would be: delete invoice, email invoice or open the invoice in browser. Not supported by Google Chat apps.
@@ -1946,7 +2264,7 @@ pub struct CardAction {
     pub action_label: Option<String>,
     /// The onclick action for this action item.
     pub on_click: Option<OnClick>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl CardAction {
     /// An empty value: set fields with the `set_*` methods.
@@ -1957,7 +2275,7 @@ impl CardAction {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `action_label`, or `""` when it is not set.
@@ -1978,7 +2296,10 @@ impl CardAction {
 }
 impl std::fmt::Debug for CardAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "CardAction");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "CardAction",
+        );
         d.field("action_label", &self.action_label);
         d.field("on_click", &self.on_click);
         d.finish(&self.unknown_fields)
@@ -1988,13 +2309,20 @@ impl serde::Serialize for CardAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "actionLabel", &self.action_label)?;
-        crate::wire::put(&mut map, "onClick", &self.on_click)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "actionLabel",
+            &self.action_label,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "onClick", &self.on_click)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for CardAction {
+impl ::google_api_runtime::contract::wire::Object for CardAction {
     const NAME: &'static str = "CardAction";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2004,7 +2332,13 @@ impl crate::wire::Object for CardAction {
         match key {
             "actionLabel" => self.action_label = map.next_value()?,
             "onClick" => self.on_click = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -2013,7 +2347,7 @@ impl<'de> serde::Deserialize<'de> for CardAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The `CardHeader` schema.
@@ -2028,7 +2362,7 @@ pub struct CardHeader {
     pub subtitle: Option<String>,
     /// The title must be specified. The header has a fixed height: if both a title and subtitle is specified, each takes up one line. If only the title is specified, it takes up both lines.
     pub title: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl CardHeader {
     /// An empty value: set fields with the `set_*` methods.
@@ -2039,7 +2373,7 @@ impl CardHeader {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `image_style`, or the enum's default value when it is not set.
@@ -2085,7 +2419,10 @@ impl CardHeader {
 }
 impl std::fmt::Debug for CardHeader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "CardHeader");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "CardHeader",
+        );
         d.field("image_style", &self.image_style);
         d.field("image_url", &self.image_url);
         d.field("subtitle", &self.subtitle);
@@ -2097,15 +2434,26 @@ impl serde::Serialize for CardHeader {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "imageStyle", &self.image_style)?;
-        crate::wire::put(&mut map, "imageUrl", &self.image_url)?;
-        crate::wire::put(&mut map, "subtitle", &self.subtitle)?;
-        crate::wire::put(&mut map, "title", &self.title)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "imageStyle",
+            &self.image_style,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "imageUrl",
+            &self.image_url,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "subtitle", &self.subtitle)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "title", &self.title)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for CardHeader {
+impl ::google_api_runtime::contract::wire::Object for CardHeader {
     const NAME: &'static str = "CardHeader";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2117,7 +2465,13 @@ impl crate::wire::Object for CardHeader {
             "imageUrl" => self.image_url = map.next_value()?,
             "subtitle" => self.subtitle = map.next_value()?,
             "title" => self.title = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -2126,7 +2480,7 @@ impl<'de> serde::Deserialize<'de> for CardHeader {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The image's type (for example, square border or circular border).
@@ -2141,7 +2495,7 @@ pub enum CardHeaderImageStyle {
     /// Circular border.
     Avatar,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl CardHeaderImageStyle {
     /// The value on the wire.
@@ -2160,11 +2514,11 @@ impl From<&str> for CardHeaderImageStyle {
             "IMAGE_STYLE_UNSPECIFIED" => Self::ImageStyleUnspecified,
             "IMAGE" => Self::Image,
             "AVATAR" => Self::Avatar,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(CardHeaderImageStyle);
+::google_api_runtime::contract::wire::string_enum!(CardHeaderImageStyle);
 /// A [card](https://developers.google.com/workspace/chat/api/reference/rest/v1/cards) in a Google Chat message. Chat apps can create cards with [app authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app). As part of the [Developer Preview Program](https://developers.google.com/workspace/preview), if your Chat app [authenticates as a user](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user), it can create card messages. If your Chat app is not part of Developer Preview Program, it can't create cards with user authentication. To learn how to create a message that contains cards, see [Send a message](https://developers.google.com/workspace/chat/create-messages). [Card builder](https://addons.gsuite.google.com/uikit/builder)
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -2175,7 +2529,7 @@ pub struct CardWithId {
     pub card_id: Option<String>,
     /// Output only. The app that owns the card.
     pub owner_user: Option<User>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl CardWithId {
     /// An empty value: set fields with the `set_*` methods.
@@ -2186,7 +2540,7 @@ impl CardWithId {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `card` (`card` on the wire).
@@ -2212,7 +2566,10 @@ impl CardWithId {
 }
 impl std::fmt::Debug for CardWithId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "CardWithId");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "CardWithId",
+        );
         d.field("card", &self.card);
         d.field("card_id", &self.card_id);
         d.field("owner_user", &self.owner_user);
@@ -2223,14 +2580,21 @@ impl serde::Serialize for CardWithId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "card", &self.card)?;
-        crate::wire::put(&mut map, "cardId", &self.card_id)?;
-        crate::wire::put(&mut map, "ownerUser", &self.owner_user)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "card", &self.card)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "cardId", &self.card_id)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "ownerUser",
+            &self.owner_user,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for CardWithId {
+impl ::google_api_runtime::contract::wire::Object for CardWithId {
     const NAME: &'static str = "CardWithId";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2241,7 +2605,13 @@ impl crate::wire::Object for CardWithId {
             "card" => self.card = map.next_value()?,
             "cardId" => self.card_id = map.next_value()?,
             "ownerUser" => self.owner_user = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -2250,7 +2620,7 @@ impl<'de> serde::Deserialize<'de> for CardWithId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// JSON payload of error messages. If the Cloud Logging API is enabled, these error messages are logged to [Google Cloud Logging](https://cloud.google.com/logging/docs).
@@ -2263,7 +2633,7 @@ pub struct ChatAppLogEntry {
     pub deployment_function: Option<String>,
     /// The error code and message.
     pub error: Option<Status>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ChatAppLogEntry {
     /// An empty value: set fields with the `set_*` methods.
@@ -2274,7 +2644,7 @@ impl ChatAppLogEntry {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `deployment`, or `""` when it is not set.
@@ -2305,7 +2675,10 @@ impl ChatAppLogEntry {
 }
 impl std::fmt::Debug for ChatAppLogEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ChatAppLogEntry");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ChatAppLogEntry",
+        );
         d.field("deployment", &self.deployment);
         d.field("deployment_function", &self.deployment_function);
         d.field("error", &self.error);
@@ -2316,14 +2689,25 @@ impl serde::Serialize for ChatAppLogEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "deployment", &self.deployment)?;
-        crate::wire::put(&mut map, "deploymentFunction", &self.deployment_function)?;
-        crate::wire::put(&mut map, "error", &self.error)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "deployment",
+            &self.deployment,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "deploymentFunction",
+            &self.deployment_function,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "error", &self.error)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ChatAppLogEntry {
+impl ::google_api_runtime::contract::wire::Object for ChatAppLogEntry {
     const NAME: &'static str = "ChatAppLogEntry";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2334,7 +2718,13 @@ impl crate::wire::Object for ChatAppLogEntry {
             "deployment" => self.deployment = map.next_value()?,
             "deploymentFunction" => self.deployment_function = map.next_value()?,
             "error" => self.error = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -2343,7 +2733,7 @@ impl<'de> serde::Deserialize<'de> for ChatAppLogEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// For a `SelectionInput` widget that uses a multiselect menu, a data source from Google Chat. The data source populates selection items for the multiselect menu. For example, a user can select Google Chat spaces that they're a member of. [Google Chat apps](https://developers.google.com/workspace/chat):
@@ -2352,7 +2742,7 @@ impl<'de> serde::Deserialize<'de> for ChatAppLogEntry {
 pub struct ChatClientDataSourceMarkup {
     /// Google Chat spaces that the user is a member of.
     pub space_data_source: Option<SpaceDataSource>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ChatClientDataSourceMarkup {
     /// An empty value: set fields with the `set_*` methods.
@@ -2363,7 +2753,7 @@ impl ChatClientDataSourceMarkup {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `space_data_source` (`spaceDataSource` on the wire).
@@ -2374,7 +2764,10 @@ impl ChatClientDataSourceMarkup {
 }
 impl std::fmt::Debug for ChatClientDataSourceMarkup {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ChatClientDataSourceMarkup");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ChatClientDataSourceMarkup",
+        );
         d.field("space_data_source", &self.space_data_source);
         d.finish(&self.unknown_fields)
     }
@@ -2383,12 +2776,19 @@ impl serde::Serialize for ChatClientDataSourceMarkup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "spaceDataSource", &self.space_data_source)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "spaceDataSource",
+            &self.space_data_source,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ChatClientDataSourceMarkup {
+impl ::google_api_runtime::contract::wire::Object for ChatClientDataSourceMarkup {
     const NAME: &'static str = "ChatClientDataSourceMarkup";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2397,7 +2797,13 @@ impl crate::wire::Object for ChatClientDataSourceMarkup {
     ) -> Result<(), A::Error> {
         match key {
             "spaceDataSource" => self.space_data_source = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -2406,7 +2812,7 @@ impl<'de> serde::Deserialize<'de> for ChatClientDataSourceMarkup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Data for Chat space links.
@@ -2419,7 +2825,7 @@ pub struct ChatSpaceLinkData {
     pub space: Option<String>,
     /// The thread of the linked Chat space resource. Format: `spaces/{space}/threads/{thread}`
     pub thread: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ChatSpaceLinkData {
     /// An empty value: set fields with the `set_*` methods.
@@ -2430,7 +2836,7 @@ impl ChatSpaceLinkData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `message`, or `""` when it is not set.
@@ -2466,7 +2872,10 @@ impl ChatSpaceLinkData {
 }
 impl std::fmt::Debug for ChatSpaceLinkData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ChatSpaceLinkData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ChatSpaceLinkData",
+        );
         d.field("message", &self.message);
         d.field("space", &self.space);
         d.field("thread", &self.thread);
@@ -2477,14 +2886,17 @@ impl serde::Serialize for ChatSpaceLinkData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "message", &self.message)?;
-        crate::wire::put(&mut map, "space", &self.space)?;
-        crate::wire::put(&mut map, "thread", &self.thread)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "message", &self.message)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "space", &self.space)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "thread", &self.thread)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ChatSpaceLinkData {
+impl ::google_api_runtime::contract::wire::Object for ChatSpaceLinkData {
     const NAME: &'static str = "ChatSpaceLinkData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2495,7 +2907,13 @@ impl crate::wire::Object for ChatSpaceLinkData {
             "message" => self.message = map.next_value()?,
             "space" => self.space = map.next_value()?,
             "thread" => self.thread = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -2504,7 +2922,7 @@ impl<'de> serde::Deserialize<'de> for ChatSpaceLinkData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Citations are inline references that can provide users more detailed information about the inline reference. Corresponding inline citations should be present in the message text in a markup format of `{text}`. Citations are only supported when the message's `markup_syntax` is set to `MARKDOWN`. Unreferenced citations in `Elements.citations` (those without a matching \`\` tag in the message text) are ignored and do not cause the message to be rejected.
@@ -2515,7 +2933,7 @@ pub struct Citation {
     pub cited_sources: Vec<CitedSource>,
     /// Required. The ID of the citation. This ID is defined by the app creating the citation and must match the `data-id` attribute of the \`\` tag in the message text. Must contain only ASCII letters and numbers, and less than 63 characters.
     pub id: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Citation {
     /// An empty value: set fields with the `set_*` methods.
@@ -2526,7 +2944,7 @@ impl Citation {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `cited_sources` (`citedSources` on the wire).
@@ -2550,7 +2968,10 @@ impl Citation {
 }
 impl std::fmt::Debug for Citation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Citation");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "Citation",
+        );
         d.field("cited_sources", &self.cited_sources);
         d.field("id", &self.id);
         d.finish(&self.unknown_fields)
@@ -2560,13 +2981,20 @@ impl serde::Serialize for Citation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "citedSources", &self.cited_sources)?;
-        crate::wire::put(&mut map, "id", &self.id)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "citedSources",
+            &self.cited_sources,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "id", &self.id)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Citation {
+impl ::google_api_runtime::contract::wire::Object for Citation {
     const NAME: &'static str = "Citation";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2574,9 +3002,19 @@ impl crate::wire::Object for Citation {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "citedSources" => self.cited_sources = crate::wire::next_or_default(map)?,
+            "citedSources" => {
+                self.cited_sources = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
             "id" => self.id = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -2585,7 +3023,7 @@ impl<'de> serde::Deserialize<'de> for Citation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A reference to a source of information.
@@ -2600,7 +3038,7 @@ pub struct CitedSource {
     pub title: Option<String>,
     /// Required. The URI pointing to the resource referenced by this `CitedSource`.
     pub uri: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl CitedSource {
     /// An empty value: set fields with the `set_*` methods.
@@ -2611,7 +3049,7 @@ impl CitedSource {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `footer` (`footer` on the wire).
@@ -2647,7 +3085,10 @@ impl CitedSource {
 }
 impl std::fmt::Debug for CitedSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "CitedSource");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "CitedSource",
+        );
         d.field("footer", &self.footer);
         d.field("snippet", &self.snippet);
         d.field("title", &self.title);
@@ -2659,15 +3100,18 @@ impl serde::Serialize for CitedSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "footer", &self.footer)?;
-        crate::wire::put(&mut map, "snippet", &self.snippet)?;
-        crate::wire::put(&mut map, "title", &self.title)?;
-        crate::wire::put(&mut map, "uri", &self.uri)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "footer", &self.footer)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "snippet", &self.snippet)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "title", &self.title)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "uri", &self.uri)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for CitedSource {
+impl ::google_api_runtime::contract::wire::Object for CitedSource {
     const NAME: &'static str = "CitedSource";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2679,7 +3123,13 @@ impl crate::wire::Object for CitedSource {
             "snippet" => self.snippet = map.next_value()?,
             "title" => self.title = map.next_value()?,
             "uri" => self.uri = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -2688,7 +3138,7 @@ impl<'de> serde::Deserialize<'de> for CitedSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Represents a color in the RGBA color space. This representation is designed for simplicity of conversion to and from color representations in various languages over compactness. For example, the fields of this representation can be trivially provided to the constructor of `java.awt.Color` in Java; it can also be trivially provided to UIColor's `+colorWithRed:green:blue:alpha` method in iOS; and, with just a little work, it can be easily formatted into a CSS `rgba()` string in JavaScript. This reference page doesn't have information about the absolute color space that should be used to interpret the RGB value—for example, sRGB, Adobe RGB, DCI-P3, and BT.2020. By default, applications should assume the sRGB color space. When color equality needs to be decided, implementations, unless documented otherwise, treat two colors as equal if all their red, green, blue, and alpha values each differ by at most `1e-5`. Example (Java): import com.google.type.Color; // ... public static java.awt.Color fromProto(Color protocolor) { float alpha = protocolor.hasAlpha() ? protocolor.getAlpha().getValue() : 1.0; return new java.awt.Color( protocolor.getRed(), protocolor.getGreen(), protocolor.getBlue(), alpha); } public static Color toProto(java.awt.Color color) { float red = (float) color.getRed(); float green = (float) color.getGreen(); float blue = (float) color.getBlue(); float denominator = 255.0; Color.Builder resultBuilder = Color .newBuilder() .setRed(red / denominator) .setGreen(green / denominator) .setBlue(blue / denominator); int alpha = color.getAlpha(); if (alpha != 255) { result.setAlpha( FloatValue .newBuilder() .setValue(((float) alpha) / denominator) .build()); } return resultBuilder.build(); } // ... Example (iOS / Obj-C): // ... static UIColor* fromProto(Color* protocolor) { float red = \[protocolor red\]; float green = \[protocolor green\]; float blue = \[protocolor blue\]; FloatValue* alpha_wrapper = \[protocolor alpha\]; float alpha = 1.0; if (alpha_wrapper != nil) { alpha = \[alpha_wrapper value\]; } return \[UIColor colorWithRed:red green:green blue:blue alpha:alpha\]; } static Color* toProto(UIColor* color) { CGFloat red, green, blue, alpha; if (!\[color getRed:&red green:&green blue:&blue alpha:&alpha\]) { return nil; } Color* result = \[\[Color alloc\] init\]; \[result setRed:red\]; \[result setGreen:green\]; \[result setBlue:blue\]; if (alpha \<= 0.9999) { \[result setAlpha:floatWrapperWithValue(alpha)\]; } \[result autorelease\]; return result; } // ... Example (JavaScript): // ... var protoToCssColor = function(rgb_color) { var redFrac = rgb_color.red || 0.0; var greenFrac = rgb_color.green || 0.0; var blueFrac = rgb_color.blue || 0.0; var red = Math.floor(redFrac * 255); var green = Math.floor(greenFrac * 255); var blue = Math.floor(blueFrac * 255); if (!('alpha' in rgb_color)) { return rgbToCssColor(red, green, blue); } var alphaFrac = rgb_color.alpha.value || 0.0; var rgbParams = \[red, green, blue\].join(','); return \['rgba(', rgbParams, ',', alphaFrac, ')'\].join(''); }; var rgbToCssColor = function(red, green, blue) { var rgbNumber = new Number((red \<\< 16) | (green \<\< 8) | blue); var hexString = rgbNumber.toString(16); var missingZeros = 6 - hexString.length; var resultBuilder = \['#'\]; for (var i = 0; i \< missingZeros; i++) { resultBuilder.push('0'); } resultBuilder.push(hexString); return resultBuilder.join(''); }; // ...
@@ -2703,7 +3153,7 @@ pub struct Color {
     pub green: Option<f32>,
     /// The amount of red in the color as a value in the interval \[0, 1\].
     pub red: Option<f32>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Color {
     /// An empty value: set fields with the `set_*` methods.
@@ -2714,7 +3164,7 @@ impl Color {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `alpha`, or `0` when it is not set.
@@ -2760,7 +3210,7 @@ impl Color {
 }
 impl std::fmt::Debug for Color {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Color");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(f, "Color");
         d.field("alpha", &self.alpha);
         d.field("blue", &self.blue);
         d.field("green", &self.green);
@@ -2772,15 +3222,18 @@ impl serde::Serialize for Color {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "alpha", &self.alpha)?;
-        crate::wire::put(&mut map, "blue", &self.blue)?;
-        crate::wire::put(&mut map, "green", &self.green)?;
-        crate::wire::put(&mut map, "red", &self.red)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "alpha", &self.alpha)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "blue", &self.blue)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "green", &self.green)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "red", &self.red)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Color {
+impl ::google_api_runtime::contract::wire::Object for Color {
     const NAME: &'static str = "Color";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2792,7 +3245,13 @@ impl crate::wire::Object for Color {
             "blue" => self.blue = map.next_value()?,
             "green" => self.green = map.next_value()?,
             "red" => self.red = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -2801,7 +3260,7 @@ impl<'de> serde::Deserialize<'de> for Color {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The common event object is the portion of the overall event object that carries general, host-independent information to the add-on from the user's client. This information includes details such as the user's locale, host app, and platform. In addition to homepage and contextual triggers, add-ons construct and pass event objects to [action callback functions](https://developers.google.com/workspace/add-ons/concepts/actions#callback_functions) when the user interacts with widgets. Your add-on's callback function can query the common event object to determine the contents of open widgets in the user's client. For example, your add-on can locate the text a user has entered into a [TextInput](https://developers.google.com/apps-script/reference/card-service/text-input) widget in the `eventObject.commentEventObject.formInputs` object. For Chat apps, the name of the function that the user invoked when interacting with a widget.
@@ -2822,7 +3281,7 @@ pub struct CommonEventObject {
     pub time_zone: Option<TimeZone>,
     /// **Disabled by default.** The user's language and country/region identifier in the format of [ISO 639](https://wikipedia.org/wiki/ISO_639_macrolanguage) language code-[ISO 3166](https://wikipedia.org/wiki/ISO_3166) country/region code. For example, `en-US`. To turn on this field, you must set `addOns.common.useLocaleFromApp` to `true` in your add-on's manifest. Your add-on's scope list must also include `https://www.googleapis.com/auth/script.locale`. See [Accessing user locale and timezone](https://developers.google.com/workspace/add-ons/how-tos/access-user-locale) for more details.
     pub user_locale: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl CommonEventObject {
     /// An empty value: set fields with the `set_*` methods.
@@ -2833,7 +3292,7 @@ impl CommonEventObject {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `form_inputs` (`formInputs` on the wire).
@@ -2906,7 +3365,10 @@ impl CommonEventObject {
 }
 impl std::fmt::Debug for CommonEventObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "CommonEventObject");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "CommonEventObject",
+        );
         d.field("form_inputs", &self.form_inputs);
         d.field("host_app", &self.host_app);
         d.field("invoked_function", &self.invoked_function);
@@ -2921,18 +3383,41 @@ impl serde::Serialize for CommonEventObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "formInputs", &self.form_inputs)?;
-        crate::wire::put(&mut map, "hostApp", &self.host_app)?;
-        crate::wire::put(&mut map, "invokedFunction", &self.invoked_function)?;
-        crate::wire::put(&mut map, "parameters", &self.parameters)?;
-        crate::wire::put(&mut map, "platform", &self.platform)?;
-        crate::wire::put(&mut map, "timeZone", &self.time_zone)?;
-        crate::wire::put(&mut map, "userLocale", &self.user_locale)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "formInputs",
+            &self.form_inputs,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "hostApp", &self.host_app)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "invokedFunction",
+            &self.invoked_function,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "parameters",
+            &self.parameters,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "platform", &self.platform)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "timeZone",
+            &self.time_zone,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "userLocale",
+            &self.user_locale,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for CommonEventObject {
+impl ::google_api_runtime::contract::wire::Object for CommonEventObject {
     const NAME: &'static str = "CommonEventObject";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2940,14 +3425,28 @@ impl crate::wire::Object for CommonEventObject {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "formInputs" => self.form_inputs = crate::wire::next_or_default(map)?,
+            "formInputs" => {
+                self.form_inputs = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
             "hostApp" => self.host_app = map.next_value()?,
             "invokedFunction" => self.invoked_function = map.next_value()?,
-            "parameters" => self.parameters = crate::wire::next_or_default(map)?,
+            "parameters" => {
+                self.parameters = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
             "platform" => self.platform = map.next_value()?,
             "timeZone" => self.time_zone = map.next_value()?,
             "userLocale" => self.user_locale = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -2956,7 +3455,7 @@ impl<'de> serde::Deserialize<'de> for CommonEventObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Indicates the host app the add-on is active in when the event object is generated. Possible values include the following: * `GMAIL` * `CALENDAR` * `DRIVE` * `DOCS` * `SHEETS` * `SLIDES` * `CHAT`
@@ -2987,7 +3486,7 @@ pub enum CommonEventObjectHostApp {
     /// A Google Chat app.
     Chat,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl CommonEventObjectHostApp {
     /// The value on the wire.
@@ -3022,11 +3521,11 @@ impl From<&str> for CommonEventObjectHostApp {
             "SLIDES" => Self::Slides,
             "DRAWINGS" => Self::Drawings,
             "CHAT" => Self::Chat,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(CommonEventObjectHostApp);
+::google_api_runtime::contract::wire::string_enum!(CommonEventObjectHostApp);
 /// The platform enum which indicates the platform where the event originates (`WEB`, `IOS`, or `ANDROID`). Not supported by Chat apps.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3041,7 +3540,7 @@ pub enum CommonEventObjectPlatform {
     /// `ANDROID`.
     Android,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl CommonEventObjectPlatform {
     /// The value on the wire.
@@ -3062,16 +3561,16 @@ impl From<&str> for CommonEventObjectPlatform {
             "WEB" => Self::Web,
             "IOS" => Self::Ios,
             "ANDROID" => Self::Android,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(CommonEventObjectPlatform);
+::google_api_runtime::contract::wire::string_enum!(CommonEventObjectPlatform);
 /// Request message for completing the import process for a space.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CompleteImportSpaceRequest {
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl CompleteImportSpaceRequest {
     /// An empty value: set fields with the `set_*` methods.
@@ -3082,13 +3581,16 @@ impl CompleteImportSpaceRequest {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
 }
 impl std::fmt::Debug for CompleteImportSpaceRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let d = crate::wire::DebugObject::new(f, "CompleteImportSpaceRequest");
+        let d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "CompleteImportSpaceRequest",
+        );
         d.finish(&self.unknown_fields)
     }
 }
@@ -3096,18 +3598,21 @@ impl serde::Serialize for CompleteImportSpaceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for CompleteImportSpaceRequest {
+impl ::google_api_runtime::contract::wire::Object for CompleteImportSpaceRequest {
     const NAME: &'static str = "CompleteImportSpaceRequest";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        crate::wire::keep(&mut self.unknown_fields, key, map)?;
+        ::google_api_runtime::contract::wire::keep(&mut self.unknown_fields, key, map)?;
         Ok(())
     }
 }
@@ -3115,7 +3620,7 @@ impl<'de> serde::Deserialize<'de> for CompleteImportSpaceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Response message for completing the import process for a space.
@@ -3124,7 +3629,7 @@ impl<'de> serde::Deserialize<'de> for CompleteImportSpaceRequest {
 pub struct CompleteImportSpaceResponse {
     /// The import mode space.
     pub space: Option<Space>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl CompleteImportSpaceResponse {
     /// An empty value: set fields with the `set_*` methods.
@@ -3135,7 +3640,7 @@ impl CompleteImportSpaceResponse {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `space` (`space` on the wire).
@@ -3146,7 +3651,10 @@ impl CompleteImportSpaceResponse {
 }
 impl std::fmt::Debug for CompleteImportSpaceResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "CompleteImportSpaceResponse");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "CompleteImportSpaceResponse",
+        );
         d.field("space", &self.space);
         d.finish(&self.unknown_fields)
     }
@@ -3155,12 +3663,15 @@ impl serde::Serialize for CompleteImportSpaceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "space", &self.space)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "space", &self.space)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for CompleteImportSpaceResponse {
+impl ::google_api_runtime::contract::wire::Object for CompleteImportSpaceResponse {
     const NAME: &'static str = "CompleteImportSpaceResponse";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3169,7 +3680,13 @@ impl crate::wire::Object for CompleteImportSpaceResponse {
     ) -> Result<(), A::Error> {
         match key {
             "space" => self.space = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -3178,7 +3695,7 @@ impl<'de> serde::Deserialize<'de> for CompleteImportSpaceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Represents a [custom emoji](https://support.google.com/chat/answer/12800149).
@@ -3195,7 +3712,7 @@ pub struct CustomEmoji {
     pub temporary_image_uri: Option<String>,
     /// Output only. Unique key for the custom emoji resource.
     pub uid: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl CustomEmoji {
     /// An empty value: set fields with the `set_*` methods.
@@ -3206,7 +3723,7 @@ impl CustomEmoji {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `emoji_name`, or `""` when it is not set.
@@ -3257,7 +3774,10 @@ impl CustomEmoji {
 }
 impl std::fmt::Debug for CustomEmoji {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "CustomEmoji");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "CustomEmoji",
+        );
         d.field("emoji_name", &self.emoji_name);
         d.field("name", &self.name);
         d.field("payload", &self.payload);
@@ -3270,16 +3790,27 @@ impl serde::Serialize for CustomEmoji {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "emojiName", &self.emoji_name)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(&mut map, "payload", &self.payload)?;
-        crate::wire::put(&mut map, "temporaryImageUri", &self.temporary_image_uri)?;
-        crate::wire::put(&mut map, "uid", &self.uid)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "emojiName",
+            &self.emoji_name,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "payload", &self.payload)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "temporaryImageUri",
+            &self.temporary_image_uri,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "uid", &self.uid)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for CustomEmoji {
+impl ::google_api_runtime::contract::wire::Object for CustomEmoji {
     const NAME: &'static str = "CustomEmoji";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3292,7 +3823,13 @@ impl crate::wire::Object for CustomEmoji {
             "payload" => self.payload = map.next_value()?,
             "temporaryImageUri" => self.temporary_image_uri = map.next_value()?,
             "uid" => self.uid = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -3301,7 +3838,7 @@ impl<'de> serde::Deserialize<'de> for CustomEmoji {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Annotation metadata for custom emoji.
@@ -3310,7 +3847,7 @@ impl<'de> serde::Deserialize<'de> for CustomEmoji {
 pub struct CustomEmojiMetadata {
     /// The custom emoji.
     pub custom_emoji: Option<CustomEmoji>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl CustomEmojiMetadata {
     /// An empty value: set fields with the `set_*` methods.
@@ -3321,7 +3858,7 @@ impl CustomEmojiMetadata {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `custom_emoji` (`customEmoji` on the wire).
@@ -3332,7 +3869,10 @@ impl CustomEmojiMetadata {
 }
 impl std::fmt::Debug for CustomEmojiMetadata {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "CustomEmojiMetadata");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "CustomEmojiMetadata",
+        );
         d.field("custom_emoji", &self.custom_emoji);
         d.finish(&self.unknown_fields)
     }
@@ -3341,12 +3881,19 @@ impl serde::Serialize for CustomEmojiMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "customEmoji", &self.custom_emoji)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "customEmoji",
+            &self.custom_emoji,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for CustomEmojiMetadata {
+impl ::google_api_runtime::contract::wire::Object for CustomEmojiMetadata {
     const NAME: &'static str = "CustomEmojiMetadata";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3355,7 +3902,13 @@ impl crate::wire::Object for CustomEmojiMetadata {
     ) -> Result<(), A::Error> {
         match key {
             "customEmoji" => self.custom_emoji = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -3364,7 +3917,7 @@ impl<'de> serde::Deserialize<'de> for CustomEmojiMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Payload data for the custom emoji.
@@ -3372,10 +3925,10 @@ impl<'de> serde::Deserialize<'de> for CustomEmojiMetadata {
 #[non_exhaustive]
 pub struct CustomEmojiPayload {
     /// Required. Input only. The image used for the custom emoji. The payload must be under 256 KB and the dimension of the image must be square and between 64 and 500 pixels. The restrictions are subject to change.
-    pub file_content: Option<crate::types::Bytes>,
+    pub file_content: Option<::google_api_runtime::types::Bytes>,
     /// Required. Input only. The image file name. Supported file extensions: `.png`, `.jpg`, `.gif`.
     pub filename: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl CustomEmojiPayload {
     /// An empty value: set fields with the `set_*` methods.
@@ -3386,11 +3939,14 @@ impl CustomEmojiPayload {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `file_content` (`fileContent` on the wire).
-    pub fn set_file_content(mut self, value: impl Into<crate::types::Bytes>) -> Self {
+    pub fn set_file_content(
+        mut self,
+        value: impl Into<::google_api_runtime::types::Bytes>,
+    ) -> Self {
         self.file_content = Some(value.into());
         self
     }
@@ -3407,7 +3963,10 @@ impl CustomEmojiPayload {
 }
 impl std::fmt::Debug for CustomEmojiPayload {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "CustomEmojiPayload");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "CustomEmojiPayload",
+        );
         d.field("file_content", &self.file_content);
         d.field("filename", &self.filename);
         d.finish(&self.unknown_fields)
@@ -3417,13 +3976,20 @@ impl serde::Serialize for CustomEmojiPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "fileContent", &self.file_content)?;
-        crate::wire::put(&mut map, "filename", &self.filename)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "fileContent",
+            &self.file_content,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "filename", &self.filename)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for CustomEmojiPayload {
+impl ::google_api_runtime::contract::wire::Object for CustomEmojiPayload {
     const NAME: &'static str = "CustomEmojiPayload";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3433,7 +3999,13 @@ impl crate::wire::Object for CustomEmojiPayload {
         match key {
             "fileContent" => self.file_content = map.next_value()?,
             "filename" => self.filename = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -3442,7 +4014,7 @@ impl<'de> serde::Deserialize<'de> for CustomEmojiPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Represents a user's custom status in Google Chat. This includes a short text message with an optional emoji that a user sets to give more context about their availability.
@@ -3452,12 +4024,12 @@ pub struct CustomStatus {
     /// Required. The emoji of the custom status. Only Unicode emojis are supported; custom emojis are not supported.
     pub emoji: Option<Emoji>,
     /// The timestamp when the custom status expires.
-    pub expire_time: Option<crate::types::Timestamp>,
+    pub expire_time: Option<::google_api_runtime::types::Timestamp>,
     /// Required. The text of the custom status. This will be a string with maximum length of 64.
     pub text: Option<String>,
     /// Input only. The time-to-live duration after which the custom status expires.
-    pub ttl: Option<crate::types::Duration>,
-    unknown_fields: crate::types::UnknownFields,
+    pub ttl: Option<::google_api_runtime::types::Duration>,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl CustomStatus {
     /// An empty value: set fields with the `set_*` methods.
@@ -3468,7 +4040,7 @@ impl CustomStatus {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `emoji` (`emoji` on the wire).
@@ -3477,7 +4049,10 @@ impl CustomStatus {
         self
     }
     /// Sets `expire_time` (`expireTime` on the wire).
-    pub fn set_expire_time(mut self, value: impl Into<crate::types::Timestamp>) -> Self {
+    pub fn set_expire_time(
+        mut self,
+        value: impl Into<::google_api_runtime::types::Timestamp>,
+    ) -> Self {
         self.expire_time = Some(value.into());
         self
     }
@@ -3492,14 +4067,20 @@ impl CustomStatus {
         self
     }
     /// Sets `ttl` (`ttl` on the wire).
-    pub fn set_ttl(mut self, value: impl Into<crate::types::Duration>) -> Self {
+    pub fn set_ttl(
+        mut self,
+        value: impl Into<::google_api_runtime::types::Duration>,
+    ) -> Self {
         self.ttl = Some(value.into());
         self
     }
 }
 impl std::fmt::Debug for CustomStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "CustomStatus");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "CustomStatus",
+        );
         d.field("emoji", &self.emoji);
         d.field("expire_time", &self.expire_time);
         d.field("text", &self.text);
@@ -3511,15 +4092,22 @@ impl serde::Serialize for CustomStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "emoji", &self.emoji)?;
-        crate::wire::put(&mut map, "expireTime", &self.expire_time)?;
-        crate::wire::put(&mut map, "text", &self.text)?;
-        crate::wire::put(&mut map, "ttl", &self.ttl)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "emoji", &self.emoji)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "expireTime",
+            &self.expire_time,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "text", &self.text)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "ttl", &self.ttl)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for CustomStatus {
+impl ::google_api_runtime::contract::wire::Object for CustomStatus {
     const NAME: &'static str = "CustomStatus";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3531,7 +4119,13 @@ impl crate::wire::Object for CustomStatus {
             "expireTime" => self.expire_time = map.next_value()?,
             "text" => self.text = map.next_value()?,
             "ttl" => self.ttl = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -3540,7 +4134,7 @@ impl<'de> serde::Deserialize<'de> for CustomStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Date input values.
@@ -3549,7 +4143,7 @@ impl<'de> serde::Deserialize<'de> for CustomStatus {
 pub struct DateInput {
     /// Time since epoch time, in milliseconds.
     pub ms_since_epoch: Option<i64>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl DateInput {
     /// An empty value: set fields with the `set_*` methods.
@@ -3560,7 +4154,7 @@ impl DateInput {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `ms_since_epoch`, or `0` when it is not set.
@@ -3576,7 +4170,10 @@ impl DateInput {
 }
 impl std::fmt::Debug for DateInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "DateInput");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "DateInput",
+        );
         d.field("ms_since_epoch", &self.ms_since_epoch);
         d.finish(&self.unknown_fields)
     }
@@ -3585,12 +4182,19 @@ impl serde::Serialize for DateInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put_int64(&mut map, "msSinceEpoch", &self.ms_since_epoch)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put_int64(
+            &mut map,
+            "msSinceEpoch",
+            &self.ms_since_epoch,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for DateInput {
+impl ::google_api_runtime::contract::wire::Object for DateInput {
     const NAME: &'static str = "DateInput";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3598,8 +4202,18 @@ impl crate::wire::Object for DateInput {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "msSinceEpoch" => self.ms_since_epoch = crate::wire::next_int64(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "msSinceEpoch" => {
+                self.ms_since_epoch = ::google_api_runtime::contract::wire::next_int64(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -3608,7 +4222,7 @@ impl<'de> serde::Deserialize<'de> for DateInput {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Date and time input values.
@@ -3621,7 +4235,7 @@ pub struct DateTimeInput {
     pub has_time: Option<bool>,
     /// Time since epoch time, in milliseconds.
     pub ms_since_epoch: Option<i64>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl DateTimeInput {
     /// An empty value: set fields with the `set_*` methods.
@@ -3632,7 +4246,7 @@ impl DateTimeInput {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `has_date`, or `false` when it is not set.
@@ -3668,7 +4282,10 @@ impl DateTimeInput {
 }
 impl std::fmt::Debug for DateTimeInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "DateTimeInput");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "DateTimeInput",
+        );
         d.field("has_date", &self.has_date);
         d.field("has_time", &self.has_time);
         d.field("ms_since_epoch", &self.ms_since_epoch);
@@ -3679,14 +4296,21 @@ impl serde::Serialize for DateTimeInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "hasDate", &self.has_date)?;
-        crate::wire::put(&mut map, "hasTime", &self.has_time)?;
-        crate::wire::put_int64(&mut map, "msSinceEpoch", &self.ms_since_epoch)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "hasDate", &self.has_date)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "hasTime", &self.has_time)?;
+        ::google_api_runtime::contract::wire::put_int64(
+            &mut map,
+            "msSinceEpoch",
+            &self.ms_since_epoch,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for DateTimeInput {
+impl ::google_api_runtime::contract::wire::Object for DateTimeInput {
     const NAME: &'static str = "DateTimeInput";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3696,8 +4320,18 @@ impl crate::wire::Object for DateTimeInput {
         match key {
             "hasDate" => self.has_date = map.next_value()?,
             "hasTime" => self.has_time = map.next_value()?,
-            "msSinceEpoch" => self.ms_since_epoch = crate::wire::next_int64(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "msSinceEpoch" => {
+                self.ms_since_epoch = ::google_api_runtime::contract::wire::next_int64(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -3706,7 +4340,7 @@ impl<'de> serde::Deserialize<'de> for DateTimeInput {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Information about a deleted message. A message is deleted when `delete_time` is set.
@@ -3715,7 +4349,7 @@ impl<'de> serde::Deserialize<'de> for DateTimeInput {
 pub struct DeletionMetadata {
     /// Indicates who deleted the message.
     pub deletion_type: Option<DeletionMetadataDeletionType>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl DeletionMetadata {
     /// An empty value: set fields with the `set_*` methods.
@@ -3726,7 +4360,7 @@ impl DeletionMetadata {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `deletion_type`, or the enum's default value when it is not set.
@@ -3745,7 +4379,10 @@ impl DeletionMetadata {
 }
 impl std::fmt::Debug for DeletionMetadata {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "DeletionMetadata");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "DeletionMetadata",
+        );
         d.field("deletion_type", &self.deletion_type);
         d.finish(&self.unknown_fields)
     }
@@ -3754,12 +4391,19 @@ impl serde::Serialize for DeletionMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "deletionType", &self.deletion_type)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "deletionType",
+            &self.deletion_type,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for DeletionMetadata {
+impl ::google_api_runtime::contract::wire::Object for DeletionMetadata {
     const NAME: &'static str = "DeletionMetadata";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3768,7 +4412,13 @@ impl crate::wire::Object for DeletionMetadata {
     ) -> Result<(), A::Error> {
         match key {
             "deletionType" => self.deletion_type = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -3777,7 +4427,7 @@ impl<'de> serde::Deserialize<'de> for DeletionMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Indicates who deleted the message.
@@ -3802,7 +4452,7 @@ pub enum DeletionMetadataDeletionType {
     /// A member of the space deleted the message. Users can delete messages sent by apps.
     SpaceMember,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl DeletionMetadataDeletionType {
     /// The value on the wire.
@@ -3831,11 +4481,11 @@ impl From<&str> for DeletionMetadataDeletionType {
             "CREATOR_VIA_APP" => Self::CreatorViaApp,
             "SPACE_OWNER_VIA_APP" => Self::SpaceOwnerViaApp,
             "SPACE_MEMBER" => Self::SpaceMember,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(DeletionMetadataDeletionType);
+::google_api_runtime::contract::wire::string_enum!(DeletionMetadataDeletionType);
 /// A Google Chat app interaction event that represents and contains data about a user's interaction with a Chat app. To configure your Chat app to receive interaction events, see [Receive and respond to user interactions](https://developers.google.com/workspace/chat/receive-respond-interactions). In addition to receiving events from user interactions, Chat apps can receive events about changes to spaces, such as when a new member is added to a space. To learn about space events, see [Work with events from Google Chat](https://developers.google.com/workspace/chat/events-overview). Warning: This event object is only used for [Chat apps that aren't add-ons](https://developers.google.com/workspace/chat/receive-respond-interactions#not-add-on-interaction-events). If your Chat app is built as a [Google Workspace add-on](https://developers.google.com/workspace/add-ons/chat/build), instead see [Add-on event objects](https://developers.google.com/workspace/add-ons/concepts/event-objects#chat-event-object) in the add-ons documentation. To confirm which type of event your app receives, see [Determine your event type](https://developers.google.com/workspace/chat/receive-respond-interactions#determine-event-type).
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -3851,7 +4501,7 @@ pub struct DeprecatedEvent {
     /// The type of [dialog](https://developers.google.com/workspace/chat/dialogs) interaction event received.
     pub dialog_event_type: Option<DeprecatedEventDialogEventType>,
     /// The timestamp indicating when the interaction event occurred.
-    pub event_time: Option<crate::types::Timestamp>,
+    pub event_time: Option<::google_api_runtime::types::Timestamp>,
     /// For `CARD_CLICKED` and `MESSAGE` interaction events, whether the user is interacting with or about to interact with a [dialog](https://developers.google.com/workspace/chat/dialogs).
     pub is_dialog_event: Option<bool>,
     /// For `ADDED_TO_SPACE`, `CARD_CLICKED`, and `MESSAGE` interaction events, the message that triggered the interaction event, if applicable.
@@ -3868,7 +4518,7 @@ pub struct DeprecatedEvent {
     pub type_: Option<DeprecatedEventType>,
     /// The user that interacted with the Chat app.
     pub user: Option<User>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl DeprecatedEvent {
     /// An empty value: set fields with the `set_*` methods.
@@ -3879,7 +4529,7 @@ impl DeprecatedEvent {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `action` (`action` on the wire).
@@ -3924,7 +4574,10 @@ impl DeprecatedEvent {
         self
     }
     /// Sets `event_time` (`eventTime` on the wire).
-    pub fn set_event_time(mut self, value: impl Into<crate::types::Timestamp>) -> Self {
+    pub fn set_event_time(
+        mut self,
+        value: impl Into<::google_api_runtime::types::Timestamp>,
+    ) -> Self {
         self.event_time = Some(value.into());
         self
     }
@@ -3991,7 +4644,10 @@ impl DeprecatedEvent {
 }
 impl std::fmt::Debug for DeprecatedEvent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "DeprecatedEvent");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "DeprecatedEvent",
+        );
         d.field("action", &self.action);
         d.field("app_command_metadata", &self.app_command_metadata);
         d.field("common", &self.common);
@@ -4013,29 +4669,52 @@ impl serde::Serialize for DeprecatedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "action", &self.action)?;
-        crate::wire::put(&mut map, "appCommandMetadata", &self.app_command_metadata)?;
-        crate::wire::put(&mut map, "common", &self.common)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(&mut map, "action", &self.action)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "appCommandMetadata",
+            &self.app_command_metadata,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "common", &self.common)?;
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "configCompleteRedirectUrl",
             &self.config_complete_redirect_url,
         )?;
-        crate::wire::put(&mut map, "dialogEventType", &self.dialog_event_type)?;
-        crate::wire::put(&mut map, "eventTime", &self.event_time)?;
-        crate::wire::put(&mut map, "isDialogEvent", &self.is_dialog_event)?;
-        crate::wire::put(&mut map, "message", &self.message)?;
-        crate::wire::put(&mut map, "space", &self.space)?;
-        crate::wire::put(&mut map, "thread", &self.thread)?;
-        crate::wire::put(&mut map, "threadKey", &self.thread_key)?;
-        crate::wire::put(&mut map, "token", &self.token)?;
-        crate::wire::put(&mut map, "type", &self.type_)?;
-        crate::wire::put(&mut map, "user", &self.user)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "dialogEventType",
+            &self.dialog_event_type,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "eventTime",
+            &self.event_time,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "isDialogEvent",
+            &self.is_dialog_event,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "message", &self.message)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "space", &self.space)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "thread", &self.thread)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "threadKey",
+            &self.thread_key,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "token", &self.token)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "type", &self.type_)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "user", &self.user)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for DeprecatedEvent {
+impl ::google_api_runtime::contract::wire::Object for DeprecatedEvent {
     const NAME: &'static str = "DeprecatedEvent";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4059,7 +4738,13 @@ impl crate::wire::Object for DeprecatedEvent {
             "token" => self.token = map.next_value()?,
             "type" => self.type_ = map.next_value()?,
             "user" => self.user = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -4068,7 +4753,7 @@ impl<'de> serde::Deserialize<'de> for DeprecatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The type of [dialog](https://developers.google.com/workspace/chat/dialogs) interaction event received.
@@ -4085,7 +4770,7 @@ pub enum DeprecatedEventDialogEventType {
     /// A user closes a dialog without submitting information. The Chat app only receives this interaction event when users click the close icon in the top right corner of the dialog. When the user closes the dialog by other means (such as refreshing the browser, clicking outside the dialog box, or pressing the escape key), no event is sent.
     CancelDialog,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl DeprecatedEventDialogEventType {
     /// The value on the wire.
@@ -4106,11 +4791,11 @@ impl From<&str> for DeprecatedEventDialogEventType {
             "REQUEST_DIALOG" => Self::RequestDialog,
             "SUBMIT_DIALOG" => Self::SubmitDialog,
             "CANCEL_DIALOG" => Self::CancelDialog,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(DeprecatedEventDialogEventType);
+::google_api_runtime::contract::wire::string_enum!(DeprecatedEventDialogEventType);
 /// The [type](https://developers.google.com/workspace/chat/api/reference/rest/v1/EventType) of user interaction with the Chat app, such as `MESSAGE` or `ADDED_TO_SPACE`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4131,7 +4816,7 @@ pub enum DeprecatedEventType {
     /// A user uses a Chat app [command](https://developers.google.com/workspace/chat/commands#types), including slash commands and quick commands.
     AppCommand,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl DeprecatedEventType {
     /// The value on the wire.
@@ -4158,18 +4843,18 @@ impl From<&str> for DeprecatedEventType {
             "CARD_CLICKED" => Self::CardClicked,
             "WIDGET_UPDATED" => Self::WidgetUpdated,
             "APP_COMMAND" => Self::AppCommand,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(DeprecatedEventType);
+::google_api_runtime::contract::wire::string_enum!(DeprecatedEventType);
 /// Wrapper around the card body of the dialog.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Dialog {
     /// Input only. Body of the dialog, which is rendered in a modal.
     pub body: Option<GoogleAppsCardV1Card>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Dialog {
     /// An empty value: set fields with the `set_*` methods.
@@ -4180,7 +4865,7 @@ impl Dialog {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `body` (`body` on the wire).
@@ -4191,7 +4876,7 @@ impl Dialog {
 }
 impl std::fmt::Debug for Dialog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Dialog");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(f, "Dialog");
         d.field("body", &self.body);
         d.finish(&self.unknown_fields)
     }
@@ -4200,12 +4885,15 @@ impl serde::Serialize for Dialog {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "body", &self.body)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "body", &self.body)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Dialog {
+impl ::google_api_runtime::contract::wire::Object for Dialog {
     const NAME: &'static str = "Dialog";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4214,7 +4902,13 @@ impl crate::wire::Object for Dialog {
     ) -> Result<(), A::Error> {
         match key {
             "body" => self.body = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -4223,7 +4917,7 @@ impl<'de> serde::Deserialize<'de> for Dialog {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Contains a [dialog](https://developers.google.com/workspace/chat/dialogs) and request status code.
@@ -4234,7 +4928,7 @@ pub struct DialogAction {
     pub action_status: Option<ActionStatus>,
     /// Input only. [Dialog](https://developers.google.com/workspace/chat/dialogs) for the request.
     pub dialog: Option<Dialog>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl DialogAction {
     /// An empty value: set fields with the `set_*` methods.
@@ -4245,7 +4939,7 @@ impl DialogAction {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `action_status` (`actionStatus` on the wire).
@@ -4261,7 +4955,10 @@ impl DialogAction {
 }
 impl std::fmt::Debug for DialogAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "DialogAction");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "DialogAction",
+        );
         d.field("action_status", &self.action_status);
         d.field("dialog", &self.dialog);
         d.finish(&self.unknown_fields)
@@ -4271,13 +4968,20 @@ impl serde::Serialize for DialogAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "actionStatus", &self.action_status)?;
-        crate::wire::put(&mut map, "dialog", &self.dialog)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "actionStatus",
+            &self.action_status,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "dialog", &self.dialog)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for DialogAction {
+impl ::google_api_runtime::contract::wire::Object for DialogAction {
     const NAME: &'static str = "DialogAction";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4287,7 +4991,13 @@ impl crate::wire::Object for DialogAction {
         match key {
             "actionStatus" => self.action_status = map.next_value()?,
             "dialog" => self.dialog = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -4296,7 +5006,7 @@ impl<'de> serde::Deserialize<'de> for DialogAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Metadata associated with the `DO_NOT_DISTURB` availability state, specifying when the state is set to expire.
@@ -4304,8 +5014,8 @@ impl<'de> serde::Deserialize<'de> for DialogAction {
 #[non_exhaustive]
 pub struct DoNotDisturbMetadata {
     /// Output only. Timestamp until which the user should be marked as DO_NOT_DISTURB. This can be maximum of 1 year in the future.
-    pub expiration_time: Option<crate::types::Timestamp>,
-    unknown_fields: crate::types::UnknownFields,
+    pub expiration_time: Option<::google_api_runtime::types::Timestamp>,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl DoNotDisturbMetadata {
     /// An empty value: set fields with the `set_*` methods.
@@ -4316,13 +5026,13 @@ impl DoNotDisturbMetadata {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `expiration_time` (`expirationTime` on the wire).
     pub fn set_expiration_time(
         mut self,
-        value: impl Into<crate::types::Timestamp>,
+        value: impl Into<::google_api_runtime::types::Timestamp>,
     ) -> Self {
         self.expiration_time = Some(value.into());
         self
@@ -4330,7 +5040,10 @@ impl DoNotDisturbMetadata {
 }
 impl std::fmt::Debug for DoNotDisturbMetadata {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "DoNotDisturbMetadata");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "DoNotDisturbMetadata",
+        );
         d.field("expiration_time", &self.expiration_time);
         d.finish(&self.unknown_fields)
     }
@@ -4339,12 +5052,19 @@ impl serde::Serialize for DoNotDisturbMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "expirationTime", &self.expiration_time)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "expirationTime",
+            &self.expiration_time,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for DoNotDisturbMetadata {
+impl ::google_api_runtime::contract::wire::Object for DoNotDisturbMetadata {
     const NAME: &'static str = "DoNotDisturbMetadata";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4353,7 +5073,13 @@ impl crate::wire::Object for DoNotDisturbMetadata {
     ) -> Result<(), A::Error> {
         match key {
             "expirationTime" => self.expiration_time = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -4362,7 +5088,7 @@ impl<'de> serde::Deserialize<'de> for DoNotDisturbMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A reference to the data of a drive attachment.
@@ -4371,7 +5097,7 @@ impl<'de> serde::Deserialize<'de> for DoNotDisturbMetadata {
 pub struct DriveDataRef {
     /// The ID for the drive file. Use with the Drive API.
     pub drive_file_id: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl DriveDataRef {
     /// An empty value: set fields with the `set_*` methods.
@@ -4382,7 +5108,7 @@ impl DriveDataRef {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `drive_file_id`, or `""` when it is not set.
@@ -4398,7 +5124,10 @@ impl DriveDataRef {
 }
 impl std::fmt::Debug for DriveDataRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "DriveDataRef");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "DriveDataRef",
+        );
         d.field("drive_file_id", &self.drive_file_id);
         d.finish(&self.unknown_fields)
     }
@@ -4407,12 +5136,19 @@ impl serde::Serialize for DriveDataRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "driveFileId", &self.drive_file_id)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "driveFileId",
+            &self.drive_file_id,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for DriveDataRef {
+impl ::google_api_runtime::contract::wire::Object for DriveDataRef {
     const NAME: &'static str = "DriveDataRef";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4421,7 +5157,13 @@ impl crate::wire::Object for DriveDataRef {
     ) -> Result<(), A::Error> {
         match key {
             "driveFileId" => self.drive_file_id = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -4430,7 +5172,7 @@ impl<'de> serde::Deserialize<'de> for DriveDataRef {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Data for Google Drive links.
@@ -4441,7 +5183,7 @@ pub struct DriveLinkData {
     pub drive_data_ref: Option<DriveDataRef>,
     /// The mime type of the linked Google Drive resource.
     pub mime_type: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl DriveLinkData {
     /// An empty value: set fields with the `set_*` methods.
@@ -4452,7 +5194,7 @@ impl DriveLinkData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `drive_data_ref` (`driveDataRef` on the wire).
@@ -4473,7 +5215,10 @@ impl DriveLinkData {
 }
 impl std::fmt::Debug for DriveLinkData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "DriveLinkData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "DriveLinkData",
+        );
         d.field("drive_data_ref", &self.drive_data_ref);
         d.field("mime_type", &self.mime_type);
         d.finish(&self.unknown_fields)
@@ -4483,13 +5228,24 @@ impl serde::Serialize for DriveLinkData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "driveDataRef", &self.drive_data_ref)?;
-        crate::wire::put(&mut map, "mimeType", &self.mime_type)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "driveDataRef",
+            &self.drive_data_ref,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "mimeType",
+            &self.mime_type,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for DriveLinkData {
+impl ::google_api_runtime::contract::wire::Object for DriveLinkData {
     const NAME: &'static str = "DriveLinkData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4499,7 +5255,13 @@ impl crate::wire::Object for DriveLinkData {
         match key {
             "driveDataRef" => self.drive_data_ref = map.next_value()?,
             "mimeType" => self.mime_type = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -4508,7 +5270,7 @@ impl<'de> serde::Deserialize<'de> for DriveLinkData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Elements are additional message components, including inline `citations` (where each citation is associated with a specific portion of the message text) and `cited_sources` (which are general references used to generate the response and are not directly linked to specific segments of the text). Both `citations` and `cited_sources` can be provided as input when creating or updating a message and are populated on output when reading a message.
@@ -4519,7 +5281,7 @@ pub struct Elements {
     pub citations: Vec<Citation>,
     /// Optional. A list of sources to be displayed under the message as footer links. These are not referenced inline. For inline references, use `citations`.
     pub cited_sources: Vec<CitedSource>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Elements {
     /// An empty value: set fields with the `set_*` methods.
@@ -4530,7 +5292,7 @@ impl Elements {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `citations` (`citations` on the wire).
@@ -4552,7 +5314,10 @@ impl Elements {
 }
 impl std::fmt::Debug for Elements {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Elements");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "Elements",
+        );
         d.field("citations", &self.citations);
         d.field("cited_sources", &self.cited_sources);
         d.finish(&self.unknown_fields)
@@ -4562,13 +5327,24 @@ impl serde::Serialize for Elements {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "citations", &self.citations)?;
-        crate::wire::put(&mut map, "citedSources", &self.cited_sources)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "citations",
+            &self.citations,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "citedSources",
+            &self.cited_sources,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Elements {
+impl ::google_api_runtime::contract::wire::Object for Elements {
     const NAME: &'static str = "Elements";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4576,9 +5352,23 @@ impl crate::wire::Object for Elements {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "citations" => self.citations = crate::wire::next_or_default(map)?,
-            "citedSources" => self.cited_sources = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "citations" => {
+                self.citations = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            "citedSources" => {
+                self.cited_sources = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -4587,7 +5377,7 @@ impl<'de> serde::Deserialize<'de> for Elements {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// An object encapsulating different ways of representing an image. Currently supported representations: * An image fetched from a URI. Additional representations might be supported in the future.
@@ -4596,7 +5386,7 @@ impl<'de> serde::Deserialize<'de> for Elements {
 pub struct ElementsImage {
     /// Required. The URI of the image. Must be a publicly accessible URI so that Chat can fetch and display it.
     pub image_uri: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ElementsImage {
     /// An empty value: set fields with the `set_*` methods.
@@ -4607,7 +5397,7 @@ impl ElementsImage {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `image_uri`, or `""` when it is not set.
@@ -4623,7 +5413,10 @@ impl ElementsImage {
 }
 impl std::fmt::Debug for ElementsImage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ElementsImage");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ElementsImage",
+        );
         d.field("image_uri", &self.image_uri);
         d.finish(&self.unknown_fields)
     }
@@ -4632,12 +5425,19 @@ impl serde::Serialize for ElementsImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "imageUri", &self.image_uri)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "imageUri",
+            &self.image_uri,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ElementsImage {
+impl ::google_api_runtime::contract::wire::Object for ElementsImage {
     const NAME: &'static str = "ElementsImage";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4646,7 +5446,13 @@ impl crate::wire::Object for ElementsImage {
     ) -> Result<(), A::Error> {
         match key {
             "imageUri" => self.image_uri = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -4655,7 +5461,7 @@ impl<'de> serde::Deserialize<'de> for ElementsImage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// An emoji that is used as a reaction to a message.
@@ -4666,7 +5472,7 @@ pub struct Emoji {
     pub custom_emoji: Option<CustomEmoji>,
     /// Optional. A basic emoji represented by a unicode string.
     pub unicode: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Emoji {
     /// An empty value: set fields with the `set_*` methods.
@@ -4677,7 +5483,7 @@ impl Emoji {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `custom_emoji` (`customEmoji` on the wire).
@@ -4698,7 +5504,7 @@ impl Emoji {
 }
 impl std::fmt::Debug for Emoji {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Emoji");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(f, "Emoji");
         d.field("custom_emoji", &self.custom_emoji);
         d.field("unicode", &self.unicode);
         d.finish(&self.unknown_fields)
@@ -4708,13 +5514,20 @@ impl serde::Serialize for Emoji {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "customEmoji", &self.custom_emoji)?;
-        crate::wire::put(&mut map, "unicode", &self.unicode)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "customEmoji",
+            &self.custom_emoji,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "unicode", &self.unicode)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Emoji {
+impl ::google_api_runtime::contract::wire::Object for Emoji {
     const NAME: &'static str = "Emoji";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4724,7 +5537,13 @@ impl crate::wire::Object for Emoji {
         match key {
             "customEmoji" => self.custom_emoji = map.next_value()?,
             "unicode" => self.unicode = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -4733,7 +5552,7 @@ impl<'de> serde::Deserialize<'de> for Emoji {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The number of people who reacted to a message with a specific emoji.
@@ -4744,7 +5563,7 @@ pub struct EmojiReactionSummary {
     pub emoji: Option<Emoji>,
     /// Output only. The total number of reactions using the associated emoji.
     pub reaction_count: Option<i32>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl EmojiReactionSummary {
     /// An empty value: set fields with the `set_*` methods.
@@ -4755,7 +5574,7 @@ impl EmojiReactionSummary {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `emoji` (`emoji` on the wire).
@@ -4776,7 +5595,10 @@ impl EmojiReactionSummary {
 }
 impl std::fmt::Debug for EmojiReactionSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "EmojiReactionSummary");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "EmojiReactionSummary",
+        );
         d.field("emoji", &self.emoji);
         d.field("reaction_count", &self.reaction_count);
         d.finish(&self.unknown_fields)
@@ -4786,13 +5608,20 @@ impl serde::Serialize for EmojiReactionSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "emoji", &self.emoji)?;
-        crate::wire::put(&mut map, "reactionCount", &self.reaction_count)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "emoji", &self.emoji)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "reactionCount",
+            &self.reaction_count,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for EmojiReactionSummary {
+impl ::google_api_runtime::contract::wire::Object for EmojiReactionSummary {
     const NAME: &'static str = "EmojiReactionSummary";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4802,7 +5631,13 @@ impl crate::wire::Object for EmojiReactionSummary {
         match key {
             "emoji" => self.emoji = map.next_value()?,
             "reactionCount" => self.reaction_count = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -4811,14 +5646,14 @@ impl<'de> serde::Deserialize<'de> for EmojiReactionSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in your APIs. A typical example is to use it as the request or the response type of an API method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns (google.protobuf.Empty); }
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Empty {
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Empty {
     /// An empty value: set fields with the `set_*` methods.
@@ -4829,13 +5664,13 @@ impl Empty {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
 }
 impl std::fmt::Debug for Empty {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let d = crate::wire::DebugObject::new(f, "Empty");
+        let d = ::google_api_runtime::contract::wire::DebugObject::new(f, "Empty");
         d.finish(&self.unknown_fields)
     }
 }
@@ -4843,18 +5678,21 @@ impl serde::Serialize for Empty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Empty {
+impl ::google_api_runtime::contract::wire::Object for Empty {
     const NAME: &'static str = "Empty";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        crate::wire::keep(&mut self.unknown_fields, key, map)?;
+        ::google_api_runtime::contract::wire::keep(&mut self.unknown_fields, key, map)?;
         Ok(())
     }
 }
@@ -4862,7 +5700,7 @@ impl<'de> serde::Deserialize<'de> for Empty {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A response containing group chat spaces with exactly the calling user and the requested users.
@@ -4873,7 +5711,7 @@ pub struct FindGroupChatsResponse {
     pub next_page_token: Option<String>,
     /// List of spaces in the requested (or first) page.
     pub spaces: Vec<Space>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl FindGroupChatsResponse {
     /// An empty value: set fields with the `set_*` methods.
@@ -4884,7 +5722,7 @@ impl FindGroupChatsResponse {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `next_page_token`, or `""` when it is not set.
@@ -4908,7 +5746,10 @@ impl FindGroupChatsResponse {
 }
 impl std::fmt::Debug for FindGroupChatsResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "FindGroupChatsResponse");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "FindGroupChatsResponse",
+        );
         d.field("next_page_token", &self.next_page_token);
         d.field("spaces", &self.spaces);
         d.finish(&self.unknown_fields)
@@ -4918,13 +5759,20 @@ impl serde::Serialize for FindGroupChatsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "nextPageToken", &self.next_page_token)?;
-        crate::wire::put(&mut map, "spaces", &self.spaces)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "spaces", &self.spaces)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for FindGroupChatsResponse {
+impl ::google_api_runtime::contract::wire::Object for FindGroupChatsResponse {
     const NAME: &'static str = "FindGroupChatsResponse";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4933,8 +5781,16 @@ impl crate::wire::Object for FindGroupChatsResponse {
     ) -> Result<(), A::Error> {
         match key {
             "nextPageToken" => self.next_page_token = map.next_value()?,
-            "spaces" => self.spaces = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "spaces" => {
+                self.spaces = ::google_api_runtime::contract::wire::next_or_default(map)?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -4943,7 +5799,7 @@ impl<'de> serde::Deserialize<'de> for FindGroupChatsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A footer for a source, used for attribution.
@@ -4952,7 +5808,7 @@ impl<'de> serde::Deserialize<'de> for FindGroupChatsResponse {
 pub struct Footer {
     /// Optional. The plaintext to display in the footer. Does not support markdown format.
     pub text: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Footer {
     /// An empty value: set fields with the `set_*` methods.
@@ -4963,7 +5819,7 @@ impl Footer {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `text`, or `""` when it is not set.
@@ -4979,7 +5835,7 @@ impl Footer {
 }
 impl std::fmt::Debug for Footer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Footer");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(f, "Footer");
         d.field("text", &self.text);
         d.finish(&self.unknown_fields)
     }
@@ -4988,12 +5844,15 @@ impl serde::Serialize for Footer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "text", &self.text)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "text", &self.text)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Footer {
+impl ::google_api_runtime::contract::wire::Object for Footer {
     const NAME: &'static str = "Footer";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5002,7 +5861,13 @@ impl crate::wire::Object for Footer {
     ) -> Result<(), A::Error> {
         match key {
             "text" => self.text = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -5011,7 +5876,7 @@ impl<'de> serde::Deserialize<'de> for Footer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A form action describes the behavior when the form is submitted. For example, you can invoke Apps Script to handle the form.
@@ -5022,7 +5887,7 @@ pub struct FormAction {
     pub action_method_name: Option<String>,
     /// List of action parameters.
     pub parameters: Vec<ActionParameter>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl FormAction {
     /// An empty value: set fields with the `set_*` methods.
@@ -5033,7 +5898,7 @@ impl FormAction {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `action_method_name`, or `""` when it is not set.
@@ -5057,7 +5922,10 @@ impl FormAction {
 }
 impl std::fmt::Debug for FormAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "FormAction");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "FormAction",
+        );
         d.field("action_method_name", &self.action_method_name);
         d.field("parameters", &self.parameters);
         d.finish(&self.unknown_fields)
@@ -5067,13 +5935,24 @@ impl serde::Serialize for FormAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "actionMethodName", &self.action_method_name)?;
-        crate::wire::put(&mut map, "parameters", &self.parameters)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "actionMethodName",
+            &self.action_method_name,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "parameters",
+            &self.parameters,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for FormAction {
+impl ::google_api_runtime::contract::wire::Object for FormAction {
     const NAME: &'static str = "FormAction";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5082,8 +5961,18 @@ impl crate::wire::Object for FormAction {
     ) -> Result<(), A::Error> {
         match key {
             "actionMethodName" => self.action_method_name = map.next_value()?,
-            "parameters" => self.parameters = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "parameters" => {
+                self.parameters = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -5092,7 +5981,7 @@ impl<'de> serde::Deserialize<'de> for FormAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Metadata about the source space from which a message was forwarded.
@@ -5103,7 +5992,7 @@ pub struct ForwardedMetadata {
     pub space: Option<String>,
     /// Output only. The display name of the source space or DM at the time of forwarding. For `SPACE`, this is the space name. For `DIRECT_MESSAGE`, this is the other participant's name (e.g., "User A"). For `GROUP_CHAT`, this is a generated name based on members' first names, limited to 5 including the creator (e.g., "User A, User B").
     pub space_display_name: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ForwardedMetadata {
     /// An empty value: set fields with the `set_*` methods.
@@ -5114,7 +6003,7 @@ impl ForwardedMetadata {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `space`, or `""` when it is not set.
@@ -5140,7 +6029,10 @@ impl ForwardedMetadata {
 }
 impl std::fmt::Debug for ForwardedMetadata {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ForwardedMetadata");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ForwardedMetadata",
+        );
         d.field("space", &self.space);
         d.field("space_display_name", &self.space_display_name);
         d.finish(&self.unknown_fields)
@@ -5150,13 +6042,20 @@ impl serde::Serialize for ForwardedMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "space", &self.space)?;
-        crate::wire::put(&mut map, "spaceDisplayName", &self.space_display_name)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "space", &self.space)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "spaceDisplayName",
+            &self.space_display_name,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ForwardedMetadata {
+impl ::google_api_runtime::contract::wire::Object for ForwardedMetadata {
     const NAME: &'static str = "ForwardedMetadata";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5166,7 +6065,13 @@ impl crate::wire::Object for ForwardedMetadata {
         match key {
             "space" => self.space = map.next_value()?,
             "spaceDisplayName" => self.space_display_name = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -5175,7 +6080,7 @@ impl<'de> serde::Deserialize<'de> for ForwardedMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// An action that describes the behavior when the form is submitted. For example, you can invoke an Apps Script script to handle the form. If the action is triggered, the form values are sent to the server. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
@@ -5196,7 +6101,7 @@ pub struct GoogleAppsCardV1Action {
     pub persist_values: Option<bool>,
     /// Optional. Fill this list with the names of widgets that this Action needs for a valid submission. If the widgets listed here don't have a value when this Action is invoked, the form submission is aborted. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
     pub required_widgets: Vec<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1Action {
     /// An empty value: set fields with the `set_*` methods.
@@ -5207,7 +6112,7 @@ impl GoogleAppsCardV1Action {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `all_widgets_are_required`, or `false` when it is not set.
@@ -5285,7 +6190,10 @@ impl GoogleAppsCardV1Action {
 }
 impl std::fmt::Debug for GoogleAppsCardV1Action {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1Action");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1Action",
+        );
         d.field("all_widgets_are_required", &self.all_widgets_are_required);
         d.field("function", &self.function);
         d.field("interaction", &self.interaction);
@@ -5300,22 +6208,45 @@ impl serde::Serialize for GoogleAppsCardV1Action {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "allWidgetsAreRequired",
             &self.all_widgets_are_required,
         )?;
-        crate::wire::put(&mut map, "function", &self.function)?;
-        crate::wire::put(&mut map, "interaction", &self.interaction)?;
-        crate::wire::put(&mut map, "loadIndicator", &self.load_indicator)?;
-        crate::wire::put(&mut map, "parameters", &self.parameters)?;
-        crate::wire::put(&mut map, "persistValues", &self.persist_values)?;
-        crate::wire::put(&mut map, "requiredWidgets", &self.required_widgets)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "function", &self.function)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "interaction",
+            &self.interaction,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "loadIndicator",
+            &self.load_indicator,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "parameters",
+            &self.parameters,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "persistValues",
+            &self.persist_values,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "requiredWidgets",
+            &self.required_widgets,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1Action {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1Action {
     const NAME: &'static str = "GoogleAppsCardV1Action";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5327,12 +6258,24 @@ impl crate::wire::Object for GoogleAppsCardV1Action {
             "function" => self.function = map.next_value()?,
             "interaction" => self.interaction = map.next_value()?,
             "loadIndicator" => self.load_indicator = map.next_value()?,
-            "parameters" => self.parameters = crate::wire::next_or_default(map)?,
+            "parameters" => {
+                self.parameters = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
             "persistValues" => self.persist_values = map.next_value()?,
             "requiredWidgets" => {
-                self.required_widgets = crate::wire::next_or_default(map)?;
+                self.required_widgets = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
             }
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -5341,7 +6284,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Action {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Optional. Required when opening a [dialog](https://developers.google.com/workspace/chat/dialogs). What to do in response to an interaction with a user, such as a user clicking a button in a card message. If unspecified, the app responds by executing an `action`—like opening a link or running a function—as normal. By specifying an `interaction`, the app can respond in special interactive ways. For example, by setting `interaction` to `OPEN_DIALOG`, the app can open a [dialog](https://developers.google.com/workspace/chat/dialogs). When specified, a loading indicator isn't shown. If specified for an add-on, the entire card is stripped and nothing is shown in the client. [Google Chat apps](https://developers.google.com/workspace/chat):
@@ -5354,7 +6297,7 @@ pub enum GoogleAppsCardV1ActionInteraction {
     /// Opens a [dialog](https://developers.google.com/workspace/chat/dialogs), a windowed, card-based interface that Chat apps use to interact with users. Only supported by Chat apps in response to button-clicks on card messages. If specified for an add-on, the entire card is stripped and nothing is shown in the client. [Google Chat apps](https://developers.google.com/workspace/chat):
     OpenDialog,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1ActionInteraction {
     /// The value on the wire.
@@ -5371,11 +6314,11 @@ impl From<&str> for GoogleAppsCardV1ActionInteraction {
         match value {
             "INTERACTION_UNSPECIFIED" => Self::InteractionUnspecified,
             "OPEN_DIALOG" => Self::OpenDialog,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1ActionInteraction);
+::google_api_runtime::contract::wire::string_enum!(GoogleAppsCardV1ActionInteraction);
 /// Specifies the loading indicator that the action displays while making the call to the action.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5386,7 +6329,7 @@ pub enum GoogleAppsCardV1ActionLoadIndicator {
     /// Nothing is displayed.
     None,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1ActionLoadIndicator {
     /// The value on the wire.
@@ -5403,11 +6346,11 @@ impl From<&str> for GoogleAppsCardV1ActionLoadIndicator {
         match value {
             "SPINNER" => Self::Spinner,
             "NONE" => Self::None,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1ActionLoadIndicator);
+::google_api_runtime::contract::wire::string_enum!(GoogleAppsCardV1ActionLoadIndicator);
 /// List of string parameters to supply when the action method is invoked. For example, consider three snooze buttons: snooze now, snooze one day, or snooze next week. You might use `action method = snooze()`, passing the snooze type and snooze time in the list of string parameters. To learn more, see [`CommonEventObject`](https://developers.google.com/workspace/chat/api/reference/rest/v1/Event#commoneventobject). [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -5416,7 +6359,7 @@ pub struct GoogleAppsCardV1ActionParameter {
     pub key: Option<String>,
     /// The value of the parameter.
     pub value: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1ActionParameter {
     /// An empty value: set fields with the `set_*` methods.
@@ -5427,7 +6370,7 @@ impl GoogleAppsCardV1ActionParameter {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `key`, or `""` when it is not set.
@@ -5453,7 +6396,10 @@ impl GoogleAppsCardV1ActionParameter {
 }
 impl std::fmt::Debug for GoogleAppsCardV1ActionParameter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1ActionParameter");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1ActionParameter",
+        );
         d.field("key", &self.key);
         d.field("value", &self.value);
         d.finish(&self.unknown_fields)
@@ -5463,13 +6409,16 @@ impl serde::Serialize for GoogleAppsCardV1ActionParameter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "key", &self.key)?;
-        crate::wire::put(&mut map, "value", &self.value)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "key", &self.key)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "value", &self.value)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1ActionParameter {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1ActionParameter {
     const NAME: &'static str = "GoogleAppsCardV1ActionParameter";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5479,7 +6428,13 @@ impl crate::wire::Object for GoogleAppsCardV1ActionParameter {
         match key {
             "key" => self.key = map.next_value()?,
             "value" => self.value = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -5488,7 +6443,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ActionParameter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The style options for the border of a card or widget, including the border type and color. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
@@ -5501,7 +6456,7 @@ pub struct GoogleAppsCardV1BorderStyle {
     pub stroke_color: Option<Color>,
     /// The border type.
     pub type_: Option<GoogleAppsCardV1BorderStyleType>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1BorderStyle {
     /// An empty value: set fields with the `set_*` methods.
@@ -5512,7 +6467,7 @@ impl GoogleAppsCardV1BorderStyle {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `corner_radius`, or `0` when it is not set.
@@ -5546,7 +6501,10 @@ impl GoogleAppsCardV1BorderStyle {
 }
 impl std::fmt::Debug for GoogleAppsCardV1BorderStyle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1BorderStyle");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1BorderStyle",
+        );
         d.field("corner_radius", &self.corner_radius);
         d.field("stroke_color", &self.stroke_color);
         d.field("type_", &self.type_);
@@ -5557,14 +6515,25 @@ impl serde::Serialize for GoogleAppsCardV1BorderStyle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "cornerRadius", &self.corner_radius)?;
-        crate::wire::put(&mut map, "strokeColor", &self.stroke_color)?;
-        crate::wire::put(&mut map, "type", &self.type_)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "cornerRadius",
+            &self.corner_radius,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "strokeColor",
+            &self.stroke_color,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "type", &self.type_)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1BorderStyle {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1BorderStyle {
     const NAME: &'static str = "GoogleAppsCardV1BorderStyle";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5575,7 +6544,13 @@ impl crate::wire::Object for GoogleAppsCardV1BorderStyle {
             "cornerRadius" => self.corner_radius = map.next_value()?,
             "strokeColor" => self.stroke_color = map.next_value()?,
             "type" => self.type_ = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -5584,7 +6559,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1BorderStyle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The border type.
@@ -5599,7 +6574,7 @@ pub enum GoogleAppsCardV1BorderStyleType {
     /// Default value. Outline.
     Stroke,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1BorderStyleType {
     /// The value on the wire.
@@ -5618,11 +6593,11 @@ impl From<&str> for GoogleAppsCardV1BorderStyleType {
             "BORDER_TYPE_UNSPECIFIED" => Self::BorderTypeUnspecified,
             "NO_BORDER" => Self::NoBorder,
             "STROKE" => Self::Stroke,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1BorderStyleType);
+::google_api_runtime::contract::wire::string_enum!(GoogleAppsCardV1BorderStyleType);
 /// A text, icon, or text and icon button that users can click. For an example in Google Chat apps, see [Add a button](https://developers.google.com/workspace/chat/design-interactive-card-dialog#add_a_button). To make an image a clickable button, specify an `Image` (not an `ImageComponent`) and set an `onClick` action. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -5641,7 +6616,7 @@ pub struct GoogleAppsCardV1Button {
     pub text: Option<String>,
     /// Optional. The type of a button. If unset, button type defaults to `OUTLINED`. If the `color` field is set, the button type is forced to `FILLED` and any value set for this field is ignored.
     pub type_: Option<GoogleAppsCardV1ButtonType>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1Button {
     /// An empty value: set fields with the `set_*` methods.
@@ -5652,7 +6627,7 @@ impl GoogleAppsCardV1Button {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `alt_text`, or `""` when it is not set.
@@ -5713,7 +6688,10 @@ impl GoogleAppsCardV1Button {
 }
 impl std::fmt::Debug for GoogleAppsCardV1Button {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1Button");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1Button",
+        );
         d.field("alt_text", &self.alt_text);
         d.field("color", &self.color);
         d.field("disabled", &self.disabled);
@@ -5728,18 +6706,21 @@ impl serde::Serialize for GoogleAppsCardV1Button {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "altText", &self.alt_text)?;
-        crate::wire::put(&mut map, "color", &self.color)?;
-        crate::wire::put(&mut map, "disabled", &self.disabled)?;
-        crate::wire::put(&mut map, "icon", &self.icon)?;
-        crate::wire::put(&mut map, "onClick", &self.on_click)?;
-        crate::wire::put(&mut map, "text", &self.text)?;
-        crate::wire::put(&mut map, "type", &self.type_)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "altText", &self.alt_text)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "color", &self.color)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "disabled", &self.disabled)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "icon", &self.icon)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "onClick", &self.on_click)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "text", &self.text)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "type", &self.type_)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1Button {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1Button {
     const NAME: &'static str = "GoogleAppsCardV1Button";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5754,7 +6735,13 @@ impl crate::wire::Object for GoogleAppsCardV1Button {
             "onClick" => self.on_click = map.next_value()?,
             "text" => self.text = map.next_value()?,
             "type" => self.type_ = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -5763,7 +6750,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Button {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A list of buttons layed out horizontally. For an example in Google Chat apps, see [Add a button](https://developers.google.com/workspace/chat/design-interactive-card-dialog#add_a_button). [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
@@ -5772,7 +6759,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Button {
 pub struct GoogleAppsCardV1ButtonList {
     /// An array of buttons.
     pub buttons: Vec<GoogleAppsCardV1Button>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1ButtonList {
     /// An empty value: set fields with the `set_*` methods.
@@ -5783,7 +6770,7 @@ impl GoogleAppsCardV1ButtonList {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `buttons` (`buttons` on the wire).
@@ -5797,7 +6784,10 @@ impl GoogleAppsCardV1ButtonList {
 }
 impl std::fmt::Debug for GoogleAppsCardV1ButtonList {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1ButtonList");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1ButtonList",
+        );
         d.field("buttons", &self.buttons);
         d.finish(&self.unknown_fields)
     }
@@ -5806,12 +6796,15 @@ impl serde::Serialize for GoogleAppsCardV1ButtonList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "buttons", &self.buttons)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "buttons", &self.buttons)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1ButtonList {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1ButtonList {
     const NAME: &'static str = "GoogleAppsCardV1ButtonList";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5819,8 +6812,18 @@ impl crate::wire::Object for GoogleAppsCardV1ButtonList {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "buttons" => self.buttons = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "buttons" => {
+                self.buttons = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -5829,7 +6832,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ButtonList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Optional. The type of a button. If unset, button type defaults to `OUTLINED`. If the `color` field is set, the button type is forced to `FILLED` and any value set for this field is ignored.
@@ -5848,7 +6851,7 @@ pub enum GoogleAppsCardV1ButtonType {
     /// A button does not have an invisible container in its default state. It is often used for the lowest priority actions, especially when presenting multiple options.
     Borderless,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1ButtonType {
     /// The value on the wire.
@@ -5871,11 +6874,11 @@ impl From<&str> for GoogleAppsCardV1ButtonType {
             "FILLED" => Self::Filled,
             "FILLED_TONAL" => Self::FilledTonal,
             "BORDERLESS" => Self::Borderless,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1ButtonType);
+::google_api_runtime::contract::wire::string_enum!(GoogleAppsCardV1ButtonType);
 /// A card interface displayed in a Google Chat message or Google Workspace add-on. Cards support a defined layout, interactive UI elements like buttons, and rich media like images. Use cards to present detailed information, gather information from users, and guide users to take a next step. [Card builder](https://addons.gsuite.google.com/uikit/builder) To learn how to build cards, see the following documentation: * For Google Chat apps, see [Design the components of a card or dialog](https://developers.google.com/workspace/chat/design-components-card-dialog). * For Google Workspace add-ons, see [Card-based interfaces](https://developers.google.com/apps-script/add-ons/concepts/cards). Note: You can add up to 100 widgets per card. If a section's widgets push the total count above 100, that entire section and all following sections are ignored. This limit applies to both card messages and dialogs in Google Chat apps, and to cards in Google Workspace add-ons. **Example: Card message for a Google Chat app** ![Example contact card](https://developers.google.com/workspace/chat/images/card_api_reference.png) To create the sample card message in Google Chat, use the following JSON: ``` { "cardsV2": [ { "cardId": "unique-card-id", "card": { "header": { "title": "Sasha", "subtitle": "Software Engineer", "imageUrl": "https://developers.google.com/workspace/chat/images/quickstart-app-avatar.png", "imageType": "CIRCLE", "imageAltText": "Avatar for Sasha" }, "sections": [ { "header": "Contact Info", "collapsible": true, "uncollapsibleWidgetsCount": 1, "widgets": [ { "decoratedText": { "startIcon": { "knownIcon": "EMAIL" }, "text": "sasha@example.com" } }, { "decoratedText": { "startIcon": { "knownIcon": "PERSON" }, "text": "Online" } }, { "decoratedText": { "startIcon": { "knownIcon": "PHONE" }, "text": "+1 (555) 555-1234" } }, { "buttonList": { "buttons": [ { "text": "Share", "onClick": { "openLink": { "url": "https://example.com/share" } } }, { "text": "Edit", "onClick": { "action": { "function": "goToView", "parameters": [ { "key": "viewType", "value": "EDIT" } ] } } } ] } } ] } ] } } ] } ```
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -5898,7 +6901,7 @@ pub struct GoogleAppsCardV1Card {
     pub section_divider_style: Option<GoogleAppsCardV1CardSectionDividerStyle>,
     /// Contains a collection of widgets. Each section has its own, optional header. Sections are visually separated by a line divider. For an example in Google Chat apps, see [Define a section of a card](https://developers.google.com/workspace/chat/design-components-card-dialog#define_a_section_of_a_card).
     pub sections: Vec<GoogleAppsCardV1Section>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1Card {
     /// An empty value: set fields with the `set_*` methods.
@@ -5909,7 +6912,7 @@ impl GoogleAppsCardV1Card {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `card_actions` (`cardActions` on the wire).
@@ -5996,7 +6999,10 @@ impl GoogleAppsCardV1Card {
 }
 impl std::fmt::Debug for GoogleAppsCardV1Card {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1Card");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1Card",
+        );
         d.field("card_actions", &self.card_actions);
         d.field("display_style", &self.display_style);
         d.field("expression_data", &self.expression_data);
@@ -6013,20 +7019,47 @@ impl serde::Serialize for GoogleAppsCardV1Card {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "cardActions", &self.card_actions)?;
-        crate::wire::put(&mut map, "displayStyle", &self.display_style)?;
-        crate::wire::put(&mut map, "expressionData", &self.expression_data)?;
-        crate::wire::put(&mut map, "fixedFooter", &self.fixed_footer)?;
-        crate::wire::put(&mut map, "header", &self.header)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(&mut map, "peekCardHeader", &self.peek_card_header)?;
-        crate::wire::put(&mut map, "sectionDividerStyle", &self.section_divider_style)?;
-        crate::wire::put(&mut map, "sections", &self.sections)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "cardActions",
+            &self.card_actions,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "displayStyle",
+            &self.display_style,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "expressionData",
+            &self.expression_data,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "fixedFooter",
+            &self.fixed_footer,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "header", &self.header)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "peekCardHeader",
+            &self.peek_card_header,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "sectionDividerStyle",
+            &self.section_divider_style,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "sections", &self.sections)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1Card {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1Card {
     const NAME: &'static str = "GoogleAppsCardV1Card";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6034,16 +7067,34 @@ impl crate::wire::Object for GoogleAppsCardV1Card {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "cardActions" => self.card_actions = crate::wire::next_or_default(map)?,
+            "cardActions" => {
+                self.card_actions = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
             "displayStyle" => self.display_style = map.next_value()?,
-            "expressionData" => self.expression_data = crate::wire::next_or_default(map)?,
+            "expressionData" => {
+                self.expression_data = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
             "fixedFooter" => self.fixed_footer = map.next_value()?,
             "header" => self.header = map.next_value()?,
             "name" => self.name = map.next_value()?,
             "peekCardHeader" => self.peek_card_header = map.next_value()?,
             "sectionDividerStyle" => self.section_divider_style = map.next_value()?,
-            "sections" => self.sections = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "sections" => {
+                self.sections = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -6052,7 +7103,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Card {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A card action is the action associated with the card. For example, an invoice card might include actions such as delete invoice, email invoice, or open the invoice in a browser. [Google Workspace add-ons](https://developers.google.com/workspace/add-ons):
@@ -6063,7 +7114,7 @@ pub struct GoogleAppsCardV1CardAction {
     pub action_label: Option<String>,
     /// The `onClick` action for this action item.
     pub on_click: Option<GoogleAppsCardV1OnClick>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1CardAction {
     /// An empty value: set fields with the `set_*` methods.
@@ -6074,7 +7125,7 @@ impl GoogleAppsCardV1CardAction {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `action_label`, or `""` when it is not set.
@@ -6095,7 +7146,10 @@ impl GoogleAppsCardV1CardAction {
 }
 impl std::fmt::Debug for GoogleAppsCardV1CardAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1CardAction");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1CardAction",
+        );
         d.field("action_label", &self.action_label);
         d.field("on_click", &self.on_click);
         d.finish(&self.unknown_fields)
@@ -6105,13 +7159,20 @@ impl serde::Serialize for GoogleAppsCardV1CardAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "actionLabel", &self.action_label)?;
-        crate::wire::put(&mut map, "onClick", &self.on_click)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "actionLabel",
+            &self.action_label,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "onClick", &self.on_click)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1CardAction {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1CardAction {
     const NAME: &'static str = "GoogleAppsCardV1CardAction";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6121,7 +7182,13 @@ impl crate::wire::Object for GoogleAppsCardV1CardAction {
         match key {
             "actionLabel" => self.action_label = map.next_value()?,
             "onClick" => self.on_click = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -6130,7 +7197,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1CardAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// In Google Workspace add-ons, sets the display properties of the `peekCardHeader`. [Google Workspace add-ons](https://developers.google.com/workspace/add-ons):
@@ -6145,7 +7212,7 @@ pub enum GoogleAppsCardV1CardDisplayStyle {
     /// Default value. The card is shown by replacing the view of the top card in the card stack.
     Replace,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1CardDisplayStyle {
     /// The value on the wire.
@@ -6164,11 +7231,11 @@ impl From<&str> for GoogleAppsCardV1CardDisplayStyle {
             "DISPLAY_STYLE_UNSPECIFIED" => Self::DisplayStyleUnspecified,
             "PEEK" => Self::Peek,
             "REPLACE" => Self::Replace,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1CardDisplayStyle);
+::google_api_runtime::contract::wire::string_enum!(GoogleAppsCardV1CardDisplayStyle);
 /// A persistent (sticky) footer that that appears at the bottom of the card. Setting `fixedFooter` without specifying a `primaryButton` or a `secondaryButton` causes an error. For Chat apps, you can use fixed footers in [dialogs](https://developers.google.com/workspace/chat/dialogs), but not [card messages](https://developers.google.com/workspace/chat/create-messages#create). For an example in Google Chat apps, see [Add a persistent footer](https://developers.google.com/workspace/chat/design-components-card-dialog#add_a_persistent_footer). [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -6177,7 +7244,7 @@ pub struct GoogleAppsCardV1CardFixedFooter {
     pub primary_button: Option<Box<GoogleAppsCardV1Button>>,
     /// The secondary button of the fixed footer. The button must be a text button with text and color set. If `secondaryButton` is set, you must also set `primaryButton`.
     pub secondary_button: Option<Box<GoogleAppsCardV1Button>>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1CardFixedFooter {
     /// An empty value: set fields with the `set_*` methods.
@@ -6188,7 +7255,7 @@ impl GoogleAppsCardV1CardFixedFooter {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `primary_button` (`primaryButton` on the wire).
@@ -6210,7 +7277,10 @@ impl GoogleAppsCardV1CardFixedFooter {
 }
 impl std::fmt::Debug for GoogleAppsCardV1CardFixedFooter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1CardFixedFooter");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1CardFixedFooter",
+        );
         d.field("primary_button", &self.primary_button);
         d.field("secondary_button", &self.secondary_button);
         d.finish(&self.unknown_fields)
@@ -6220,13 +7290,24 @@ impl serde::Serialize for GoogleAppsCardV1CardFixedFooter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "primaryButton", &self.primary_button)?;
-        crate::wire::put(&mut map, "secondaryButton", &self.secondary_button)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "primaryButton",
+            &self.primary_button,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "secondaryButton",
+            &self.secondary_button,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1CardFixedFooter {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1CardFixedFooter {
     const NAME: &'static str = "GoogleAppsCardV1CardFixedFooter";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6236,7 +7317,13 @@ impl crate::wire::Object for GoogleAppsCardV1CardFixedFooter {
         match key {
             "primaryButton" => self.primary_button = map.next_value()?,
             "secondaryButton" => self.secondary_button = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -6245,7 +7332,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1CardFixedFooter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Represents a card header. For an example in Google Chat apps, see [Add a header](https://developers.google.com/workspace/chat/design-components-card-dialog#add_a_header). [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
@@ -6262,7 +7349,7 @@ pub struct GoogleAppsCardV1CardHeader {
     pub subtitle: Option<String>,
     /// Required. The title of the card header. The header has a fixed height: if both a title and subtitle are specified, each takes up one line. If only the title is specified, it takes up both lines.
     pub title: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1CardHeader {
     /// An empty value: set fields with the `set_*` methods.
@@ -6273,7 +7360,7 @@ impl GoogleAppsCardV1CardHeader {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `image_alt_text`, or `""` when it is not set.
@@ -6332,7 +7419,10 @@ impl GoogleAppsCardV1CardHeader {
 }
 impl std::fmt::Debug for GoogleAppsCardV1CardHeader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1CardHeader");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1CardHeader",
+        );
         d.field("image_alt_text", &self.image_alt_text);
         d.field("image_type", &self.image_type);
         d.field("image_url", &self.image_url);
@@ -6345,16 +7435,31 @@ impl serde::Serialize for GoogleAppsCardV1CardHeader {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "imageAltText", &self.image_alt_text)?;
-        crate::wire::put(&mut map, "imageType", &self.image_type)?;
-        crate::wire::put(&mut map, "imageUrl", &self.image_url)?;
-        crate::wire::put(&mut map, "subtitle", &self.subtitle)?;
-        crate::wire::put(&mut map, "title", &self.title)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "imageAltText",
+            &self.image_alt_text,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "imageType",
+            &self.image_type,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "imageUrl",
+            &self.image_url,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "subtitle", &self.subtitle)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "title", &self.title)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1CardHeader {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1CardHeader {
     const NAME: &'static str = "GoogleAppsCardV1CardHeader";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6367,7 +7472,13 @@ impl crate::wire::Object for GoogleAppsCardV1CardHeader {
             "imageUrl" => self.image_url = map.next_value()?,
             "subtitle" => self.subtitle = map.next_value()?,
             "title" => self.title = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -6376,7 +7487,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1CardHeader {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The shape used to crop the image. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
@@ -6389,7 +7500,7 @@ pub enum GoogleAppsCardV1CardHeaderImageType {
     /// Applies a circular mask to the image. For example, a 4x3 image becomes a circle with a diameter of 3.
     Circle,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1CardHeaderImageType {
     /// The value on the wire.
@@ -6406,11 +7517,11 @@ impl From<&str> for GoogleAppsCardV1CardHeaderImageType {
         match value {
             "SQUARE" => Self::Square,
             "CIRCLE" => Self::Circle,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1CardHeaderImageType);
+::google_api_runtime::contract::wire::string_enum!(GoogleAppsCardV1CardHeaderImageType);
 /// The divider style between the header, sections and footer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6423,7 +7534,7 @@ pub enum GoogleAppsCardV1CardSectionDividerStyle {
     /// If set, no divider is rendered. This style completely removes the divider from the layout. The result is equivalent to not adding a divider at all.
     NoDivider,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1CardSectionDividerStyle {
     /// The value on the wire.
@@ -6442,18 +7553,20 @@ impl From<&str> for GoogleAppsCardV1CardSectionDividerStyle {
             "DIVIDER_STYLE_UNSPECIFIED" => Self::DividerStyleUnspecified,
             "SOLID_DIVIDER" => Self::SolidDivider,
             "NO_DIVIDER" => Self::NoDivider,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1CardSectionDividerStyle);
+::google_api_runtime::contract::wire::string_enum!(
+    GoogleAppsCardV1CardSectionDividerStyle
+);
 /// Rotates and displays a list of carousel cards in a slideshow format, with buttons navigating to the previous or next card. For example, this is a JSON representation of a carousel that contains three text paragraph widgets. ``` { "carouselCards": [ { "widgets": [ { "textParagraph": { "text": "First text paragraph in carousel" } } ] }, { "widgets": [ { "textParagraph": { "text": "Second text paragraph in carousel" } } ] }, { "widgets": [ { "textParagraph": { "text": "Third text paragraph in carousel" } } ] } ] } ``` [Google Chat apps](https://developers.google.com/workspace/chat):
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleAppsCardV1Carousel {
     /// A list of cards included in the carousel.
     pub carousel_cards: Vec<GoogleAppsCardV1CarouselCard>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1Carousel {
     /// An empty value: set fields with the `set_*` methods.
@@ -6464,7 +7577,7 @@ impl GoogleAppsCardV1Carousel {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `carousel_cards` (`carouselCards` on the wire).
@@ -6478,7 +7591,10 @@ impl GoogleAppsCardV1Carousel {
 }
 impl std::fmt::Debug for GoogleAppsCardV1Carousel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1Carousel");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1Carousel",
+        );
         d.field("carousel_cards", &self.carousel_cards);
         d.finish(&self.unknown_fields)
     }
@@ -6487,12 +7603,19 @@ impl serde::Serialize for GoogleAppsCardV1Carousel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "carouselCards", &self.carousel_cards)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "carouselCards",
+            &self.carousel_cards,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1Carousel {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1Carousel {
     const NAME: &'static str = "GoogleAppsCardV1Carousel";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6500,8 +7623,18 @@ impl crate::wire::Object for GoogleAppsCardV1Carousel {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "carouselCards" => self.carousel_cards = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "carouselCards" => {
+                self.carousel_cards = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -6510,7 +7643,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Carousel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A card that can be displayed as a carousel item. [Google Chat apps](https://developers.google.com/workspace/chat):
@@ -6521,7 +7654,7 @@ pub struct GoogleAppsCardV1CarouselCard {
     pub footer_widgets: Vec<GoogleAppsCardV1NestedWidget>,
     /// A list of widgets displayed in the carousel card. The widgets are displayed in the order that they are specified.
     pub widgets: Vec<GoogleAppsCardV1NestedWidget>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1CarouselCard {
     /// An empty value: set fields with the `set_*` methods.
@@ -6532,7 +7665,7 @@ impl GoogleAppsCardV1CarouselCard {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `footer_widgets` (`footerWidgets` on the wire).
@@ -6554,7 +7687,10 @@ impl GoogleAppsCardV1CarouselCard {
 }
 impl std::fmt::Debug for GoogleAppsCardV1CarouselCard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1CarouselCard");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1CarouselCard",
+        );
         d.field("footer_widgets", &self.footer_widgets);
         d.field("widgets", &self.widgets);
         d.finish(&self.unknown_fields)
@@ -6564,13 +7700,20 @@ impl serde::Serialize for GoogleAppsCardV1CarouselCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "footerWidgets", &self.footer_widgets)?;
-        crate::wire::put(&mut map, "widgets", &self.widgets)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "footerWidgets",
+            &self.footer_widgets,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "widgets", &self.widgets)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1CarouselCard {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1CarouselCard {
     const NAME: &'static str = "GoogleAppsCardV1CarouselCard";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6578,9 +7721,23 @@ impl crate::wire::Object for GoogleAppsCardV1CarouselCard {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "footerWidgets" => self.footer_widgets = crate::wire::next_or_default(map)?,
-            "widgets" => self.widgets = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "footerWidgets" => {
+                self.footer_widgets = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            "widgets" => {
+                self.widgets = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -6589,7 +7746,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1CarouselCard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A text, icon, or text and icon chip that users can click. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
@@ -6610,7 +7767,7 @@ pub struct GoogleAppsCardV1Chip {
     pub label: Option<String>,
     /// Optional. The action to perform when a user clicks the chip, such as opening a hyperlink or running a custom function.
     pub on_click: Option<GoogleAppsCardV1OnClick>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1Chip {
     /// An empty value: set fields with the `set_*` methods.
@@ -6621,7 +7778,7 @@ impl GoogleAppsCardV1Chip {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `alt_text`, or `""` when it is not set.
@@ -6677,7 +7834,10 @@ impl GoogleAppsCardV1Chip {
 }
 impl std::fmt::Debug for GoogleAppsCardV1Chip {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1Chip");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1Chip",
+        );
         d.field("alt_text", &self.alt_text);
         d.field("disabled", &self.disabled);
         d.field("enabled", &self.enabled);
@@ -6691,17 +7851,20 @@ impl serde::Serialize for GoogleAppsCardV1Chip {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "altText", &self.alt_text)?;
-        crate::wire::put(&mut map, "disabled", &self.disabled)?;
-        crate::wire::put(&mut map, "enabled", &self.enabled)?;
-        crate::wire::put(&mut map, "icon", &self.icon)?;
-        crate::wire::put(&mut map, "label", &self.label)?;
-        crate::wire::put(&mut map, "onClick", &self.on_click)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "altText", &self.alt_text)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "disabled", &self.disabled)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "enabled", &self.enabled)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "icon", &self.icon)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "label", &self.label)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "onClick", &self.on_click)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1Chip {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1Chip {
     const NAME: &'static str = "GoogleAppsCardV1Chip";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6715,7 +7878,13 @@ impl crate::wire::Object for GoogleAppsCardV1Chip {
             "icon" => self.icon = map.next_value()?,
             "label" => self.label = map.next_value()?,
             "onClick" => self.on_click = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -6724,7 +7893,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Chip {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A list of chips layed out horizontally, which can either scroll horizontally or wrap to the next line. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
@@ -6735,7 +7904,7 @@ pub struct GoogleAppsCardV1ChipList {
     pub chips: Vec<GoogleAppsCardV1Chip>,
     /// Specified chip list layout.
     pub layout: Option<GoogleAppsCardV1ChipListLayout>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1ChipList {
     /// An empty value: set fields with the `set_*` methods.
@@ -6746,7 +7915,7 @@ impl GoogleAppsCardV1ChipList {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `chips` (`chips` on the wire).
@@ -6773,7 +7942,10 @@ impl GoogleAppsCardV1ChipList {
 }
 impl std::fmt::Debug for GoogleAppsCardV1ChipList {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1ChipList");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1ChipList",
+        );
         d.field("chips", &self.chips);
         d.field("layout", &self.layout);
         d.finish(&self.unknown_fields)
@@ -6783,13 +7955,16 @@ impl serde::Serialize for GoogleAppsCardV1ChipList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "chips", &self.chips)?;
-        crate::wire::put(&mut map, "layout", &self.layout)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "chips", &self.chips)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "layout", &self.layout)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1ChipList {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1ChipList {
     const NAME: &'static str = "GoogleAppsCardV1ChipList";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6797,9 +7972,17 @@ impl crate::wire::Object for GoogleAppsCardV1ChipList {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "chips" => self.chips = crate::wire::next_or_default(map)?,
+            "chips" => {
+                self.chips = ::google_api_runtime::contract::wire::next_or_default(map)?;
+            }
             "layout" => self.layout = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -6808,7 +7991,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ChipList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Specified chip list layout.
@@ -6823,7 +8006,7 @@ pub enum GoogleAppsCardV1ChipListLayout {
     /// The chips scroll horizontally if they don't fit in the available space.
     HorizontalScrollable,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1ChipListLayout {
     /// The value on the wire.
@@ -6842,11 +8025,11 @@ impl From<&str> for GoogleAppsCardV1ChipListLayout {
             "LAYOUT_UNSPECIFIED" => Self::LayoutUnspecified,
             "WRAPPED" => Self::Wrapped,
             "HORIZONTAL_SCROLLABLE" => Self::HorizontalScrollable,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1ChipListLayout);
+::google_api_runtime::contract::wire::string_enum!(GoogleAppsCardV1ChipListLayout);
 /// Represent an expand and collapse control. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -6857,7 +8040,7 @@ pub struct GoogleAppsCardV1CollapseControl {
     pub expand_button: Option<GoogleAppsCardV1Button>,
     /// The horizontal alignment of the expand and collapse button.
     pub horizontal_alignment: Option<GoogleAppsCardV1CollapseControlHorizontalAlignment>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1CollapseControl {
     /// An empty value: set fields with the `set_*` methods.
@@ -6868,7 +8051,7 @@ impl GoogleAppsCardV1CollapseControl {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `collapse_button` (`collapseButton` on the wire).
@@ -6905,7 +8088,10 @@ impl GoogleAppsCardV1CollapseControl {
 }
 impl std::fmt::Debug for GoogleAppsCardV1CollapseControl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1CollapseControl");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1CollapseControl",
+        );
         d.field("collapse_button", &self.collapse_button);
         d.field("expand_button", &self.expand_button);
         d.field("horizontal_alignment", &self.horizontal_alignment);
@@ -6916,14 +8102,29 @@ impl serde::Serialize for GoogleAppsCardV1CollapseControl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "collapseButton", &self.collapse_button)?;
-        crate::wire::put(&mut map, "expandButton", &self.expand_button)?;
-        crate::wire::put(&mut map, "horizontalAlignment", &self.horizontal_alignment)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "collapseButton",
+            &self.collapse_button,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "expandButton",
+            &self.expand_button,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "horizontalAlignment",
+            &self.horizontal_alignment,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1CollapseControl {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1CollapseControl {
     const NAME: &'static str = "GoogleAppsCardV1CollapseControl";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6934,7 +8135,13 @@ impl crate::wire::Object for GoogleAppsCardV1CollapseControl {
             "collapseButton" => self.collapse_button = map.next_value()?,
             "expandButton" => self.expand_button = map.next_value()?,
             "horizontalAlignment" => self.horizontal_alignment = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -6943,7 +8150,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1CollapseControl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The horizontal alignment of the expand and collapse button.
@@ -6960,7 +8167,7 @@ pub enum GoogleAppsCardV1CollapseControlHorizontalAlignment {
     /// Aligns widgets to the end position of the column. For left-to-right layouts, aligns widgets to the right. For right-to-left layouts, aligns widgets to the left.
     End,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1CollapseControlHorizontalAlignment {
     /// The value on the wire.
@@ -6981,11 +8188,13 @@ impl From<&str> for GoogleAppsCardV1CollapseControlHorizontalAlignment {
             "START" => Self::Start,
             "CENTER" => Self::Center,
             "END" => Self::End,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1CollapseControlHorizontalAlignment);
+::google_api_runtime::contract::wire::string_enum!(
+    GoogleAppsCardV1CollapseControlHorizontalAlignment
+);
 /// A column. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend)
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -6998,7 +8207,7 @@ pub struct GoogleAppsCardV1Column {
     pub vertical_alignment: Option<GoogleAppsCardV1ColumnVerticalAlignment>,
     /// An array of widgets included in a column. Widgets appear in the order that they are specified.
     pub widgets: Vec<GoogleAppsCardV1Widgets>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1Column {
     /// An empty value: set fields with the `set_*` methods.
@@ -7009,7 +8218,7 @@ impl GoogleAppsCardV1Column {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `horizontal_alignment`, or the enum's default value when it is not set.
@@ -7062,7 +8271,10 @@ impl GoogleAppsCardV1Column {
 }
 impl std::fmt::Debug for GoogleAppsCardV1Column {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1Column");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1Column",
+        );
         d.field("horizontal_alignment", &self.horizontal_alignment);
         d.field("horizontal_size_style", &self.horizontal_size_style);
         d.field("vertical_alignment", &self.vertical_alignment);
@@ -7074,15 +8286,30 @@ impl serde::Serialize for GoogleAppsCardV1Column {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "horizontalAlignment", &self.horizontal_alignment)?;
-        crate::wire::put(&mut map, "horizontalSizeStyle", &self.horizontal_size_style)?;
-        crate::wire::put(&mut map, "verticalAlignment", &self.vertical_alignment)?;
-        crate::wire::put(&mut map, "widgets", &self.widgets)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "horizontalAlignment",
+            &self.horizontal_alignment,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "horizontalSizeStyle",
+            &self.horizontal_size_style,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "verticalAlignment",
+            &self.vertical_alignment,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "widgets", &self.widgets)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1Column {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1Column {
     const NAME: &'static str = "GoogleAppsCardV1Column";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7093,8 +8320,18 @@ impl crate::wire::Object for GoogleAppsCardV1Column {
             "horizontalAlignment" => self.horizontal_alignment = map.next_value()?,
             "horizontalSizeStyle" => self.horizontal_size_style = map.next_value()?,
             "verticalAlignment" => self.vertical_alignment = map.next_value()?,
-            "widgets" => self.widgets = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "widgets" => {
+                self.widgets = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -7103,7 +8340,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Column {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Specifies whether widgets align to the left, right, or center of a column.
@@ -7120,7 +8357,7 @@ pub enum GoogleAppsCardV1ColumnHorizontalAlignment {
     /// Aligns widgets to the end position of the column. For left-to-right layouts, aligns widgets to the right. For right-to-left layouts, aligns widgets to the left.
     End,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1ColumnHorizontalAlignment {
     /// The value on the wire.
@@ -7141,11 +8378,13 @@ impl From<&str> for GoogleAppsCardV1ColumnHorizontalAlignment {
             "START" => Self::Start,
             "CENTER" => Self::Center,
             "END" => Self::End,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1ColumnHorizontalAlignment);
+::google_api_runtime::contract::wire::string_enum!(
+    GoogleAppsCardV1ColumnHorizontalAlignment
+);
 /// Specifies how a column fills the width of the card.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7158,7 +8397,7 @@ pub enum GoogleAppsCardV1ColumnHorizontalSizeStyle {
     /// Column fills the least amount of space possible and no more than 30% of the card's width.
     FillMinimumSpace,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1ColumnHorizontalSizeStyle {
     /// The value on the wire.
@@ -7177,11 +8416,13 @@ impl From<&str> for GoogleAppsCardV1ColumnHorizontalSizeStyle {
             "HORIZONTAL_SIZE_STYLE_UNSPECIFIED" => Self::HorizontalSizeStyleUnspecified,
             "FILL_AVAILABLE_SPACE" => Self::FillAvailableSpace,
             "FILL_MINIMUM_SPACE" => Self::FillMinimumSpace,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1ColumnHorizontalSizeStyle);
+::google_api_runtime::contract::wire::string_enum!(
+    GoogleAppsCardV1ColumnHorizontalSizeStyle
+);
 /// Specifies whether widgets align to the top, bottom, or center of a column.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7196,7 +8437,7 @@ pub enum GoogleAppsCardV1ColumnVerticalAlignment {
     /// Aligns widgets to the bottom of a column.
     Bottom,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1ColumnVerticalAlignment {
     /// The value on the wire.
@@ -7217,18 +8458,20 @@ impl From<&str> for GoogleAppsCardV1ColumnVerticalAlignment {
             "CENTER" => Self::Center,
             "TOP" => Self::Top,
             "BOTTOM" => Self::Bottom,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1ColumnVerticalAlignment);
+::google_api_runtime::contract::wire::string_enum!(
+    GoogleAppsCardV1ColumnVerticalAlignment
+);
 /// The `Columns` widget displays up to 2 columns in a card or dialog. You can add widgets to each column; the widgets appear in the order that they are specified. For an example in Google Chat apps, see [Display cards and dialogs in columns](https://developers.google.com/workspace/chat/format-structure-card-dialog#display_cards_and_dialogs_in_columns). The height of each column is determined by the taller column. For example, if the first column is taller than the second column, both columns have the height of the first column. Because each column can contain a different number of widgets, you can't define rows or align widgets between the columns. Columns are displayed side-by-side. You can customize the width of each column using the `HorizontalSizeStyle` field. If the user's screen width is too narrow, the second column wraps below the first: * On web, the second column wraps if the screen width is less than or equal to 480 pixels. * On iOS devices, the second column wraps if the screen width is less than or equal to 300 pt. * On Android devices, the second column wraps if the screen width is less than or equal to 320 dp. To include more than two columns, or to use rows, use the `Grid` widget. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend): The add-on UIs that support columns include: * The dialog displayed when users open the add-on from an email draft. * The dialog displayed when users open the add-on from the **Add attachment** menu in a Google Calendar event.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleAppsCardV1Columns {
     /// An array of columns. You can include up to 2 columns in a card or dialog.
     pub column_items: Vec<GoogleAppsCardV1Column>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1Columns {
     /// An empty value: set fields with the `set_*` methods.
@@ -7239,7 +8482,7 @@ impl GoogleAppsCardV1Columns {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `column_items` (`columnItems` on the wire).
@@ -7253,7 +8496,10 @@ impl GoogleAppsCardV1Columns {
 }
 impl std::fmt::Debug for GoogleAppsCardV1Columns {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1Columns");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1Columns",
+        );
         d.field("column_items", &self.column_items);
         d.finish(&self.unknown_fields)
     }
@@ -7262,12 +8508,19 @@ impl serde::Serialize for GoogleAppsCardV1Columns {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "columnItems", &self.column_items)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "columnItems",
+            &self.column_items,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1Columns {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1Columns {
     const NAME: &'static str = "GoogleAppsCardV1Columns";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7275,8 +8528,18 @@ impl crate::wire::Object for GoogleAppsCardV1Columns {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "columnItems" => self.column_items = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "columnItems" => {
+                self.column_items = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -7285,7 +8548,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Columns {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Represents an action that is not specific to a widget. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
@@ -7294,7 +8557,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Columns {
 pub struct GoogleAppsCardV1CommonWidgetAction {
     /// The action to update the visibility of a widget.
     pub update_visibility_action: Option<GoogleAppsCardV1UpdateVisibilityAction>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1CommonWidgetAction {
     /// An empty value: set fields with the `set_*` methods.
@@ -7305,7 +8568,7 @@ impl GoogleAppsCardV1CommonWidgetAction {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `update_visibility_action` (`updateVisibilityAction` on the wire).
@@ -7319,7 +8582,7 @@ impl GoogleAppsCardV1CommonWidgetAction {
 }
 impl std::fmt::Debug for GoogleAppsCardV1CommonWidgetAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
             f,
             "GoogleAppsCardV1CommonWidgetAction",
         );
@@ -7331,16 +8594,20 @@ impl serde::Serialize for GoogleAppsCardV1CommonWidgetAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "updateVisibilityAction",
             &self.update_visibility_action,
         )?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1CommonWidgetAction {
+impl ::google_api_runtime::contract::wire::Object
+for GoogleAppsCardV1CommonWidgetAction {
     const NAME: &'static str = "GoogleAppsCardV1CommonWidgetAction";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7349,7 +8616,13 @@ impl crate::wire::Object for GoogleAppsCardV1CommonWidgetAction {
     ) -> Result<(), A::Error> {
         match key {
             "updateVisibilityAction" => self.update_visibility_action = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -7358,7 +8631,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1CommonWidgetAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Represents a condition that can be used to trigger an action. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
@@ -7369,7 +8642,7 @@ pub struct GoogleAppsCardV1Condition {
     pub action_rule_id: Option<String>,
     /// The condition that is determined by the expression data.
     pub expression_data_condition: Option<GoogleAppsCardV1ExpressionDataCondition>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1Condition {
     /// An empty value: set fields with the `set_*` methods.
@@ -7380,7 +8653,7 @@ impl GoogleAppsCardV1Condition {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `action_rule_id`, or `""` when it is not set.
@@ -7404,7 +8677,10 @@ impl GoogleAppsCardV1Condition {
 }
 impl std::fmt::Debug for GoogleAppsCardV1Condition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1Condition");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1Condition",
+        );
         d.field("action_rule_id", &self.action_rule_id);
         d.field("expression_data_condition", &self.expression_data_condition);
         d.finish(&self.unknown_fields)
@@ -7414,17 +8690,24 @@ impl serde::Serialize for GoogleAppsCardV1Condition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "actionRuleId", &self.action_rule_id)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "actionRuleId",
+            &self.action_rule_id,
+        )?;
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "expressionDataCondition",
             &self.expression_data_condition,
         )?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1Condition {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1Condition {
     const NAME: &'static str = "GoogleAppsCardV1Condition";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7436,7 +8719,13 @@ impl crate::wire::Object for GoogleAppsCardV1Condition {
             "expressionDataCondition" => {
                 self.expression_data_condition = map.next_value()?;
             }
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -7445,7 +8734,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Condition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A configuration object that helps configure the data sources for a widget. Available for Google Chat apps and Google Workspace add-ons that extend Google Workspace Studio.
@@ -7458,7 +8747,7 @@ pub struct GoogleAppsCardV1DataSourceConfig {
     pub platform_data_source: Option<GoogleAppsCardV1PlatformDataSource>,
     /// The data is from a remote data provider.
     pub remote_data_source: Option<GoogleAppsCardV1Action>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1DataSourceConfig {
     /// An empty value: set fields with the `set_*` methods.
@@ -7469,7 +8758,7 @@ impl GoogleAppsCardV1DataSourceConfig {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `min_characters_trigger`, or `0` when it is not set.
@@ -7501,7 +8790,10 @@ impl GoogleAppsCardV1DataSourceConfig {
 }
 impl std::fmt::Debug for GoogleAppsCardV1DataSourceConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1DataSourceConfig");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1DataSourceConfig",
+        );
         d.field("min_characters_trigger", &self.min_characters_trigger);
         d.field("platform_data_source", &self.platform_data_source);
         d.field("remote_data_source", &self.remote_data_source);
@@ -7512,18 +8804,29 @@ impl serde::Serialize for GoogleAppsCardV1DataSourceConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "minCharactersTrigger",
             &self.min_characters_trigger,
         )?;
-        crate::wire::put(&mut map, "platformDataSource", &self.platform_data_source)?;
-        crate::wire::put(&mut map, "remoteDataSource", &self.remote_data_source)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "platformDataSource",
+            &self.platform_data_source,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "remoteDataSource",
+            &self.remote_data_source,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1DataSourceConfig {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1DataSourceConfig {
     const NAME: &'static str = "GoogleAppsCardV1DataSourceConfig";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7534,7 +8837,13 @@ impl crate::wire::Object for GoogleAppsCardV1DataSourceConfig {
             "minCharactersTrigger" => self.min_characters_trigger = map.next_value()?,
             "platformDataSource" => self.platform_data_source = map.next_value()?,
             "remoteDataSource" => self.remote_data_source = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -7543,7 +8852,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1DataSourceConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Lets users input a date, a time, or both a date and a time. Supports form submission validation. When `Action.all_widgets_are_required` is set to `true` or this widget is specified in `Action.required_widgets`, the submission action is blocked unless a value is selected. For an example in Google Chat apps, see [Let a user pick a date and time](https://developers.google.com/workspace/chat/design-interactive-card-dialog#let_a_user_pick_a_date_and_time). Users can input text or use the picker to select dates and times. If users input an invalid date or time, the picker shows an error that prompts users to input the information correctly. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
@@ -7564,7 +8873,7 @@ pub struct GoogleAppsCardV1DateTimePicker {
     pub type_: Option<GoogleAppsCardV1DateTimePickerType>,
     /// The default value displayed in the widget, in milliseconds since [Unix epoch time](https://en.wikipedia.org/wiki/Unix_time). Specify the value based on the type of picker (`DateTimePickerType`): * `DATE_AND_TIME`: a calendar date and time in UTC. For example, to represent January 1, 2023 at 12:00 PM UTC, use `1672574400000`. * `DATE_ONLY`: a calendar date at 00:00:00 UTC. For example, to represent January 1, 2023, use `1672531200000`. * `TIME_ONLY`: a time in UTC. For example, to represent 12:00 PM, use `43200000` (or `12 * 60 * 60 * 1000`).
     pub value_ms_epoch: Option<i64>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1DateTimePicker {
     /// An empty value: set fields with the `set_*` methods.
@@ -7575,7 +8884,7 @@ impl GoogleAppsCardV1DateTimePicker {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `host_app_data_source` (`hostAppDataSource` on the wire).
@@ -7650,7 +8959,10 @@ impl GoogleAppsCardV1DateTimePicker {
 }
 impl std::fmt::Debug for GoogleAppsCardV1DateTimePicker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1DateTimePicker");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1DateTimePicker",
+        );
         d.field("host_app_data_source", &self.host_app_data_source);
         d.field("label", &self.label);
         d.field("name", &self.name);
@@ -7665,18 +8977,37 @@ impl serde::Serialize for GoogleAppsCardV1DateTimePicker {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "hostAppDataSource", &self.host_app_data_source)?;
-        crate::wire::put(&mut map, "label", &self.label)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(&mut map, "onChangeAction", &self.on_change_action)?;
-        crate::wire::put(&mut map, "timezoneOffsetDate", &self.timezone_offset_date)?;
-        crate::wire::put(&mut map, "type", &self.type_)?;
-        crate::wire::put_int64(&mut map, "valueMsEpoch", &self.value_ms_epoch)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "hostAppDataSource",
+            &self.host_app_data_source,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "label", &self.label)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "onChangeAction",
+            &self.on_change_action,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "timezoneOffsetDate",
+            &self.timezone_offset_date,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "type", &self.type_)?;
+        ::google_api_runtime::contract::wire::put_int64(
+            &mut map,
+            "valueMsEpoch",
+            &self.value_ms_epoch,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1DateTimePicker {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1DateTimePicker {
     const NAME: &'static str = "GoogleAppsCardV1DateTimePicker";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7690,8 +9021,18 @@ impl crate::wire::Object for GoogleAppsCardV1DateTimePicker {
             "onChangeAction" => self.on_change_action = map.next_value()?,
             "timezoneOffsetDate" => self.timezone_offset_date = map.next_value()?,
             "type" => self.type_ = map.next_value()?,
-            "valueMsEpoch" => self.value_ms_epoch = crate::wire::next_int64(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "valueMsEpoch" => {
+                self.value_ms_epoch = ::google_api_runtime::contract::wire::next_int64(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -7700,7 +9041,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1DateTimePicker {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Whether the widget supports inputting a date, a time, or the date and time.
@@ -7715,7 +9056,7 @@ pub enum GoogleAppsCardV1DateTimePickerType {
     /// Users input a time.
     TimeOnly,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1DateTimePickerType {
     /// The value on the wire.
@@ -7734,11 +9075,11 @@ impl From<&str> for GoogleAppsCardV1DateTimePickerType {
             "DATE_AND_TIME" => Self::DateAndTime,
             "DATE_ONLY" => Self::DateOnly,
             "TIME_ONLY" => Self::TimeOnly,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1DateTimePickerType);
+::google_api_runtime::contract::wire::string_enum!(GoogleAppsCardV1DateTimePickerType);
 /// A widget that displays text with optional decorations such as a label above or below the text, an icon in front of the text, a selection widget, or a button after the text. For an example in Google Chat apps, see [Display text with decorative text](https://developers.google.com/workspace/chat/add-text-image-card-dialog#display_text_with_decorative_elements). [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -7775,7 +9116,7 @@ pub struct GoogleAppsCardV1DecoratedText {
     pub top_label_text: Option<GoogleAppsCardV1TextParagraph>,
     /// The wrap text setting. If `true`, the text wraps and displays on multiple lines. Otherwise, the text is truncated. Only applies to `text`, not `topLabel` and `bottomLabel`.
     pub wrap_text: Option<bool>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1DecoratedText {
     /// An empty value: set fields with the `set_*` methods.
@@ -7786,7 +9127,7 @@ impl GoogleAppsCardV1DecoratedText {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `bottom_label`, or `""` when it is not set.
@@ -7904,7 +9245,10 @@ impl GoogleAppsCardV1DecoratedText {
 }
 impl std::fmt::Debug for GoogleAppsCardV1DecoratedText {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1DecoratedText");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1DecoratedText",
+        );
         d.field("bottom_label", &self.bottom_label);
         d.field("bottom_label_text", &self.bottom_label_text);
         d.field("button", &self.button);
@@ -7926,29 +9270,64 @@ impl serde::Serialize for GoogleAppsCardV1DecoratedText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "bottomLabel", &self.bottom_label)?;
-        crate::wire::put(&mut map, "bottomLabelText", &self.bottom_label_text)?;
-        crate::wire::put(&mut map, "button", &self.button)?;
-        crate::wire::put(&mut map, "contentText", &self.content_text)?;
-        crate::wire::put(&mut map, "endIcon", &self.end_icon)?;
-        crate::wire::put(&mut map, "icon", &self.icon)?;
-        crate::wire::put(&mut map, "onClick", &self.on_click)?;
-        crate::wire::put(&mut map, "startIcon", &self.start_icon)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "bottomLabel",
+            &self.bottom_label,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "bottomLabelText",
+            &self.bottom_label_text,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "button", &self.button)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "contentText",
+            &self.content_text,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "endIcon", &self.end_icon)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "icon", &self.icon)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "onClick", &self.on_click)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "startIcon",
+            &self.start_icon,
+        )?;
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "startIconVerticalAlignment",
             &self.start_icon_vertical_alignment,
         )?;
-        crate::wire::put(&mut map, "switchControl", &self.switch_control)?;
-        crate::wire::put(&mut map, "text", &self.text)?;
-        crate::wire::put(&mut map, "topLabel", &self.top_label)?;
-        crate::wire::put(&mut map, "topLabelText", &self.top_label_text)?;
-        crate::wire::put(&mut map, "wrapText", &self.wrap_text)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "switchControl",
+            &self.switch_control,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "text", &self.text)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "topLabel",
+            &self.top_label,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "topLabelText",
+            &self.top_label_text,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "wrapText",
+            &self.wrap_text,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1DecoratedText {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1DecoratedText {
     const NAME: &'static str = "GoogleAppsCardV1DecoratedText";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7972,7 +9351,13 @@ impl crate::wire::Object for GoogleAppsCardV1DecoratedText {
             "topLabel" => self.top_label = map.next_value()?,
             "topLabelText" => self.top_label_text = map.next_value()?,
             "wrapText" => self.wrap_text = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -7981,7 +9366,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1DecoratedText {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Optional. Vertical alignment of the start icon. If not set, the icon will be vertically centered. [Google Chat apps](https://developers.google.com/workspace/chat):
@@ -7998,7 +9383,7 @@ pub enum GoogleAppsCardV1DecoratedTextStartIconVerticalAlignment {
     /// Alignment to the bottom position.
     Bottom,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1DecoratedTextStartIconVerticalAlignment {
     /// The value on the wire.
@@ -8019,16 +9404,18 @@ impl From<&str> for GoogleAppsCardV1DecoratedTextStartIconVerticalAlignment {
             "TOP" => Self::Top,
             "MIDDLE" => Self::Middle,
             "BOTTOM" => Self::Bottom,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1DecoratedTextStartIconVerticalAlignment);
+::google_api_runtime::contract::wire::string_enum!(
+    GoogleAppsCardV1DecoratedTextStartIconVerticalAlignment
+);
 /// Displays a divider between widgets as a horizontal line. For an example in Google Chat apps, see [Add a horizontal divider between widgets](https://developers.google.com/workspace/chat/format-structure-card-dialog#add_a_horizontal_divider_between_widgets). [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend): For example, the following JSON creates a divider: ``` "divider": {} ```
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleAppsCardV1Divider {
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1Divider {
     /// An empty value: set fields with the `set_*` methods.
@@ -8039,13 +9426,16 @@ impl GoogleAppsCardV1Divider {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
 }
 impl std::fmt::Debug for GoogleAppsCardV1Divider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1Divider");
+        let d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1Divider",
+        );
         d.finish(&self.unknown_fields)
     }
 }
@@ -8053,18 +9443,21 @@ impl serde::Serialize for GoogleAppsCardV1Divider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1Divider {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1Divider {
     const NAME: &'static str = "GoogleAppsCardV1Divider";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        crate::wire::keep(&mut self.unknown_fields, key, map)?;
+        ::google_api_runtime::contract::wire::keep(&mut self.unknown_fields, key, map)?;
         Ok(())
     }
 }
@@ -8072,7 +9465,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Divider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Represents an actionthat can be performed on an ui element. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
@@ -8085,7 +9478,7 @@ pub struct GoogleAppsCardV1EventAction {
     pub common_widget_action: Option<GoogleAppsCardV1CommonWidgetAction>,
     /// The list of triggers that will be triggered after the EventAction is executed.
     pub post_event_triggers: Vec<GoogleAppsCardV1Trigger>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1EventAction {
     /// An empty value: set fields with the `set_*` methods.
@@ -8096,7 +9489,7 @@ impl GoogleAppsCardV1EventAction {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `action_rule_id`, or `""` when it is not set.
@@ -8128,7 +9521,10 @@ impl GoogleAppsCardV1EventAction {
 }
 impl std::fmt::Debug for GoogleAppsCardV1EventAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1EventAction");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1EventAction",
+        );
         d.field("action_rule_id", &self.action_rule_id);
         d.field("common_widget_action", &self.common_widget_action);
         d.field("post_event_triggers", &self.post_event_triggers);
@@ -8139,14 +9535,29 @@ impl serde::Serialize for GoogleAppsCardV1EventAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "actionRuleId", &self.action_rule_id)?;
-        crate::wire::put(&mut map, "commonWidgetAction", &self.common_widget_action)?;
-        crate::wire::put(&mut map, "postEventTriggers", &self.post_event_triggers)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "actionRuleId",
+            &self.action_rule_id,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "commonWidgetAction",
+            &self.common_widget_action,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "postEventTriggers",
+            &self.post_event_triggers,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1EventAction {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1EventAction {
     const NAME: &'static str = "GoogleAppsCardV1EventAction";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8157,9 +9568,17 @@ impl crate::wire::Object for GoogleAppsCardV1EventAction {
             "actionRuleId" => self.action_rule_id = map.next_value()?,
             "commonWidgetAction" => self.common_widget_action = map.next_value()?,
             "postEventTriggers" => {
-                self.post_event_triggers = crate::wire::next_or_default(map)?;
+                self.post_event_triggers = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
             }
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -8168,7 +9587,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1EventAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Represents the data that is used to evaluate an expression. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
@@ -8183,7 +9602,7 @@ pub struct GoogleAppsCardV1ExpressionData {
     pub expression: Option<String>,
     /// The unique identifier of the ExpressionData.
     pub id: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1ExpressionData {
     /// An empty value: set fields with the `set_*` methods.
@@ -8194,7 +9613,7 @@ impl GoogleAppsCardV1ExpressionData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `conditions` (`conditions` on the wire).
@@ -8236,7 +9655,10 @@ impl GoogleAppsCardV1ExpressionData {
 }
 impl std::fmt::Debug for GoogleAppsCardV1ExpressionData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1ExpressionData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1ExpressionData",
+        );
         d.field("conditions", &self.conditions);
         d.field("event_actions", &self.event_actions);
         d.field("expression", &self.expression);
@@ -8248,15 +9670,30 @@ impl serde::Serialize for GoogleAppsCardV1ExpressionData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "conditions", &self.conditions)?;
-        crate::wire::put(&mut map, "eventActions", &self.event_actions)?;
-        crate::wire::put(&mut map, "expression", &self.expression)?;
-        crate::wire::put(&mut map, "id", &self.id)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "conditions",
+            &self.conditions,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "eventActions",
+            &self.event_actions,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "expression",
+            &self.expression,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "id", &self.id)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1ExpressionData {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1ExpressionData {
     const NAME: &'static str = "GoogleAppsCardV1ExpressionData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8264,11 +9701,25 @@ impl crate::wire::Object for GoogleAppsCardV1ExpressionData {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "conditions" => self.conditions = crate::wire::next_or_default(map)?,
-            "eventActions" => self.event_actions = crate::wire::next_or_default(map)?,
+            "conditions" => {
+                self.conditions = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            "eventActions" => {
+                self.event_actions = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
             "expression" => self.expression = map.next_value()?,
             "id" => self.id = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -8277,7 +9728,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ExpressionData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Represents a condition that is evaluated using CEL. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
@@ -8286,7 +9737,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ExpressionData {
 pub struct GoogleAppsCardV1ExpressionDataCondition {
     /// The type of the condition.
     pub condition_type: Option<GoogleAppsCardV1ExpressionDataConditionConditionType>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1ExpressionDataCondition {
     /// An empty value: set fields with the `set_*` methods.
@@ -8297,7 +9748,7 @@ impl GoogleAppsCardV1ExpressionDataCondition {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `condition_type`, or the enum's default value when it is not set.
@@ -8318,7 +9769,7 @@ impl GoogleAppsCardV1ExpressionDataCondition {
 }
 impl std::fmt::Debug for GoogleAppsCardV1ExpressionDataCondition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
             f,
             "GoogleAppsCardV1ExpressionDataCondition",
         );
@@ -8330,12 +9781,20 @@ impl serde::Serialize for GoogleAppsCardV1ExpressionDataCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "conditionType", &self.condition_type)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "conditionType",
+            &self.condition_type,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1ExpressionDataCondition {
+impl ::google_api_runtime::contract::wire::Object
+for GoogleAppsCardV1ExpressionDataCondition {
     const NAME: &'static str = "GoogleAppsCardV1ExpressionDataCondition";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8344,7 +9803,13 @@ impl crate::wire::Object for GoogleAppsCardV1ExpressionDataCondition {
     ) -> Result<(), A::Error> {
         match key {
             "conditionType" => self.condition_type = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -8353,7 +9818,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ExpressionDataCondition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The type of the condition.
@@ -8368,7 +9833,7 @@ pub enum GoogleAppsCardV1ExpressionDataConditionConditionType {
     /// The expression evaluation was unsuccessful.
     ExpressionEvaluationFailure,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1ExpressionDataConditionConditionType {
     /// The value on the wire.
@@ -8387,11 +9852,13 @@ impl From<&str> for GoogleAppsCardV1ExpressionDataConditionConditionType {
             "CONDITION_TYPE_UNSPECIFIED" => Self::ConditionTypeUnspecified,
             "EXPRESSION_EVALUATION_SUCCESS" => Self::ExpressionEvaluationSuccess,
             "EXPRESSION_EVALUATION_FAILURE" => Self::ExpressionEvaluationFailure,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1ExpressionDataConditionConditionType);
+::google_api_runtime::contract::wire::string_enum!(
+    GoogleAppsCardV1ExpressionDataConditionConditionType
+);
 /// Displays a grid with a collection of items. Items can only include text or images. For responsive columns, or to include more than text or images, use `Columns`. For an example in Google Chat apps, see [Display a Grid with a collection of items](https://developers.google.com/workspace/chat/format-structure-card-dialog#display_a_grid_with_a_collection_of_items). A grid supports any number of columns and items. The number of rows is determined by items divided by columns. A grid with 10 items and 2 columns has 5 rows. A grid with 11 items and 2 columns has 6 rows. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend): For example, the following JSON creates a 2 column grid with a single item: ``` "grid": { "title": "A fine collection of items", "columnCount": 2, "borderStyle": { "type": "STROKE", "cornerRadius": 4 }, "items": [ { "image": { "imageUri": "https://www.example.com/image.png", "cropStyle": { "type": "SQUARE" }, "borderStyle": { "type": "STROKE" } }, "title": "An item" } ], "onClick": { "openLink": { "url": "https://www.example.com" } } } ```
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -8406,7 +9873,7 @@ pub struct GoogleAppsCardV1Grid {
     pub on_click: Option<GoogleAppsCardV1OnClick>,
     /// The text that displays in the grid header.
     pub title: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1Grid {
     /// An empty value: set fields with the `set_*` methods.
@@ -8417,7 +9884,7 @@ impl GoogleAppsCardV1Grid {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `border_style` (`borderStyle` on the wire).
@@ -8464,7 +9931,10 @@ impl GoogleAppsCardV1Grid {
 }
 impl std::fmt::Debug for GoogleAppsCardV1Grid {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1Grid");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1Grid",
+        );
         d.field("border_style", &self.border_style);
         d.field("column_count", &self.column_count);
         d.field("items", &self.items);
@@ -8477,16 +9947,27 @@ impl serde::Serialize for GoogleAppsCardV1Grid {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "borderStyle", &self.border_style)?;
-        crate::wire::put(&mut map, "columnCount", &self.column_count)?;
-        crate::wire::put(&mut map, "items", &self.items)?;
-        crate::wire::put(&mut map, "onClick", &self.on_click)?;
-        crate::wire::put(&mut map, "title", &self.title)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "borderStyle",
+            &self.border_style,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "columnCount",
+            &self.column_count,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "items", &self.items)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "onClick", &self.on_click)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "title", &self.title)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1Grid {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1Grid {
     const NAME: &'static str = "GoogleAppsCardV1Grid";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8496,10 +9977,18 @@ impl crate::wire::Object for GoogleAppsCardV1Grid {
         match key {
             "borderStyle" => self.border_style = map.next_value()?,
             "columnCount" => self.column_count = map.next_value()?,
-            "items" => self.items = crate::wire::next_or_default(map)?,
+            "items" => {
+                self.items = ::google_api_runtime::contract::wire::next_or_default(map)?;
+            }
             "onClick" => self.on_click = map.next_value()?,
             "title" => self.title = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -8508,7 +9997,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Grid {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Represents an item in a grid layout. Items can contain text, an image, or both text and an image. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
@@ -8525,7 +10014,7 @@ pub struct GoogleAppsCardV1GridItem {
     pub subtitle: Option<String>,
     /// The grid item's title.
     pub title: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1GridItem {
     /// An empty value: set fields with the `set_*` methods.
@@ -8536,7 +10025,7 @@ impl GoogleAppsCardV1GridItem {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `id`, or `""` when it is not set.
@@ -8593,7 +10082,10 @@ impl GoogleAppsCardV1GridItem {
 }
 impl std::fmt::Debug for GoogleAppsCardV1GridItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1GridItem");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1GridItem",
+        );
         d.field("id", &self.id);
         d.field("image", &self.image);
         d.field("layout", &self.layout);
@@ -8606,16 +10098,19 @@ impl serde::Serialize for GoogleAppsCardV1GridItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "id", &self.id)?;
-        crate::wire::put(&mut map, "image", &self.image)?;
-        crate::wire::put(&mut map, "layout", &self.layout)?;
-        crate::wire::put(&mut map, "subtitle", &self.subtitle)?;
-        crate::wire::put(&mut map, "title", &self.title)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "id", &self.id)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "image", &self.image)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "layout", &self.layout)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "subtitle", &self.subtitle)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "title", &self.title)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1GridItem {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1GridItem {
     const NAME: &'static str = "GoogleAppsCardV1GridItem";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8628,7 +10123,13 @@ impl crate::wire::Object for GoogleAppsCardV1GridItem {
             "layout" => self.layout = map.next_value()?,
             "subtitle" => self.subtitle = map.next_value()?,
             "title" => self.title = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -8637,7 +10138,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1GridItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The layout to use for the grid item.
@@ -8652,7 +10153,7 @@ pub enum GoogleAppsCardV1GridItemLayout {
     /// The title and subtitle are shown above the grid item's image.
     TextAbove,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1GridItemLayout {
     /// The value on the wire.
@@ -8671,11 +10172,11 @@ impl From<&str> for GoogleAppsCardV1GridItemLayout {
             "GRID_ITEM_LAYOUT_UNSPECIFIED" => Self::GridItemLayoutUnspecified,
             "TEXT_BELOW" => Self::TextBelow,
             "TEXT_ABOVE" => Self::TextAbove,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1GridItemLayout);
+::google_api_runtime::contract::wire::string_enum!(GoogleAppsCardV1GridItemLayout);
 /// An icon displayed in a widget on a card. For an example in Google Chat apps, see [Add an icon](https://developers.google.com/workspace/chat/add-text-image-card-dialog#add_an_icon). Supports [built-in](https://developers.google.com/workspace/chat/format-messages#builtinicons) and [custom](https://developers.google.com/workspace/chat/format-messages#customicons) icons. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -8690,7 +10191,7 @@ pub struct GoogleAppsCardV1Icon {
     pub known_icon: Option<String>,
     /// Display one of the [Google Material Icons](https://fonts.google.com/icons). For example, to display a [checkbox icon](https://fonts.google.com/icons?selected=Material%20Symbols%20Outlined%3Acheck_box%3AFILL%400%3Bwght%40400%3BGRAD%400%3Bopsz%4048), use ``` "materialIcon": { "name": "check_box" } ``` [Google Chat apps](https://developers.google.com/workspace/chat):
     pub material_icon: Option<GoogleAppsCardV1MaterialIcon>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1Icon {
     /// An empty value: set fields with the `set_*` methods.
@@ -8701,7 +10202,7 @@ impl GoogleAppsCardV1Icon {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `alt_text`, or `""` when it is not set.
@@ -8758,7 +10259,10 @@ impl GoogleAppsCardV1Icon {
 }
 impl std::fmt::Debug for GoogleAppsCardV1Icon {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1Icon");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1Icon",
+        );
         d.field("alt_text", &self.alt_text);
         d.field("icon_url", &self.icon_url);
         d.field("image_type", &self.image_type);
@@ -8771,16 +10275,31 @@ impl serde::Serialize for GoogleAppsCardV1Icon {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "altText", &self.alt_text)?;
-        crate::wire::put(&mut map, "iconUrl", &self.icon_url)?;
-        crate::wire::put(&mut map, "imageType", &self.image_type)?;
-        crate::wire::put(&mut map, "knownIcon", &self.known_icon)?;
-        crate::wire::put(&mut map, "materialIcon", &self.material_icon)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "altText", &self.alt_text)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "iconUrl", &self.icon_url)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "imageType",
+            &self.image_type,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "knownIcon",
+            &self.known_icon,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "materialIcon",
+            &self.material_icon,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1Icon {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1Icon {
     const NAME: &'static str = "GoogleAppsCardV1Icon";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8793,7 +10312,13 @@ impl crate::wire::Object for GoogleAppsCardV1Icon {
             "imageType" => self.image_type = map.next_value()?,
             "knownIcon" => self.known_icon = map.next_value()?,
             "materialIcon" => self.material_icon = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -8802,7 +10327,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Icon {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The crop style applied to the image. In some cases, applying a `CIRCLE` crop causes the image to be drawn larger than a built-in icon.
@@ -8815,7 +10340,7 @@ pub enum GoogleAppsCardV1IconImageType {
     /// Applies a circular mask to the image. For example, a 4x3 image becomes a circle with a diameter of 3.
     Circle,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1IconImageType {
     /// The value on the wire.
@@ -8832,11 +10357,11 @@ impl From<&str> for GoogleAppsCardV1IconImageType {
         match value {
             "SQUARE" => Self::Square,
             "CIRCLE" => Self::Circle,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1IconImageType);
+::google_api_runtime::contract::wire::string_enum!(GoogleAppsCardV1IconImageType);
 /// An image that is specified by a URL and can have an `onClick` action. For an example, see [Add an image](https://developers.google.com/workspace/chat/add-text-image-card-dialog#add_an_image). [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -8847,7 +10372,7 @@ pub struct GoogleAppsCardV1Image {
     pub image_url: Option<String>,
     /// When a user clicks the image, the click triggers this action.
     pub on_click: Option<GoogleAppsCardV1OnClick>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1Image {
     /// An empty value: set fields with the `set_*` methods.
@@ -8858,7 +10383,7 @@ impl GoogleAppsCardV1Image {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `alt_text`, or `""` when it is not set.
@@ -8889,7 +10414,10 @@ impl GoogleAppsCardV1Image {
 }
 impl std::fmt::Debug for GoogleAppsCardV1Image {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1Image");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1Image",
+        );
         d.field("alt_text", &self.alt_text);
         d.field("image_url", &self.image_url);
         d.field("on_click", &self.on_click);
@@ -8900,14 +10428,21 @@ impl serde::Serialize for GoogleAppsCardV1Image {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "altText", &self.alt_text)?;
-        crate::wire::put(&mut map, "imageUrl", &self.image_url)?;
-        crate::wire::put(&mut map, "onClick", &self.on_click)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "altText", &self.alt_text)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "imageUrl",
+            &self.image_url,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "onClick", &self.on_click)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1Image {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1Image {
     const NAME: &'static str = "GoogleAppsCardV1Image";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8918,7 +10453,13 @@ impl crate::wire::Object for GoogleAppsCardV1Image {
             "altText" => self.alt_text = map.next_value()?,
             "imageUrl" => self.image_url = map.next_value()?,
             "onClick" => self.on_click = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -8927,7 +10468,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Image {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Represents an image. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
@@ -8942,7 +10483,7 @@ pub struct GoogleAppsCardV1ImageComponent {
     pub crop_style: Option<GoogleAppsCardV1ImageCropStyle>,
     /// The image URL.
     pub image_uri: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1ImageComponent {
     /// An empty value: set fields with the `set_*` methods.
@@ -8953,7 +10494,7 @@ impl GoogleAppsCardV1ImageComponent {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `alt_text`, or `""` when it is not set.
@@ -8995,7 +10536,10 @@ impl GoogleAppsCardV1ImageComponent {
 }
 impl std::fmt::Debug for GoogleAppsCardV1ImageComponent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1ImageComponent");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1ImageComponent",
+        );
         d.field("alt_text", &self.alt_text);
         d.field("border_style", &self.border_style);
         d.field("crop_style", &self.crop_style);
@@ -9007,15 +10551,30 @@ impl serde::Serialize for GoogleAppsCardV1ImageComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "altText", &self.alt_text)?;
-        crate::wire::put(&mut map, "borderStyle", &self.border_style)?;
-        crate::wire::put(&mut map, "cropStyle", &self.crop_style)?;
-        crate::wire::put(&mut map, "imageUri", &self.image_uri)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "altText", &self.alt_text)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "borderStyle",
+            &self.border_style,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "cropStyle",
+            &self.crop_style,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "imageUri",
+            &self.image_uri,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1ImageComponent {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1ImageComponent {
     const NAME: &'static str = "GoogleAppsCardV1ImageComponent";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9027,7 +10586,13 @@ impl crate::wire::Object for GoogleAppsCardV1ImageComponent {
             "borderStyle" => self.border_style = map.next_value()?,
             "cropStyle" => self.crop_style = map.next_value()?,
             "imageUri" => self.image_uri = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -9036,7 +10601,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ImageComponent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Represents the crop style applied to an image. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend): For example, here's how to apply a 16:9 aspect ratio: ``` cropStyle { "type": "RECTANGLE_CUSTOM", "aspectRatio": 16/9 } ```
@@ -9047,7 +10612,7 @@ pub struct GoogleAppsCardV1ImageCropStyle {
     pub aspect_ratio: Option<f64>,
     /// The crop type.
     pub type_: Option<GoogleAppsCardV1ImageCropStyleType>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1ImageCropStyle {
     /// An empty value: set fields with the `set_*` methods.
@@ -9058,7 +10623,7 @@ impl GoogleAppsCardV1ImageCropStyle {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `aspect_ratio`, or `0` when it is not set.
@@ -9087,7 +10652,10 @@ impl GoogleAppsCardV1ImageCropStyle {
 }
 impl std::fmt::Debug for GoogleAppsCardV1ImageCropStyle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1ImageCropStyle");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1ImageCropStyle",
+        );
         d.field("aspect_ratio", &self.aspect_ratio);
         d.field("type_", &self.type_);
         d.finish(&self.unknown_fields)
@@ -9097,13 +10665,20 @@ impl serde::Serialize for GoogleAppsCardV1ImageCropStyle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "aspectRatio", &self.aspect_ratio)?;
-        crate::wire::put(&mut map, "type", &self.type_)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "aspectRatio",
+            &self.aspect_ratio,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "type", &self.type_)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1ImageCropStyle {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1ImageCropStyle {
     const NAME: &'static str = "GoogleAppsCardV1ImageCropStyle";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9113,7 +10688,13 @@ impl crate::wire::Object for GoogleAppsCardV1ImageCropStyle {
         match key {
             "aspectRatio" => self.aspect_ratio = map.next_value()?,
             "type" => self.type_ = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -9122,7 +10703,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ImageCropStyle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The crop type.
@@ -9141,7 +10722,7 @@ pub enum GoogleAppsCardV1ImageCropStyleType {
     /// Applies a rectangular crop with a 4:3 aspect ratio.
     Rectangle43,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1ImageCropStyleType {
     /// The value on the wire.
@@ -9164,11 +10745,11 @@ impl From<&str> for GoogleAppsCardV1ImageCropStyleType {
             "CIRCLE" => Self::Circle,
             "RECTANGLE_CUSTOM" => Self::RectangleCustom,
             "RECTANGLE_4_3" => Self::Rectangle43,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1ImageCropStyleType);
+::google_api_runtime::contract::wire::string_enum!(GoogleAppsCardV1ImageCropStyleType);
 /// A [Google Material Icon](https://fonts.google.com/icons), which includes over 2500+ options. For example, to display a [checkbox icon](https://fonts.google.com/icons?selected=Material%20Symbols%20Outlined%3Acheck_box%3AFILL%400%3Bwght%40400%3BGRAD%400%3Bopsz%4048) with customized weight and grade, write the following: ``` { "name": "check_box", "fill": true, "weight": 300, "grade": -25 } ``` [Google Chat apps](https://developers.google.com/workspace/chat):
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -9181,7 +10762,7 @@ pub struct GoogleAppsCardV1MaterialIcon {
     pub name: Option<String>,
     /// The stroke weight of the icon. Choose from {100, 200, 300, 400, 500, 600, 700}. If absent, default value is 400. If any other value is specified, the default value is used. To preview different icon settings, go to [Google Font Icons](https://fonts.google.com/icons) and adjust the settings under **Customize**.
     pub weight: Option<i32>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1MaterialIcon {
     /// An empty value: set fields with the `set_*` methods.
@@ -9192,7 +10773,7 @@ impl GoogleAppsCardV1MaterialIcon {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `fill`, or `false` when it is not set.
@@ -9238,7 +10819,10 @@ impl GoogleAppsCardV1MaterialIcon {
 }
 impl std::fmt::Debug for GoogleAppsCardV1MaterialIcon {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1MaterialIcon");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1MaterialIcon",
+        );
         d.field("fill", &self.fill);
         d.field("grade", &self.grade);
         d.field("name", &self.name);
@@ -9250,15 +10834,18 @@ impl serde::Serialize for GoogleAppsCardV1MaterialIcon {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "fill", &self.fill)?;
-        crate::wire::put(&mut map, "grade", &self.grade)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(&mut map, "weight", &self.weight)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "fill", &self.fill)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "grade", &self.grade)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "weight", &self.weight)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1MaterialIcon {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1MaterialIcon {
     const NAME: &'static str = "GoogleAppsCardV1MaterialIcon";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9270,7 +10857,13 @@ impl crate::wire::Object for GoogleAppsCardV1MaterialIcon {
             "grade" => self.grade = map.next_value()?,
             "name" => self.name = map.next_value()?,
             "weight" => self.weight = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -9279,7 +10872,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1MaterialIcon {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A list of widgets that can be displayed in a containing layout, such as a `CarouselCard`. [Google Chat apps](https://developers.google.com/workspace/chat):
@@ -9292,7 +10885,7 @@ pub struct GoogleAppsCardV1NestedWidget {
     pub image: Option<GoogleAppsCardV1Image>,
     /// A text paragraph widget.
     pub text_paragraph: Option<GoogleAppsCardV1TextParagraph>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1NestedWidget {
     /// An empty value: set fields with the `set_*` methods.
@@ -9303,7 +10896,7 @@ impl GoogleAppsCardV1NestedWidget {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `button_list` (`buttonList` on the wire).
@@ -9330,7 +10923,10 @@ impl GoogleAppsCardV1NestedWidget {
 }
 impl std::fmt::Debug for GoogleAppsCardV1NestedWidget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1NestedWidget");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1NestedWidget",
+        );
         d.field("button_list", &self.button_list);
         d.field("image", &self.image);
         d.field("text_paragraph", &self.text_paragraph);
@@ -9341,14 +10937,25 @@ impl serde::Serialize for GoogleAppsCardV1NestedWidget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "buttonList", &self.button_list)?;
-        crate::wire::put(&mut map, "image", &self.image)?;
-        crate::wire::put(&mut map, "textParagraph", &self.text_paragraph)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "buttonList",
+            &self.button_list,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "image", &self.image)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "textParagraph",
+            &self.text_paragraph,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1NestedWidget {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1NestedWidget {
     const NAME: &'static str = "GoogleAppsCardV1NestedWidget";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9359,7 +10966,13 @@ impl crate::wire::Object for GoogleAppsCardV1NestedWidget {
             "buttonList" => self.button_list = map.next_value()?,
             "image" => self.image = map.next_value()?,
             "textParagraph" => self.text_paragraph = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -9368,7 +10981,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1NestedWidget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Represents how to respond when users click an interactive element on a card, such as a button. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
@@ -9385,7 +10998,7 @@ pub struct GoogleAppsCardV1OnClick {
     pub open_link: Option<GoogleAppsCardV1OpenLink>,
     /// If specified, this `onClick` opens an overflow menu.
     pub overflow_menu: Option<GoogleAppsCardV1OverflowMenu>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1OnClick {
     /// An empty value: set fields with the `set_*` methods.
@@ -9396,7 +11009,7 @@ impl GoogleAppsCardV1OnClick {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `action` (`action` on the wire).
@@ -9433,7 +11046,10 @@ impl GoogleAppsCardV1OnClick {
 }
 impl std::fmt::Debug for GoogleAppsCardV1OnClick {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1OnClick");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1OnClick",
+        );
         d.field("action", &self.action);
         d.field("card", &self.card);
         d.field("open_dynamic_link_action", &self.open_dynamic_link_action);
@@ -9446,20 +11062,31 @@ impl serde::Serialize for GoogleAppsCardV1OnClick {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "action", &self.action)?;
-        crate::wire::put(&mut map, "card", &self.card)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(&mut map, "action", &self.action)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "card", &self.card)?;
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "openDynamicLinkAction",
             &self.open_dynamic_link_action,
         )?;
-        crate::wire::put(&mut map, "openLink", &self.open_link)?;
-        crate::wire::put(&mut map, "overflowMenu", &self.overflow_menu)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "openLink",
+            &self.open_link,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "overflowMenu",
+            &self.overflow_menu,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1OnClick {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1OnClick {
     const NAME: &'static str = "GoogleAppsCardV1OnClick";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9472,7 +11099,13 @@ impl crate::wire::Object for GoogleAppsCardV1OnClick {
             "openDynamicLinkAction" => self.open_dynamic_link_action = map.next_value()?,
             "openLink" => self.open_link = map.next_value()?,
             "overflowMenu" => self.overflow_menu = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -9481,7 +11114,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1OnClick {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Represents an `onClick` event that opens a hyperlink. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
@@ -9494,7 +11127,7 @@ pub struct GoogleAppsCardV1OpenLink {
     pub open_as: Option<GoogleAppsCardV1OpenLinkOpenAs>,
     /// The URL to open. HTTP URLs are converted to HTTPS.
     pub url: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1OpenLink {
     /// An empty value: set fields with the `set_*` methods.
@@ -9505,7 +11138,7 @@ impl GoogleAppsCardV1OpenLink {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `on_close`, or the enum's default value when it is not set.
@@ -9547,7 +11180,10 @@ impl GoogleAppsCardV1OpenLink {
 }
 impl std::fmt::Debug for GoogleAppsCardV1OpenLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1OpenLink");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1OpenLink",
+        );
         d.field("on_close", &self.on_close);
         d.field("open_as", &self.open_as);
         d.field("url", &self.url);
@@ -9558,14 +11194,17 @@ impl serde::Serialize for GoogleAppsCardV1OpenLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "onClose", &self.on_close)?;
-        crate::wire::put(&mut map, "openAs", &self.open_as)?;
-        crate::wire::put(&mut map, "url", &self.url)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "onClose", &self.on_close)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "openAs", &self.open_as)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "url", &self.url)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1OpenLink {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1OpenLink {
     const NAME: &'static str = "GoogleAppsCardV1OpenLink";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9576,7 +11215,13 @@ impl crate::wire::Object for GoogleAppsCardV1OpenLink {
             "onClose" => self.on_close = map.next_value()?,
             "openAs" => self.open_as = map.next_value()?,
             "url" => self.url = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -9585,7 +11230,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1OpenLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Whether the client forgets about a link after opening it, or observes it until the window closes. [Google Workspace add-ons](https://developers.google.com/workspace/add-ons):
@@ -9598,7 +11243,7 @@ pub enum GoogleAppsCardV1OpenLinkOnClose {
     /// Reloads the card after the child window closes. If used in conjunction with [`OpenAs.OVERLAY`](https://developers.google.com/workspace/add-ons/reference/rpc/google.apps.card.v1#openas), the child window acts as a modal dialog and the parent card is blocked until the child window closes.
     Reload,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1OpenLinkOnClose {
     /// The value on the wire.
@@ -9615,11 +11260,11 @@ impl From<&str> for GoogleAppsCardV1OpenLinkOnClose {
         match value {
             "NOTHING" => Self::Nothing,
             "RELOAD" => Self::Reload,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1OpenLinkOnClose);
+::google_api_runtime::contract::wire::string_enum!(GoogleAppsCardV1OpenLinkOnClose);
 /// How to open a link. [Google Workspace add-ons](https://developers.google.com/workspace/add-ons):
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9630,7 +11275,7 @@ pub enum GoogleAppsCardV1OpenLinkOpenAs {
     /// The link opens as an overlay, such as a pop-up.
     Overlay,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1OpenLinkOpenAs {
     /// The value on the wire.
@@ -9647,18 +11292,18 @@ impl From<&str> for GoogleAppsCardV1OpenLinkOpenAs {
         match value {
             "FULL_SIZE" => Self::FullSize,
             "OVERLAY" => Self::Overlay,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1OpenLinkOpenAs);
+::google_api_runtime::contract::wire::string_enum!(GoogleAppsCardV1OpenLinkOpenAs);
 /// A widget that presents a pop-up menu with one or more actions that users can invoke. For example, showing non-primary actions in a card. You can use this widget when actions don't fit in the available space. To use, specify this widget in the `OnClick` action of widgets that support it. For example, in a `Button`. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleAppsCardV1OverflowMenu {
     /// Required. The list of menu options.
     pub items: Vec<GoogleAppsCardV1OverflowMenuItem>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1OverflowMenu {
     /// An empty value: set fields with the `set_*` methods.
@@ -9669,7 +11314,7 @@ impl GoogleAppsCardV1OverflowMenu {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `items` (`items` on the wire).
@@ -9683,7 +11328,10 @@ impl GoogleAppsCardV1OverflowMenu {
 }
 impl std::fmt::Debug for GoogleAppsCardV1OverflowMenu {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1OverflowMenu");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1OverflowMenu",
+        );
         d.field("items", &self.items);
         d.finish(&self.unknown_fields)
     }
@@ -9692,12 +11340,15 @@ impl serde::Serialize for GoogleAppsCardV1OverflowMenu {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "items", &self.items)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "items", &self.items)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1OverflowMenu {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1OverflowMenu {
     const NAME: &'static str = "GoogleAppsCardV1OverflowMenu";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9705,8 +11356,16 @@ impl crate::wire::Object for GoogleAppsCardV1OverflowMenu {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "items" => self.items = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "items" => {
+                self.items = ::google_api_runtime::contract::wire::next_or_default(map)?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -9715,7 +11374,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1OverflowMenu {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// An option that users can invoke in an overflow menu. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
@@ -9730,7 +11389,7 @@ pub struct GoogleAppsCardV1OverflowMenuItem {
     pub start_icon: Option<GoogleAppsCardV1Icon>,
     /// Required. The text that identifies or describes the item to users.
     pub text: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1OverflowMenuItem {
     /// An empty value: set fields with the `set_*` methods.
@@ -9741,7 +11400,7 @@ impl GoogleAppsCardV1OverflowMenuItem {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `disabled`, or `false` when it is not set.
@@ -9777,7 +11436,10 @@ impl GoogleAppsCardV1OverflowMenuItem {
 }
 impl std::fmt::Debug for GoogleAppsCardV1OverflowMenuItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1OverflowMenuItem");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1OverflowMenuItem",
+        );
         d.field("disabled", &self.disabled);
         d.field("on_click", &self.on_click);
         d.field("start_icon", &self.start_icon);
@@ -9789,15 +11451,22 @@ impl serde::Serialize for GoogleAppsCardV1OverflowMenuItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "disabled", &self.disabled)?;
-        crate::wire::put(&mut map, "onClick", &self.on_click)?;
-        crate::wire::put(&mut map, "startIcon", &self.start_icon)?;
-        crate::wire::put(&mut map, "text", &self.text)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "disabled", &self.disabled)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "onClick", &self.on_click)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "startIcon",
+            &self.start_icon,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "text", &self.text)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1OverflowMenuItem {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1OverflowMenuItem {
     const NAME: &'static str = "GoogleAppsCardV1OverflowMenuItem";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9809,7 +11478,13 @@ impl crate::wire::Object for GoogleAppsCardV1OverflowMenuItem {
             "onClick" => self.on_click = map.next_value()?,
             "startIcon" => self.start_icon = map.next_value()?,
             "text" => self.text = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -9818,7 +11493,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1OverflowMenuItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// For a `SelectionInput` widget that uses a multiselect menu, a data source from Google Workspace. Used to populate items in a multiselect menu. [Google Chat apps](https://developers.google.com/workspace/chat):
@@ -9829,7 +11504,7 @@ pub struct GoogleAppsCardV1PlatformDataSource {
     pub common_data_source: Option<GoogleAppsCardV1PlatformDataSourceCommonDataSource>,
     /// A data source that's unique to a Google Workspace host application, such spaces in Google Chat. This field supports the Google API Client Libraries but isn't available in the Cloud Client Libraries. To learn more, see [Install the client libraries](https://developers.google.com/workspace/chat/libraries).
     pub host_app_data_source: Option<HostAppDataSourceMarkup>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1PlatformDataSource {
     /// An empty value: set fields with the `set_*` methods.
@@ -9840,7 +11515,7 @@ impl GoogleAppsCardV1PlatformDataSource {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `common_data_source`, or the enum's default value when it is not set.
@@ -9869,7 +11544,7 @@ impl GoogleAppsCardV1PlatformDataSource {
 }
 impl std::fmt::Debug for GoogleAppsCardV1PlatformDataSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
             f,
             "GoogleAppsCardV1PlatformDataSource",
         );
@@ -9882,13 +11557,25 @@ impl serde::Serialize for GoogleAppsCardV1PlatformDataSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "commonDataSource", &self.common_data_source)?;
-        crate::wire::put(&mut map, "hostAppDataSource", &self.host_app_data_source)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "commonDataSource",
+            &self.common_data_source,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "hostAppDataSource",
+            &self.host_app_data_source,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1PlatformDataSource {
+impl ::google_api_runtime::contract::wire::Object
+for GoogleAppsCardV1PlatformDataSource {
     const NAME: &'static str = "GoogleAppsCardV1PlatformDataSource";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9898,7 +11585,13 @@ impl crate::wire::Object for GoogleAppsCardV1PlatformDataSource {
         match key {
             "commonDataSource" => self.common_data_source = map.next_value()?,
             "hostAppDataSource" => self.host_app_data_source = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -9907,7 +11600,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1PlatformDataSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A data source shared by all Google Workspace applications, such as users in a Google Workspace organization.
@@ -9920,7 +11613,7 @@ pub enum GoogleAppsCardV1PlatformDataSourceCommonDataSource {
     /// Google Workspace users. The user can only view and select users from their Google Workspace organization.
     User,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1PlatformDataSourceCommonDataSource {
     /// The value on the wire.
@@ -9937,11 +11630,13 @@ impl From<&str> for GoogleAppsCardV1PlatformDataSourceCommonDataSource {
         match value {
             "UNKNOWN" => Self::UnknownValue,
             "USER" => Self::User,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1PlatformDataSourceCommonDataSource);
+::google_api_runtime::contract::wire::string_enum!(
+    GoogleAppsCardV1PlatformDataSourceCommonDataSource
+);
 /// A section contains a collection of widgets that are rendered vertically in the order that they're specified. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -9958,7 +11653,7 @@ pub struct GoogleAppsCardV1Section {
     pub uncollapsible_widgets_count: Option<i32>,
     /// All the widgets in the section. Must contain at least one widget. A card supports up to 100 widgets across all sections.
     pub widgets: Vec<GoogleAppsCardV1Widget>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1Section {
     /// An empty value: set fields with the `set_*` methods.
@@ -9969,7 +11664,7 @@ impl GoogleAppsCardV1Section {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `collapse_control` (`collapseControl` on the wire).
@@ -10031,7 +11726,10 @@ impl GoogleAppsCardV1Section {
 }
 impl std::fmt::Debug for GoogleAppsCardV1Section {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1Section");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1Section",
+        );
         d.field("collapse_control", &self.collapse_control);
         d.field("collapsible", &self.collapsible);
         d.field("header", &self.header);
@@ -10045,21 +11743,32 @@ impl serde::Serialize for GoogleAppsCardV1Section {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "collapseControl", &self.collapse_control)?;
-        crate::wire::put(&mut map, "collapsible", &self.collapsible)?;
-        crate::wire::put(&mut map, "header", &self.header)?;
-        crate::wire::put(&mut map, "id", &self.id)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "collapseControl",
+            &self.collapse_control,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "collapsible",
+            &self.collapsible,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "header", &self.header)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "id", &self.id)?;
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "uncollapsibleWidgetsCount",
             &self.uncollapsible_widgets_count,
         )?;
-        crate::wire::put(&mut map, "widgets", &self.widgets)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "widgets", &self.widgets)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1Section {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1Section {
     const NAME: &'static str = "GoogleAppsCardV1Section";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10074,8 +11783,18 @@ impl crate::wire::Object for GoogleAppsCardV1Section {
             "uncollapsibleWidgetsCount" => {
                 self.uncollapsible_widgets_count = map.next_value()?;
             }
-            "widgets" => self.widgets = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "widgets" => {
+                self.widgets = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -10084,7 +11803,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Section {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A widget that creates one or more UI items that users can select. Supports form submission validation for `dropdown` and `multiselect` menus only. When `Action.all_widgets_are_required` is set to `true` or this widget is specified in `Action.required_widgets`, the submission action is blocked unless a value is selected. For example, a dropdown menu or checkboxes. You can use this widget to collect data that can be predicted or enumerated. For an example in Google Chat apps, see [Add selectable UI elements](https://developers.google.com/workspace/chat/design-interactive-card-dialog#add_selectable_ui_elements). Chat apps can process the value of items that users select or input. For details about working with form inputs, see [Receive form data](https://developers.google.com/workspace/chat/read-form-data). To collect undefined or abstract data from users, use the TextInput widget. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
@@ -10113,7 +11832,7 @@ pub struct GoogleAppsCardV1SelectionInput {
     pub platform_data_source: Option<GoogleAppsCardV1PlatformDataSource>,
     /// The type of items that are displayed to users in a `SelectionInput` widget. Selection types support different types of interactions. For example, users can select one or more checkboxes, but they can only select one value from a dropdown menu.
     pub type_: Option<GoogleAppsCardV1SelectionInputType>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1SelectionInput {
     /// An empty value: set fields with the `set_*` methods.
@@ -10124,7 +11843,7 @@ impl GoogleAppsCardV1SelectionInput {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `data_source_configs` (`dataSourceConfigs` on the wire).
@@ -10233,7 +11952,10 @@ impl GoogleAppsCardV1SelectionInput {
 }
 impl std::fmt::Debug for GoogleAppsCardV1SelectionInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1SelectionInput");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1SelectionInput",
+        );
         d.field("data_source_configs", &self.data_source_configs);
         d.field("external_data_source", &self.external_data_source);
         d.field("hint_text", &self.hint_text);
@@ -10255,30 +11977,53 @@ impl serde::Serialize for GoogleAppsCardV1SelectionInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "dataSourceConfigs", &self.data_source_configs)?;
-        crate::wire::put(&mut map, "externalDataSource", &self.external_data_source)?;
-        crate::wire::put(&mut map, "hintText", &self.hint_text)?;
-        crate::wire::put(&mut map, "items", &self.items)?;
-        crate::wire::put(&mut map, "label", &self.label)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "dataSourceConfigs",
+            &self.data_source_configs,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "externalDataSource",
+            &self.external_data_source,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "hintText",
+            &self.hint_text,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "items", &self.items)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "label", &self.label)?;
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "multiSelectMaxSelectedItems",
             &self.multi_select_max_selected_items,
         )?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "multiSelectMinQueryLength",
             &self.multi_select_min_query_length,
         )?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(&mut map, "onChangeAction", &self.on_change_action)?;
-        crate::wire::put(&mut map, "platformDataSource", &self.platform_data_source)?;
-        crate::wire::put(&mut map, "type", &self.type_)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "onChangeAction",
+            &self.on_change_action,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "platformDataSource",
+            &self.platform_data_source,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "type", &self.type_)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1SelectionInput {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1SelectionInput {
     const NAME: &'static str = "GoogleAppsCardV1SelectionInput";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10287,11 +12032,15 @@ impl crate::wire::Object for GoogleAppsCardV1SelectionInput {
     ) -> Result<(), A::Error> {
         match key {
             "dataSourceConfigs" => {
-                self.data_source_configs = crate::wire::next_or_default(map)?;
+                self.data_source_configs = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
             }
             "externalDataSource" => self.external_data_source = map.next_value()?,
             "hintText" => self.hint_text = map.next_value()?,
-            "items" => self.items = crate::wire::next_or_default(map)?,
+            "items" => {
+                self.items = ::google_api_runtime::contract::wire::next_or_default(map)?;
+            }
             "label" => self.label = map.next_value()?,
             "multiSelectMaxSelectedItems" => {
                 self.multi_select_max_selected_items = map.next_value()?;
@@ -10303,7 +12052,13 @@ impl crate::wire::Object for GoogleAppsCardV1SelectionInput {
             "onChangeAction" => self.on_change_action = map.next_value()?,
             "platformDataSource" => self.platform_data_source = map.next_value()?,
             "type" => self.type_ = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -10312,7 +12067,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1SelectionInput {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The type of items that are displayed to users in a `SelectionInput` widget. Selection types support different types of interactions. For example, users can select one or more checkboxes, but they can only select one value from a dropdown menu.
@@ -10331,7 +12086,7 @@ pub enum GoogleAppsCardV1SelectionInputType {
     /// A menu with a text box. Users can type and select one or more items. For Google Workspace add-ons, you must populate items using a static array of `SelectionItem` objects. For Google Chat apps, you can also populate items using a dynamic data source and autosuggest items as users type in the menu. For example, users can start typing the name of a Google Chat space and the widget autosuggests the space. To dynamically populate items for a multiselect menu, use one of the following types of data sources: * Google Workspace data: Items are populated using data from Google Workspace, such as Google Workspace users or Google Chat spaces. * External data: Items are populated from an external data source outside of Google Workspace. For examples of how to implement multiselect menus for Chat apps, see [Add a multiselect menu](https://developers.google.com/workspace/chat/design-interactive-card-dialog#multiselect-menu). [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
     MultiSelect,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1SelectionInputType {
     /// The value on the wire.
@@ -10354,11 +12109,11 @@ impl From<&str> for GoogleAppsCardV1SelectionInputType {
             "SWITCH" => Self::Switch,
             "DROPDOWN" => Self::Dropdown,
             "MULTI_SELECT" => Self::MultiSelect,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1SelectionInputType);
+::google_api_runtime::contract::wire::string_enum!(GoogleAppsCardV1SelectionInputType);
 /// An item that users can select in a selection input, such as a checkbox or switch. Supports up to 100 items. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -10373,7 +12128,7 @@ pub struct GoogleAppsCardV1SelectionItem {
     pub text: Option<String>,
     /// The value associated with this item. The client should use this as a form input value. For details about working with form inputs, see [Receive form data](https://developers.google.com/workspace/chat/read-form-data).
     pub value: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1SelectionItem {
     /// An empty value: set fields with the `set_*` methods.
@@ -10384,7 +12139,7 @@ impl GoogleAppsCardV1SelectionItem {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `bottom_text`, or `""` when it is not set.
@@ -10440,7 +12195,10 @@ impl GoogleAppsCardV1SelectionItem {
 }
 impl std::fmt::Debug for GoogleAppsCardV1SelectionItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1SelectionItem");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1SelectionItem",
+        );
         d.field("bottom_text", &self.bottom_text);
         d.field("selected", &self.selected);
         d.field("start_icon_uri", &self.start_icon_uri);
@@ -10453,16 +12211,27 @@ impl serde::Serialize for GoogleAppsCardV1SelectionItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "bottomText", &self.bottom_text)?;
-        crate::wire::put(&mut map, "selected", &self.selected)?;
-        crate::wire::put(&mut map, "startIconUri", &self.start_icon_uri)?;
-        crate::wire::put(&mut map, "text", &self.text)?;
-        crate::wire::put(&mut map, "value", &self.value)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "bottomText",
+            &self.bottom_text,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "selected", &self.selected)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "startIconUri",
+            &self.start_icon_uri,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "text", &self.text)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "value", &self.value)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1SelectionItem {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1SelectionItem {
     const NAME: &'static str = "GoogleAppsCardV1SelectionItem";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10475,7 +12244,13 @@ impl crate::wire::Object for GoogleAppsCardV1SelectionItem {
             "startIconUri" => self.start_icon_uri = map.next_value()?,
             "text" => self.text = map.next_value()?,
             "value" => self.value = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -10484,7 +12259,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1SelectionItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// One suggested value that users can enter in a text input field. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
@@ -10493,7 +12268,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1SelectionItem {
 pub struct GoogleAppsCardV1SuggestionItem {
     /// The value of a suggested input to a text input field. This is equivalent to what users enter themselves.
     pub text: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1SuggestionItem {
     /// An empty value: set fields with the `set_*` methods.
@@ -10504,7 +12279,7 @@ impl GoogleAppsCardV1SuggestionItem {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `text`, or `""` when it is not set.
@@ -10520,7 +12295,10 @@ impl GoogleAppsCardV1SuggestionItem {
 }
 impl std::fmt::Debug for GoogleAppsCardV1SuggestionItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1SuggestionItem");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1SuggestionItem",
+        );
         d.field("text", &self.text);
         d.finish(&self.unknown_fields)
     }
@@ -10529,12 +12307,15 @@ impl serde::Serialize for GoogleAppsCardV1SuggestionItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "text", &self.text)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "text", &self.text)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1SuggestionItem {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1SuggestionItem {
     const NAME: &'static str = "GoogleAppsCardV1SuggestionItem";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10543,7 +12324,13 @@ impl crate::wire::Object for GoogleAppsCardV1SuggestionItem {
     ) -> Result<(), A::Error> {
         match key {
             "text" => self.text = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -10552,7 +12339,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1SuggestionItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Suggested values that users can enter. These values appear when users click inside the text input field. As users type, the suggested values dynamically filter to match what the users have typed. For example, a text input field for programming language might suggest Java, JavaScript, Python, and C++. When users start typing `Jav`, the list of suggestions filters to show `Java` and `JavaScript`. Suggested values help guide users to enter values that your app can make sense of. When referring to JavaScript, some users might enter `javascript` and others `java script`. Suggesting `JavaScript` can standardize how users interact with your app. When specified, `TextInput.type` is always `SINGLE_LINE`, even if it's set to `MULTIPLE_LINE`. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
@@ -10561,7 +12348,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1SuggestionItem {
 pub struct GoogleAppsCardV1Suggestions {
     /// A list of suggestions used for autocomplete recommendations in text input fields.
     pub items: Vec<GoogleAppsCardV1SuggestionItem>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1Suggestions {
     /// An empty value: set fields with the `set_*` methods.
@@ -10572,7 +12359,7 @@ impl GoogleAppsCardV1Suggestions {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `items` (`items` on the wire).
@@ -10586,7 +12373,10 @@ impl GoogleAppsCardV1Suggestions {
 }
 impl std::fmt::Debug for GoogleAppsCardV1Suggestions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1Suggestions");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1Suggestions",
+        );
         d.field("items", &self.items);
         d.finish(&self.unknown_fields)
     }
@@ -10595,12 +12385,15 @@ impl serde::Serialize for GoogleAppsCardV1Suggestions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "items", &self.items)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "items", &self.items)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1Suggestions {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1Suggestions {
     const NAME: &'static str = "GoogleAppsCardV1Suggestions";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10608,8 +12401,16 @@ impl crate::wire::Object for GoogleAppsCardV1Suggestions {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "items" => self.items = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "items" => {
+                self.items = ::google_api_runtime::contract::wire::next_or_default(map)?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -10618,7 +12419,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Suggestions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Either a toggle-style switch or a checkbox inside a `decoratedText` widget. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend): Only supported in the `decoratedText` widget.
@@ -10635,7 +12436,7 @@ pub struct GoogleAppsCardV1SwitchControl {
     pub selected: Option<bool>,
     /// The value returned in `CommonEventObject.form_inputs[name].string_inputs` when the switch is selected (`selected` is `true`). If `selected` is `true` and `value` is unset, an empty string (`""`) is returned in `string_inputs.value`. When `selected` is `false`, this value is omitted from `string_inputs.value`. For details about working with form inputs, see [Receive form data](https://developers.google.com/workspace/chat/read-form-data).
     pub value: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1SwitchControl {
     /// An empty value: set fields with the `set_*` methods.
@@ -10646,7 +12447,7 @@ impl GoogleAppsCardV1SwitchControl {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `control_type`, or the enum's default value when it is not set.
@@ -10703,7 +12504,10 @@ impl GoogleAppsCardV1SwitchControl {
 }
 impl std::fmt::Debug for GoogleAppsCardV1SwitchControl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1SwitchControl");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1SwitchControl",
+        );
         d.field("control_type", &self.control_type);
         d.field("name", &self.name);
         d.field("on_change_action", &self.on_change_action);
@@ -10716,16 +12520,27 @@ impl serde::Serialize for GoogleAppsCardV1SwitchControl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "controlType", &self.control_type)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(&mut map, "onChangeAction", &self.on_change_action)?;
-        crate::wire::put(&mut map, "selected", &self.selected)?;
-        crate::wire::put(&mut map, "value", &self.value)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "controlType",
+            &self.control_type,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "onChangeAction",
+            &self.on_change_action,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "selected", &self.selected)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "value", &self.value)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1SwitchControl {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1SwitchControl {
     const NAME: &'static str = "GoogleAppsCardV1SwitchControl";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10738,7 +12553,13 @@ impl crate::wire::Object for GoogleAppsCardV1SwitchControl {
             "onChangeAction" => self.on_change_action = map.next_value()?,
             "selected" => self.selected = map.next_value()?,
             "value" => self.value = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -10747,7 +12568,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1SwitchControl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// How the switch appears in the user interface. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
@@ -10762,7 +12583,7 @@ pub enum GoogleAppsCardV1SwitchControlControlType {
     /// A checkbox.
     CheckBox,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1SwitchControlControlType {
     /// The value on the wire.
@@ -10781,11 +12602,13 @@ impl From<&str> for GoogleAppsCardV1SwitchControlControlType {
             "SWITCH" => Self::Switch,
             "CHECKBOX" => Self::Checkbox,
             "CHECK_BOX" => Self::CheckBox,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1SwitchControlControlType);
+::google_api_runtime::contract::wire::string_enum!(
+    GoogleAppsCardV1SwitchControlControlType
+);
 /// A field in which users can enter text. Supports suggestions and on-change actions. Supports form submission validation. When `Action.all_widgets_are_required` is set to `true` or this widget is specified in `Action.required_widgets`, the submission action is blocked unless a value is entered. For an example in Google Chat apps, see [Add a field in which a user can enter text](https://developers.google.com/workspace/chat/design-interactive-card-dialog#add_a_field_in_which_a_user_can_enter_text). Chat apps receive and can process the value of entered text during form input events. For details about working with form inputs, see [Receive form data](https://developers.google.com/workspace/chat/read-form-data). When you need to collect undefined or abstract data from users, use a text input. To collect defined or enumerated data from users, use the SelectionInput widget. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -10812,7 +12635,7 @@ pub struct GoogleAppsCardV1TextInput {
     pub validation: Option<GoogleAppsCardV1Validation>,
     /// The value entered by a user, returned as part of a form input event. For details about working with form inputs, see [Receive form data](https://developers.google.com/workspace/chat/read-form-data).
     pub value: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1TextInput {
     /// An empty value: set fields with the `set_*` methods.
@@ -10823,7 +12646,7 @@ impl GoogleAppsCardV1TextInput {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `auto_complete_action` (`autoCompleteAction` on the wire).
@@ -10929,7 +12752,10 @@ impl GoogleAppsCardV1TextInput {
 }
 impl std::fmt::Debug for GoogleAppsCardV1TextInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1TextInput");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1TextInput",
+        );
         d.field("auto_complete_action", &self.auto_complete_action);
         d.field("hint_text", &self.hint_text);
         d.field("host_app_data_source", &self.host_app_data_source);
@@ -10948,22 +12774,53 @@ impl serde::Serialize for GoogleAppsCardV1TextInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "autoCompleteAction", &self.auto_complete_action)?;
-        crate::wire::put(&mut map, "hintText", &self.hint_text)?;
-        crate::wire::put(&mut map, "hostAppDataSource", &self.host_app_data_source)?;
-        crate::wire::put(&mut map, "initialSuggestions", &self.initial_suggestions)?;
-        crate::wire::put(&mut map, "label", &self.label)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(&mut map, "onChangeAction", &self.on_change_action)?;
-        crate::wire::put(&mut map, "placeholderText", &self.placeholder_text)?;
-        crate::wire::put(&mut map, "type", &self.type_)?;
-        crate::wire::put(&mut map, "validation", &self.validation)?;
-        crate::wire::put(&mut map, "value", &self.value)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "autoCompleteAction",
+            &self.auto_complete_action,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "hintText",
+            &self.hint_text,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "hostAppDataSource",
+            &self.host_app_data_source,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "initialSuggestions",
+            &self.initial_suggestions,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "label", &self.label)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "onChangeAction",
+            &self.on_change_action,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "placeholderText",
+            &self.placeholder_text,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "type", &self.type_)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "validation",
+            &self.validation,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "value", &self.value)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1TextInput {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1TextInput {
     const NAME: &'static str = "GoogleAppsCardV1TextInput";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10982,7 +12839,13 @@ impl crate::wire::Object for GoogleAppsCardV1TextInput {
             "type" => self.type_ = map.next_value()?,
             "validation" => self.validation = map.next_value()?,
             "value" => self.value = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -10991,7 +12854,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1TextInput {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// How a text input field appears in the user interface. For example, whether the field is single or multi-line.
@@ -11004,7 +12867,7 @@ pub enum GoogleAppsCardV1TextInputType {
     /// The text input field has a fixed height of multiple lines.
     MultipleLine,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1TextInputType {
     /// The value on the wire.
@@ -11021,11 +12884,11 @@ impl From<&str> for GoogleAppsCardV1TextInputType {
         match value {
             "SINGLE_LINE" => Self::SingleLine,
             "MULTIPLE_LINE" => Self::MultipleLine,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1TextInputType);
+::google_api_runtime::contract::wire::string_enum!(GoogleAppsCardV1TextInputType);
 /// A paragraph of text that supports formatting. For an example in Google Chat apps, see [Add a paragraph of formatted text](https://developers.google.com/workspace/chat/add-text-image-card-dialog#add_a_paragraph_of_formatted_text). For more information about formatting text, see [Formatting text in Google Chat apps](https://developers.google.com/workspace/chat/format-messages#card-formatting) and [Formatting text in Google Workspace add-ons](https://developers.google.com/apps-script/add-ons/concepts/widgets#text_formatting). [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -11036,7 +12899,7 @@ pub struct GoogleAppsCardV1TextParagraph {
     pub text: Option<String>,
     /// The syntax of the text. If not set, the text is rendered as HTML. [Google Chat apps](https://developers.google.com/workspace/chat):
     pub text_syntax: Option<GoogleAppsCardV1TextParagraphTextSyntax>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1TextParagraph {
     /// An empty value: set fields with the `set_*` methods.
@@ -11047,7 +12910,7 @@ impl GoogleAppsCardV1TextParagraph {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `max_lines`, or `0` when it is not set.
@@ -11086,7 +12949,10 @@ impl GoogleAppsCardV1TextParagraph {
 }
 impl std::fmt::Debug for GoogleAppsCardV1TextParagraph {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1TextParagraph");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1TextParagraph",
+        );
         d.field("max_lines", &self.max_lines);
         d.field("text", &self.text);
         d.field("text_syntax", &self.text_syntax);
@@ -11097,14 +12963,25 @@ impl serde::Serialize for GoogleAppsCardV1TextParagraph {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "maxLines", &self.max_lines)?;
-        crate::wire::put(&mut map, "text", &self.text)?;
-        crate::wire::put(&mut map, "textSyntax", &self.text_syntax)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "maxLines",
+            &self.max_lines,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "text", &self.text)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "textSyntax",
+            &self.text_syntax,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1TextParagraph {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1TextParagraph {
     const NAME: &'static str = "GoogleAppsCardV1TextParagraph";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11115,7 +12992,13 @@ impl crate::wire::Object for GoogleAppsCardV1TextParagraph {
             "maxLines" => self.max_lines = map.next_value()?,
             "text" => self.text = map.next_value()?,
             "textSyntax" => self.text_syntax = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -11124,7 +13007,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1TextParagraph {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The syntax of the text. If not set, the text is rendered as HTML. [Google Chat apps](https://developers.google.com/workspace/chat):
@@ -11139,7 +13022,7 @@ pub enum GoogleAppsCardV1TextParagraphTextSyntax {
     /// The text is rendered as Markdown.
     Markdown,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1TextParagraphTextSyntax {
     /// The value on the wire.
@@ -11158,18 +13041,20 @@ impl From<&str> for GoogleAppsCardV1TextParagraphTextSyntax {
             "TEXT_SYNTAX_UNSPECIFIED" => Self::TextSyntaxUnspecified,
             "HTML" => Self::Html,
             "MARKDOWN" => Self::Markdown,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1TextParagraphTextSyntax);
+::google_api_runtime::contract::wire::string_enum!(
+    GoogleAppsCardV1TextParagraphTextSyntax
+);
 /// Represents a trigger. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleAppsCardV1Trigger {
     /// The unique identifier of the ActionRule.
     pub action_rule_id: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1Trigger {
     /// An empty value: set fields with the `set_*` methods.
@@ -11180,7 +13065,7 @@ impl GoogleAppsCardV1Trigger {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `action_rule_id`, or `""` when it is not set.
@@ -11196,7 +13081,10 @@ impl GoogleAppsCardV1Trigger {
 }
 impl std::fmt::Debug for GoogleAppsCardV1Trigger {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1Trigger");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1Trigger",
+        );
         d.field("action_rule_id", &self.action_rule_id);
         d.finish(&self.unknown_fields)
     }
@@ -11205,12 +13093,19 @@ impl serde::Serialize for GoogleAppsCardV1Trigger {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "actionRuleId", &self.action_rule_id)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "actionRuleId",
+            &self.action_rule_id,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1Trigger {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1Trigger {
     const NAME: &'static str = "GoogleAppsCardV1Trigger";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11219,7 +13114,13 @@ impl crate::wire::Object for GoogleAppsCardV1Trigger {
     ) -> Result<(), A::Error> {
         match key {
             "actionRuleId" => self.action_rule_id = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -11228,7 +13129,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Trigger {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Represents an action that updates the visibility of a widget. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
@@ -11237,7 +13138,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Trigger {
 pub struct GoogleAppsCardV1UpdateVisibilityAction {
     /// The new visibility.
     pub visibility: Option<GoogleAppsCardV1UpdateVisibilityActionVisibility>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1UpdateVisibilityAction {
     /// An empty value: set fields with the `set_*` methods.
@@ -11248,7 +13149,7 @@ impl GoogleAppsCardV1UpdateVisibilityAction {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `visibility`, or the enum's default value when it is not set.
@@ -11267,7 +13168,7 @@ impl GoogleAppsCardV1UpdateVisibilityAction {
 }
 impl std::fmt::Debug for GoogleAppsCardV1UpdateVisibilityAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
             f,
             "GoogleAppsCardV1UpdateVisibilityAction",
         );
@@ -11279,12 +13180,20 @@ impl serde::Serialize for GoogleAppsCardV1UpdateVisibilityAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "visibility", &self.visibility)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "visibility",
+            &self.visibility,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1UpdateVisibilityAction {
+impl ::google_api_runtime::contract::wire::Object
+for GoogleAppsCardV1UpdateVisibilityAction {
     const NAME: &'static str = "GoogleAppsCardV1UpdateVisibilityAction";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11293,7 +13202,13 @@ impl crate::wire::Object for GoogleAppsCardV1UpdateVisibilityAction {
     ) -> Result<(), A::Error> {
         match key {
             "visibility" => self.visibility = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -11302,7 +13217,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1UpdateVisibilityAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The new visibility.
@@ -11317,7 +13232,7 @@ pub enum GoogleAppsCardV1UpdateVisibilityActionVisibility {
     /// The UI element is hidden.
     Hidden,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1UpdateVisibilityActionVisibility {
     /// The value on the wire.
@@ -11336,11 +13251,13 @@ impl From<&str> for GoogleAppsCardV1UpdateVisibilityActionVisibility {
             "VISIBILITY_UNSPECIFIED" => Self::VisibilityUnspecified,
             "VISIBLE" => Self::Visible,
             "HIDDEN" => Self::Hidden,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1UpdateVisibilityActionVisibility);
+::google_api_runtime::contract::wire::string_enum!(
+    GoogleAppsCardV1UpdateVisibilityActionVisibility
+);
 /// Represents the necessary data for validating the widget it's attached to. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -11349,7 +13266,7 @@ pub struct GoogleAppsCardV1Validation {
     pub character_limit: Option<i32>,
     /// Specify the type of the input widgets. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
     pub input_type: Option<GoogleAppsCardV1ValidationInputType>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1Validation {
     /// An empty value: set fields with the `set_*` methods.
@@ -11360,7 +13277,7 @@ impl GoogleAppsCardV1Validation {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `character_limit`, or `0` when it is not set.
@@ -11389,7 +13306,10 @@ impl GoogleAppsCardV1Validation {
 }
 impl std::fmt::Debug for GoogleAppsCardV1Validation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1Validation");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1Validation",
+        );
         d.field("character_limit", &self.character_limit);
         d.field("input_type", &self.input_type);
         d.finish(&self.unknown_fields)
@@ -11399,13 +13319,24 @@ impl serde::Serialize for GoogleAppsCardV1Validation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "characterLimit", &self.character_limit)?;
-        crate::wire::put(&mut map, "inputType", &self.input_type)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "characterLimit",
+            &self.character_limit,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "inputType",
+            &self.input_type,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1Validation {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1Validation {
     const NAME: &'static str = "GoogleAppsCardV1Validation";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11415,7 +13346,13 @@ impl crate::wire::Object for GoogleAppsCardV1Validation {
         match key {
             "characterLimit" => self.character_limit = map.next_value()?,
             "inputType" => self.input_type = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -11424,7 +13361,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Validation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Specify the type of the input widgets. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
@@ -11445,7 +13382,7 @@ pub enum GoogleAppsCardV1ValidationInputType {
     /// A emoji selected from system-provided emoji picker.
     EmojiPicker,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1ValidationInputType {
     /// The value on the wire.
@@ -11470,11 +13407,11 @@ impl From<&str> for GoogleAppsCardV1ValidationInputType {
             "FLOAT" => Self::Float,
             "EMAIL" => Self::Email,
             "EMOJI_PICKER" => Self::EmojiPicker,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1ValidationInputType);
+::google_api_runtime::contract::wire::string_enum!(GoogleAppsCardV1ValidationInputType);
 /// Each card is made up of widgets. A widget is a composite object that can represent one of text, images, buttons, and other object types.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -11511,7 +13448,7 @@ pub struct GoogleAppsCardV1Widget {
     pub text_paragraph: Option<GoogleAppsCardV1TextParagraph>,
     /// Specifies whether the widget is visible or hidden. The default value is `VISIBLE`. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
     pub visibility: Option<GoogleAppsCardV1WidgetVisibility>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1Widget {
     /// An empty value: set fields with the `set_*` methods.
@@ -11522,7 +13459,7 @@ impl GoogleAppsCardV1Widget {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `button_list` (`buttonList` on the wire).
@@ -11650,7 +13587,10 @@ impl GoogleAppsCardV1Widget {
 }
 impl std::fmt::Debug for GoogleAppsCardV1Widget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1Widget");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1Widget",
+        );
         d.field("button_list", &self.button_list);
         d.field("carousel", &self.carousel);
         d.field("chip_list", &self.chip_list);
@@ -11674,27 +13614,70 @@ impl serde::Serialize for GoogleAppsCardV1Widget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "buttonList", &self.button_list)?;
-        crate::wire::put(&mut map, "carousel", &self.carousel)?;
-        crate::wire::put(&mut map, "chipList", &self.chip_list)?;
-        crate::wire::put(&mut map, "columns", &self.columns)?;
-        crate::wire::put(&mut map, "dateTimePicker", &self.date_time_picker)?;
-        crate::wire::put(&mut map, "decoratedText", &self.decorated_text)?;
-        crate::wire::put(&mut map, "divider", &self.divider)?;
-        crate::wire::put(&mut map, "eventActions", &self.event_actions)?;
-        crate::wire::put(&mut map, "grid", &self.grid)?;
-        crate::wire::put(&mut map, "horizontalAlignment", &self.horizontal_alignment)?;
-        crate::wire::put(&mut map, "id", &self.id)?;
-        crate::wire::put(&mut map, "image", &self.image)?;
-        crate::wire::put(&mut map, "selectionInput", &self.selection_input)?;
-        crate::wire::put(&mut map, "textInput", &self.text_input)?;
-        crate::wire::put(&mut map, "textParagraph", &self.text_paragraph)?;
-        crate::wire::put(&mut map, "visibility", &self.visibility)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "buttonList",
+            &self.button_list,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "carousel", &self.carousel)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "chipList",
+            &self.chip_list,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "columns", &self.columns)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "dateTimePicker",
+            &self.date_time_picker,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "decoratedText",
+            &self.decorated_text,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "divider", &self.divider)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "eventActions",
+            &self.event_actions,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "grid", &self.grid)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "horizontalAlignment",
+            &self.horizontal_alignment,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "id", &self.id)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "image", &self.image)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "selectionInput",
+            &self.selection_input,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "textInput",
+            &self.text_input,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "textParagraph",
+            &self.text_paragraph,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "visibility",
+            &self.visibility,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1Widget {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1Widget {
     const NAME: &'static str = "GoogleAppsCardV1Widget";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11709,7 +13692,11 @@ impl crate::wire::Object for GoogleAppsCardV1Widget {
             "dateTimePicker" => self.date_time_picker = map.next_value()?,
             "decoratedText" => self.decorated_text = map.next_value()?,
             "divider" => self.divider = map.next_value()?,
-            "eventActions" => self.event_actions = crate::wire::next_or_default(map)?,
+            "eventActions" => {
+                self.event_actions = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
             "grid" => self.grid = map.next_value()?,
             "horizontalAlignment" => self.horizontal_alignment = map.next_value()?,
             "id" => self.id = map.next_value()?,
@@ -11718,7 +13705,13 @@ impl crate::wire::Object for GoogleAppsCardV1Widget {
             "textInput" => self.text_input = map.next_value()?,
             "textParagraph" => self.text_paragraph = map.next_value()?,
             "visibility" => self.visibility = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -11727,7 +13720,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Widget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Specifies whether widgets align to the left, right, or center of a column.
@@ -11744,7 +13737,7 @@ pub enum GoogleAppsCardV1WidgetHorizontalAlignment {
     /// Aligns widgets to the end position of the column. For left-to-right layouts, aligns widgets to the right. For right-to-left layouts, aligns widgets to the left.
     End,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1WidgetHorizontalAlignment {
     /// The value on the wire.
@@ -11765,11 +13758,13 @@ impl From<&str> for GoogleAppsCardV1WidgetHorizontalAlignment {
             "START" => Self::Start,
             "CENTER" => Self::Center,
             "END" => Self::End,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1WidgetHorizontalAlignment);
+::google_api_runtime::contract::wire::string_enum!(
+    GoogleAppsCardV1WidgetHorizontalAlignment
+);
 /// Specifies whether the widget is visible or hidden. The default value is `VISIBLE`. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -11782,7 +13777,7 @@ pub enum GoogleAppsCardV1WidgetVisibility {
     /// The UI element is hidden.
     Hidden,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleAppsCardV1WidgetVisibility {
     /// The value on the wire.
@@ -11801,11 +13796,11 @@ impl From<&str> for GoogleAppsCardV1WidgetVisibility {
             "VISIBILITY_UNSPECIFIED" => Self::VisibilityUnspecified,
             "VISIBLE" => Self::Visible,
             "HIDDEN" => Self::Hidden,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleAppsCardV1WidgetVisibility);
+::google_api_runtime::contract::wire::string_enum!(GoogleAppsCardV1WidgetVisibility);
 /// The supported widgets that you can include in a column. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend)
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -11826,7 +13821,7 @@ pub struct GoogleAppsCardV1Widgets {
     pub text_input: Option<GoogleAppsCardV1TextInput>,
     /// TextParagraph widget.
     pub text_paragraph: Option<GoogleAppsCardV1TextParagraph>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleAppsCardV1Widgets {
     /// An empty value: set fields with the `set_*` methods.
@@ -11837,7 +13832,7 @@ impl GoogleAppsCardV1Widgets {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `button_list` (`buttonList` on the wire).
@@ -11901,7 +13896,10 @@ impl GoogleAppsCardV1Widgets {
 }
 impl std::fmt::Debug for GoogleAppsCardV1Widgets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleAppsCardV1Widgets");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleAppsCardV1Widgets",
+        );
         d.field("button_list", &self.button_list);
         d.field("chip_list", &self.chip_list);
         d.field("date_time_picker", &self.date_time_picker);
@@ -11917,19 +13915,50 @@ impl serde::Serialize for GoogleAppsCardV1Widgets {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "buttonList", &self.button_list)?;
-        crate::wire::put(&mut map, "chipList", &self.chip_list)?;
-        crate::wire::put(&mut map, "dateTimePicker", &self.date_time_picker)?;
-        crate::wire::put(&mut map, "decoratedText", &self.decorated_text)?;
-        crate::wire::put(&mut map, "image", &self.image)?;
-        crate::wire::put(&mut map, "selectionInput", &self.selection_input)?;
-        crate::wire::put(&mut map, "textInput", &self.text_input)?;
-        crate::wire::put(&mut map, "textParagraph", &self.text_paragraph)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "buttonList",
+            &self.button_list,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "chipList",
+            &self.chip_list,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "dateTimePicker",
+            &self.date_time_picker,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "decoratedText",
+            &self.decorated_text,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "image", &self.image)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "selectionInput",
+            &self.selection_input,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "textInput",
+            &self.text_input,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "textParagraph",
+            &self.text_paragraph,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleAppsCardV1Widgets {
+impl ::google_api_runtime::contract::wire::Object for GoogleAppsCardV1Widgets {
     const NAME: &'static str = "GoogleAppsCardV1Widgets";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11945,7 +13974,13 @@ impl crate::wire::Object for GoogleAppsCardV1Widgets {
             "selectionInput" => self.selection_input = map.next_value()?,
             "textInput" => self.text_input = map.next_value()?,
             "textParagraph" => self.text_paragraph = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -11954,7 +13989,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Widgets {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Represents a [section](https://support.google.com/chat/answer/16059854) in Google Chat. Sections help users organize their spaces. There are two types of sections: 1. **System Sections:** These are predefined sections managed by Google Chat. Their resource names are fixed, and they cannot be created, deleted, or have their `display_name` modified. Examples include: * `users/{user}/sections/default-direct-messages` * `users/{user}/sections/default-spaces` * `users/{user}/sections/default-apps` 2. **Custom Sections:** These are sections created and managed by the user. Creating a custom section using `CreateSection` **requires** a `display_name`. Custom sections can be updated using `UpdateSection` and deleted using `DeleteSection`.
@@ -11969,7 +14004,7 @@ pub struct GoogleChatV1Section {
     pub sort_order: Option<i32>,
     /// Required. The type of the section.
     pub type_: Option<GoogleChatV1SectionType>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl GoogleChatV1Section {
     /// An empty value: set fields with the `set_*` methods.
@@ -11980,7 +14015,7 @@ impl GoogleChatV1Section {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `display_name`, or `""` when it is not set.
@@ -12026,7 +14061,10 @@ impl GoogleChatV1Section {
 }
 impl std::fmt::Debug for GoogleChatV1Section {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "GoogleChatV1Section");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "GoogleChatV1Section",
+        );
         d.field("display_name", &self.display_name);
         d.field("name", &self.name);
         d.field("sort_order", &self.sort_order);
@@ -12038,15 +14076,26 @@ impl serde::Serialize for GoogleChatV1Section {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "displayName", &self.display_name)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(&mut map, "sortOrder", &self.sort_order)?;
-        crate::wire::put(&mut map, "type", &self.type_)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "sortOrder",
+            &self.sort_order,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "type", &self.type_)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for GoogleChatV1Section {
+impl ::google_api_runtime::contract::wire::Object for GoogleChatV1Section {
     const NAME: &'static str = "GoogleChatV1Section";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12058,7 +14107,13 @@ impl crate::wire::Object for GoogleChatV1Section {
             "name" => self.name = map.next_value()?,
             "sortOrder" => self.sort_order = map.next_value()?,
             "type" => self.type_ = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -12067,7 +14122,7 @@ impl<'de> serde::Deserialize<'de> for GoogleChatV1Section {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Required. The type of the section.
@@ -12086,7 +14141,7 @@ pub enum GoogleChatV1SectionType {
     /// Default section containing a user's installed apps.
     DefaultApps,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl GoogleChatV1SectionType {
     /// The value on the wire.
@@ -12109,18 +14164,18 @@ impl From<&str> for GoogleChatV1SectionType {
             "DEFAULT_DIRECT_MESSAGES" => Self::DefaultDirectMessages,
             "DEFAULT_SPACES" => Self::DefaultSpaces,
             "DEFAULT_APPS" => Self::DefaultApps,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(GoogleChatV1SectionType);
+::google_api_runtime::contract::wire::string_enum!(GoogleChatV1SectionType);
 /// A Google Group in Google Chat.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Group {
     /// Resource name for a Google Group. Represents a [group](https://cloud.google.com/identity/docs/reference/rest/v1/groups) in Cloud Identity Groups API. Format: groups/{group}
     pub name: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Group {
     /// An empty value: set fields with the `set_*` methods.
@@ -12131,7 +14186,7 @@ impl Group {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `name`, or `""` when it is not set.
@@ -12147,7 +14202,7 @@ impl Group {
 }
 impl std::fmt::Debug for Group {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Group");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(f, "Group");
         d.field("name", &self.name);
         d.finish(&self.unknown_fields)
     }
@@ -12156,12 +14211,15 @@ impl serde::Serialize for Group {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Group {
+impl ::google_api_runtime::contract::wire::Object for Group {
     const NAME: &'static str = "Group";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12170,7 +14228,13 @@ impl crate::wire::Object for Group {
     ) -> Result<(), A::Error> {
         match key {
             "name" => self.name = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -12179,7 +14243,7 @@ impl<'de> serde::Deserialize<'de> for Group {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A data source from a Google Workspace application. The data source populates available items for a widget.
@@ -12190,7 +14254,7 @@ pub struct HostAppDataSourceMarkup {
     pub chat_data_source: Option<ChatClientDataSourceMarkup>,
     /// A data source from Google Workflow.
     pub workflow_data_source: Option<WorkflowDataSourceMarkup>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl HostAppDataSourceMarkup {
     /// An empty value: set fields with the `set_*` methods.
@@ -12201,7 +14265,7 @@ impl HostAppDataSourceMarkup {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `chat_data_source` (`chatDataSource` on the wire).
@@ -12223,7 +14287,10 @@ impl HostAppDataSourceMarkup {
 }
 impl std::fmt::Debug for HostAppDataSourceMarkup {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "HostAppDataSourceMarkup");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "HostAppDataSourceMarkup",
+        );
         d.field("chat_data_source", &self.chat_data_source);
         d.field("workflow_data_source", &self.workflow_data_source);
         d.finish(&self.unknown_fields)
@@ -12233,13 +14300,24 @@ impl serde::Serialize for HostAppDataSourceMarkup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "chatDataSource", &self.chat_data_source)?;
-        crate::wire::put(&mut map, "workflowDataSource", &self.workflow_data_source)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "chatDataSource",
+            &self.chat_data_source,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "workflowDataSource",
+            &self.workflow_data_source,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for HostAppDataSourceMarkup {
+impl ::google_api_runtime::contract::wire::Object for HostAppDataSourceMarkup {
     const NAME: &'static str = "HostAppDataSourceMarkup";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12249,7 +14327,13 @@ impl crate::wire::Object for HostAppDataSourceMarkup {
         match key {
             "chatDataSource" => self.chat_data_source = map.next_value()?,
             "workflowDataSource" => self.workflow_data_source = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -12258,7 +14342,7 @@ impl<'de> serde::Deserialize<'de> for HostAppDataSourceMarkup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// An image that's specified by a URL and can have an `onclick` action.
@@ -12271,7 +14355,7 @@ pub struct Image {
     pub image_url: Option<String>,
     /// The `onclick` action.
     pub on_click: Option<OnClick>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Image {
     /// An empty value: set fields with the `set_*` methods.
@@ -12282,7 +14366,7 @@ impl Image {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `aspect_ratio`, or `0` when it is not set.
@@ -12313,7 +14397,7 @@ impl Image {
 }
 impl std::fmt::Debug for Image {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Image");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(f, "Image");
         d.field("aspect_ratio", &self.aspect_ratio);
         d.field("image_url", &self.image_url);
         d.field("on_click", &self.on_click);
@@ -12324,14 +14408,25 @@ impl serde::Serialize for Image {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "aspectRatio", &self.aspect_ratio)?;
-        crate::wire::put(&mut map, "imageUrl", &self.image_url)?;
-        crate::wire::put(&mut map, "onClick", &self.on_click)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "aspectRatio",
+            &self.aspect_ratio,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "imageUrl",
+            &self.image_url,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "onClick", &self.on_click)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Image {
+impl ::google_api_runtime::contract::wire::Object for Image {
     const NAME: &'static str = "Image";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12342,7 +14437,13 @@ impl crate::wire::Object for Image {
             "aspectRatio" => self.aspect_ratio = map.next_value()?,
             "imageUrl" => self.image_url = map.next_value()?,
             "onClick" => self.on_click = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -12351,7 +14452,7 @@ impl<'de> serde::Deserialize<'de> for Image {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// An image button with an `onclick` action.
@@ -12366,7 +14467,7 @@ pub struct ImageButton {
     pub name: Option<String>,
     /// The `onclick` action.
     pub on_click: Option<OnClick>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ImageButton {
     /// An empty value: set fields with the `set_*` methods.
@@ -12377,7 +14478,7 @@ impl ImageButton {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `icon`, or the enum's default value when it is not set.
@@ -12418,7 +14519,10 @@ impl ImageButton {
 }
 impl std::fmt::Debug for ImageButton {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ImageButton");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ImageButton",
+        );
         d.field("icon", &self.icon);
         d.field("icon_url", &self.icon_url);
         d.field("name", &self.name);
@@ -12430,15 +14534,18 @@ impl serde::Serialize for ImageButton {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "icon", &self.icon)?;
-        crate::wire::put(&mut map, "iconUrl", &self.icon_url)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(&mut map, "onClick", &self.on_click)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "icon", &self.icon)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "iconUrl", &self.icon_url)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "onClick", &self.on_click)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ImageButton {
+impl ::google_api_runtime::contract::wire::Object for ImageButton {
     const NAME: &'static str = "ImageButton";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12450,7 +14557,13 @@ impl crate::wire::Object for ImageButton {
             "iconUrl" => self.icon_url = map.next_value()?,
             "name" => self.name = map.next_value()?,
             "onClick" => self.on_click = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -12459,7 +14572,7 @@ impl<'de> serde::Deserialize<'de> for ImageButton {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The icon specified by an `enum` that indices to an icon provided by Chat API.
@@ -12530,7 +14643,7 @@ pub enum ImageButtonIcon {
     /// `VIDEO_PLAY`.
     VideoPlay,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl ImageButtonIcon {
     /// The value on the wire.
@@ -12605,11 +14718,11 @@ impl From<&str> for ImageButtonIcon {
             "TRAIN" => Self::Train,
             "VIDEO_CAMERA" => Self::VideoCamera,
             "VIDEO_PLAY" => Self::VideoPlay,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(ImageButtonIcon);
+::google_api_runtime::contract::wire::string_enum!(ImageButtonIcon);
 /// Types of data that users can [input on cards or dialogs](https://developers.google.com/chat/ui/read-form-data). The input type depends on the type of values that the widget accepts.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -12622,7 +14735,7 @@ pub struct Inputs {
     pub string_inputs: Option<StringInputs>,
     /// Time input values from a [`DateTimePicker`](https://developers.google.com/chat/api/reference/rest/v1/cards#DateTimePicker) widget that only accepts time values.
     pub time_input: Option<TimeInput>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Inputs {
     /// An empty value: set fields with the `set_*` methods.
@@ -12633,7 +14746,7 @@ impl Inputs {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `date_input` (`dateInput` on the wire).
@@ -12659,7 +14772,7 @@ impl Inputs {
 }
 impl std::fmt::Debug for Inputs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Inputs");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(f, "Inputs");
         d.field("date_input", &self.date_input);
         d.field("date_time_input", &self.date_time_input);
         d.field("string_inputs", &self.string_inputs);
@@ -12671,15 +14784,34 @@ impl serde::Serialize for Inputs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "dateInput", &self.date_input)?;
-        crate::wire::put(&mut map, "dateTimeInput", &self.date_time_input)?;
-        crate::wire::put(&mut map, "stringInputs", &self.string_inputs)?;
-        crate::wire::put(&mut map, "timeInput", &self.time_input)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "dateInput",
+            &self.date_input,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "dateTimeInput",
+            &self.date_time_input,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "stringInputs",
+            &self.string_inputs,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "timeInput",
+            &self.time_input,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Inputs {
+impl ::google_api_runtime::contract::wire::Object for Inputs {
     const NAME: &'static str = "Inputs";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12691,7 +14823,13 @@ impl crate::wire::Object for Inputs {
             "dateTimeInput" => self.date_time_input = map.next_value()?,
             "stringInputs" => self.string_inputs = map.next_value()?,
             "timeInput" => self.time_input = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -12700,7 +14838,7 @@ impl<'de> serde::Deserialize<'de> for Inputs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A UI element contains a key (label) and a value (content). This element can also contain some actions such as `onclick` button.
@@ -12723,7 +14861,7 @@ pub struct KeyValue {
     pub on_click: Option<OnClick>,
     /// The text of the top label. Formatted text supported. For more information about formatting text, see [Formatting text in Google Chat apps](https://developers.google.com/workspace/chat/format-messages#card-formatting) and [Formatting text in Google Workspace Add-ons](https://developers.google.com/apps-script/add-ons/concepts/widgets#text_formatting).
     pub top_label: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl KeyValue {
     /// An empty value: set fields with the `set_*` methods.
@@ -12734,7 +14872,7 @@ impl KeyValue {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `bottom_label`, or `""` when it is not set.
@@ -12810,7 +14948,10 @@ impl KeyValue {
 }
 impl std::fmt::Debug for KeyValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "KeyValue");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "KeyValue",
+        );
         d.field("bottom_label", &self.bottom_label);
         d.field("button", &self.button);
         d.field("content", &self.content);
@@ -12826,19 +14967,34 @@ impl serde::Serialize for KeyValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "bottomLabel", &self.bottom_label)?;
-        crate::wire::put(&mut map, "button", &self.button)?;
-        crate::wire::put(&mut map, "content", &self.content)?;
-        crate::wire::put(&mut map, "contentMultiline", &self.content_multiline)?;
-        crate::wire::put(&mut map, "icon", &self.icon)?;
-        crate::wire::put(&mut map, "iconUrl", &self.icon_url)?;
-        crate::wire::put(&mut map, "onClick", &self.on_click)?;
-        crate::wire::put(&mut map, "topLabel", &self.top_label)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "bottomLabel",
+            &self.bottom_label,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "button", &self.button)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "content", &self.content)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "contentMultiline",
+            &self.content_multiline,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "icon", &self.icon)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "iconUrl", &self.icon_url)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "onClick", &self.on_click)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "topLabel",
+            &self.top_label,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for KeyValue {
+impl ::google_api_runtime::contract::wire::Object for KeyValue {
     const NAME: &'static str = "KeyValue";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12854,7 +15010,13 @@ impl crate::wire::Object for KeyValue {
             "iconUrl" => self.icon_url = map.next_value()?,
             "onClick" => self.on_click = map.next_value()?,
             "topLabel" => self.top_label = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -12863,7 +15025,7 @@ impl<'de> serde::Deserialize<'de> for KeyValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// An enum value that's replaced by the Chat API with the corresponding icon image.
@@ -12934,7 +15096,7 @@ pub enum KeyValueIcon {
     /// `VIDEO_PLAY`.
     VideoPlay,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl KeyValueIcon {
     /// The value on the wire.
@@ -13009,11 +15171,11 @@ impl From<&str> for KeyValueIcon {
             "TRAIN" => Self::Train,
             "VIDEO_CAMERA" => Self::VideoCamera,
             "VIDEO_PLAY" => Self::VideoPlay,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(KeyValueIcon);
+::google_api_runtime::contract::wire::string_enum!(KeyValueIcon);
 /// A response to list custom emojis.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -13022,7 +15184,7 @@ pub struct ListCustomEmojisResponse {
     pub custom_emojis: Vec<CustomEmoji>,
     /// A token that you can send as `pageToken` to retrieve the next page of results. If empty, there are no subsequent pages.
     pub next_page_token: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ListCustomEmojisResponse {
     /// An empty value: set fields with the `set_*` methods.
@@ -13033,7 +15195,7 @@ impl ListCustomEmojisResponse {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `custom_emojis` (`customEmojis` on the wire).
@@ -13057,7 +15219,10 @@ impl ListCustomEmojisResponse {
 }
 impl std::fmt::Debug for ListCustomEmojisResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ListCustomEmojisResponse");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ListCustomEmojisResponse",
+        );
         d.field("custom_emojis", &self.custom_emojis);
         d.field("next_page_token", &self.next_page_token);
         d.finish(&self.unknown_fields)
@@ -13067,13 +15232,24 @@ impl serde::Serialize for ListCustomEmojisResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "customEmojis", &self.custom_emojis)?;
-        crate::wire::put(&mut map, "nextPageToken", &self.next_page_token)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "customEmojis",
+            &self.custom_emojis,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ListCustomEmojisResponse {
+impl ::google_api_runtime::contract::wire::Object for ListCustomEmojisResponse {
     const NAME: &'static str = "ListCustomEmojisResponse";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13081,9 +15257,19 @@ impl crate::wire::Object for ListCustomEmojisResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "customEmojis" => self.custom_emojis = crate::wire::next_or_default(map)?,
+            "customEmojis" => {
+                self.custom_emojis = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -13092,7 +15278,7 @@ impl<'de> serde::Deserialize<'de> for ListCustomEmojisResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Response to list memberships of the space.
@@ -13103,7 +15289,7 @@ pub struct ListMembershipsResponse {
     pub memberships: Vec<Membership>,
     /// A token that you can send as `pageToken` to retrieve the next page of results. If empty, there are no subsequent pages.
     pub next_page_token: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ListMembershipsResponse {
     /// An empty value: set fields with the `set_*` methods.
@@ -13114,7 +15300,7 @@ impl ListMembershipsResponse {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `memberships` (`memberships` on the wire).
@@ -13138,7 +15324,10 @@ impl ListMembershipsResponse {
 }
 impl std::fmt::Debug for ListMembershipsResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ListMembershipsResponse");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ListMembershipsResponse",
+        );
         d.field("memberships", &self.memberships);
         d.field("next_page_token", &self.next_page_token);
         d.finish(&self.unknown_fields)
@@ -13148,13 +15337,24 @@ impl serde::Serialize for ListMembershipsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "memberships", &self.memberships)?;
-        crate::wire::put(&mut map, "nextPageToken", &self.next_page_token)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "memberships",
+            &self.memberships,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ListMembershipsResponse {
+impl ::google_api_runtime::contract::wire::Object for ListMembershipsResponse {
     const NAME: &'static str = "ListMembershipsResponse";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13162,9 +15362,19 @@ impl crate::wire::Object for ListMembershipsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "memberships" => self.memberships = crate::wire::next_or_default(map)?,
+            "memberships" => {
+                self.memberships = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -13173,7 +15383,7 @@ impl<'de> serde::Deserialize<'de> for ListMembershipsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Response message for listing message pins.
@@ -13184,7 +15394,7 @@ pub struct ListMessagePinsResponse {
     pub message_pins: Vec<MessagePin>,
     /// You can send a token as `pageToken` to retrieve the next page of results. If empty, there are no subsequent pages.
     pub next_page_token: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ListMessagePinsResponse {
     /// An empty value: set fields with the `set_*` methods.
@@ -13195,7 +15405,7 @@ impl ListMessagePinsResponse {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `message_pins` (`messagePins` on the wire).
@@ -13219,7 +15429,10 @@ impl ListMessagePinsResponse {
 }
 impl std::fmt::Debug for ListMessagePinsResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ListMessagePinsResponse");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ListMessagePinsResponse",
+        );
         d.field("message_pins", &self.message_pins);
         d.field("next_page_token", &self.next_page_token);
         d.finish(&self.unknown_fields)
@@ -13229,13 +15442,24 @@ impl serde::Serialize for ListMessagePinsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "messagePins", &self.message_pins)?;
-        crate::wire::put(&mut map, "nextPageToken", &self.next_page_token)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "messagePins",
+            &self.message_pins,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ListMessagePinsResponse {
+impl ::google_api_runtime::contract::wire::Object for ListMessagePinsResponse {
     const NAME: &'static str = "ListMessagePinsResponse";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13243,9 +15467,19 @@ impl crate::wire::Object for ListMessagePinsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "messagePins" => self.message_pins = crate::wire::next_or_default(map)?,
+            "messagePins" => {
+                self.message_pins = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -13254,7 +15488,7 @@ impl<'de> serde::Deserialize<'de> for ListMessagePinsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Response message for listing messages.
@@ -13265,7 +15499,7 @@ pub struct ListMessagesResponse {
     pub messages: Vec<Message>,
     /// You can send a token as `pageToken` to retrieve the next page of results. If empty, there are no subsequent pages.
     pub next_page_token: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ListMessagesResponse {
     /// An empty value: set fields with the `set_*` methods.
@@ -13276,7 +15510,7 @@ impl ListMessagesResponse {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `messages` (`messages` on the wire).
@@ -13300,7 +15534,10 @@ impl ListMessagesResponse {
 }
 impl std::fmt::Debug for ListMessagesResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ListMessagesResponse");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ListMessagesResponse",
+        );
         d.field("messages", &self.messages);
         d.field("next_page_token", &self.next_page_token);
         d.finish(&self.unknown_fields)
@@ -13310,13 +15547,20 @@ impl serde::Serialize for ListMessagesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "messages", &self.messages)?;
-        crate::wire::put(&mut map, "nextPageToken", &self.next_page_token)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "messages", &self.messages)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ListMessagesResponse {
+impl ::google_api_runtime::contract::wire::Object for ListMessagesResponse {
     const NAME: &'static str = "ListMessagesResponse";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13324,9 +15568,19 @@ impl crate::wire::Object for ListMessagesResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "messages" => self.messages = crate::wire::next_or_default(map)?,
+            "messages" => {
+                self.messages = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -13335,7 +15589,7 @@ impl<'de> serde::Deserialize<'de> for ListMessagesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Response to a list reactions request.
@@ -13346,7 +15600,7 @@ pub struct ListReactionsResponse {
     pub next_page_token: Option<String>,
     /// List of reactions in the requested (or first) page.
     pub reactions: Vec<Reaction>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ListReactionsResponse {
     /// An empty value: set fields with the `set_*` methods.
@@ -13357,7 +15611,7 @@ impl ListReactionsResponse {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `next_page_token`, or `""` when it is not set.
@@ -13381,7 +15635,10 @@ impl ListReactionsResponse {
 }
 impl std::fmt::Debug for ListReactionsResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ListReactionsResponse");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ListReactionsResponse",
+        );
         d.field("next_page_token", &self.next_page_token);
         d.field("reactions", &self.reactions);
         d.finish(&self.unknown_fields)
@@ -13391,13 +15648,24 @@ impl serde::Serialize for ListReactionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "nextPageToken", &self.next_page_token)?;
-        crate::wire::put(&mut map, "reactions", &self.reactions)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "reactions",
+            &self.reactions,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ListReactionsResponse {
+impl ::google_api_runtime::contract::wire::Object for ListReactionsResponse {
     const NAME: &'static str = "ListReactionsResponse";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13406,8 +15674,18 @@ impl crate::wire::Object for ListReactionsResponse {
     ) -> Result<(), A::Error> {
         match key {
             "nextPageToken" => self.next_page_token = map.next_value()?,
-            "reactions" => self.reactions = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "reactions" => {
+                self.reactions = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -13416,7 +15694,7 @@ impl<'de> serde::Deserialize<'de> for ListReactionsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Response message for listing section items.
@@ -13427,7 +15705,7 @@ pub struct ListSectionItemsResponse {
     pub next_page_token: Option<String>,
     /// The section items from the specified section.
     pub section_items: Vec<SectionItem>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ListSectionItemsResponse {
     /// An empty value: set fields with the `set_*` methods.
@@ -13438,7 +15716,7 @@ impl ListSectionItemsResponse {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `next_page_token`, or `""` when it is not set.
@@ -13462,7 +15740,10 @@ impl ListSectionItemsResponse {
 }
 impl std::fmt::Debug for ListSectionItemsResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ListSectionItemsResponse");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ListSectionItemsResponse",
+        );
         d.field("next_page_token", &self.next_page_token);
         d.field("section_items", &self.section_items);
         d.finish(&self.unknown_fields)
@@ -13472,13 +15753,24 @@ impl serde::Serialize for ListSectionItemsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "nextPageToken", &self.next_page_token)?;
-        crate::wire::put(&mut map, "sectionItems", &self.section_items)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "sectionItems",
+            &self.section_items,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ListSectionItemsResponse {
+impl ::google_api_runtime::contract::wire::Object for ListSectionItemsResponse {
     const NAME: &'static str = "ListSectionItemsResponse";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13487,8 +15779,18 @@ impl crate::wire::Object for ListSectionItemsResponse {
     ) -> Result<(), A::Error> {
         match key {
             "nextPageToken" => self.next_page_token = map.next_value()?,
-            "sectionItems" => self.section_items = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "sectionItems" => {
+                self.section_items = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -13497,7 +15799,7 @@ impl<'de> serde::Deserialize<'de> for ListSectionItemsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Response message for listing sections.
@@ -13508,7 +15810,7 @@ pub struct ListSectionsResponse {
     pub next_page_token: Option<String>,
     /// The sections from the specified user.
     pub sections: Vec<GoogleChatV1Section>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ListSectionsResponse {
     /// An empty value: set fields with the `set_*` methods.
@@ -13519,7 +15821,7 @@ impl ListSectionsResponse {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `next_page_token`, or `""` when it is not set.
@@ -13543,7 +15845,10 @@ impl ListSectionsResponse {
 }
 impl std::fmt::Debug for ListSectionsResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ListSectionsResponse");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ListSectionsResponse",
+        );
         d.field("next_page_token", &self.next_page_token);
         d.field("sections", &self.sections);
         d.finish(&self.unknown_fields)
@@ -13553,13 +15858,20 @@ impl serde::Serialize for ListSectionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "nextPageToken", &self.next_page_token)?;
-        crate::wire::put(&mut map, "sections", &self.sections)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "sections", &self.sections)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ListSectionsResponse {
+impl ::google_api_runtime::contract::wire::Object for ListSectionsResponse {
     const NAME: &'static str = "ListSectionsResponse";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13568,8 +15880,18 @@ impl crate::wire::Object for ListSectionsResponse {
     ) -> Result<(), A::Error> {
         match key {
             "nextPageToken" => self.next_page_token = map.next_value()?,
-            "sections" => self.sections = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "sections" => {
+                self.sections = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -13578,7 +15900,7 @@ impl<'de> serde::Deserialize<'de> for ListSectionsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Response message for listing space events.
@@ -13589,7 +15911,7 @@ pub struct ListSpaceEventsResponse {
     pub next_page_token: Option<String>,
     /// Results are returned in chronological order (oldest event first). Note: The `permissionSettings` field is not returned in the Space object for list requests.
     pub space_events: Vec<SpaceEvent>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ListSpaceEventsResponse {
     /// An empty value: set fields with the `set_*` methods.
@@ -13600,7 +15922,7 @@ impl ListSpaceEventsResponse {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `next_page_token`, or `""` when it is not set.
@@ -13624,7 +15946,10 @@ impl ListSpaceEventsResponse {
 }
 impl std::fmt::Debug for ListSpaceEventsResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ListSpaceEventsResponse");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ListSpaceEventsResponse",
+        );
         d.field("next_page_token", &self.next_page_token);
         d.field("space_events", &self.space_events);
         d.finish(&self.unknown_fields)
@@ -13634,13 +15959,24 @@ impl serde::Serialize for ListSpaceEventsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "nextPageToken", &self.next_page_token)?;
-        crate::wire::put(&mut map, "spaceEvents", &self.space_events)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "spaceEvents",
+            &self.space_events,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ListSpaceEventsResponse {
+impl ::google_api_runtime::contract::wire::Object for ListSpaceEventsResponse {
     const NAME: &'static str = "ListSpaceEventsResponse";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13649,8 +15985,18 @@ impl crate::wire::Object for ListSpaceEventsResponse {
     ) -> Result<(), A::Error> {
         match key {
             "nextPageToken" => self.next_page_token = map.next_value()?,
-            "spaceEvents" => self.space_events = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "spaceEvents" => {
+                self.space_events = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -13659,7 +16005,7 @@ impl<'de> serde::Deserialize<'de> for ListSpaceEventsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The response for a list spaces request.
@@ -13670,7 +16016,7 @@ pub struct ListSpacesResponse {
     pub next_page_token: Option<String>,
     /// List of spaces in the requested (or first) page. Note: The `permissionSettings` field is not returned in the Space object for list requests.
     pub spaces: Vec<Space>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ListSpacesResponse {
     /// An empty value: set fields with the `set_*` methods.
@@ -13681,7 +16027,7 @@ impl ListSpacesResponse {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `next_page_token`, or `""` when it is not set.
@@ -13705,7 +16051,10 @@ impl ListSpacesResponse {
 }
 impl std::fmt::Debug for ListSpacesResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ListSpacesResponse");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ListSpacesResponse",
+        );
         d.field("next_page_token", &self.next_page_token);
         d.field("spaces", &self.spaces);
         d.finish(&self.unknown_fields)
@@ -13715,13 +16064,20 @@ impl serde::Serialize for ListSpacesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "nextPageToken", &self.next_page_token)?;
-        crate::wire::put(&mut map, "spaces", &self.spaces)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "spaces", &self.spaces)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ListSpacesResponse {
+impl ::google_api_runtime::contract::wire::Object for ListSpacesResponse {
     const NAME: &'static str = "ListSpacesResponse";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13730,8 +16086,16 @@ impl crate::wire::Object for ListSpacesResponse {
     ) -> Result<(), A::Error> {
         match key {
             "nextPageToken" => self.next_page_token = map.next_value()?,
-            "spaces" => self.spaces = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "spaces" => {
+                self.spaces = ::google_api_runtime::contract::wire::next_or_default(map)?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -13740,7 +16104,7 @@ impl<'de> serde::Deserialize<'de> for ListSpacesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Request message for the `MarkAsActive` method.
@@ -13748,10 +16112,10 @@ impl<'de> serde::Deserialize<'de> for ListSpacesResponse {
 #[non_exhaustive]
 pub struct MarkAsActiveRequest {
     /// The absolute timestamp when the ACTIVE state expires.
-    pub expire_time: Option<crate::types::Timestamp>,
+    pub expire_time: Option<::google_api_runtime::types::Timestamp>,
     /// The duration from the current time until the ACTIVE state expires. Using a short TTL can effectively reset the user's state to be based on activity after this brief duration.
-    pub ttl: Option<crate::types::Duration>,
-    unknown_fields: crate::types::UnknownFields,
+    pub ttl: Option<::google_api_runtime::types::Duration>,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl MarkAsActiveRequest {
     /// An empty value: set fields with the `set_*` methods.
@@ -13762,23 +16126,32 @@ impl MarkAsActiveRequest {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `expire_time` (`expireTime` on the wire).
-    pub fn set_expire_time(mut self, value: impl Into<crate::types::Timestamp>) -> Self {
+    pub fn set_expire_time(
+        mut self,
+        value: impl Into<::google_api_runtime::types::Timestamp>,
+    ) -> Self {
         self.expire_time = Some(value.into());
         self
     }
     /// Sets `ttl` (`ttl` on the wire).
-    pub fn set_ttl(mut self, value: impl Into<crate::types::Duration>) -> Self {
+    pub fn set_ttl(
+        mut self,
+        value: impl Into<::google_api_runtime::types::Duration>,
+    ) -> Self {
         self.ttl = Some(value.into());
         self
     }
 }
 impl std::fmt::Debug for MarkAsActiveRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "MarkAsActiveRequest");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "MarkAsActiveRequest",
+        );
         d.field("expire_time", &self.expire_time);
         d.field("ttl", &self.ttl);
         d.finish(&self.unknown_fields)
@@ -13788,13 +16161,20 @@ impl serde::Serialize for MarkAsActiveRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "expireTime", &self.expire_time)?;
-        crate::wire::put(&mut map, "ttl", &self.ttl)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "expireTime",
+            &self.expire_time,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "ttl", &self.ttl)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for MarkAsActiveRequest {
+impl ::google_api_runtime::contract::wire::Object for MarkAsActiveRequest {
     const NAME: &'static str = "MarkAsActiveRequest";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13804,7 +16184,13 @@ impl crate::wire::Object for MarkAsActiveRequest {
         match key {
             "expireTime" => self.expire_time = map.next_value()?,
             "ttl" => self.ttl = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -13813,14 +16199,14 @@ impl<'de> serde::Deserialize<'de> for MarkAsActiveRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Request message for the `MarkAsAway` method.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MarkAsAwayRequest {
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl MarkAsAwayRequest {
     /// An empty value: set fields with the `set_*` methods.
@@ -13831,13 +16217,16 @@ impl MarkAsAwayRequest {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
 }
 impl std::fmt::Debug for MarkAsAwayRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let d = crate::wire::DebugObject::new(f, "MarkAsAwayRequest");
+        let d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "MarkAsAwayRequest",
+        );
         d.finish(&self.unknown_fields)
     }
 }
@@ -13845,18 +16234,21 @@ impl serde::Serialize for MarkAsAwayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for MarkAsAwayRequest {
+impl ::google_api_runtime::contract::wire::Object for MarkAsAwayRequest {
     const NAME: &'static str = "MarkAsAwayRequest";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        crate::wire::keep(&mut self.unknown_fields, key, map)?;
+        ::google_api_runtime::contract::wire::keep(&mut self.unknown_fields, key, map)?;
         Ok(())
     }
 }
@@ -13864,7 +16256,7 @@ impl<'de> serde::Deserialize<'de> for MarkAsAwayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Request message for the `MarkAsDoNotDisturb` method.
@@ -13872,10 +16264,10 @@ impl<'de> serde::Deserialize<'de> for MarkAsAwayRequest {
 #[non_exhaustive]
 pub struct MarkAsDoNotDisturbRequest {
     /// The absolute timestamp when the DND state expires.
-    pub expire_time: Option<crate::types::Timestamp>,
+    pub expire_time: Option<::google_api_runtime::types::Timestamp>,
     /// The duration from the current time until the DND state expires.
-    pub ttl: Option<crate::types::Duration>,
-    unknown_fields: crate::types::UnknownFields,
+    pub ttl: Option<::google_api_runtime::types::Duration>,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl MarkAsDoNotDisturbRequest {
     /// An empty value: set fields with the `set_*` methods.
@@ -13886,23 +16278,32 @@ impl MarkAsDoNotDisturbRequest {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `expire_time` (`expireTime` on the wire).
-    pub fn set_expire_time(mut self, value: impl Into<crate::types::Timestamp>) -> Self {
+    pub fn set_expire_time(
+        mut self,
+        value: impl Into<::google_api_runtime::types::Timestamp>,
+    ) -> Self {
         self.expire_time = Some(value.into());
         self
     }
     /// Sets `ttl` (`ttl` on the wire).
-    pub fn set_ttl(mut self, value: impl Into<crate::types::Duration>) -> Self {
+    pub fn set_ttl(
+        mut self,
+        value: impl Into<::google_api_runtime::types::Duration>,
+    ) -> Self {
         self.ttl = Some(value.into());
         self
     }
 }
 impl std::fmt::Debug for MarkAsDoNotDisturbRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "MarkAsDoNotDisturbRequest");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "MarkAsDoNotDisturbRequest",
+        );
         d.field("expire_time", &self.expire_time);
         d.field("ttl", &self.ttl);
         d.finish(&self.unknown_fields)
@@ -13912,13 +16313,20 @@ impl serde::Serialize for MarkAsDoNotDisturbRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "expireTime", &self.expire_time)?;
-        crate::wire::put(&mut map, "ttl", &self.ttl)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "expireTime",
+            &self.expire_time,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "ttl", &self.ttl)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for MarkAsDoNotDisturbRequest {
+impl ::google_api_runtime::contract::wire::Object for MarkAsDoNotDisturbRequest {
     const NAME: &'static str = "MarkAsDoNotDisturbRequest";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13928,7 +16336,13 @@ impl crate::wire::Object for MarkAsDoNotDisturbRequest {
         match key {
             "expireTime" => self.expire_time = map.next_value()?,
             "ttl" => self.ttl = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -13937,7 +16351,7 @@ impl<'de> serde::Deserialize<'de> for MarkAsDoNotDisturbRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A matched URL in a Chat message. Chat apps can preview matched URLs. For more information, see [Preview links](https://developers.google.com/chat/how-tos/preview-links).
@@ -13946,7 +16360,7 @@ impl<'de> serde::Deserialize<'de> for MarkAsDoNotDisturbRequest {
 pub struct MatchedUrl {
     /// Output only. The URL that was matched.
     pub url: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl MatchedUrl {
     /// An empty value: set fields with the `set_*` methods.
@@ -13957,7 +16371,7 @@ impl MatchedUrl {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `url`, or `""` when it is not set.
@@ -13973,7 +16387,10 @@ impl MatchedUrl {
 }
 impl std::fmt::Debug for MatchedUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "MatchedUrl");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "MatchedUrl",
+        );
         d.field("url", &self.url);
         d.finish(&self.unknown_fields)
     }
@@ -13982,12 +16399,15 @@ impl serde::Serialize for MatchedUrl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "url", &self.url)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "url", &self.url)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for MatchedUrl {
+impl ::google_api_runtime::contract::wire::Object for MatchedUrl {
     const NAME: &'static str = "MatchedUrl";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13996,7 +16416,13 @@ impl crate::wire::Object for MatchedUrl {
     ) -> Result<(), A::Error> {
         match key {
             "url" => self.url = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -14005,7 +16431,7 @@ impl<'de> serde::Deserialize<'de> for MatchedUrl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Media resource.
@@ -14014,7 +16440,7 @@ impl<'de> serde::Deserialize<'de> for MatchedUrl {
 pub struct Media {
     /// Name of the media resource.
     pub resource_name: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Media {
     /// An empty value: set fields with the `set_*` methods.
@@ -14025,7 +16451,7 @@ impl Media {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `resource_name`, or `""` when it is not set.
@@ -14041,7 +16467,7 @@ impl Media {
 }
 impl std::fmt::Debug for Media {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Media");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(f, "Media");
         d.field("resource_name", &self.resource_name);
         d.finish(&self.unknown_fields)
     }
@@ -14050,12 +16476,19 @@ impl serde::Serialize for Media {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "resourceName", &self.resource_name)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "resourceName",
+            &self.resource_name,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Media {
+impl ::google_api_runtime::contract::wire::Object for Media {
     const NAME: &'static str = "Media";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14064,7 +16497,13 @@ impl crate::wire::Object for Media {
     ) -> Result<(), A::Error> {
         match key {
             "resourceName" => self.resource_name = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -14073,7 +16512,7 @@ impl<'de> serde::Deserialize<'de> for Media {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Data for Meet space links.
@@ -14086,7 +16525,7 @@ pub struct MeetSpaceLinkData {
     pub meeting_code: Option<String>,
     /// Indicates the type of the Meet space.
     pub type_: Option<MeetSpaceLinkDataType>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl MeetSpaceLinkData {
     /// An empty value: set fields with the `set_*` methods.
@@ -14097,7 +16536,7 @@ impl MeetSpaceLinkData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `huddle_status`, or the enum's default value when it is not set.
@@ -14136,7 +16575,10 @@ impl MeetSpaceLinkData {
 }
 impl std::fmt::Debug for MeetSpaceLinkData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "MeetSpaceLinkData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "MeetSpaceLinkData",
+        );
         d.field("huddle_status", &self.huddle_status);
         d.field("meeting_code", &self.meeting_code);
         d.field("type_", &self.type_);
@@ -14147,14 +16589,25 @@ impl serde::Serialize for MeetSpaceLinkData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "huddleStatus", &self.huddle_status)?;
-        crate::wire::put(&mut map, "meetingCode", &self.meeting_code)?;
-        crate::wire::put(&mut map, "type", &self.type_)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "huddleStatus",
+            &self.huddle_status,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "meetingCode",
+            &self.meeting_code,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "type", &self.type_)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for MeetSpaceLinkData {
+impl ::google_api_runtime::contract::wire::Object for MeetSpaceLinkData {
     const NAME: &'static str = "MeetSpaceLinkData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14165,7 +16618,13 @@ impl crate::wire::Object for MeetSpaceLinkData {
             "huddleStatus" => self.huddle_status = map.next_value()?,
             "meetingCode" => self.meeting_code = map.next_value()?,
             "type" => self.type_ = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -14174,7 +16633,7 @@ impl<'de> serde::Deserialize<'de> for MeetSpaceLinkData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Optional. Output only. If the Meet is a Huddle, indicates the status of the huddle. Otherwise, this is unset.
@@ -14191,7 +16650,7 @@ pub enum MeetSpaceLinkDataHuddleStatus {
     /// The huddle has been missed. In this case the Meet space URI and identifiers will no longer be valid.
     Missed,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl MeetSpaceLinkDataHuddleStatus {
     /// The value on the wire.
@@ -14212,11 +16671,11 @@ impl From<&str> for MeetSpaceLinkDataHuddleStatus {
             "STARTED" => Self::Started,
             "ENDED" => Self::Ended,
             "MISSED" => Self::Missed,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(MeetSpaceLinkDataHuddleStatus);
+::google_api_runtime::contract::wire::string_enum!(MeetSpaceLinkDataHuddleStatus);
 /// Indicates the type of the Meet space.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -14229,7 +16688,7 @@ pub enum MeetSpaceLinkDataType {
     /// The Meet space is a huddle.
     Huddle,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl MeetSpaceLinkDataType {
     /// The value on the wire.
@@ -14248,11 +16707,11 @@ impl From<&str> for MeetSpaceLinkDataType {
             "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
             "MEETING" => Self::Meeting,
             "HUDDLE" => Self::Huddle,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(MeetSpaceLinkDataType);
+::google_api_runtime::contract::wire::string_enum!(MeetSpaceLinkDataType);
 /// Represents a membership relation in Google Chat, such as whether a user or Chat app is invited to, part of, or absent from a space.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -14260,9 +16719,9 @@ pub struct Membership {
     /// Output only. A user's relationship to the Workspace organization that owns the space. In spaces owned by consumer accounts, the affiliation of all members is `EXTERNAL`.
     pub affiliation: Option<MembershipAffiliation>,
     /// Optional. Immutable. The creation time of the membership, such as when a member joined or was invited to join a space. This field is output only, except when used to import historical memberships in import mode spaces.
-    pub create_time: Option<crate::types::Timestamp>,
+    pub create_time: Option<::google_api_runtime::types::Timestamp>,
     /// Optional. Immutable. The deletion time of the membership, such as when a member left or was removed from a space. This field is output only, except when used to import historical memberships in import mode spaces.
-    pub delete_time: Option<crate::types::Timestamp>,
+    pub delete_time: Option<::google_api_runtime::types::Timestamp>,
     /// Optional. The Google Group the membership corresponds to. Reading or mutating memberships for Google Groups requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user).
     pub group_member: Option<Group>,
     /// Optional. The Google Chat user or app the membership corresponds to. If your Chat app [authenticates as a user](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user), the output only populates the [user](https://developers.google.com/workspace/chat/api/reference/rest/v1/User) `name` and `type` fields for both internal and external users, unless they are members of the space or have a prior affinity, like a direct message (DM) conversation, with the calling user.
@@ -14273,7 +16732,7 @@ pub struct Membership {
     pub role: Option<MembershipRole>,
     /// Output only. State of the membership.
     pub state: Option<MembershipState>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Membership {
     /// An empty value: set fields with the `set_*` methods.
@@ -14284,7 +16743,7 @@ impl Membership {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `affiliation`, or the enum's default value when it is not set.
@@ -14298,12 +16757,18 @@ impl Membership {
         self
     }
     /// Sets `create_time` (`createTime` on the wire).
-    pub fn set_create_time(mut self, value: impl Into<crate::types::Timestamp>) -> Self {
+    pub fn set_create_time(
+        mut self,
+        value: impl Into<::google_api_runtime::types::Timestamp>,
+    ) -> Self {
         self.create_time = Some(value.into());
         self
     }
     /// Sets `delete_time` (`deleteTime` on the wire).
-    pub fn set_delete_time(mut self, value: impl Into<crate::types::Timestamp>) -> Self {
+    pub fn set_delete_time(
+        mut self,
+        value: impl Into<::google_api_runtime::types::Timestamp>,
+    ) -> Self {
         self.delete_time = Some(value.into());
         self
     }
@@ -14350,7 +16815,10 @@ impl Membership {
 }
 impl std::fmt::Debug for Membership {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Membership");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "Membership",
+        );
         d.field("affiliation", &self.affiliation);
         d.field("create_time", &self.create_time);
         d.field("delete_time", &self.delete_time);
@@ -14366,19 +16834,38 @@ impl serde::Serialize for Membership {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "affiliation", &self.affiliation)?;
-        crate::wire::put(&mut map, "createTime", &self.create_time)?;
-        crate::wire::put(&mut map, "deleteTime", &self.delete_time)?;
-        crate::wire::put(&mut map, "groupMember", &self.group_member)?;
-        crate::wire::put(&mut map, "member", &self.member)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(&mut map, "role", &self.role)?;
-        crate::wire::put(&mut map, "state", &self.state)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "affiliation",
+            &self.affiliation,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "deleteTime",
+            &self.delete_time,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "groupMember",
+            &self.group_member,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "member", &self.member)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "role", &self.role)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "state", &self.state)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Membership {
+impl ::google_api_runtime::contract::wire::Object for Membership {
     const NAME: &'static str = "Membership";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14394,7 +16881,13 @@ impl crate::wire::Object for Membership {
             "name" => self.name = map.next_value()?,
             "role" => self.role = map.next_value()?,
             "state" => self.state = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -14403,7 +16896,7 @@ impl<'de> serde::Deserialize<'de> for Membership {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Output only. A user's relationship to the Workspace organization that owns the space. In spaces owned by consumer accounts, the affiliation of all members is `EXTERNAL`.
@@ -14420,7 +16913,7 @@ pub enum MembershipAffiliation {
     /// An account managed by the Workspace organization that owns the space, but provisioned for a user who is external to the organization (e.g., a Guest user). To learn more about guests, see <https://support.google.com/chat/answer/16997417>.
     ManagedExternal,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl MembershipAffiliation {
     /// The value on the wire.
@@ -14441,18 +16934,18 @@ impl From<&str> for MembershipAffiliation {
             "INTERNAL" => Self::Internal,
             "EXTERNAL" => Self::External,
             "MANAGED_EXTERNAL" => Self::ManagedExternal,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(MembershipAffiliation);
+::google_api_runtime::contract::wire::string_enum!(MembershipAffiliation);
 /// Event payload for multiple new memberships. Event type: `google.workspace.chat.membership.v1.batchCreated`
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MembershipBatchCreatedEventData {
     /// A list of new memberships.
     pub memberships: Vec<MembershipCreatedEventData>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl MembershipBatchCreatedEventData {
     /// An empty value: set fields with the `set_*` methods.
@@ -14463,7 +16956,7 @@ impl MembershipBatchCreatedEventData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `memberships` (`memberships` on the wire).
@@ -14477,7 +16970,10 @@ impl MembershipBatchCreatedEventData {
 }
 impl std::fmt::Debug for MembershipBatchCreatedEventData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "MembershipBatchCreatedEventData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "MembershipBatchCreatedEventData",
+        );
         d.field("memberships", &self.memberships);
         d.finish(&self.unknown_fields)
     }
@@ -14486,12 +16982,19 @@ impl serde::Serialize for MembershipBatchCreatedEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "memberships", &self.memberships)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "memberships",
+            &self.memberships,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for MembershipBatchCreatedEventData {
+impl ::google_api_runtime::contract::wire::Object for MembershipBatchCreatedEventData {
     const NAME: &'static str = "MembershipBatchCreatedEventData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14499,8 +17002,18 @@ impl crate::wire::Object for MembershipBatchCreatedEventData {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "memberships" => self.memberships = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "memberships" => {
+                self.memberships = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -14509,7 +17022,7 @@ impl<'de> serde::Deserialize<'de> for MembershipBatchCreatedEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Event payload for multiple deleted memberships. Event type: `google.workspace.chat.membership.v1.batchDeleted`
@@ -14518,7 +17031,7 @@ impl<'de> serde::Deserialize<'de> for MembershipBatchCreatedEventData {
 pub struct MembershipBatchDeletedEventData {
     /// A list of deleted memberships.
     pub memberships: Vec<MembershipDeletedEventData>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl MembershipBatchDeletedEventData {
     /// An empty value: set fields with the `set_*` methods.
@@ -14529,7 +17042,7 @@ impl MembershipBatchDeletedEventData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `memberships` (`memberships` on the wire).
@@ -14543,7 +17056,10 @@ impl MembershipBatchDeletedEventData {
 }
 impl std::fmt::Debug for MembershipBatchDeletedEventData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "MembershipBatchDeletedEventData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "MembershipBatchDeletedEventData",
+        );
         d.field("memberships", &self.memberships);
         d.finish(&self.unknown_fields)
     }
@@ -14552,12 +17068,19 @@ impl serde::Serialize for MembershipBatchDeletedEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "memberships", &self.memberships)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "memberships",
+            &self.memberships,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for MembershipBatchDeletedEventData {
+impl ::google_api_runtime::contract::wire::Object for MembershipBatchDeletedEventData {
     const NAME: &'static str = "MembershipBatchDeletedEventData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14565,8 +17088,18 @@ impl crate::wire::Object for MembershipBatchDeletedEventData {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "memberships" => self.memberships = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "memberships" => {
+                self.memberships = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -14575,7 +17108,7 @@ impl<'de> serde::Deserialize<'de> for MembershipBatchDeletedEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Event payload for multiple updated memberships. Event type: `google.workspace.chat.membership.v1.batchUpdated`
@@ -14584,7 +17117,7 @@ impl<'de> serde::Deserialize<'de> for MembershipBatchDeletedEventData {
 pub struct MembershipBatchUpdatedEventData {
     /// A list of updated memberships.
     pub memberships: Vec<MembershipUpdatedEventData>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl MembershipBatchUpdatedEventData {
     /// An empty value: set fields with the `set_*` methods.
@@ -14595,7 +17128,7 @@ impl MembershipBatchUpdatedEventData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `memberships` (`memberships` on the wire).
@@ -14609,7 +17142,10 @@ impl MembershipBatchUpdatedEventData {
 }
 impl std::fmt::Debug for MembershipBatchUpdatedEventData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "MembershipBatchUpdatedEventData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "MembershipBatchUpdatedEventData",
+        );
         d.field("memberships", &self.memberships);
         d.finish(&self.unknown_fields)
     }
@@ -14618,12 +17154,19 @@ impl serde::Serialize for MembershipBatchUpdatedEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "memberships", &self.memberships)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "memberships",
+            &self.memberships,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for MembershipBatchUpdatedEventData {
+impl ::google_api_runtime::contract::wire::Object for MembershipBatchUpdatedEventData {
     const NAME: &'static str = "MembershipBatchUpdatedEventData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14631,8 +17174,18 @@ impl crate::wire::Object for MembershipBatchUpdatedEventData {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "memberships" => self.memberships = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "memberships" => {
+                self.memberships = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -14641,7 +17194,7 @@ impl<'de> serde::Deserialize<'de> for MembershipBatchUpdatedEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Represents the count of memberships of a space, grouped into categories.
@@ -14652,7 +17205,7 @@ pub struct MembershipCount {
     pub joined_direct_human_user_count: Option<i32>,
     /// Output only. Count of all groups that have directly joined the space.
     pub joined_group_count: Option<i32>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl MembershipCount {
     /// An empty value: set fields with the `set_*` methods.
@@ -14663,7 +17216,7 @@ impl MembershipCount {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `joined_direct_human_user_count`, or `0` when it is not set.
@@ -14689,7 +17242,10 @@ impl MembershipCount {
 }
 impl std::fmt::Debug for MembershipCount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "MembershipCount");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "MembershipCount",
+        );
         d.field("joined_direct_human_user_count", &self.joined_direct_human_user_count);
         d.field("joined_group_count", &self.joined_group_count);
         d.finish(&self.unknown_fields)
@@ -14699,17 +17255,24 @@ impl serde::Serialize for MembershipCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "joinedDirectHumanUserCount",
             &self.joined_direct_human_user_count,
         )?;
-        crate::wire::put(&mut map, "joinedGroupCount", &self.joined_group_count)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "joinedGroupCount",
+            &self.joined_group_count,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for MembershipCount {
+impl ::google_api_runtime::contract::wire::Object for MembershipCount {
     const NAME: &'static str = "MembershipCount";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14721,7 +17284,13 @@ impl crate::wire::Object for MembershipCount {
                 self.joined_direct_human_user_count = map.next_value()?;
             }
             "joinedGroupCount" => self.joined_group_count = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -14730,7 +17299,7 @@ impl<'de> serde::Deserialize<'de> for MembershipCount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Event payload for a new membership. Event type: `google.workspace.chat.membership.v1.created`.
@@ -14739,7 +17308,7 @@ impl<'de> serde::Deserialize<'de> for MembershipCount {
 pub struct MembershipCreatedEventData {
     /// The new membership.
     pub membership: Option<Membership>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl MembershipCreatedEventData {
     /// An empty value: set fields with the `set_*` methods.
@@ -14750,7 +17319,7 @@ impl MembershipCreatedEventData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `membership` (`membership` on the wire).
@@ -14761,7 +17330,10 @@ impl MembershipCreatedEventData {
 }
 impl std::fmt::Debug for MembershipCreatedEventData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "MembershipCreatedEventData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "MembershipCreatedEventData",
+        );
         d.field("membership", &self.membership);
         d.finish(&self.unknown_fields)
     }
@@ -14770,12 +17342,19 @@ impl serde::Serialize for MembershipCreatedEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "membership", &self.membership)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "membership",
+            &self.membership,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for MembershipCreatedEventData {
+impl ::google_api_runtime::contract::wire::Object for MembershipCreatedEventData {
     const NAME: &'static str = "MembershipCreatedEventData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14784,7 +17363,13 @@ impl crate::wire::Object for MembershipCreatedEventData {
     ) -> Result<(), A::Error> {
         match key {
             "membership" => self.membership = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -14793,7 +17378,7 @@ impl<'de> serde::Deserialize<'de> for MembershipCreatedEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Event payload for a deleted membership. Event type: `google.workspace.chat.membership.v1.deleted`
@@ -14802,7 +17387,7 @@ impl<'de> serde::Deserialize<'de> for MembershipCreatedEventData {
 pub struct MembershipDeletedEventData {
     /// The deleted membership. Only the `name` and `state` fields are populated.
     pub membership: Option<Membership>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl MembershipDeletedEventData {
     /// An empty value: set fields with the `set_*` methods.
@@ -14813,7 +17398,7 @@ impl MembershipDeletedEventData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `membership` (`membership` on the wire).
@@ -14824,7 +17409,10 @@ impl MembershipDeletedEventData {
 }
 impl std::fmt::Debug for MembershipDeletedEventData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "MembershipDeletedEventData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "MembershipDeletedEventData",
+        );
         d.field("membership", &self.membership);
         d.finish(&self.unknown_fields)
     }
@@ -14833,12 +17421,19 @@ impl serde::Serialize for MembershipDeletedEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "membership", &self.membership)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "membership",
+            &self.membership,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for MembershipDeletedEventData {
+impl ::google_api_runtime::contract::wire::Object for MembershipDeletedEventData {
     const NAME: &'static str = "MembershipDeletedEventData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14847,7 +17442,13 @@ impl crate::wire::Object for MembershipDeletedEventData {
     ) -> Result<(), A::Error> {
         match key {
             "membership" => self.membership = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -14856,7 +17457,7 @@ impl<'de> serde::Deserialize<'de> for MembershipDeletedEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Optional. User's role within a Chat space, which determines their permitted actions in the space. This field can only be used as input in `UpdateMembership`.
@@ -14873,7 +17474,7 @@ pub enum MembershipRole {
     /// A space manager. In the Chat UI, this role is called Manager. The user has all basic permissions of `ROLE_MEMBER`, and can be granted a subset of administrative permissions by an owner. By default, managers have all the permissions of an owner except for the ability to: - Delete the space. - Make another space member an owner. - Change an owner's role. By default, managers permissions include but aren't limited to: - Make another member a manager. - Delete messages in the space. - Manage space permissions. - Receive notifications for requests to join the space if the manager has the "manage members" permission in the space settings. - Make a space discoverable. Only supported in SpaceType.SPACE (named spaces). To learn more, see [Manage space settings](https://support.google.com/chat/answer/13340792).
     RoleAssistantManager,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl MembershipRole {
     /// The value on the wire.
@@ -14894,11 +17495,11 @@ impl From<&str> for MembershipRole {
             "ROLE_MEMBER" => Self::RoleMember,
             "ROLE_MANAGER" => Self::RoleManager,
             "ROLE_ASSISTANT_MANAGER" => Self::RoleAssistantManager,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(MembershipRole);
+::google_api_runtime::contract::wire::string_enum!(MembershipRole);
 /// Output only. State of the membership.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -14913,7 +17514,7 @@ pub enum MembershipState {
     /// The user doesn't belong to the space and doesn't have a pending invitation to join the space.
     NotAMember,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl MembershipState {
     /// The value on the wire.
@@ -14934,18 +17535,18 @@ impl From<&str> for MembershipState {
             "JOINED" => Self::Joined,
             "INVITED" => Self::Invited,
             "NOT_A_MEMBER" => Self::NotAMember,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(MembershipState);
+::google_api_runtime::contract::wire::string_enum!(MembershipState);
 /// Event payload for an updated membership. Event type: `google.workspace.chat.membership.v1.updated`
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MembershipUpdatedEventData {
     /// The updated membership.
     pub membership: Option<Membership>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl MembershipUpdatedEventData {
     /// An empty value: set fields with the `set_*` methods.
@@ -14956,7 +17557,7 @@ impl MembershipUpdatedEventData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `membership` (`membership` on the wire).
@@ -14967,7 +17568,10 @@ impl MembershipUpdatedEventData {
 }
 impl std::fmt::Debug for MembershipUpdatedEventData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "MembershipUpdatedEventData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "MembershipUpdatedEventData",
+        );
         d.field("membership", &self.membership);
         d.finish(&self.unknown_fields)
     }
@@ -14976,12 +17580,19 @@ impl serde::Serialize for MembershipUpdatedEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "membership", &self.membership)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "membership",
+            &self.membership,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for MembershipUpdatedEventData {
+impl ::google_api_runtime::contract::wire::Object for MembershipUpdatedEventData {
     const NAME: &'static str = "MembershipUpdatedEventData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14990,7 +17601,13 @@ impl crate::wire::Object for MembershipUpdatedEventData {
     ) -> Result<(), A::Error> {
         match key {
             "membership" => self.membership = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -14999,7 +17616,7 @@ impl<'de> serde::Deserialize<'de> for MembershipUpdatedEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A message in a Google Chat space.
@@ -15027,9 +17644,9 @@ pub struct Message {
     /// Optional. A custom ID for the message. You can use field to identify a message, or to get, delete, or update a message. To set a custom ID, specify the [`messageId`](https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.messages/create#body.QUERY_PARAMETERS.message_id) field when you create the message. For details, see [Name a message](https://developers.google.com/workspace/chat/create-messages#name_a_created_message).
     pub client_assigned_message_id: Option<String>,
     /// Optional. Immutable. For spaces created in Chat, the time at which the message was created. This field is output only, except when used in import mode spaces. For import mode spaces, set this field to the historical timestamp at which the message was created in the source in order to preserve the original creation time.
-    pub create_time: Option<crate::types::Timestamp>,
+    pub create_time: Option<::google_api_runtime::types::Timestamp>,
     /// Output only. The time at which the message was deleted in Google Chat. If the message is never deleted, this field is empty.
-    pub delete_time: Option<crate::types::Timestamp>,
+    pub delete_time: Option<::google_api_runtime::types::Timestamp>,
     /// Output only. Information about a deleted message. A message is deleted when `delete_time` is set.
     pub deletion_metadata: Option<DeletionMetadata>,
     /// Optional. Additional message components, including inline `citations` (where each citation is associated with a specific portion of the message text) and `cited_sources` (which are general references used to generate the response and are not directly linked to specific segments of the text). On input, provide `elements` when creating or updating a message. On output, both `citations` and `cited_sources` are populated when reading a message that contains them. Callers can read structured citation metadata from `elements`, while `formatted_text` also includes inline citation tags or source links depending on `markup_syntax`. These differ from `annotations`, which are output-only and offer supplementary information tied to message fragments or the entire message text.
@@ -15041,7 +17658,7 @@ pub struct Message {
     /// Output only. Contains the message `text` with markups added to communicate formatting. This field might not capture all formatting visible in the UI, but includes the following: * [Markup syntax](https://developers.google.com/workspace/chat/format-messages) for bold, italic, strikethrough, monospace, monospace block, bulleted list, and block quote. * [User mentions](https://developers.google.com/workspace/chat/format-messages#messages-@mention) using the format ``. * Custom hyperlinks using the format `<{url}|{rendered_text}>` where the first string is the URL and the second is the rendered text—for example, ``. * Custom emoji using the format `:{emoji_name}:`—for example, `:smile:`. This doesn't apply to Unicode emoji, such as `U+1F600` for a grinning face emoji. * Bullet list items using asterisks (`*`)—for example, `* item`. For more information, see [View text formatting sent in a message](https://developers.google.com/workspace/chat/format-messages#view_text_formatting_sent_in_a_message)
     pub formatted_text: Option<String>,
     /// Output only. The time at which the message was last edited by a user. If the message has never been edited, this field is empty.
-    pub last_update_time: Option<crate::types::Timestamp>,
+    pub last_update_time: Option<::google_api_runtime::types::Timestamp>,
     /// Optional. Specifies how the server interprets the message `text` field content when creating a message or updating the `text` field of a message. When calling `UpdateMessage`, set `markup_syntax` and `text` on the `Message` resource and include `text` (not `markup_syntax`) in `update_mask`.
     pub markup_syntax: Option<MessageMarkupSyntax>,
     /// Output only. A URL in the Chat message `text` field that matches a link preview pattern. For more information, see [Preview links](https://developers.google.com/workspace/chat/preview-links).
@@ -15066,7 +17683,7 @@ pub struct Message {
     pub thread: Option<Thread>,
     /// Output only. When `true`, the message is a response in a reply thread. When `false`, the message is visible in the space's top-level conversation as either the first message of a thread or a message with no threaded replies. If the space doesn't support reply in threads, this field is always `false`.
     pub thread_reply: Option<bool>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Message {
     /// An empty value: set fields with the `set_*` methods.
@@ -15077,7 +17694,7 @@ impl Message {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `accessory_widgets` (`accessoryWidgets` on the wire).
@@ -15154,12 +17771,18 @@ impl Message {
         self
     }
     /// Sets `create_time` (`createTime` on the wire).
-    pub fn set_create_time(mut self, value: impl Into<crate::types::Timestamp>) -> Self {
+    pub fn set_create_time(
+        mut self,
+        value: impl Into<::google_api_runtime::types::Timestamp>,
+    ) -> Self {
         self.create_time = Some(value.into());
         self
     }
     /// Sets `delete_time` (`deleteTime` on the wire).
-    pub fn set_delete_time(mut self, value: impl Into<crate::types::Timestamp>) -> Self {
+    pub fn set_delete_time(
+        mut self,
+        value: impl Into<::google_api_runtime::types::Timestamp>,
+    ) -> Self {
         self.delete_time = Some(value.into());
         self
     }
@@ -15204,7 +17827,7 @@ impl Message {
     /// Sets `last_update_time` (`lastUpdateTime` on the wire).
     pub fn set_last_update_time(
         mut self,
-        value: impl Into<crate::types::Timestamp>,
+        value: impl Into<::google_api_runtime::types::Timestamp>,
     ) -> Self {
         self.last_update_time = Some(value.into());
         self
@@ -15300,7 +17923,7 @@ impl Message {
 }
 impl std::fmt::Debug for Message {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Message");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(f, "Message");
         d.field("accessory_widgets", &self.accessory_widgets);
         d.field("action_response", &self.action_response);
         d.field("annotations", &self.annotations);
@@ -15337,56 +17960,123 @@ impl serde::Serialize for Message {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "accessoryWidgets", &self.accessory_widgets)?;
-        crate::wire::put(&mut map, "actionResponse", &self.action_response)?;
-        crate::wire::put(&mut map, "annotations", &self.annotations)?;
-        crate::wire::put(&mut map, "argumentText", &self.argument_text)?;
-        crate::wire::put(&mut map, "attachedGifs", &self.attached_gifs)?;
-        crate::wire::put(&mut map, "attachment", &self.attachment)?;
-        crate::wire::put(&mut map, "cards", &self.cards)?;
-        crate::wire::put(&mut map, "cardsV2", &self.cards_v2)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "accessoryWidgets",
+            &self.accessory_widgets,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "actionResponse",
+            &self.action_response,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "annotations",
+            &self.annotations,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "argumentText",
+            &self.argument_text,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "attachedGifs",
+            &self.attached_gifs,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "attachment",
+            &self.attachment,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "cards", &self.cards)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "cardsV2", &self.cards_v2)?;
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "clientAssignedMessageId",
             &self.client_assigned_message_id,
         )?;
-        crate::wire::put(&mut map, "createTime", &self.create_time)?;
-        crate::wire::put(&mut map, "deleteTime", &self.delete_time)?;
-        crate::wire::put(&mut map, "deletionMetadata", &self.deletion_metadata)?;
-        crate::wire::put(&mut map, "elements", &self.elements)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "deleteTime",
+            &self.delete_time,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "deletionMetadata",
+            &self.deletion_metadata,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "elements", &self.elements)?;
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "emojiReactionSummaries",
             &self.emoji_reaction_summaries,
         )?;
-        crate::wire::put(&mut map, "fallbackText", &self.fallback_text)?;
-        crate::wire::put(&mut map, "formattedText", &self.formatted_text)?;
-        crate::wire::put(&mut map, "lastUpdateTime", &self.last_update_time)?;
-        crate::wire::put(&mut map, "markupSyntax", &self.markup_syntax)?;
-        crate::wire::put(&mut map, "matchedUrl", &self.matched_url)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "fallbackText",
+            &self.fallback_text,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "formattedText",
+            &self.formatted_text,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "lastUpdateTime",
+            &self.last_update_time,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "markupSyntax",
+            &self.markup_syntax,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "matchedUrl",
+            &self.matched_url,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "privateMessageViewer",
             &self.private_message_viewer,
         )?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "quotedMessageMetadata",
             &self.quoted_message_metadata,
         )?;
-        crate::wire::put(&mut map, "sender", &self.sender)?;
-        crate::wire::put(&mut map, "silent", &self.silent)?;
-        crate::wire::put(&mut map, "slashCommand", &self.slash_command)?;
-        crate::wire::put(&mut map, "space", &self.space)?;
-        crate::wire::put(&mut map, "text", &self.text)?;
-        crate::wire::put(&mut map, "thread", &self.thread)?;
-        crate::wire::put(&mut map, "threadReply", &self.thread_reply)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "sender", &self.sender)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "silent", &self.silent)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "slashCommand",
+            &self.slash_command,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "space", &self.space)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "text", &self.text)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "thread", &self.thread)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "threadReply",
+            &self.thread_reply,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Message {
+impl ::google_api_runtime::contract::wire::Object for Message {
     const NAME: &'static str = "Message";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15395,15 +18085,35 @@ impl crate::wire::Object for Message {
     ) -> Result<(), A::Error> {
         match key {
             "accessoryWidgets" => {
-                self.accessory_widgets = crate::wire::next_or_default(map)?;
+                self.accessory_widgets = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
             }
             "actionResponse" => self.action_response = map.next_value()?,
-            "annotations" => self.annotations = crate::wire::next_or_default(map)?,
+            "annotations" => {
+                self.annotations = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
             "argumentText" => self.argument_text = map.next_value()?,
-            "attachedGifs" => self.attached_gifs = crate::wire::next_or_default(map)?,
-            "attachment" => self.attachment = crate::wire::next_or_default(map)?,
-            "cards" => self.cards = crate::wire::next_or_default(map)?,
-            "cardsV2" => self.cards_v2 = crate::wire::next_or_default(map)?,
+            "attachedGifs" => {
+                self.attached_gifs = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            "attachment" => {
+                self.attachment = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            "cards" => {
+                self.cards = ::google_api_runtime::contract::wire::next_or_default(map)?;
+            }
+            "cardsV2" => {
+                self.cards_v2 = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
             "clientAssignedMessageId" => {
                 self.client_assigned_message_id = map.next_value()?;
             }
@@ -15412,7 +18122,9 @@ impl crate::wire::Object for Message {
             "deletionMetadata" => self.deletion_metadata = map.next_value()?,
             "elements" => self.elements = map.next_value()?,
             "emojiReactionSummaries" => {
-                self.emoji_reaction_summaries = crate::wire::next_or_default(map)?;
+                self.emoji_reaction_summaries = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
             }
             "fallbackText" => self.fallback_text = map.next_value()?,
             "formattedText" => self.formatted_text = map.next_value()?,
@@ -15429,7 +18141,13 @@ impl crate::wire::Object for Message {
             "text" => self.text = map.next_value()?,
             "thread" => self.thread = map.next_value()?,
             "threadReply" => self.thread_reply = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -15438,7 +18156,7 @@ impl<'de> serde::Deserialize<'de> for Message {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Event payload for multiple new messages. Event type: `google.workspace.chat.message.v1.batchCreated`
@@ -15447,7 +18165,7 @@ impl<'de> serde::Deserialize<'de> for Message {
 pub struct MessageBatchCreatedEventData {
     /// A list of new messages.
     pub messages: Vec<MessageCreatedEventData>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl MessageBatchCreatedEventData {
     /// An empty value: set fields with the `set_*` methods.
@@ -15458,7 +18176,7 @@ impl MessageBatchCreatedEventData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `messages` (`messages` on the wire).
@@ -15472,7 +18190,10 @@ impl MessageBatchCreatedEventData {
 }
 impl std::fmt::Debug for MessageBatchCreatedEventData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "MessageBatchCreatedEventData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "MessageBatchCreatedEventData",
+        );
         d.field("messages", &self.messages);
         d.finish(&self.unknown_fields)
     }
@@ -15481,12 +18202,15 @@ impl serde::Serialize for MessageBatchCreatedEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "messages", &self.messages)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "messages", &self.messages)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for MessageBatchCreatedEventData {
+impl ::google_api_runtime::contract::wire::Object for MessageBatchCreatedEventData {
     const NAME: &'static str = "MessageBatchCreatedEventData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15494,8 +18218,18 @@ impl crate::wire::Object for MessageBatchCreatedEventData {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "messages" => self.messages = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "messages" => {
+                self.messages = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -15504,7 +18238,7 @@ impl<'de> serde::Deserialize<'de> for MessageBatchCreatedEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Event payload for multiple deleted messages. Event type: `google.workspace.chat.message.v1.batchDeleted`
@@ -15513,7 +18247,7 @@ impl<'de> serde::Deserialize<'de> for MessageBatchCreatedEventData {
 pub struct MessageBatchDeletedEventData {
     /// A list of deleted messages.
     pub messages: Vec<MessageDeletedEventData>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl MessageBatchDeletedEventData {
     /// An empty value: set fields with the `set_*` methods.
@@ -15524,7 +18258,7 @@ impl MessageBatchDeletedEventData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `messages` (`messages` on the wire).
@@ -15538,7 +18272,10 @@ impl MessageBatchDeletedEventData {
 }
 impl std::fmt::Debug for MessageBatchDeletedEventData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "MessageBatchDeletedEventData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "MessageBatchDeletedEventData",
+        );
         d.field("messages", &self.messages);
         d.finish(&self.unknown_fields)
     }
@@ -15547,12 +18284,15 @@ impl serde::Serialize for MessageBatchDeletedEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "messages", &self.messages)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "messages", &self.messages)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for MessageBatchDeletedEventData {
+impl ::google_api_runtime::contract::wire::Object for MessageBatchDeletedEventData {
     const NAME: &'static str = "MessageBatchDeletedEventData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15560,8 +18300,18 @@ impl crate::wire::Object for MessageBatchDeletedEventData {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "messages" => self.messages = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "messages" => {
+                self.messages = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -15570,7 +18320,7 @@ impl<'de> serde::Deserialize<'de> for MessageBatchDeletedEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Event payload for multiple updated messages. Event type: `google.workspace.chat.message.v1.batchUpdated`
@@ -15579,7 +18329,7 @@ impl<'de> serde::Deserialize<'de> for MessageBatchDeletedEventData {
 pub struct MessageBatchUpdatedEventData {
     /// A list of updated messages.
     pub messages: Vec<MessageUpdatedEventData>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl MessageBatchUpdatedEventData {
     /// An empty value: set fields with the `set_*` methods.
@@ -15590,7 +18340,7 @@ impl MessageBatchUpdatedEventData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `messages` (`messages` on the wire).
@@ -15604,7 +18354,10 @@ impl MessageBatchUpdatedEventData {
 }
 impl std::fmt::Debug for MessageBatchUpdatedEventData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "MessageBatchUpdatedEventData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "MessageBatchUpdatedEventData",
+        );
         d.field("messages", &self.messages);
         d.finish(&self.unknown_fields)
     }
@@ -15613,12 +18366,15 @@ impl serde::Serialize for MessageBatchUpdatedEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "messages", &self.messages)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "messages", &self.messages)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for MessageBatchUpdatedEventData {
+impl ::google_api_runtime::contract::wire::Object for MessageBatchUpdatedEventData {
     const NAME: &'static str = "MessageBatchUpdatedEventData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15626,8 +18382,18 @@ impl crate::wire::Object for MessageBatchUpdatedEventData {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "messages" => self.messages = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "messages" => {
+                self.messages = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -15636,7 +18402,7 @@ impl<'de> serde::Deserialize<'de> for MessageBatchUpdatedEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Event payload for a new message. Event type: `google.workspace.chat.message.v1.created`
@@ -15645,7 +18411,7 @@ impl<'de> serde::Deserialize<'de> for MessageBatchUpdatedEventData {
 pub struct MessageCreatedEventData {
     /// The new message.
     pub message: Option<Message>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl MessageCreatedEventData {
     /// An empty value: set fields with the `set_*` methods.
@@ -15656,7 +18422,7 @@ impl MessageCreatedEventData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `message` (`message` on the wire).
@@ -15667,7 +18433,10 @@ impl MessageCreatedEventData {
 }
 impl std::fmt::Debug for MessageCreatedEventData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "MessageCreatedEventData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "MessageCreatedEventData",
+        );
         d.field("message", &self.message);
         d.finish(&self.unknown_fields)
     }
@@ -15676,12 +18445,15 @@ impl serde::Serialize for MessageCreatedEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "message", &self.message)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "message", &self.message)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for MessageCreatedEventData {
+impl ::google_api_runtime::contract::wire::Object for MessageCreatedEventData {
     const NAME: &'static str = "MessageCreatedEventData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15690,7 +18462,13 @@ impl crate::wire::Object for MessageCreatedEventData {
     ) -> Result<(), A::Error> {
         match key {
             "message" => self.message = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -15699,7 +18477,7 @@ impl<'de> serde::Deserialize<'de> for MessageCreatedEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Event payload for a deleted message. Event type: `google.workspace.chat.message.v1.deleted`
@@ -15708,7 +18486,7 @@ impl<'de> serde::Deserialize<'de> for MessageCreatedEventData {
 pub struct MessageDeletedEventData {
     /// The deleted message. Only the `name`, `createTime`, and `deletionMetadata` fields are populated.
     pub message: Option<Message>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl MessageDeletedEventData {
     /// An empty value: set fields with the `set_*` methods.
@@ -15719,7 +18497,7 @@ impl MessageDeletedEventData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `message` (`message` on the wire).
@@ -15730,7 +18508,10 @@ impl MessageDeletedEventData {
 }
 impl std::fmt::Debug for MessageDeletedEventData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "MessageDeletedEventData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "MessageDeletedEventData",
+        );
         d.field("message", &self.message);
         d.finish(&self.unknown_fields)
     }
@@ -15739,12 +18520,15 @@ impl serde::Serialize for MessageDeletedEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "message", &self.message)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "message", &self.message)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for MessageDeletedEventData {
+impl ::google_api_runtime::contract::wire::Object for MessageDeletedEventData {
     const NAME: &'static str = "MessageDeletedEventData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15753,7 +18537,13 @@ impl crate::wire::Object for MessageDeletedEventData {
     ) -> Result<(), A::Error> {
         match key {
             "message" => self.message = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -15762,7 +18552,7 @@ impl<'de> serde::Deserialize<'de> for MessageDeletedEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Optional. Specifies how the server interprets the message `text` field content when creating a message or updating the `text` field of a message. When calling `UpdateMessage`, set `markup_syntax` and `text` on the `Message` resource and include `text` (not `markup_syntax`) in `update_mask`.
@@ -15777,7 +18567,7 @@ pub enum MessageMarkupSyntax {
     /// Uses Markdown syntax. This syntax is based on the [CommonMark](https://commonmark.org/help/) specification, with additional extensions. See <https://developers.google.com/workspace/chat/format-messages#format-texts> for more information.
     MarkupSyntaxMarkdown,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl MessageMarkupSyntax {
     /// The value on the wire.
@@ -15796,11 +18586,11 @@ impl From<&str> for MessageMarkupSyntax {
             "MARKUP_SYNTAX_UNSPECIFIED" => Self::MarkupSyntaxUnspecified,
             "MARKUP_SYNTAX_CHAT" => Self::MarkupSyntaxChat,
             "MARKUP_SYNTAX_MARKDOWN" => Self::MarkupSyntaxMarkdown,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(MessageMarkupSyntax);
+::google_api_runtime::contract::wire::string_enum!(MessageMarkupSyntax);
 /// A pin on a Chat message. For more information see [Pin a message](https://support.google.com/chat?p=chat-board-hc).
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -15809,7 +18599,7 @@ pub struct MessagePin {
     pub message: Option<String>,
     /// Identifier. The resource name of the message pin. Format: `spaces/{space}/messagePins/{message_pin}` The resource ID component matches the resource ID component of the message. For example, a message with `spaces/AAA/messages/bbb.ccc` corresponds to the message pin with the resource name `spaces/AAA/messagePins/bbb.ccc`.
     pub name: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl MessagePin {
     /// An empty value: set fields with the `set_*` methods.
@@ -15820,7 +18610,7 @@ impl MessagePin {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `message`, or `""` when it is not set.
@@ -15846,7 +18636,10 @@ impl MessagePin {
 }
 impl std::fmt::Debug for MessagePin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "MessagePin");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "MessagePin",
+        );
         d.field("message", &self.message);
         d.field("name", &self.name);
         d.finish(&self.unknown_fields)
@@ -15856,13 +18649,16 @@ impl serde::Serialize for MessagePin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "message", &self.message)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "message", &self.message)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for MessagePin {
+impl ::google_api_runtime::contract::wire::Object for MessagePin {
     const NAME: &'static str = "MessagePin";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15872,7 +18668,13 @@ impl crate::wire::Object for MessagePin {
         match key {
             "message" => self.message = map.next_value()?,
             "name" => self.name = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -15881,7 +18683,7 @@ impl<'de> serde::Deserialize<'de> for MessagePin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Event payload for an updated message. Event type: `google.workspace.chat.message.v1.updated`
@@ -15890,7 +18692,7 @@ impl<'de> serde::Deserialize<'de> for MessagePin {
 pub struct MessageUpdatedEventData {
     /// The updated message.
     pub message: Option<Message>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl MessageUpdatedEventData {
     /// An empty value: set fields with the `set_*` methods.
@@ -15901,7 +18703,7 @@ impl MessageUpdatedEventData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `message` (`message` on the wire).
@@ -15912,7 +18714,10 @@ impl MessageUpdatedEventData {
 }
 impl std::fmt::Debug for MessageUpdatedEventData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "MessageUpdatedEventData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "MessageUpdatedEventData",
+        );
         d.field("message", &self.message);
         d.finish(&self.unknown_fields)
     }
@@ -15921,12 +18726,15 @@ impl serde::Serialize for MessageUpdatedEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "message", &self.message)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "message", &self.message)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for MessageUpdatedEventData {
+impl ::google_api_runtime::contract::wire::Object for MessageUpdatedEventData {
     const NAME: &'static str = "MessageUpdatedEventData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15935,7 +18743,13 @@ impl crate::wire::Object for MessageUpdatedEventData {
     ) -> Result<(), A::Error> {
         match key {
             "message" => self.message = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -15944,7 +18758,7 @@ impl<'de> serde::Deserialize<'de> for MessageUpdatedEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Request message for moving a section item across sections.
@@ -15953,7 +18767,7 @@ impl<'de> serde::Deserialize<'de> for MessageUpdatedEventData {
 pub struct MoveSectionItemRequest {
     /// Required. The resource name of the section to move the section item to. Format: `users/{user}/sections/{section}`
     pub target_section: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl MoveSectionItemRequest {
     /// An empty value: set fields with the `set_*` methods.
@@ -15964,7 +18778,7 @@ impl MoveSectionItemRequest {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `target_section`, or `""` when it is not set.
@@ -15980,7 +18794,10 @@ impl MoveSectionItemRequest {
 }
 impl std::fmt::Debug for MoveSectionItemRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "MoveSectionItemRequest");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "MoveSectionItemRequest",
+        );
         d.field("target_section", &self.target_section);
         d.finish(&self.unknown_fields)
     }
@@ -15989,12 +18806,19 @@ impl serde::Serialize for MoveSectionItemRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "targetSection", &self.target_section)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "targetSection",
+            &self.target_section,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for MoveSectionItemRequest {
+impl ::google_api_runtime::contract::wire::Object for MoveSectionItemRequest {
     const NAME: &'static str = "MoveSectionItemRequest";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16003,7 +18827,13 @@ impl crate::wire::Object for MoveSectionItemRequest {
     ) -> Result<(), A::Error> {
         match key {
             "targetSection" => self.target_section = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -16012,7 +18842,7 @@ impl<'de> serde::Deserialize<'de> for MoveSectionItemRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Response message for moving a section item.
@@ -16021,7 +18851,7 @@ impl<'de> serde::Deserialize<'de> for MoveSectionItemRequest {
 pub struct MoveSectionItemResponse {
     /// The updated section item.
     pub section_item: Option<SectionItem>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl MoveSectionItemResponse {
     /// An empty value: set fields with the `set_*` methods.
@@ -16032,7 +18862,7 @@ impl MoveSectionItemResponse {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `section_item` (`sectionItem` on the wire).
@@ -16043,7 +18873,10 @@ impl MoveSectionItemResponse {
 }
 impl std::fmt::Debug for MoveSectionItemResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "MoveSectionItemResponse");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "MoveSectionItemResponse",
+        );
         d.field("section_item", &self.section_item);
         d.finish(&self.unknown_fields)
     }
@@ -16052,12 +18885,19 @@ impl serde::Serialize for MoveSectionItemResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "sectionItem", &self.section_item)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "sectionItem",
+            &self.section_item,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for MoveSectionItemResponse {
+impl ::google_api_runtime::contract::wire::Object for MoveSectionItemResponse {
     const NAME: &'static str = "MoveSectionItemResponse";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16066,7 +18906,13 @@ impl crate::wire::Object for MoveSectionItemResponse {
     ) -> Result<(), A::Error> {
         match key {
             "sectionItem" => self.section_item = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -16075,7 +18921,7 @@ impl<'de> serde::Deserialize<'de> for MoveSectionItemResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// An `onclick` action (for example, open a link).
@@ -16086,7 +18932,7 @@ pub struct OnClick {
     pub action: Option<FormAction>,
     /// This `onclick` action triggers an open link action if specified.
     pub open_link: Option<OpenLink>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl OnClick {
     /// An empty value: set fields with the `set_*` methods.
@@ -16097,7 +18943,7 @@ impl OnClick {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `action` (`action` on the wire).
@@ -16113,7 +18959,7 @@ impl OnClick {
 }
 impl std::fmt::Debug for OnClick {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "OnClick");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(f, "OnClick");
         d.field("action", &self.action);
         d.field("open_link", &self.open_link);
         d.finish(&self.unknown_fields)
@@ -16123,13 +18969,20 @@ impl serde::Serialize for OnClick {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "action", &self.action)?;
-        crate::wire::put(&mut map, "openLink", &self.open_link)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "action", &self.action)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "openLink",
+            &self.open_link,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for OnClick {
+impl ::google_api_runtime::contract::wire::Object for OnClick {
     const NAME: &'static str = "OnClick";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16139,7 +18992,13 @@ impl crate::wire::Object for OnClick {
         match key {
             "action" => self.action = map.next_value()?,
             "openLink" => self.open_link = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -16148,7 +19007,7 @@ impl<'de> serde::Deserialize<'de> for OnClick {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A link that opens a new window.
@@ -16157,7 +19016,7 @@ impl<'de> serde::Deserialize<'de> for OnClick {
 pub struct OpenLink {
     /// The URL to open.
     pub url: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl OpenLink {
     /// An empty value: set fields with the `set_*` methods.
@@ -16168,7 +19027,7 @@ impl OpenLink {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `url`, or `""` when it is not set.
@@ -16184,7 +19043,10 @@ impl OpenLink {
 }
 impl std::fmt::Debug for OpenLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "OpenLink");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "OpenLink",
+        );
         d.field("url", &self.url);
         d.finish(&self.unknown_fields)
     }
@@ -16193,12 +19055,15 @@ impl serde::Serialize for OpenLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "url", &self.url)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "url", &self.url)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for OpenLink {
+impl ::google_api_runtime::contract::wire::Object for OpenLink {
     const NAME: &'static str = "OpenLink";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16207,7 +19072,13 @@ impl crate::wire::Object for OpenLink {
     ) -> Result<(), A::Error> {
         match key {
             "url" => self.url = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -16216,7 +19087,7 @@ impl<'de> serde::Deserialize<'de> for OpenLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Represents a space permission setting.
@@ -16229,7 +19100,7 @@ pub struct PermissionSetting {
     pub managers_allowed: Option<bool>,
     /// Optional. Whether basic space members (`ROLE_MEMBER`) have this permission.
     pub members_allowed: Option<bool>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl PermissionSetting {
     /// An empty value: set fields with the `set_*` methods.
@@ -16240,7 +19111,7 @@ impl PermissionSetting {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `assistant_managers_allowed`, or `false` when it is not set.
@@ -16276,7 +19147,10 @@ impl PermissionSetting {
 }
 impl std::fmt::Debug for PermissionSetting {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "PermissionSetting");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "PermissionSetting",
+        );
         d.field("assistant_managers_allowed", &self.assistant_managers_allowed);
         d.field("managers_allowed", &self.managers_allowed);
         d.field("members_allowed", &self.members_allowed);
@@ -16287,18 +19161,29 @@ impl serde::Serialize for PermissionSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "assistantManagersAllowed",
             &self.assistant_managers_allowed,
         )?;
-        crate::wire::put(&mut map, "managersAllowed", &self.managers_allowed)?;
-        crate::wire::put(&mut map, "membersAllowed", &self.members_allowed)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "managersAllowed",
+            &self.managers_allowed,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "membersAllowed",
+            &self.members_allowed,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for PermissionSetting {
+impl ::google_api_runtime::contract::wire::Object for PermissionSetting {
     const NAME: &'static str = "PermissionSetting";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16311,7 +19196,13 @@ impl crate::wire::Object for PermissionSetting {
             }
             "managersAllowed" => self.managers_allowed = map.next_value()?,
             "membersAllowed" => self.members_allowed = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -16320,7 +19211,7 @@ impl<'de> serde::Deserialize<'de> for PermissionSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// [Permission settings](https://support.google.com/chat/answer/13340792) that you can specify when updating an existing named space. To set permission settings when creating a space, specify the `PredefinedPermissionSettings` field in your request.
@@ -16345,7 +19236,7 @@ pub struct PermissionSettings {
     pub use_at_mention_all: Option<PermissionSetting>,
     /// Optional. Setting for viewing space membership. Must be specified together with `AccessPermissionSettings.view_space_membership_setting` in the update mask and request body when updating who can view space membership. When restricting view access to specific roles (for example, space managers or assistant managers only), specify the desired role permissions here and provide an empty `AccessPermissionSettings.view_space_membership_setting` in the same request. If a target audience is configured in `AccessPermissionSettings.view_space_membership_setting`, this setting must be granted to all members.
     pub view_space_membership: Option<PermissionSetting>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl PermissionSettings {
     /// An empty value: set fields with the `set_*` methods.
@@ -16356,7 +19247,7 @@ impl PermissionSettings {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `manage_apps` (`manageApps` on the wire).
@@ -16419,7 +19310,10 @@ impl PermissionSettings {
 }
 impl std::fmt::Debug for PermissionSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "PermissionSettings");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "PermissionSettings",
+        );
         d.field("manage_apps", &self.manage_apps);
         d.field("manage_members_and_groups", &self.manage_members_and_groups);
         d.field("manage_webhooks", &self.manage_webhooks);
@@ -16436,24 +19330,59 @@ impl serde::Serialize for PermissionSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "manageApps", &self.manage_apps)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "manageApps",
+            &self.manage_apps,
+        )?;
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "manageMembersAndGroups",
             &self.manage_members_and_groups,
         )?;
-        crate::wire::put(&mut map, "manageWebhooks", &self.manage_webhooks)?;
-        crate::wire::put(&mut map, "modifySpaceDetails", &self.modify_space_details)?;
-        crate::wire::put(&mut map, "postMessages", &self.post_messages)?;
-        crate::wire::put(&mut map, "replyMessages", &self.reply_messages)?;
-        crate::wire::put(&mut map, "toggleHistory", &self.toggle_history)?;
-        crate::wire::put(&mut map, "useAtMentionAll", &self.use_at_mention_all)?;
-        crate::wire::put(&mut map, "viewSpaceMembership", &self.view_space_membership)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "manageWebhooks",
+            &self.manage_webhooks,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "modifySpaceDetails",
+            &self.modify_space_details,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "postMessages",
+            &self.post_messages,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "replyMessages",
+            &self.reply_messages,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "toggleHistory",
+            &self.toggle_history,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "useAtMentionAll",
+            &self.use_at_mention_all,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "viewSpaceMembership",
+            &self.view_space_membership,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for PermissionSettings {
+impl ::google_api_runtime::contract::wire::Object for PermissionSettings {
     const NAME: &'static str = "PermissionSettings";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16472,7 +19401,13 @@ impl crate::wire::Object for PermissionSettings {
             "toggleHistory" => self.toggle_history = map.next_value()?,
             "useAtMentionAll" => self.use_at_mention_all = map.next_value()?,
             "viewSpaceMembership" => self.view_space_membership = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -16481,7 +19416,7 @@ impl<'de> serde::Deserialize<'de> for PermissionSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Request message for positioning a section.
@@ -16492,7 +19427,7 @@ pub struct PositionSectionRequest {
     pub relative_position: Option<PositionSectionRequestRelativePosition>,
     /// Optional. The absolute position of the section in the list of sections. The position must be greater than 0. If the position is greater than the number of sections, the section will be appended to the end of the list. This operation inserts the section at the given position and shifts the original section at that position, and those below it, to the next position.
     pub sort_order: Option<i32>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl PositionSectionRequest {
     /// An empty value: set fields with the `set_*` methods.
@@ -16503,7 +19438,7 @@ impl PositionSectionRequest {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `relative_position`, or the enum's default value when it is not set.
@@ -16532,7 +19467,10 @@ impl PositionSectionRequest {
 }
 impl std::fmt::Debug for PositionSectionRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "PositionSectionRequest");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "PositionSectionRequest",
+        );
         d.field("relative_position", &self.relative_position);
         d.field("sort_order", &self.sort_order);
         d.finish(&self.unknown_fields)
@@ -16542,13 +19480,24 @@ impl serde::Serialize for PositionSectionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "relativePosition", &self.relative_position)?;
-        crate::wire::put(&mut map, "sortOrder", &self.sort_order)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "relativePosition",
+            &self.relative_position,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "sortOrder",
+            &self.sort_order,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for PositionSectionRequest {
+impl ::google_api_runtime::contract::wire::Object for PositionSectionRequest {
     const NAME: &'static str = "PositionSectionRequest";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16558,7 +19507,13 @@ impl crate::wire::Object for PositionSectionRequest {
         match key {
             "relativePosition" => self.relative_position = map.next_value()?,
             "sortOrder" => self.sort_order = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -16567,7 +19522,7 @@ impl<'de> serde::Deserialize<'de> for PositionSectionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Optional. The relative position of the section in the list of sections.
@@ -16582,7 +19537,7 @@ pub enum PositionSectionRequestRelativePosition {
     /// End of the list of sections.
     End,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl PositionSectionRequestRelativePosition {
     /// The value on the wire.
@@ -16601,18 +19556,20 @@ impl From<&str> for PositionSectionRequestRelativePosition {
             "POSITION_UNSPECIFIED" => Self::PositionUnspecified,
             "START" => Self::Start,
             "END" => Self::End,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(PositionSectionRequestRelativePosition);
+::google_api_runtime::contract::wire::string_enum!(
+    PositionSectionRequestRelativePosition
+);
 /// Response message for positioning a section.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PositionSectionResponse {
     /// The updated section.
     pub section: Option<GoogleChatV1Section>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl PositionSectionResponse {
     /// An empty value: set fields with the `set_*` methods.
@@ -16623,7 +19580,7 @@ impl PositionSectionResponse {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `section` (`section` on the wire).
@@ -16634,7 +19591,10 @@ impl PositionSectionResponse {
 }
 impl std::fmt::Debug for PositionSectionResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "PositionSectionResponse");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "PositionSectionResponse",
+        );
         d.field("section", &self.section);
         d.finish(&self.unknown_fields)
     }
@@ -16643,12 +19603,15 @@ impl serde::Serialize for PositionSectionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "section", &self.section)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "section", &self.section)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for PositionSectionResponse {
+impl ::google_api_runtime::contract::wire::Object for PositionSectionResponse {
     const NAME: &'static str = "PositionSectionResponse";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16657,7 +19620,13 @@ impl crate::wire::Object for PositionSectionResponse {
     ) -> Result<(), A::Error> {
         match key {
             "section" => self.section = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -16666,7 +19635,7 @@ impl<'de> serde::Deserialize<'de> for PositionSectionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A principal representing an entity granted access.
@@ -16675,7 +19644,7 @@ impl<'de> serde::Deserialize<'de> for PositionSectionResponse {
 pub struct Principal {
     /// An audience.
     pub audience: Option<Audience>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Principal {
     /// An empty value: set fields with the `set_*` methods.
@@ -16686,7 +19655,7 @@ impl Principal {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `audience` (`audience` on the wire).
@@ -16697,7 +19666,10 @@ impl Principal {
 }
 impl std::fmt::Debug for Principal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Principal");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "Principal",
+        );
         d.field("audience", &self.audience);
         d.finish(&self.unknown_fields)
     }
@@ -16706,12 +19678,15 @@ impl serde::Serialize for Principal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "audience", &self.audience)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "audience", &self.audience)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Principal {
+impl ::google_api_runtime::contract::wire::Object for Principal {
     const NAME: &'static str = "Principal";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16720,7 +19695,13 @@ impl crate::wire::Object for Principal {
     ) -> Result<(), A::Error> {
         match key {
             "audience" => self.audience = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -16729,7 +19710,7 @@ impl<'de> serde::Deserialize<'de> for Principal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Information about a message that another message quotes. When you update a message, you can't add or replace the `quotedMessageMetadata` field, but you can remove it. For example usage, see [Quote another message](https://developers.google.com/workspace/chat/create-messages#quote-a-message).
@@ -16739,14 +19720,14 @@ pub struct QuotedMessageMetadata {
     /// Output only. Metadata about the source space of the quoted message. Populated only for FORWARD quote type.
     pub forwarded_metadata: Option<ForwardedMetadata>,
     /// Required. The timestamp when the quoted message was created or when the quoted message was last updated. If the message was edited, use this field, `last_update_time`. If the message was never edited, use `create_time`. If `last_update_time` doesn't match the latest version of the quoted message, the request fails.
-    pub last_update_time: Option<crate::types::Timestamp>,
+    pub last_update_time: Option<::google_api_runtime::types::Timestamp>,
     /// Required. Resource name of the message that is quoted. Format: `spaces/{space}/messages/{message}`
     pub name: Option<String>,
     /// Optional. Specifies the quote type. If not set, defaults to REPLY in the message read/write path for backward compatibility.
     pub quote_type: Option<QuotedMessageMetadataQuoteType>,
     /// Output only. A snapshot of the quoted message's content.
     pub quoted_message_snapshot: Option<QuotedMessageSnapshot>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl QuotedMessageMetadata {
     /// An empty value: set fields with the `set_*` methods.
@@ -16757,7 +19738,7 @@ impl QuotedMessageMetadata {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `forwarded_metadata` (`forwardedMetadata` on the wire).
@@ -16771,7 +19752,7 @@ impl QuotedMessageMetadata {
     /// Sets `last_update_time` (`lastUpdateTime` on the wire).
     pub fn set_last_update_time(
         mut self,
-        value: impl Into<crate::types::Timestamp>,
+        value: impl Into<::google_api_runtime::types::Timestamp>,
     ) -> Self {
         self.last_update_time = Some(value.into());
         self
@@ -16810,7 +19791,10 @@ impl QuotedMessageMetadata {
 }
 impl std::fmt::Debug for QuotedMessageMetadata {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "QuotedMessageMetadata");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "QuotedMessageMetadata",
+        );
         d.field("forwarded_metadata", &self.forwarded_metadata);
         d.field("last_update_time", &self.last_update_time);
         d.field("name", &self.name);
@@ -16823,20 +19807,35 @@ impl serde::Serialize for QuotedMessageMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "forwardedMetadata", &self.forwarded_metadata)?;
-        crate::wire::put(&mut map, "lastUpdateTime", &self.last_update_time)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(&mut map, "quoteType", &self.quote_type)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "forwardedMetadata",
+            &self.forwarded_metadata,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "lastUpdateTime",
+            &self.last_update_time,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "quoteType",
+            &self.quote_type,
+        )?;
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "quotedMessageSnapshot",
             &self.quoted_message_snapshot,
         )?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for QuotedMessageMetadata {
+impl ::google_api_runtime::contract::wire::Object for QuotedMessageMetadata {
     const NAME: &'static str = "QuotedMessageMetadata";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16849,7 +19848,13 @@ impl crate::wire::Object for QuotedMessageMetadata {
             "name" => self.name = map.next_value()?,
             "quoteType" => self.quote_type = map.next_value()?,
             "quotedMessageSnapshot" => self.quoted_message_snapshot = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -16858,7 +19863,7 @@ impl<'de> serde::Deserialize<'de> for QuotedMessageMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Optional. Specifies the quote type. If not set, defaults to REPLY in the message read/write path for backward compatibility.
@@ -16873,7 +19878,7 @@ pub enum QuotedMessageMetadataQuoteType {
     /// When `quote_type` is `FORWARD`, you can quote a: * Message from a different space. * Message reply from a different thread in the same space.
     Forward,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl QuotedMessageMetadataQuoteType {
     /// The value on the wire.
@@ -16892,11 +19897,11 @@ impl From<&str> for QuotedMessageMetadataQuoteType {
             "QUOTE_TYPE_UNSPECIFIED" => Self::QuoteTypeUnspecified,
             "REPLY" => Self::Reply,
             "FORWARD" => Self::Forward,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(QuotedMessageMetadataQuoteType);
+::google_api_runtime::contract::wire::string_enum!(QuotedMessageMetadataQuoteType);
 /// Provides a snapshot of the content of the quoted message at the time of quoting or forwarding
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -16911,7 +19916,7 @@ pub struct QuotedMessageSnapshot {
     pub sender: Option<String>,
     /// Output only. Snapshot of the quoted message's text content.
     pub text: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl QuotedMessageSnapshot {
     /// An empty value: set fields with the `set_*` methods.
@@ -16922,7 +19927,7 @@ impl QuotedMessageSnapshot {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `annotations` (`annotations` on the wire).
@@ -16974,7 +19979,10 @@ impl QuotedMessageSnapshot {
 }
 impl std::fmt::Debug for QuotedMessageSnapshot {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "QuotedMessageSnapshot");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "QuotedMessageSnapshot",
+        );
         d.field("annotations", &self.annotations);
         d.field("attachments", &self.attachments);
         d.field("formatted_text", &self.formatted_text);
@@ -16987,16 +19995,31 @@ impl serde::Serialize for QuotedMessageSnapshot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "annotations", &self.annotations)?;
-        crate::wire::put(&mut map, "attachments", &self.attachments)?;
-        crate::wire::put(&mut map, "formattedText", &self.formatted_text)?;
-        crate::wire::put(&mut map, "sender", &self.sender)?;
-        crate::wire::put(&mut map, "text", &self.text)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "annotations",
+            &self.annotations,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "attachments",
+            &self.attachments,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "formattedText",
+            &self.formatted_text,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "sender", &self.sender)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "text", &self.text)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for QuotedMessageSnapshot {
+impl ::google_api_runtime::contract::wire::Object for QuotedMessageSnapshot {
     const NAME: &'static str = "QuotedMessageSnapshot";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -17004,12 +20027,26 @@ impl crate::wire::Object for QuotedMessageSnapshot {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "annotations" => self.annotations = crate::wire::next_or_default(map)?,
-            "attachments" => self.attachments = crate::wire::next_or_default(map)?,
+            "annotations" => {
+                self.annotations = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            "attachments" => {
+                self.attachments = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
             "formattedText" => self.formatted_text = map.next_value()?,
             "sender" => self.sender = map.next_value()?,
             "text" => self.text = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -17018,7 +20055,7 @@ impl<'de> serde::Deserialize<'de> for QuotedMessageSnapshot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A reaction to a message.
@@ -17031,7 +20068,7 @@ pub struct Reaction {
     pub name: Option<String>,
     /// Output only. The user who created the reaction.
     pub user: Option<User>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Reaction {
     /// An empty value: set fields with the `set_*` methods.
@@ -17042,7 +20079,7 @@ impl Reaction {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `emoji` (`emoji` on the wire).
@@ -17068,7 +20105,10 @@ impl Reaction {
 }
 impl std::fmt::Debug for Reaction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Reaction");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "Reaction",
+        );
         d.field("emoji", &self.emoji);
         d.field("name", &self.name);
         d.field("user", &self.user);
@@ -17079,14 +20119,17 @@ impl serde::Serialize for Reaction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "emoji", &self.emoji)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(&mut map, "user", &self.user)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "emoji", &self.emoji)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "user", &self.user)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Reaction {
+impl ::google_api_runtime::contract::wire::Object for Reaction {
     const NAME: &'static str = "Reaction";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -17097,7 +20140,13 @@ impl crate::wire::Object for Reaction {
             "emoji" => self.emoji = map.next_value()?,
             "name" => self.name = map.next_value()?,
             "user" => self.user = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -17106,7 +20155,7 @@ impl<'de> serde::Deserialize<'de> for Reaction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Event payload for multiple new reactions. Event type: `google.workspace.chat.reaction.v1.batchCreated`
@@ -17115,7 +20164,7 @@ impl<'de> serde::Deserialize<'de> for Reaction {
 pub struct ReactionBatchCreatedEventData {
     /// A list of new reactions.
     pub reactions: Vec<ReactionCreatedEventData>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ReactionBatchCreatedEventData {
     /// An empty value: set fields with the `set_*` methods.
@@ -17126,7 +20175,7 @@ impl ReactionBatchCreatedEventData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `reactions` (`reactions` on the wire).
@@ -17140,7 +20189,10 @@ impl ReactionBatchCreatedEventData {
 }
 impl std::fmt::Debug for ReactionBatchCreatedEventData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ReactionBatchCreatedEventData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ReactionBatchCreatedEventData",
+        );
         d.field("reactions", &self.reactions);
         d.finish(&self.unknown_fields)
     }
@@ -17149,12 +20201,19 @@ impl serde::Serialize for ReactionBatchCreatedEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "reactions", &self.reactions)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "reactions",
+            &self.reactions,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ReactionBatchCreatedEventData {
+impl ::google_api_runtime::contract::wire::Object for ReactionBatchCreatedEventData {
     const NAME: &'static str = "ReactionBatchCreatedEventData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -17162,8 +20221,18 @@ impl crate::wire::Object for ReactionBatchCreatedEventData {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "reactions" => self.reactions = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "reactions" => {
+                self.reactions = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -17172,7 +20241,7 @@ impl<'de> serde::Deserialize<'de> for ReactionBatchCreatedEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Event payload for multiple deleted reactions. Event type: `google.workspace.chat.reaction.v1.batchDeleted`
@@ -17181,7 +20250,7 @@ impl<'de> serde::Deserialize<'de> for ReactionBatchCreatedEventData {
 pub struct ReactionBatchDeletedEventData {
     /// A list of deleted reactions.
     pub reactions: Vec<ReactionDeletedEventData>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ReactionBatchDeletedEventData {
     /// An empty value: set fields with the `set_*` methods.
@@ -17192,7 +20261,7 @@ impl ReactionBatchDeletedEventData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `reactions` (`reactions` on the wire).
@@ -17206,7 +20275,10 @@ impl ReactionBatchDeletedEventData {
 }
 impl std::fmt::Debug for ReactionBatchDeletedEventData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ReactionBatchDeletedEventData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ReactionBatchDeletedEventData",
+        );
         d.field("reactions", &self.reactions);
         d.finish(&self.unknown_fields)
     }
@@ -17215,12 +20287,19 @@ impl serde::Serialize for ReactionBatchDeletedEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "reactions", &self.reactions)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "reactions",
+            &self.reactions,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ReactionBatchDeletedEventData {
+impl ::google_api_runtime::contract::wire::Object for ReactionBatchDeletedEventData {
     const NAME: &'static str = "ReactionBatchDeletedEventData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -17228,8 +20307,18 @@ impl crate::wire::Object for ReactionBatchDeletedEventData {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "reactions" => self.reactions = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "reactions" => {
+                self.reactions = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -17238,7 +20327,7 @@ impl<'de> serde::Deserialize<'de> for ReactionBatchDeletedEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Event payload for a new reaction. Event type: `google.workspace.chat.reaction.v1.created`
@@ -17247,7 +20336,7 @@ impl<'de> serde::Deserialize<'de> for ReactionBatchDeletedEventData {
 pub struct ReactionCreatedEventData {
     /// The new reaction.
     pub reaction: Option<Reaction>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ReactionCreatedEventData {
     /// An empty value: set fields with the `set_*` methods.
@@ -17258,7 +20347,7 @@ impl ReactionCreatedEventData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `reaction` (`reaction` on the wire).
@@ -17269,7 +20358,10 @@ impl ReactionCreatedEventData {
 }
 impl std::fmt::Debug for ReactionCreatedEventData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ReactionCreatedEventData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ReactionCreatedEventData",
+        );
         d.field("reaction", &self.reaction);
         d.finish(&self.unknown_fields)
     }
@@ -17278,12 +20370,15 @@ impl serde::Serialize for ReactionCreatedEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "reaction", &self.reaction)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "reaction", &self.reaction)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ReactionCreatedEventData {
+impl ::google_api_runtime::contract::wire::Object for ReactionCreatedEventData {
     const NAME: &'static str = "ReactionCreatedEventData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -17292,7 +20387,13 @@ impl crate::wire::Object for ReactionCreatedEventData {
     ) -> Result<(), A::Error> {
         match key {
             "reaction" => self.reaction = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -17301,7 +20402,7 @@ impl<'de> serde::Deserialize<'de> for ReactionCreatedEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Event payload for a deleted reaction. Type: `google.workspace.chat.reaction.v1.deleted`
@@ -17310,7 +20411,7 @@ impl<'de> serde::Deserialize<'de> for ReactionCreatedEventData {
 pub struct ReactionDeletedEventData {
     /// The deleted reaction.
     pub reaction: Option<Reaction>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ReactionDeletedEventData {
     /// An empty value: set fields with the `set_*` methods.
@@ -17321,7 +20422,7 @@ impl ReactionDeletedEventData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `reaction` (`reaction` on the wire).
@@ -17332,7 +20433,10 @@ impl ReactionDeletedEventData {
 }
 impl std::fmt::Debug for ReactionDeletedEventData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ReactionDeletedEventData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ReactionDeletedEventData",
+        );
         d.field("reaction", &self.reaction);
         d.finish(&self.unknown_fields)
     }
@@ -17341,12 +20445,15 @@ impl serde::Serialize for ReactionDeletedEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "reaction", &self.reaction)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "reaction", &self.reaction)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ReactionDeletedEventData {
+impl ::google_api_runtime::contract::wire::Object for ReactionDeletedEventData {
     const NAME: &'static str = "ReactionDeletedEventData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -17355,7 +20462,13 @@ impl crate::wire::Object for ReactionDeletedEventData {
     ) -> Result<(), A::Error> {
         match key {
             "reaction" => self.reaction = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -17364,7 +20477,7 @@ impl<'de> serde::Deserialize<'de> for ReactionDeletedEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Request message for ReplaceMessageCards API method.
@@ -17373,7 +20486,7 @@ impl<'de> serde::Deserialize<'de> for ReactionDeletedEventData {
 pub struct ReplaceMessageCardsRequest {
     /// Optional. An array of [cards](https://developers.google.com/workspace/chat/api/reference/rest/v1/cards) to be included in the message. These cards will replace the existing cards of the message. If empty, the original cards included in the message will be cleared.
     pub cards_v2: Vec<CardWithId>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ReplaceMessageCardsRequest {
     /// An empty value: set fields with the `set_*` methods.
@@ -17384,7 +20497,7 @@ impl ReplaceMessageCardsRequest {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `cards_v2` (`cardsV2` on the wire).
@@ -17398,7 +20511,10 @@ impl ReplaceMessageCardsRequest {
 }
 impl std::fmt::Debug for ReplaceMessageCardsRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ReplaceMessageCardsRequest");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ReplaceMessageCardsRequest",
+        );
         d.field("cards_v2", &self.cards_v2);
         d.finish(&self.unknown_fields)
     }
@@ -17407,12 +20523,15 @@ impl serde::Serialize for ReplaceMessageCardsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "cardsV2", &self.cards_v2)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "cardsV2", &self.cards_v2)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ReplaceMessageCardsRequest {
+impl ::google_api_runtime::contract::wire::Object for ReplaceMessageCardsRequest {
     const NAME: &'static str = "ReplaceMessageCardsRequest";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -17420,8 +20539,18 @@ impl crate::wire::Object for ReplaceMessageCardsRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "cardsV2" => self.cards_v2 = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "cardsV2" => {
+                self.cards_v2 = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -17430,14 +20559,14 @@ impl<'de> serde::Deserialize<'de> for ReplaceMessageCardsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Response message for ReplaceMessageCards API.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceMessageCardsResponse {
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ReplaceMessageCardsResponse {
     /// An empty value: set fields with the `set_*` methods.
@@ -17448,13 +20577,16 @@ impl ReplaceMessageCardsResponse {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
 }
 impl std::fmt::Debug for ReplaceMessageCardsResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let d = crate::wire::DebugObject::new(f, "ReplaceMessageCardsResponse");
+        let d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ReplaceMessageCardsResponse",
+        );
         d.finish(&self.unknown_fields)
     }
 }
@@ -17462,18 +20594,21 @@ impl serde::Serialize for ReplaceMessageCardsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ReplaceMessageCardsResponse {
+impl ::google_api_runtime::contract::wire::Object for ReplaceMessageCardsResponse {
     const NAME: &'static str = "ReplaceMessageCardsResponse";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        crate::wire::keep(&mut self.unknown_fields, key, map)?;
+        ::google_api_runtime::contract::wire::keep(&mut self.unknown_fields, key, map)?;
         Ok(())
     }
 }
@@ -17481,7 +20616,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceMessageCardsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A rich link to a resource. Rich links can be associated with the plain-text body of the message or represent chips that link to Google Workspace resources like Google Docs or Sheets with `start_index` and `length` of 0.
@@ -17500,7 +20635,7 @@ pub struct RichLinkMetadata {
     pub rich_link_type: Option<RichLinkMetadataRichLinkType>,
     /// The URI of this link.
     pub uri: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl RichLinkMetadata {
     /// An empty value: set fields with the `set_*` methods.
@@ -17511,7 +20646,7 @@ impl RichLinkMetadata {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `calendar_event_link_data` (`calendarEventLinkData` on the wire).
@@ -17569,7 +20704,10 @@ impl RichLinkMetadata {
 }
 impl std::fmt::Debug for RichLinkMetadata {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "RichLinkMetadata");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "RichLinkMetadata",
+        );
         d.field("calendar_event_link_data", &self.calendar_event_link_data);
         d.field("chat_space_link_data", &self.chat_space_link_data);
         d.field("drive_link_data", &self.drive_link_data);
@@ -17583,21 +20721,40 @@ impl serde::Serialize for RichLinkMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "calendarEventLinkData",
             &self.calendar_event_link_data,
         )?;
-        crate::wire::put(&mut map, "chatSpaceLinkData", &self.chat_space_link_data)?;
-        crate::wire::put(&mut map, "driveLinkData", &self.drive_link_data)?;
-        crate::wire::put(&mut map, "meetSpaceLinkData", &self.meet_space_link_data)?;
-        crate::wire::put(&mut map, "richLinkType", &self.rich_link_type)?;
-        crate::wire::put(&mut map, "uri", &self.uri)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "chatSpaceLinkData",
+            &self.chat_space_link_data,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "driveLinkData",
+            &self.drive_link_data,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "meetSpaceLinkData",
+            &self.meet_space_link_data,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "richLinkType",
+            &self.rich_link_type,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "uri", &self.uri)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for RichLinkMetadata {
+impl ::google_api_runtime::contract::wire::Object for RichLinkMetadata {
     const NAME: &'static str = "RichLinkMetadata";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -17611,7 +20768,13 @@ impl crate::wire::Object for RichLinkMetadata {
             "meetSpaceLinkData" => self.meet_space_link_data = map.next_value()?,
             "richLinkType" => self.rich_link_type = map.next_value()?,
             "uri" => self.uri = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -17620,7 +20783,7 @@ impl<'de> serde::Deserialize<'de> for RichLinkMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The rich link type.
@@ -17641,7 +20804,7 @@ pub enum RichLinkMetadataRichLinkType {
     /// A Calendar message rich link type. For example, a Calendar chip.
     CalendarEvent,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl RichLinkMetadataRichLinkType {
     /// The value on the wire.
@@ -17666,11 +20829,11 @@ impl From<&str> for RichLinkMetadataRichLinkType {
             "GMAIL_MESSAGE" => Self::GmailMessage,
             "MEET_SPACE" => Self::MeetSpace,
             "CALENDAR_EVENT" => Self::CalendarEvent,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(RichLinkMetadataRichLinkType);
+::google_api_runtime::contract::wire::string_enum!(RichLinkMetadataRichLinkType);
 /// A single result item from a message search.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -17681,7 +20844,7 @@ pub struct SearchMessageResult {
     pub read: Option<bool>,
     /// The mute setting of the calling user for the space where the message is posted. The caller app can use this information to decide how to process the message depending on whether the space is muted for the user or not. Only returned if the request view is `SEARCH_MESSAGES_VIEW_FULL` and the calling credentials include the following [authorization scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.users.spacesettings`
     pub space_mute_setting: Option<SearchMessageResultSpaceMuteSetting>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl SearchMessageResult {
     /// An empty value: set fields with the `set_*` methods.
@@ -17692,7 +20855,7 @@ impl SearchMessageResult {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `message` (`message` on the wire).
@@ -17726,7 +20889,10 @@ impl SearchMessageResult {
 }
 impl std::fmt::Debug for SearchMessageResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "SearchMessageResult");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "SearchMessageResult",
+        );
         d.field("message", &self.message);
         d.field("read", &self.read);
         d.field("space_mute_setting", &self.space_mute_setting);
@@ -17737,14 +20903,21 @@ impl serde::Serialize for SearchMessageResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "message", &self.message)?;
-        crate::wire::put(&mut map, "read", &self.read)?;
-        crate::wire::put(&mut map, "spaceMuteSetting", &self.space_mute_setting)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "message", &self.message)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "read", &self.read)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "spaceMuteSetting",
+            &self.space_mute_setting,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for SearchMessageResult {
+impl ::google_api_runtime::contract::wire::Object for SearchMessageResult {
     const NAME: &'static str = "SearchMessageResult";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -17755,7 +20928,13 @@ impl crate::wire::Object for SearchMessageResult {
             "message" => self.message = map.next_value()?,
             "read" => self.read = map.next_value()?,
             "spaceMuteSetting" => self.space_mute_setting = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -17764,7 +20943,7 @@ impl<'de> serde::Deserialize<'de> for SearchMessageResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The mute setting of the calling user for the space where the message is posted. The caller app can use this information to decide how to process the message depending on whether the space is muted for the user or not. Only returned if the request view is `SEARCH_MESSAGES_VIEW_FULL` and the calling credentials include the following [authorization scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.users.spacesettings`
@@ -17779,7 +20958,7 @@ pub enum SearchMessageResultSpaceMuteSetting {
     /// The user will not receive any notifications for the space, regardless of the notification setting.
     Muted,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl SearchMessageResultSpaceMuteSetting {
     /// The value on the wire.
@@ -17798,11 +20977,11 @@ impl From<&str> for SearchMessageResultSpaceMuteSetting {
             "MUTE_SETTING_UNSPECIFIED" => Self::MuteSettingUnspecified,
             "UNMUTED" => Self::Unmuted,
             "MUTED" => Self::Muted,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(SearchMessageResultSpaceMuteSetting);
+::google_api_runtime::contract::wire::string_enum!(SearchMessageResultSpaceMuteSetting);
 /// Request message for searching messages.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -17819,7 +20998,7 @@ pub struct SearchMessagesRequest {
     pub page_token: Option<String>,
     /// Optional. Specifies what kind of search results view to return. The default is `SEARCH_MESSAGES_VIEW_BASIC`.
     pub view: Option<SearchMessagesRequestView>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl SearchMessagesRequest {
     /// An empty value: set fields with the `set_*` methods.
@@ -17830,7 +21009,7 @@ impl SearchMessagesRequest {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `filter`, or `""` when it is not set.
@@ -17899,7 +21078,10 @@ impl SearchMessagesRequest {
 }
 impl std::fmt::Debug for SearchMessagesRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "SearchMessagesRequest");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "SearchMessagesRequest",
+        );
         d.field("filter", &self.filter);
         d.field("markup_syntax", &self.markup_syntax);
         d.field("order_by", &self.order_by);
@@ -17913,17 +21095,32 @@ impl serde::Serialize for SearchMessagesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "filter", &self.filter)?;
-        crate::wire::put(&mut map, "markupSyntax", &self.markup_syntax)?;
-        crate::wire::put(&mut map, "orderBy", &self.order_by)?;
-        crate::wire::put(&mut map, "pageSize", &self.page_size)?;
-        crate::wire::put(&mut map, "pageToken", &self.page_token)?;
-        crate::wire::put(&mut map, "view", &self.view)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "filter", &self.filter)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "markupSyntax",
+            &self.markup_syntax,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "orderBy", &self.order_by)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "pageSize",
+            &self.page_size,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "pageToken",
+            &self.page_token,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "view", &self.view)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for SearchMessagesRequest {
+impl ::google_api_runtime::contract::wire::Object for SearchMessagesRequest {
     const NAME: &'static str = "SearchMessagesRequest";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -17937,7 +21134,13 @@ impl crate::wire::Object for SearchMessagesRequest {
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
             "view" => self.view = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -17946,7 +21149,7 @@ impl<'de> serde::Deserialize<'de> for SearchMessagesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Optional. Specifies the desired output syntax for the Chat message `formatted_text` field.
@@ -17961,7 +21164,7 @@ pub enum SearchMessagesRequestMarkupSyntax {
     /// Uses Markdown syntax. This syntax is based on the [CommonMark](https://commonmark.org/help/) specification, with additional extensions. See <https://developers.google.com/workspace/chat/format-messages#format-texts> for more information.
     MarkupSyntaxMarkdown,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl SearchMessagesRequestMarkupSyntax {
     /// The value on the wire.
@@ -17980,11 +21183,11 @@ impl From<&str> for SearchMessagesRequestMarkupSyntax {
             "MARKUP_SYNTAX_UNSPECIFIED" => Self::MarkupSyntaxUnspecified,
             "MARKUP_SYNTAX_CHAT" => Self::MarkupSyntaxChat,
             "MARKUP_SYNTAX_MARKDOWN" => Self::MarkupSyntaxMarkdown,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(SearchMessagesRequestMarkupSyntax);
+::google_api_runtime::contract::wire::string_enum!(SearchMessagesRequestMarkupSyntax);
 /// Optional. Specifies what kind of search results view to return. The default is `SEARCH_MESSAGES_VIEW_BASIC`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -17997,7 +21200,7 @@ pub enum SearchMessagesRequestView {
     /// Includes everything in the results: the matched messages and additional metadata.
     SearchMessagesViewFull,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl SearchMessagesRequestView {
     /// The value on the wire.
@@ -18016,11 +21219,11 @@ impl From<&str> for SearchMessagesRequestView {
             "SEARCH_MESSAGES_VIEW_UNSPECIFIED" => Self::SearchMessagesViewUnspecified,
             "SEARCH_MESSAGES_VIEW_BASIC" => Self::SearchMessagesViewBasic,
             "SEARCH_MESSAGES_VIEW_FULL" => Self::SearchMessagesViewFull,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(SearchMessagesRequestView);
+::google_api_runtime::contract::wire::string_enum!(SearchMessagesRequestView);
 /// Response message for searching messages.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -18029,7 +21232,7 @@ pub struct SearchMessagesResponse {
     pub next_page_token: Option<String>,
     /// The list of search results that matched the query.
     pub results: Vec<SearchMessageResult>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl SearchMessagesResponse {
     /// An empty value: set fields with the `set_*` methods.
@@ -18040,7 +21243,7 @@ impl SearchMessagesResponse {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `next_page_token`, or `""` when it is not set.
@@ -18064,7 +21267,10 @@ impl SearchMessagesResponse {
 }
 impl std::fmt::Debug for SearchMessagesResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "SearchMessagesResponse");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "SearchMessagesResponse",
+        );
         d.field("next_page_token", &self.next_page_token);
         d.field("results", &self.results);
         d.finish(&self.unknown_fields)
@@ -18074,13 +21280,20 @@ impl serde::Serialize for SearchMessagesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "nextPageToken", &self.next_page_token)?;
-        crate::wire::put(&mut map, "results", &self.results)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "results", &self.results)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for SearchMessagesResponse {
+impl ::google_api_runtime::contract::wire::Object for SearchMessagesResponse {
     const NAME: &'static str = "SearchMessagesResponse";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -18089,8 +21302,18 @@ impl crate::wire::Object for SearchMessagesResponse {
     ) -> Result<(), A::Error> {
         match key {
             "nextPageToken" => self.next_page_token = map.next_value()?,
-            "results" => self.results = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "results" => {
+                self.results = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -18099,7 +21322,7 @@ impl<'de> serde::Deserialize<'de> for SearchMessagesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A single result item from a space search.
@@ -18108,7 +21331,7 @@ impl<'de> serde::Deserialize<'de> for SearchMessagesResponse {
 pub struct SearchSpaceResult {
     /// Output only. The matched space.
     pub space: Option<Space>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl SearchSpaceResult {
     /// An empty value: set fields with the `set_*` methods.
@@ -18119,7 +21342,7 @@ impl SearchSpaceResult {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `space` (`space` on the wire).
@@ -18130,7 +21353,10 @@ impl SearchSpaceResult {
 }
 impl std::fmt::Debug for SearchSpaceResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "SearchSpaceResult");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "SearchSpaceResult",
+        );
         d.field("space", &self.space);
         d.finish(&self.unknown_fields)
     }
@@ -18139,12 +21365,15 @@ impl serde::Serialize for SearchSpaceResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "space", &self.space)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "space", &self.space)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for SearchSpaceResult {
+impl ::google_api_runtime::contract::wire::Object for SearchSpaceResult {
     const NAME: &'static str = "SearchSpaceResult";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -18153,7 +21382,13 @@ impl crate::wire::Object for SearchSpaceResult {
     ) -> Result<(), A::Error> {
         match key {
             "space" => self.space = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -18162,7 +21397,7 @@ impl<'de> serde::Deserialize<'de> for SearchSpaceResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Response with a list of spaces corresponding to the search spaces request.
@@ -18179,7 +21414,7 @@ pub struct SearchSpacesResponse {
     pub spaces: Vec<Space>,
     /// The total number of spaces that match the query, across all pages. If the result is over 10,000 spaces, this value is an estimate. Only populated when `useAdminAccess` is set to `true`.
     pub total_size: Option<i32>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl SearchSpacesResponse {
     /// An empty value: set fields with the `set_*` methods.
@@ -18190,7 +21425,7 @@ impl SearchSpacesResponse {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `next_page_token`, or `""` when it is not set.
@@ -18232,7 +21467,10 @@ impl SearchSpacesResponse {
 }
 impl std::fmt::Debug for SearchSpacesResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "SearchSpacesResponse");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "SearchSpacesResponse",
+        );
         d.field("next_page_token", &self.next_page_token);
         d.field("results", &self.results);
         d.field("spaces", &self.spaces);
@@ -18244,15 +21482,26 @@ impl serde::Serialize for SearchSpacesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "nextPageToken", &self.next_page_token)?;
-        crate::wire::put(&mut map, "results", &self.results)?;
-        crate::wire::put(&mut map, "spaces", &self.spaces)?;
-        crate::wire::put(&mut map, "totalSize", &self.total_size)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "results", &self.results)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "spaces", &self.spaces)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "totalSize",
+            &self.total_size,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for SearchSpacesResponse {
+impl ::google_api_runtime::contract::wire::Object for SearchSpacesResponse {
     const NAME: &'static str = "SearchSpacesResponse";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -18261,10 +21510,22 @@ impl crate::wire::Object for SearchSpacesResponse {
     ) -> Result<(), A::Error> {
         match key {
             "nextPageToken" => self.next_page_token = map.next_value()?,
-            "results" => self.results = crate::wire::next_or_default(map)?,
-            "spaces" => self.spaces = crate::wire::next_or_default(map)?,
+            "results" => {
+                self.results = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            "spaces" => {
+                self.spaces = ::google_api_runtime::contract::wire::next_or_default(map)?;
+            }
             "totalSize" => self.total_size = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -18273,7 +21534,7 @@ impl<'de> serde::Deserialize<'de> for SearchSpacesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A section contains a collection of widgets that are rendered (vertically) in the order that they are specified. Across all platforms, cards have a narrow fixed width, so there's currently no need for layout properties (for example, float).
@@ -18284,7 +21545,7 @@ pub struct Section {
     pub header: Option<String>,
     /// A section must contain at least one widget.
     pub widgets: Vec<WidgetMarkup>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Section {
     /// An empty value: set fields with the `set_*` methods.
@@ -18295,7 +21556,7 @@ impl Section {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `header`, or `""` when it is not set.
@@ -18319,7 +21580,7 @@ impl Section {
 }
 impl std::fmt::Debug for Section {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Section");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(f, "Section");
         d.field("header", &self.header);
         d.field("widgets", &self.widgets);
         d.finish(&self.unknown_fields)
@@ -18329,13 +21590,16 @@ impl serde::Serialize for Section {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "header", &self.header)?;
-        crate::wire::put(&mut map, "widgets", &self.widgets)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "header", &self.header)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "widgets", &self.widgets)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Section {
+impl ::google_api_runtime::contract::wire::Object for Section {
     const NAME: &'static str = "Section";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -18344,8 +21608,18 @@ impl crate::wire::Object for Section {
     ) -> Result<(), A::Error> {
         match key {
             "header" => self.header = map.next_value()?,
-            "widgets" => self.widgets = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "widgets" => {
+                self.widgets = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -18354,7 +21628,7 @@ impl<'de> serde::Deserialize<'de> for Section {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A user's defined section item. This is used to represent section items, such as spaces, grouped under a section.
@@ -18365,7 +21639,7 @@ pub struct SectionItem {
     pub name: Option<String>,
     /// Optional. The space resource name. Format: `spaces/{space}`
     pub space: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl SectionItem {
     /// An empty value: set fields with the `set_*` methods.
@@ -18376,7 +21650,7 @@ impl SectionItem {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `name`, or `""` when it is not set.
@@ -18402,7 +21676,10 @@ impl SectionItem {
 }
 impl std::fmt::Debug for SectionItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "SectionItem");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "SectionItem",
+        );
         d.field("name", &self.name);
         d.field("space", &self.space);
         d.finish(&self.unknown_fields)
@@ -18412,13 +21689,16 @@ impl serde::Serialize for SectionItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(&mut map, "space", &self.space)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "space", &self.space)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for SectionItem {
+impl ::google_api_runtime::contract::wire::Object for SectionItem {
     const NAME: &'static str = "SectionItem";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -18428,7 +21708,13 @@ impl crate::wire::Object for SectionItem {
         match key {
             "name" => self.name = map.next_value()?,
             "space" => self.space = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -18437,7 +21723,7 @@ impl<'de> serde::Deserialize<'de> for SectionItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// List of widget autocomplete results.
@@ -18446,7 +21732,7 @@ impl<'de> serde::Deserialize<'de> for SectionItem {
 pub struct SelectionItems {
     /// An array of the SelectionItem objects.
     pub items: Vec<GoogleAppsCardV1SelectionItem>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl SelectionItems {
     /// An empty value: set fields with the `set_*` methods.
@@ -18457,7 +21743,7 @@ impl SelectionItems {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `items` (`items` on the wire).
@@ -18471,7 +21757,10 @@ impl SelectionItems {
 }
 impl std::fmt::Debug for SelectionItems {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "SelectionItems");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "SelectionItems",
+        );
         d.field("items", &self.items);
         d.finish(&self.unknown_fields)
     }
@@ -18480,12 +21769,15 @@ impl serde::Serialize for SelectionItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "items", &self.items)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "items", &self.items)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for SelectionItems {
+impl ::google_api_runtime::contract::wire::Object for SelectionItems {
     const NAME: &'static str = "SelectionItems";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -18493,8 +21785,16 @@ impl crate::wire::Object for SelectionItems {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "items" => self.items = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "items" => {
+                self.items = ::google_api_runtime::contract::wire::next_or_default(map)?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -18503,7 +21803,7 @@ impl<'de> serde::Deserialize<'de> for SelectionItems {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Request to create a space and add specified users to it.
@@ -18516,7 +21816,7 @@ pub struct SetUpSpaceRequest {
     pub request_id: Option<String>,
     /// Required. The `Space.spaceType` field is required. To create a space, set `Space.spaceType` to `SPACE` and set `Space.displayName`. If you receive the error message `ALREADY_EXISTS` when setting up a space, try a different `displayName`. An existing space within the Google Workspace organization might already use this display name. To create a group chat, set `Space.spaceType` to `GROUP_CHAT`. Don't set `Space.displayName`. To create a 1:1 conversation between humans, set `Space.spaceType` to `DIRECT_MESSAGE` and set `Space.singleUserBotDm` to `false`. Don't set `Space.displayName` or `Space.spaceDetails`. To create an 1:1 conversation between a human and the calling Chat app, set `Space.spaceType` to `DIRECT_MESSAGE` and `Space.singleUserBotDm` to `true`. Don't set `Space.displayName` or `Space.spaceDetails`. If a `DIRECT_MESSAGE` space already exists, that space is returned instead of creating a new space.
     pub space: Option<Space>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl SetUpSpaceRequest {
     /// An empty value: set fields with the `set_*` methods.
@@ -18527,7 +21827,7 @@ impl SetUpSpaceRequest {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `memberships` (`memberships` on the wire).
@@ -18556,7 +21856,10 @@ impl SetUpSpaceRequest {
 }
 impl std::fmt::Debug for SetUpSpaceRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "SetUpSpaceRequest");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "SetUpSpaceRequest",
+        );
         d.field("memberships", &self.memberships);
         d.field("request_id", &self.request_id);
         d.field("space", &self.space);
@@ -18567,14 +21870,25 @@ impl serde::Serialize for SetUpSpaceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "memberships", &self.memberships)?;
-        crate::wire::put(&mut map, "requestId", &self.request_id)?;
-        crate::wire::put(&mut map, "space", &self.space)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "memberships",
+            &self.memberships,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "requestId",
+            &self.request_id,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "space", &self.space)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for SetUpSpaceRequest {
+impl ::google_api_runtime::contract::wire::Object for SetUpSpaceRequest {
     const NAME: &'static str = "SetUpSpaceRequest";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -18582,10 +21896,20 @@ impl crate::wire::Object for SetUpSpaceRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "memberships" => self.memberships = crate::wire::next_or_default(map)?,
+            "memberships" => {
+                self.memberships = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
             "requestId" => self.request_id = map.next_value()?,
             "space" => self.space = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -18594,7 +21918,7 @@ impl<'de> serde::Deserialize<'de> for SetUpSpaceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Metadata about a [slash command](https://developers.google.com/workspace/chat/commands) in Google Chat.
@@ -18603,7 +21927,7 @@ impl<'de> serde::Deserialize<'de> for SetUpSpaceRequest {
 pub struct SlashCommand {
     /// The ID of the slash command.
     pub command_id: Option<i64>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl SlashCommand {
     /// An empty value: set fields with the `set_*` methods.
@@ -18614,7 +21938,7 @@ impl SlashCommand {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `command_id`, or `0` when it is not set.
@@ -18630,7 +21954,10 @@ impl SlashCommand {
 }
 impl std::fmt::Debug for SlashCommand {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "SlashCommand");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "SlashCommand",
+        );
         d.field("command_id", &self.command_id);
         d.finish(&self.unknown_fields)
     }
@@ -18639,12 +21966,19 @@ impl serde::Serialize for SlashCommand {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put_int64(&mut map, "commandId", &self.command_id)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put_int64(
+            &mut map,
+            "commandId",
+            &self.command_id,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for SlashCommand {
+impl ::google_api_runtime::contract::wire::Object for SlashCommand {
     const NAME: &'static str = "SlashCommand";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -18652,8 +21986,16 @@ impl crate::wire::Object for SlashCommand {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "commandId" => self.command_id = crate::wire::next_int64(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "commandId" => {
+                self.command_id = ::google_api_runtime::contract::wire::next_int64(map)?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -18662,7 +22004,7 @@ impl<'de> serde::Deserialize<'de> for SlashCommand {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Annotation metadata for slash commands (/).
@@ -18679,7 +22021,7 @@ pub struct SlashCommandMetadata {
     pub triggers_dialog: Option<bool>,
     /// The type of slash command.
     pub type_: Option<SlashCommandMetadataType>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl SlashCommandMetadata {
     /// An empty value: set fields with the `set_*` methods.
@@ -18690,7 +22032,7 @@ impl SlashCommandMetadata {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `bot` (`bot` on the wire).
@@ -18741,7 +22083,10 @@ impl SlashCommandMetadata {
 }
 impl std::fmt::Debug for SlashCommandMetadata {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "SlashCommandMetadata");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "SlashCommandMetadata",
+        );
         d.field("bot", &self.bot);
         d.field("command_id", &self.command_id);
         d.field("command_name", &self.command_name);
@@ -18754,16 +22099,31 @@ impl serde::Serialize for SlashCommandMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "bot", &self.bot)?;
-        crate::wire::put_int64(&mut map, "commandId", &self.command_id)?;
-        crate::wire::put(&mut map, "commandName", &self.command_name)?;
-        crate::wire::put(&mut map, "triggersDialog", &self.triggers_dialog)?;
-        crate::wire::put(&mut map, "type", &self.type_)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "bot", &self.bot)?;
+        ::google_api_runtime::contract::wire::put_int64(
+            &mut map,
+            "commandId",
+            &self.command_id,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "commandName",
+            &self.command_name,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "triggersDialog",
+            &self.triggers_dialog,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "type", &self.type_)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for SlashCommandMetadata {
+impl ::google_api_runtime::contract::wire::Object for SlashCommandMetadata {
     const NAME: &'static str = "SlashCommandMetadata";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -18772,11 +22132,19 @@ impl crate::wire::Object for SlashCommandMetadata {
     ) -> Result<(), A::Error> {
         match key {
             "bot" => self.bot = map.next_value()?,
-            "commandId" => self.command_id = crate::wire::next_int64(map)?,
+            "commandId" => {
+                self.command_id = ::google_api_runtime::contract::wire::next_int64(map)?;
+            }
             "commandName" => self.command_name = map.next_value()?,
             "triggersDialog" => self.triggers_dialog = map.next_value()?,
             "type" => self.type_ = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -18785,7 +22153,7 @@ impl<'de> serde::Deserialize<'de> for SlashCommandMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The type of slash command.
@@ -18800,7 +22168,7 @@ pub enum SlashCommandMetadataType {
     /// Invoke slash command in space.
     Invoke,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl SlashCommandMetadataType {
     /// The value on the wire.
@@ -18819,11 +22187,11 @@ impl From<&str> for SlashCommandMetadataType {
             "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
             "ADD" => Self::Add,
             "INVOKE" => Self::Invoke,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(SlashCommandMetadataType);
+::google_api_runtime::contract::wire::string_enum!(SlashCommandMetadataType);
 /// A snippet object representing an excerpt from a larger corpus.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -18832,7 +22200,7 @@ pub struct Snippet {
     pub image_preview: Option<ElementsImage>,
     /// Optional. A short plaintext excerpt directly from the corpus that is rendered in the citation hover card or source preview. When footer sources are automatically populated from inline `citations` (because `Elements.cited_sources` is not set), snippets are omitted from the deduplicated footer sources. Does not support markdown format, and must not exceed 1,000 characters.
     pub text: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Snippet {
     /// An empty value: set fields with the `set_*` methods.
@@ -18843,7 +22211,7 @@ impl Snippet {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `image_preview` (`imagePreview` on the wire).
@@ -18864,7 +22232,7 @@ impl Snippet {
 }
 impl std::fmt::Debug for Snippet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Snippet");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(f, "Snippet");
         d.field("image_preview", &self.image_preview);
         d.field("text", &self.text);
         d.finish(&self.unknown_fields)
@@ -18874,13 +22242,20 @@ impl serde::Serialize for Snippet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "imagePreview", &self.image_preview)?;
-        crate::wire::put(&mut map, "text", &self.text)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "imagePreview",
+            &self.image_preview,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "text", &self.text)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Snippet {
+impl ::google_api_runtime::contract::wire::Object for Snippet {
     const NAME: &'static str = "Snippet";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -18890,7 +22265,13 @@ impl crate::wire::Object for Snippet {
         match key {
             "imagePreview" => self.image_preview = map.next_value()?,
             "text" => self.text = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -18899,7 +22280,7 @@ impl<'de> serde::Deserialize<'de> for Snippet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A space in Google Chat. Spaces are conversations between two or more users or 1:1 messages between a user and a Chat app.
@@ -18911,7 +22292,7 @@ pub struct Space {
     /// Output only. For direct message (DM) spaces with a Chat app, whether the space was created by a Google Workspace administrator. Administrators can install and set up a direct message with a Chat app on behalf of users in their organization. To support admin install, your Chat app must feature direct messaging.
     pub admin_installed: Option<bool>,
     /// Optional. Immutable. For spaces created in Chat, the time the space was created. This field is output only, except when used in import mode spaces. For import mode spaces, set this field to the historical timestamp at which the space was created in the source in order to preserve the original creation time. Only populated in the output when `spaceType` is `GROUP_CHAT` or `SPACE`.
-    pub create_time: Option<crate::types::Timestamp>,
+    pub create_time: Option<::google_api_runtime::types::Timestamp>,
     /// Optional. Immutable. The customer id of the domain of the space. Required only when creating a space with [app authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) and `SpaceType` is `SPACE`, otherwise should not be set. In the format `customers/{customer}`, where `customer` is the `id` from the [Admin SDK customer resource](https://developers.google.com/admin-sdk/directory/reference/rest/v1/customers). Private apps can also use the `customers/my_customer` alias to create the space in the same Google Workspace organization as the app. This field isn't populated for direct messages (DMs) or when the space is created by non-Google Workspace users.
     pub customer: Option<String>,
     /// Optional. The space's display name. Required when [creating a space](https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces/create) with a `spaceType` of `SPACE`. If you receive the error message `ALREADY_EXISTS` when creating a space or updating the `displayName`, try a different `displayName`. An existing space within the Google Workspace organization might already use this display name. For direct messages, this field might be empty. Supports up to 128 characters.
@@ -18921,9 +22302,9 @@ pub struct Space {
     /// Optional. Whether this space is created in `Import Mode` as part of a data migration into Google Workspace. While spaces are being imported, they aren't visible to users until the import is complete. Creating a space in `Import Mode`requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user).
     pub import_mode: Option<bool>,
     /// Output only. The time when the space will be automatically deleted by the system if it remains in import mode. Each space created in import mode must exit this mode before this expire time using `spaces.completeImport`. This field is only populated for spaces that were created with import mode.
-    pub import_mode_expire_time: Option<crate::types::Timestamp>,
+    pub import_mode_expire_time: Option<::google_api_runtime::types::Timestamp>,
     /// Output only. Timestamp of the last message in the space.
-    pub last_active_time: Option<crate::types::Timestamp>,
+    pub last_active_time: Option<::google_api_runtime::types::Timestamp>,
     /// Output only. The count of joined memberships grouped by member type. Populated when the `space_type` is `SPACE`, `DIRECT_MESSAGE` or `GROUP_CHAT`.
     pub membership_count: Option<MembershipCount>,
     /// Identifier. Resource name of the space. Format: `spaces/{space}` Where `{space}` represents the system-assigned ID for the space. You can obtain the space ID by calling the [`spaces.list()`](https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces/list) method or from the space URL. For example, if the space URL is `https://mail.google.com/mail/u/0/#chat/space/AAAAAAAAA`, the space ID is `AAAAAAAAA`.
@@ -18952,7 +22333,7 @@ pub struct Space {
     ///
     /// **Deprecated** by the API.
     pub type_: Option<SpaceType>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Space {
     /// An empty value: set fields with the `set_*` methods.
@@ -18963,7 +22344,7 @@ impl Space {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `access_settings` (`accessSettings` on the wire).
@@ -18982,7 +22363,10 @@ impl Space {
         self
     }
     /// Sets `create_time` (`createTime` on the wire).
-    pub fn set_create_time(mut self, value: impl Into<crate::types::Timestamp>) -> Self {
+    pub fn set_create_time(
+        mut self,
+        value: impl Into<::google_api_runtime::types::Timestamp>,
+    ) -> Self {
         self.create_time = Some(value.into());
         self
     }
@@ -19029,7 +22413,7 @@ impl Space {
     /// Sets `import_mode_expire_time` (`importModeExpireTime` on the wire).
     pub fn set_import_mode_expire_time(
         mut self,
-        value: impl Into<crate::types::Timestamp>,
+        value: impl Into<::google_api_runtime::types::Timestamp>,
     ) -> Self {
         self.import_mode_expire_time = Some(value.into());
         self
@@ -19037,7 +22421,7 @@ impl Space {
     /// Sets `last_active_time` (`lastActiveTime` on the wire).
     pub fn set_last_active_time(
         mut self,
-        value: impl Into<crate::types::Timestamp>,
+        value: impl Into<::google_api_runtime::types::Timestamp>,
     ) -> Self {
         self.last_active_time = Some(value.into());
         self
@@ -19162,7 +22546,7 @@ impl Space {
 }
 impl std::fmt::Debug for Space {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Space");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(f, "Space");
         d.field("access_settings", &self.access_settings);
         d.field("admin_installed", &self.admin_installed);
         d.field("create_time", &self.create_time);
@@ -19191,40 +22575,103 @@ impl serde::Serialize for Space {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "accessSettings", &self.access_settings)?;
-        crate::wire::put(&mut map, "adminInstalled", &self.admin_installed)?;
-        crate::wire::put(&mut map, "createTime", &self.create_time)?;
-        crate::wire::put(&mut map, "customer", &self.customer)?;
-        crate::wire::put(&mut map, "displayName", &self.display_name)?;
-        crate::wire::put(&mut map, "externalUserAllowed", &self.external_user_allowed)?;
-        crate::wire::put(&mut map, "importMode", &self.import_mode)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "accessSettings",
+            &self.access_settings,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "adminInstalled",
+            &self.admin_installed,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "customer", &self.customer)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "externalUserAllowed",
+            &self.external_user_allowed,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "importMode",
+            &self.import_mode,
+        )?;
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "importModeExpireTime",
             &self.import_mode_expire_time,
         )?;
-        crate::wire::put(&mut map, "lastActiveTime", &self.last_active_time)?;
-        crate::wire::put(&mut map, "membershipCount", &self.membership_count)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(&mut map, "permissionSettings", &self.permission_settings)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "lastActiveTime",
+            &self.last_active_time,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "membershipCount",
+            &self.membership_count,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "permissionSettings",
+            &self.permission_settings,
+        )?;
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "predefinedPermissionSettings",
             &self.predefined_permission_settings,
         )?;
-        crate::wire::put(&mut map, "singleUserBotDm", &self.single_user_bot_dm)?;
-        crate::wire::put(&mut map, "spaceDetails", &self.space_details)?;
-        crate::wire::put(&mut map, "spaceHistoryState", &self.space_history_state)?;
-        crate::wire::put(&mut map, "spaceThreadingState", &self.space_threading_state)?;
-        crate::wire::put(&mut map, "spaceType", &self.space_type)?;
-        crate::wire::put(&mut map, "spaceUri", &self.space_uri)?;
-        crate::wire::put(&mut map, "threaded", &self.threaded)?;
-        crate::wire::put(&mut map, "type", &self.type_)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "singleUserBotDm",
+            &self.single_user_bot_dm,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "spaceDetails",
+            &self.space_details,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "spaceHistoryState",
+            &self.space_history_state,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "spaceThreadingState",
+            &self.space_threading_state,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "spaceType",
+            &self.space_type,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "spaceUri",
+            &self.space_uri,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "threaded", &self.threaded)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "type", &self.type_)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Space {
+impl ::google_api_runtime::contract::wire::Object for Space {
     const NAME: &'static str = "Space";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -19255,7 +22702,13 @@ impl crate::wire::Object for Space {
             "spaceUri" => self.space_uri = map.next_value()?,
             "threaded" => self.threaded = map.next_value()?,
             "type" => self.type_ = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -19264,7 +22717,7 @@ impl<'de> serde::Deserialize<'de> for Space {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Event payload for multiple updates to a space. Event type: `google.workspace.chat.space.v1.batchUpdated`
@@ -19273,7 +22726,7 @@ impl<'de> serde::Deserialize<'de> for Space {
 pub struct SpaceBatchUpdatedEventData {
     /// A list of updated spaces.
     pub spaces: Vec<SpaceUpdatedEventData>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl SpaceBatchUpdatedEventData {
     /// An empty value: set fields with the `set_*` methods.
@@ -19284,7 +22737,7 @@ impl SpaceBatchUpdatedEventData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `spaces` (`spaces` on the wire).
@@ -19298,7 +22751,10 @@ impl SpaceBatchUpdatedEventData {
 }
 impl std::fmt::Debug for SpaceBatchUpdatedEventData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "SpaceBatchUpdatedEventData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "SpaceBatchUpdatedEventData",
+        );
         d.field("spaces", &self.spaces);
         d.finish(&self.unknown_fields)
     }
@@ -19307,12 +22763,15 @@ impl serde::Serialize for SpaceBatchUpdatedEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "spaces", &self.spaces)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "spaces", &self.spaces)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for SpaceBatchUpdatedEventData {
+impl ::google_api_runtime::contract::wire::Object for SpaceBatchUpdatedEventData {
     const NAME: &'static str = "SpaceBatchUpdatedEventData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -19320,8 +22779,16 @@ impl crate::wire::Object for SpaceBatchUpdatedEventData {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "spaces" => self.spaces = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "spaces" => {
+                self.spaces = ::google_api_runtime::contract::wire::next_or_default(map)?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -19330,7 +22797,7 @@ impl<'de> serde::Deserialize<'de> for SpaceBatchUpdatedEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A data source that populates Google Chat spaces as selection items for a multiselect menu. Only populates spaces that the user is a member of. [Google Chat apps](https://developers.google.com/workspace/chat):
@@ -19339,7 +22806,7 @@ impl<'de> serde::Deserialize<'de> for SpaceBatchUpdatedEventData {
 pub struct SpaceDataSource {
     /// If set to `true`, the multiselect menu selects the current Google Chat space as an item by default.
     pub default_to_current_space: Option<bool>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl SpaceDataSource {
     /// An empty value: set fields with the `set_*` methods.
@@ -19350,7 +22817,7 @@ impl SpaceDataSource {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `default_to_current_space`, or `false` when it is not set.
@@ -19366,7 +22833,10 @@ impl SpaceDataSource {
 }
 impl std::fmt::Debug for SpaceDataSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "SpaceDataSource");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "SpaceDataSource",
+        );
         d.field("default_to_current_space", &self.default_to_current_space);
         d.finish(&self.unknown_fields)
     }
@@ -19375,16 +22845,19 @@ impl serde::Serialize for SpaceDataSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "defaultToCurrentSpace",
             &self.default_to_current_space,
         )?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for SpaceDataSource {
+impl ::google_api_runtime::contract::wire::Object for SpaceDataSource {
     const NAME: &'static str = "SpaceDataSource";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -19393,7 +22866,13 @@ impl crate::wire::Object for SpaceDataSource {
     ) -> Result<(), A::Error> {
         match key {
             "defaultToCurrentSpace" => self.default_to_current_space = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -19402,7 +22881,7 @@ impl<'de> serde::Deserialize<'de> for SpaceDataSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Details about the space including description and rules.
@@ -19413,7 +22892,7 @@ pub struct SpaceDetails {
     pub description: Option<String>,
     /// Optional. The space's rules, expectations, and etiquette. Supports up to 5,000 characters.
     pub guidelines: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl SpaceDetails {
     /// An empty value: set fields with the `set_*` methods.
@@ -19424,7 +22903,7 @@ impl SpaceDetails {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `description`, or `""` when it is not set.
@@ -19450,7 +22929,10 @@ impl SpaceDetails {
 }
 impl std::fmt::Debug for SpaceDetails {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "SpaceDetails");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "SpaceDetails",
+        );
         d.field("description", &self.description);
         d.field("guidelines", &self.guidelines);
         d.finish(&self.unknown_fields)
@@ -19460,13 +22942,24 @@ impl serde::Serialize for SpaceDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "description", &self.description)?;
-        crate::wire::put(&mut map, "guidelines", &self.guidelines)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "description",
+            &self.description,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "guidelines",
+            &self.guidelines,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for SpaceDetails {
+impl ::google_api_runtime::contract::wire::Object for SpaceDetails {
     const NAME: &'static str = "SpaceDetails";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -19476,7 +22969,13 @@ impl crate::wire::Object for SpaceDetails {
         match key {
             "description" => self.description = map.next_value()?,
             "guidelines" => self.guidelines = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -19485,7 +22984,7 @@ impl<'de> serde::Deserialize<'de> for SpaceDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// An event that represents a change or activity in a Google Chat space. To learn more, see [Work with events from Google Chat](https://developers.google.com/workspace/chat/events-overview).
@@ -19493,7 +22992,7 @@ impl<'de> serde::Deserialize<'de> for SpaceDetails {
 #[non_exhaustive]
 pub struct SpaceEvent {
     /// Time when the event occurred.
-    pub event_time: Option<crate::types::Timestamp>,
+    pub event_time: Option<::google_api_runtime::types::Timestamp>,
     /// Type of space event. Each event type has a batch version, which represents multiple instances of the event type that occur in a short period of time. For `spaceEvents.list()` requests, omit batch event types in your query filter. By default, the server returns both event type and its batch version. Supported event types for [messages](https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.messages): * New message: `google.workspace.chat.message.v1.created` * Updated message: `google.workspace.chat.message.v1.updated` * Deleted message: `google.workspace.chat.message.v1.deleted` * Multiple new messages: `google.workspace.chat.message.v1.batchCreated` * Multiple updated messages: `google.workspace.chat.message.v1.batchUpdated` * Multiple deleted messages: `google.workspace.chat.message.v1.batchDeleted` Supported event types for [memberships](https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.members): * New membership: `google.workspace.chat.membership.v1.created` * Updated membership: `google.workspace.chat.membership.v1.updated` * Deleted membership: `google.workspace.chat.membership.v1.deleted` * Multiple new memberships: `google.workspace.chat.membership.v1.batchCreated` * Multiple updated memberships: `google.workspace.chat.membership.v1.batchUpdated` * Multiple deleted memberships: `google.workspace.chat.membership.v1.batchDeleted` Supported event types for [reactions](https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.messages.reactions): * New reaction: `google.workspace.chat.reaction.v1.created` * Deleted reaction: `google.workspace.chat.reaction.v1.deleted` * Multiple new reactions: `google.workspace.chat.reaction.v1.batchCreated` * Multiple deleted reactions: `google.workspace.chat.reaction.v1.batchDeleted` Supported event types about the [space](https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces): * Updated space: `google.workspace.chat.space.v1.updated` * Multiple space updates: `google.workspace.chat.space.v1.batchUpdated`
     pub event_type: Option<String>,
     /// Event payload for multiple new memberships. Event type: `google.workspace.chat.membership.v1.batchCreated`
@@ -19534,7 +23033,7 @@ pub struct SpaceEvent {
     pub space_batch_updated_event_data: Option<SpaceBatchUpdatedEventData>,
     /// Event payload for a space update. Event type: `google.workspace.chat.space.v1.updated`
     pub space_updated_event_data: Option<SpaceUpdatedEventData>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl SpaceEvent {
     /// An empty value: set fields with the `set_*` methods.
@@ -19545,11 +23044,14 @@ impl SpaceEvent {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `event_time` (`eventTime` on the wire).
-    pub fn set_event_time(mut self, value: impl Into<crate::types::Timestamp>) -> Self {
+    pub fn set_event_time(
+        mut self,
+        value: impl Into<::google_api_runtime::types::Timestamp>,
+    ) -> Self {
         self.event_time = Some(value.into());
         self
     }
@@ -19720,7 +23222,10 @@ impl SpaceEvent {
 }
 impl std::fmt::Debug for SpaceEvent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "SpaceEvent");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "SpaceEvent",
+        );
         d.field("event_time", &self.event_time);
         d.field("event_type", &self.event_type);
         d.field(
@@ -19773,104 +23278,115 @@ impl serde::Serialize for SpaceEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "eventTime", &self.event_time)?;
-        crate::wire::put(&mut map, "eventType", &self.event_type)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "eventTime",
+            &self.event_time,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "eventType",
+            &self.event_type,
+        )?;
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "membershipBatchCreatedEventData",
             &self.membership_batch_created_event_data,
         )?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "membershipBatchDeletedEventData",
             &self.membership_batch_deleted_event_data,
         )?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "membershipBatchUpdatedEventData",
             &self.membership_batch_updated_event_data,
         )?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "membershipCreatedEventData",
             &self.membership_created_event_data,
         )?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "membershipDeletedEventData",
             &self.membership_deleted_event_data,
         )?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "membershipUpdatedEventData",
             &self.membership_updated_event_data,
         )?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "messageBatchCreatedEventData",
             &self.message_batch_created_event_data,
         )?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "messageBatchDeletedEventData",
             &self.message_batch_deleted_event_data,
         )?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "messageBatchUpdatedEventData",
             &self.message_batch_updated_event_data,
         )?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "messageCreatedEventData",
             &self.message_created_event_data,
         )?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "messageDeletedEventData",
             &self.message_deleted_event_data,
         )?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "messageUpdatedEventData",
             &self.message_updated_event_data,
         )?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "reactionBatchCreatedEventData",
             &self.reaction_batch_created_event_data,
         )?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "reactionBatchDeletedEventData",
             &self.reaction_batch_deleted_event_data,
         )?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "reactionCreatedEventData",
             &self.reaction_created_event_data,
         )?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "reactionDeletedEventData",
             &self.reaction_deleted_event_data,
         )?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "spaceBatchUpdatedEventData",
             &self.space_batch_updated_event_data,
         )?;
-        crate::wire::put(
+        ::google_api_runtime::contract::wire::put(
             &mut map,
             "spaceUpdatedEventData",
             &self.space_updated_event_data,
         )?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for SpaceEvent {
+impl ::google_api_runtime::contract::wire::Object for SpaceEvent {
     const NAME: &'static str = "SpaceEvent";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -19933,7 +23449,13 @@ impl crate::wire::Object for SpaceEvent {
                 self.space_batch_updated_event_data = map.next_value()?;
             }
             "spaceUpdatedEventData" => self.space_updated_event_data = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -19942,7 +23464,7 @@ impl<'de> serde::Deserialize<'de> for SpaceEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Optional. The message history state for messages and threads in this space.
@@ -19957,7 +23479,7 @@ pub enum SpaceHistoryState {
     /// History on. The organization's [Vault retention rules](https://support.google.com/vault/answer/7657597) specify for how long messages and threads are kept.
     HistoryOn,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl SpaceHistoryState {
     /// The value on the wire.
@@ -19976,11 +23498,11 @@ impl From<&str> for SpaceHistoryState {
             "HISTORY_STATE_UNSPECIFIED" => Self::HistoryStateUnspecified,
             "HISTORY_OFF" => Self::HistoryOff,
             "HISTORY_ON" => Self::HistoryOn,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(SpaceHistoryState);
+::google_api_runtime::contract::wire::string_enum!(SpaceHistoryState);
 /// The notification setting of a user in a space.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -19991,7 +23513,7 @@ pub struct SpaceNotificationSetting {
     pub name: Option<String>,
     /// The notification setting.
     pub notification_setting: Option<SpaceNotificationSettingNotificationSetting>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl SpaceNotificationSetting {
     /// An empty value: set fields with the `set_*` methods.
@@ -20002,7 +23524,7 @@ impl SpaceNotificationSetting {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `mute_setting`, or the enum's default value when it is not set.
@@ -20044,7 +23566,10 @@ impl SpaceNotificationSetting {
 }
 impl std::fmt::Debug for SpaceNotificationSetting {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "SpaceNotificationSetting");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "SpaceNotificationSetting",
+        );
         d.field("mute_setting", &self.mute_setting);
         d.field("name", &self.name);
         d.field("notification_setting", &self.notification_setting);
@@ -20055,14 +23580,25 @@ impl serde::Serialize for SpaceNotificationSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "muteSetting", &self.mute_setting)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(&mut map, "notificationSetting", &self.notification_setting)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "muteSetting",
+            &self.mute_setting,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "notificationSetting",
+            &self.notification_setting,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for SpaceNotificationSetting {
+impl ::google_api_runtime::contract::wire::Object for SpaceNotificationSetting {
     const NAME: &'static str = "SpaceNotificationSetting";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -20073,7 +23609,13 @@ impl crate::wire::Object for SpaceNotificationSetting {
             "muteSetting" => self.mute_setting = map.next_value()?,
             "name" => self.name = map.next_value()?,
             "notificationSetting" => self.notification_setting = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -20082,7 +23624,7 @@ impl<'de> serde::Deserialize<'de> for SpaceNotificationSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The space notification mute setting.
@@ -20097,7 +23639,7 @@ pub enum SpaceNotificationSettingMuteSetting {
     /// The user will not receive any notifications for the space, regardless of the notification setting.
     Muted,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl SpaceNotificationSettingMuteSetting {
     /// The value on the wire.
@@ -20116,11 +23658,11 @@ impl From<&str> for SpaceNotificationSettingMuteSetting {
             "MUTE_SETTING_UNSPECIFIED" => Self::MuteSettingUnspecified,
             "UNMUTED" => Self::Unmuted,
             "MUTED" => Self::Muted,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(SpaceNotificationSettingMuteSetting);
+::google_api_runtime::contract::wire::string_enum!(SpaceNotificationSettingMuteSetting);
 /// The notification setting.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -20137,7 +23679,7 @@ pub enum SpaceNotificationSettingNotificationSetting {
     /// Notification is off.
     Off,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl SpaceNotificationSettingNotificationSetting {
     /// The value on the wire.
@@ -20160,11 +23702,13 @@ impl From<&str> for SpaceNotificationSettingNotificationSetting {
             "MAIN_CONVERSATIONS" => Self::MainConversations,
             "FOR_YOU" => Self::ForYou,
             "OFF" => Self::Off,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(SpaceNotificationSettingNotificationSetting);
+::google_api_runtime::contract::wire::string_enum!(
+    SpaceNotificationSettingNotificationSetting
+);
 /// Optional. Input only. Predefined space permission settings, input only when creating a space. If the field is not set, a collaboration space is created. After you create the space, settings are populated in the `PermissionSettings` field. Setting predefined permission settings supports: - [App authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with [administrator approval](https://support.google.com/a?p=chat-app-auth) with the `chat.app.spaces` or `chat.app.spaces.create` scopes. - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user)
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -20177,7 +23721,7 @@ pub enum SpacePredefinedPermissionSettings {
     /// Setting to make the space an announcement space where only space managers can post messages.
     AnnouncementSpace,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl SpacePredefinedPermissionSettings {
     /// The value on the wire.
@@ -20200,20 +23744,20 @@ impl From<&str> for SpacePredefinedPermissionSettings {
             }
             "COLLABORATION_SPACE" => Self::CollaborationSpace,
             "ANNOUNCEMENT_SPACE" => Self::AnnouncementSpace,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(SpacePredefinedPermissionSettings);
+::google_api_runtime::contract::wire::string_enum!(SpacePredefinedPermissionSettings);
 /// A user's read state within a space, used to identify read and unread messages.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SpaceReadState {
     /// Optional. The time when the user's space read state was updated. Usually this corresponds with either the timestamp of the last read message, or a timestamp specified by the user to mark the last read position in a space.
-    pub last_read_time: Option<crate::types::Timestamp>,
+    pub last_read_time: Option<::google_api_runtime::types::Timestamp>,
     /// Resource name of the space read state. Format: `users/{user}/spaces/{space}/spaceReadState`
     pub name: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl SpaceReadState {
     /// An empty value: set fields with the `set_*` methods.
@@ -20224,13 +23768,13 @@ impl SpaceReadState {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `last_read_time` (`lastReadTime` on the wire).
     pub fn set_last_read_time(
         mut self,
-        value: impl Into<crate::types::Timestamp>,
+        value: impl Into<::google_api_runtime::types::Timestamp>,
     ) -> Self {
         self.last_read_time = Some(value.into());
         self
@@ -20248,7 +23792,10 @@ impl SpaceReadState {
 }
 impl std::fmt::Debug for SpaceReadState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "SpaceReadState");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "SpaceReadState",
+        );
         d.field("last_read_time", &self.last_read_time);
         d.field("name", &self.name);
         d.finish(&self.unknown_fields)
@@ -20258,13 +23805,20 @@ impl serde::Serialize for SpaceReadState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "lastReadTime", &self.last_read_time)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "lastReadTime",
+            &self.last_read_time,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for SpaceReadState {
+impl ::google_api_runtime::contract::wire::Object for SpaceReadState {
     const NAME: &'static str = "SpaceReadState";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -20274,7 +23828,13 @@ impl crate::wire::Object for SpaceReadState {
         match key {
             "lastReadTime" => self.last_read_time = map.next_value()?,
             "name" => self.name = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -20283,7 +23843,7 @@ impl<'de> serde::Deserialize<'de> for SpaceReadState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Optional. The type of space. Required when creating a space or updating the space type of a space. Output only for other usage.
@@ -20300,7 +23860,7 @@ pub enum SpaceSpaceType {
     /// 1:1 messages between two humans or a human and a Chat app.
     DirectMessage,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl SpaceSpaceType {
     /// The value on the wire.
@@ -20321,11 +23881,11 @@ impl From<&str> for SpaceSpaceType {
             "SPACE" => Self::Space,
             "GROUP_CHAT" => Self::GroupChat,
             "DIRECT_MESSAGE" => Self::DirectMessage,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(SpaceSpaceType);
+::google_api_runtime::contract::wire::string_enum!(SpaceSpaceType);
 /// Output only. The threading state in the Chat space.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -20340,7 +23900,7 @@ pub enum SpaceThreadingState {
     /// Spaces that don't support message threading. This space threading state is only used for special cases including: * Continuous meeting chat where threading is intentionally turned off. * Legacy group conversations that were created prior to 2022.
     UnthreadedMessages,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl SpaceThreadingState {
     /// The value on the wire.
@@ -20361,11 +23921,11 @@ impl From<&str> for SpaceThreadingState {
             "THREADED_MESSAGES" => Self::ThreadedMessages,
             "GROUPED_MESSAGES" => Self::GroupedMessages,
             "UNTHREADED_MESSAGES" => Self::UnthreadedMessages,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(SpaceThreadingState);
+::google_api_runtime::contract::wire::string_enum!(SpaceThreadingState);
 /// Output only. Deprecated: Use `space_type` instead. The type of a space.
 ///
 /// **Deprecated** by the API.
@@ -20380,7 +23940,7 @@ pub enum SpaceType {
     /// 1:1 Direct Message between a human and a Chat app, where all messages are flat. Note that this doesn't include direct messages between two humans.
     Dm,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl SpaceType {
     /// The value on the wire.
@@ -20399,18 +23959,18 @@ impl From<&str> for SpaceType {
             "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
             "ROOM" => Self::Room,
             "DM" => Self::Dm,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(SpaceType);
+::google_api_runtime::contract::wire::string_enum!(SpaceType);
 /// Event payload for an updated space. Event type: `google.workspace.chat.space.v1.updated`
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SpaceUpdatedEventData {
     /// The updated space.
     pub space: Option<Space>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl SpaceUpdatedEventData {
     /// An empty value: set fields with the `set_*` methods.
@@ -20421,7 +23981,7 @@ impl SpaceUpdatedEventData {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `space` (`space` on the wire).
@@ -20432,7 +23992,10 @@ impl SpaceUpdatedEventData {
 }
 impl std::fmt::Debug for SpaceUpdatedEventData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "SpaceUpdatedEventData");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "SpaceUpdatedEventData",
+        );
         d.field("space", &self.space);
         d.finish(&self.unknown_fields)
     }
@@ -20441,12 +24004,15 @@ impl serde::Serialize for SpaceUpdatedEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "space", &self.space)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "space", &self.space)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for SpaceUpdatedEventData {
+impl ::google_api_runtime::contract::wire::Object for SpaceUpdatedEventData {
     const NAME: &'static str = "SpaceUpdatedEventData";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -20455,7 +24021,13 @@ impl crate::wire::Object for SpaceUpdatedEventData {
     ) -> Result<(), A::Error> {
         match key {
             "space" => self.space = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -20464,7 +24036,7 @@ impl<'de> serde::Deserialize<'de> for SpaceUpdatedEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Requested space view type. If unset, defaults to `SPACE_VIEW_RESOURCE_NAME_ONLY`. Requests that specify `SPACE_VIEW_EXPANDED` must include scopes that allow reading space data, for example, <https://www.googleapis.com/auth/chat.spaces> or <https://www.googleapis.com/auth/chat.spaces.readonly>.
@@ -20479,7 +24051,7 @@ pub enum SpacesFindGroupChatsSpaceView {
     /// Populates Space resource fields. Note: the `permissionSettings` field will not be populated. Requests that specify SPACE_VIEW_EXPANDED must include scopes that allow reading space data, for example, <https://www.googleapis.com/auth/chat.spaces> or <https://www.googleapis.com/auth/chat.spaces.readonly>.
     SpaceViewExpanded,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl SpacesFindGroupChatsSpaceView {
     /// The value on the wire.
@@ -20498,12 +24070,12 @@ impl From<&str> for SpacesFindGroupChatsSpaceView {
             "SPACE_VIEW_UNSPECIFIED" => Self::SpaceViewUnspecified,
             "SPACE_VIEW_RESOURCE_NAME_ONLY" => Self::SpaceViewResourceNameOnly,
             "SPACE_VIEW_EXPANDED" => Self::SpaceViewExpanded,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(SpacesFindGroupChatsSpaceView);
-impl crate::rt::QueryValue for SpacesFindGroupChatsSpaceView {
+::google_api_runtime::contract::wire::string_enum!(SpacesFindGroupChatsSpaceView);
+impl ::google_api_runtime::contract::QueryValue for SpacesFindGroupChatsSpaceView {
     fn to_query_value(&self) -> String {
         self.as_str().to_owned()
     }
@@ -20520,7 +24092,7 @@ pub enum SpacesMessagesCreateCreateMessageNotificationOptionsNotificationType {
     /// Do not notify recipients, and do not mark the message as unread. This behaves similarly to the user muting the conversation or enabling [Chat Do Not Disturb](https://support.google.com/chat/answer/9093489). Requires \[app authentication\] (<https://developers.google.com/workspace/chat/authenticate-authorize-chat-app>).
     NotificationTypeSilent,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl SpacesMessagesCreateCreateMessageNotificationOptionsNotificationType {
     /// The value on the wire.
@@ -20540,14 +24112,14 @@ for SpacesMessagesCreateCreateMessageNotificationOptionsNotificationType {
             "NOTIFICATION_TYPE_NONE" => Self::NotificationTypeNone,
             "NOTIFICATION_TYPE_FORCE_NOTIFY" => Self::NotificationTypeForceNotify,
             "NOTIFICATION_TYPE_SILENT" => Self::NotificationTypeSilent,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(
+::google_api_runtime::contract::wire::string_enum!(
     SpacesMessagesCreateCreateMessageNotificationOptionsNotificationType
 );
-impl crate::rt::QueryValue
+impl ::google_api_runtime::contract::QueryValue
 for SpacesMessagesCreateCreateMessageNotificationOptionsNotificationType {
     fn to_query_value(&self) -> String {
         self.as_str().to_owned()
@@ -20565,7 +24137,7 @@ pub enum SpacesMessagesCreateMessageReplyOption {
     /// Creates the message as a reply to the thread specified by thread ID or `thread_key`. If a new `thread_key` is used, a new thread is created. If the message creation fails, a `NOT_FOUND` error is returned instead.
     ReplyMessageOrFail,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl SpacesMessagesCreateMessageReplyOption {
     /// The value on the wire.
@@ -20588,12 +24160,15 @@ impl From<&str> for SpacesMessagesCreateMessageReplyOption {
                 Self::ReplyMessageFallbackToNewThread
             }
             "REPLY_MESSAGE_OR_FAIL" => Self::ReplyMessageOrFail,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(SpacesMessagesCreateMessageReplyOption);
-impl crate::rt::QueryValue for SpacesMessagesCreateMessageReplyOption {
+::google_api_runtime::contract::wire::string_enum!(
+    SpacesMessagesCreateMessageReplyOption
+);
+impl ::google_api_runtime::contract::QueryValue
+for SpacesMessagesCreateMessageReplyOption {
     fn to_query_value(&self) -> String {
         self.as_str().to_owned()
     }
@@ -20610,7 +24185,7 @@ pub enum SpacesMessagesGetMarkupSyntax {
     /// Uses Markdown syntax. This syntax is based on the [CommonMark](https://commonmark.org/help/) specification, with additional extensions. See <https://developers.google.com/workspace/chat/format-messages#format-texts> for more information.
     MarkupSyntaxMarkdown,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl SpacesMessagesGetMarkupSyntax {
     /// The value on the wire.
@@ -20629,12 +24204,12 @@ impl From<&str> for SpacesMessagesGetMarkupSyntax {
             "MARKUP_SYNTAX_UNSPECIFIED" => Self::MarkupSyntaxUnspecified,
             "MARKUP_SYNTAX_CHAT" => Self::MarkupSyntaxChat,
             "MARKUP_SYNTAX_MARKDOWN" => Self::MarkupSyntaxMarkdown,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(SpacesMessagesGetMarkupSyntax);
-impl crate::rt::QueryValue for SpacesMessagesGetMarkupSyntax {
+::google_api_runtime::contract::wire::string_enum!(SpacesMessagesGetMarkupSyntax);
+impl ::google_api_runtime::contract::QueryValue for SpacesMessagesGetMarkupSyntax {
     fn to_query_value(&self) -> String {
         self.as_str().to_owned()
     }
@@ -20651,7 +24226,7 @@ pub enum SpacesMessagesListMarkupSyntax {
     /// Uses Markdown syntax. This syntax is based on the [CommonMark](https://commonmark.org/help/) specification, with additional extensions. See <https://developers.google.com/workspace/chat/format-messages#format-texts> for more information.
     MarkupSyntaxMarkdown,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl SpacesMessagesListMarkupSyntax {
     /// The value on the wire.
@@ -20670,12 +24245,12 @@ impl From<&str> for SpacesMessagesListMarkupSyntax {
             "MARKUP_SYNTAX_UNSPECIFIED" => Self::MarkupSyntaxUnspecified,
             "MARKUP_SYNTAX_CHAT" => Self::MarkupSyntaxChat,
             "MARKUP_SYNTAX_MARKDOWN" => Self::MarkupSyntaxMarkdown,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(SpacesMessagesListMarkupSyntax);
-impl crate::rt::QueryValue for SpacesMessagesListMarkupSyntax {
+::google_api_runtime::contract::wire::string_enum!(SpacesMessagesListMarkupSyntax);
+impl ::google_api_runtime::contract::QueryValue for SpacesMessagesListMarkupSyntax {
     fn to_query_value(&self) -> String {
         self.as_str().to_owned()
     }
@@ -20690,7 +24265,7 @@ pub struct Status {
     pub details: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
     /// A developer-facing error message, which should be in English. Any user-facing error message should be localized and sent in the google.rpc.Status.details field, or localized by the client.
     pub message: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Status {
     /// An empty value: set fields with the `set_*` methods.
@@ -20701,7 +24276,7 @@ impl Status {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `code`, or `0` when it is not set.
@@ -20737,7 +24312,7 @@ impl Status {
 }
 impl std::fmt::Debug for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Status");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(f, "Status");
         d.field("code", &self.code);
         d.field("details", &self.details);
         d.field("message", &self.message);
@@ -20748,14 +24323,17 @@ impl serde::Serialize for Status {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "code", &self.code)?;
-        crate::wire::put(&mut map, "details", &self.details)?;
-        crate::wire::put(&mut map, "message", &self.message)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "code", &self.code)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "details", &self.details)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "message", &self.message)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Status {
+impl ::google_api_runtime::contract::wire::Object for Status {
     const NAME: &'static str = "Status";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -20764,9 +24342,19 @@ impl crate::wire::Object for Status {
     ) -> Result<(), A::Error> {
         match key {
             "code" => self.code = map.next_value()?,
-            "details" => self.details = crate::wire::next_or_default(map)?,
+            "details" => {
+                self.details = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
             "message" => self.message = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -20775,7 +24363,7 @@ impl<'de> serde::Deserialize<'de> for Status {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Input parameter for regular widgets. For single-valued widgets, it is a single value list. For multi-valued widgets, such as checkbox, all the values are presented.
@@ -20784,7 +24372,7 @@ impl<'de> serde::Deserialize<'de> for Status {
 pub struct StringInputs {
     /// An list of strings entered by the user.
     pub value: Vec<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl StringInputs {
     /// An empty value: set fields with the `set_*` methods.
@@ -20795,7 +24383,7 @@ impl StringInputs {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `value` (`value` on the wire).
@@ -20809,7 +24397,10 @@ impl StringInputs {
 }
 impl std::fmt::Debug for StringInputs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "StringInputs");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "StringInputs",
+        );
         d.field("value", &self.value);
         d.finish(&self.unknown_fields)
     }
@@ -20818,12 +24409,15 @@ impl serde::Serialize for StringInputs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "value", &self.value)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "value", &self.value)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for StringInputs {
+impl ::google_api_runtime::contract::wire::Object for StringInputs {
     const NAME: &'static str = "StringInputs";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -20831,8 +24425,16 @@ impl crate::wire::Object for StringInputs {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "value" => self.value = crate::wire::next_or_default(map)?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            "value" => {
+                self.value = ::google_api_runtime::contract::wire::next_or_default(map)?;
+            }
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -20841,7 +24443,7 @@ impl<'de> serde::Deserialize<'de> for StringInputs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A button with text and `onclick` action.
@@ -20852,7 +24454,7 @@ pub struct TextButton {
     pub on_click: Option<OnClick>,
     /// The text of the button.
     pub text: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl TextButton {
     /// An empty value: set fields with the `set_*` methods.
@@ -20863,7 +24465,7 @@ impl TextButton {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `on_click` (`onClick` on the wire).
@@ -20884,7 +24486,10 @@ impl TextButton {
 }
 impl std::fmt::Debug for TextButton {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "TextButton");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "TextButton",
+        );
         d.field("on_click", &self.on_click);
         d.field("text", &self.text);
         d.finish(&self.unknown_fields)
@@ -20894,13 +24499,16 @@ impl serde::Serialize for TextButton {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "onClick", &self.on_click)?;
-        crate::wire::put(&mut map, "text", &self.text)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "onClick", &self.on_click)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "text", &self.text)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for TextButton {
+impl ::google_api_runtime::contract::wire::Object for TextButton {
     const NAME: &'static str = "TextButton";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -20910,7 +24518,13 @@ impl crate::wire::Object for TextButton {
         match key {
             "onClick" => self.on_click = map.next_value()?,
             "text" => self.text = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -20919,7 +24533,7 @@ impl<'de> serde::Deserialize<'de> for TextButton {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A paragraph of text. Formatted text supported. For more information about formatting text, see [Formatting text in Google Chat apps](https://developers.google.com/workspace/chat/format-messages#card-formatting) and [Formatting text in Google Workspace Add-ons](https://developers.google.com/apps-script/add-ons/concepts/widgets#text_formatting).
@@ -20928,7 +24542,7 @@ impl<'de> serde::Deserialize<'de> for TextButton {
 pub struct TextParagraph {
     /// The `text` field.
     pub text: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl TextParagraph {
     /// An empty value: set fields with the `set_*` methods.
@@ -20939,7 +24553,7 @@ impl TextParagraph {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `text`, or `""` when it is not set.
@@ -20955,7 +24569,10 @@ impl TextParagraph {
 }
 impl std::fmt::Debug for TextParagraph {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "TextParagraph");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "TextParagraph",
+        );
         d.field("text", &self.text);
         d.finish(&self.unknown_fields)
     }
@@ -20964,12 +24581,15 @@ impl serde::Serialize for TextParagraph {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "text", &self.text)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "text", &self.text)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for TextParagraph {
+impl ::google_api_runtime::contract::wire::Object for TextParagraph {
     const NAME: &'static str = "TextParagraph";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -20978,7 +24598,13 @@ impl crate::wire::Object for TextParagraph {
     ) -> Result<(), A::Error> {
         match key {
             "text" => self.text = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -20987,7 +24613,7 @@ impl<'de> serde::Deserialize<'de> for TextParagraph {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A thread in a Google Chat space. For example usage, see [Start or reply to a message thread](https://developers.google.com/workspace/chat/create-messages#create-message-thread). If you specify a thread when creating a message, you can set the [`messageReplyOption`](https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.messages/create#messagereplyoption) field to determine what happens if no matching thread is found.
@@ -20998,7 +24624,7 @@ pub struct Thread {
     pub name: Option<String>,
     /// Optional. Input for creating or updating a thread. Otherwise, output only. ID for the thread. Supports up to 4000 characters. This ID is unique to the Chat app that sets it. For example, if multiple Chat apps create a message using the same thread key, the messages are posted in different threads. To reply in a thread created by a person or another Chat app, specify the thread `name` field instead.
     pub thread_key: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Thread {
     /// An empty value: set fields with the `set_*` methods.
@@ -21009,7 +24635,7 @@ impl Thread {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `name`, or `""` when it is not set.
@@ -21035,7 +24661,7 @@ impl Thread {
 }
 impl std::fmt::Debug for Thread {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "Thread");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(f, "Thread");
         d.field("name", &self.name);
         d.field("thread_key", &self.thread_key);
         d.finish(&self.unknown_fields)
@@ -21045,13 +24671,20 @@ impl serde::Serialize for Thread {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(&mut map, "threadKey", &self.thread_key)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "threadKey",
+            &self.thread_key,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for Thread {
+impl ::google_api_runtime::contract::wire::Object for Thread {
     const NAME: &'static str = "Thread";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -21061,7 +24694,13 @@ impl crate::wire::Object for Thread {
         match key {
             "name" => self.name = map.next_value()?,
             "threadKey" => self.thread_key = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -21070,7 +24709,7 @@ impl<'de> serde::Deserialize<'de> for Thread {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// A user's read state within a thread, used to identify read and unread messages.
@@ -21078,10 +24717,10 @@ impl<'de> serde::Deserialize<'de> for Thread {
 #[non_exhaustive]
 pub struct ThreadReadState {
     /// The time when the user's thread read state was updated. Usually this corresponds with the timestamp of the last read message in a thread.
-    pub last_read_time: Option<crate::types::Timestamp>,
+    pub last_read_time: Option<::google_api_runtime::types::Timestamp>,
     /// Resource name of the thread read state. Format: `users/{user}/spaces/{space}/threads/{thread}/threadReadState`
     pub name: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ThreadReadState {
     /// An empty value: set fields with the `set_*` methods.
@@ -21092,13 +24731,13 @@ impl ThreadReadState {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `last_read_time` (`lastReadTime` on the wire).
     pub fn set_last_read_time(
         mut self,
-        value: impl Into<crate::types::Timestamp>,
+        value: impl Into<::google_api_runtime::types::Timestamp>,
     ) -> Self {
         self.last_read_time = Some(value.into());
         self
@@ -21116,7 +24755,10 @@ impl ThreadReadState {
 }
 impl std::fmt::Debug for ThreadReadState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "ThreadReadState");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "ThreadReadState",
+        );
         d.field("last_read_time", &self.last_read_time);
         d.field("name", &self.name);
         d.finish(&self.unknown_fields)
@@ -21126,13 +24768,20 @@ impl serde::Serialize for ThreadReadState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "lastReadTime", &self.last_read_time)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "lastReadTime",
+            &self.last_read_time,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for ThreadReadState {
+impl ::google_api_runtime::contract::wire::Object for ThreadReadState {
     const NAME: &'static str = "ThreadReadState";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -21142,7 +24791,13 @@ impl crate::wire::Object for ThreadReadState {
         match key {
             "lastReadTime" => self.last_read_time = map.next_value()?,
             "name" => self.name = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -21151,7 +24806,7 @@ impl<'de> serde::Deserialize<'de> for ThreadReadState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Time input values.
@@ -21162,7 +24817,7 @@ pub struct TimeInput {
     pub hours: Option<i32>,
     /// The number of minutes past the hour. Valid values are 0 to 59.
     pub minutes: Option<i32>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl TimeInput {
     /// An empty value: set fields with the `set_*` methods.
@@ -21173,7 +24828,7 @@ impl TimeInput {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `hours`, or `0` when it is not set.
@@ -21199,7 +24854,10 @@ impl TimeInput {
 }
 impl std::fmt::Debug for TimeInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "TimeInput");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "TimeInput",
+        );
         d.field("hours", &self.hours);
         d.field("minutes", &self.minutes);
         d.finish(&self.unknown_fields)
@@ -21209,13 +24867,16 @@ impl serde::Serialize for TimeInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "hours", &self.hours)?;
-        crate::wire::put(&mut map, "minutes", &self.minutes)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "hours", &self.hours)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "minutes", &self.minutes)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for TimeInput {
+impl ::google_api_runtime::contract::wire::Object for TimeInput {
     const NAME: &'static str = "TimeInput";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -21225,7 +24886,13 @@ impl crate::wire::Object for TimeInput {
         match key {
             "hours" => self.hours = map.next_value()?,
             "minutes" => self.minutes = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -21234,7 +24901,7 @@ impl<'de> serde::Deserialize<'de> for TimeInput {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The timezone ID and offset from Coordinated Universal Time (UTC). Only supported for the event types [`CARD_CLICKED`](https://developers.google.com/chat/api/reference/rest/v1/EventType#ENUM_VALUES.CARD_CLICKED) and [`SUBMIT_DIALOG`](https://developers.google.com/chat/api/reference/rest/v1/DialogEventType#ENUM_VALUES.SUBMIT_DIALOG).
@@ -21245,7 +24912,7 @@ pub struct TimeZone {
     pub id: Option<String>,
     /// The user timezone offset, in milliseconds, from Coordinated Universal Time (UTC).
     pub offset: Option<i32>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl TimeZone {
     /// An empty value: set fields with the `set_*` methods.
@@ -21256,7 +24923,7 @@ impl TimeZone {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `id`, or `""` when it is not set.
@@ -21282,7 +24949,10 @@ impl TimeZone {
 }
 impl std::fmt::Debug for TimeZone {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "TimeZone");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "TimeZone",
+        );
         d.field("id", &self.id);
         d.field("offset", &self.offset);
         d.finish(&self.unknown_fields)
@@ -21292,13 +24962,16 @@ impl serde::Serialize for TimeZone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "id", &self.id)?;
-        crate::wire::put(&mut map, "offset", &self.offset)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "id", &self.id)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "offset", &self.offset)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for TimeZone {
+impl ::google_api_runtime::contract::wire::Object for TimeZone {
     const NAME: &'static str = "TimeZone";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -21308,7 +24981,13 @@ impl crate::wire::Object for TimeZone {
         match key {
             "id" => self.id = map.next_value()?,
             "offset" => self.offset = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -21317,7 +24996,7 @@ impl<'de> serde::Deserialize<'de> for TimeZone {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// For `selectionInput` widgets, returns autocomplete suggestions for a multiselect menu.
@@ -21328,7 +25007,7 @@ pub struct UpdatedWidget {
     pub suggestions: Option<SelectionItems>,
     /// The ID of the updated widget. The ID must match the one for the widget that triggered the update request.
     pub widget: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl UpdatedWidget {
     /// An empty value: set fields with the `set_*` methods.
@@ -21339,7 +25018,7 @@ impl UpdatedWidget {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `suggestions` (`suggestions` on the wire).
@@ -21360,7 +25039,10 @@ impl UpdatedWidget {
 }
 impl std::fmt::Debug for UpdatedWidget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "UpdatedWidget");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "UpdatedWidget",
+        );
         d.field("suggestions", &self.suggestions);
         d.field("widget", &self.widget);
         d.finish(&self.unknown_fields)
@@ -21370,13 +25052,20 @@ impl serde::Serialize for UpdatedWidget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "suggestions", &self.suggestions)?;
-        crate::wire::put(&mut map, "widget", &self.widget)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "suggestions",
+            &self.suggestions,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "widget", &self.widget)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for UpdatedWidget {
+impl ::google_api_runtime::contract::wire::Object for UpdatedWidget {
     const NAME: &'static str = "UpdatedWidget";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -21386,7 +25075,13 @@ impl crate::wire::Object for UpdatedWidget {
         match key {
             "suggestions" => self.suggestions = map.next_value()?,
             "widget" => self.widget = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -21395,7 +25090,7 @@ impl<'de> serde::Deserialize<'de> for UpdatedWidget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Request to upload an attachment.
@@ -21404,7 +25099,7 @@ impl<'de> serde::Deserialize<'de> for UpdatedWidget {
 pub struct UploadAttachmentRequest {
     /// Required. The filename of the attachment, including the file extension.
     pub filename: Option<String>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl UploadAttachmentRequest {
     /// An empty value: set fields with the `set_*` methods.
@@ -21415,7 +25110,7 @@ impl UploadAttachmentRequest {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `filename`, or `""` when it is not set.
@@ -21431,7 +25126,10 @@ impl UploadAttachmentRequest {
 }
 impl std::fmt::Debug for UploadAttachmentRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "UploadAttachmentRequest");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "UploadAttachmentRequest",
+        );
         d.field("filename", &self.filename);
         d.finish(&self.unknown_fields)
     }
@@ -21440,12 +25138,15 @@ impl serde::Serialize for UploadAttachmentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "filename", &self.filename)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "filename", &self.filename)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for UploadAttachmentRequest {
+impl ::google_api_runtime::contract::wire::Object for UploadAttachmentRequest {
     const NAME: &'static str = "UploadAttachmentRequest";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -21454,7 +25155,13 @@ impl crate::wire::Object for UploadAttachmentRequest {
     ) -> Result<(), A::Error> {
         match key {
             "filename" => self.filename = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -21463,7 +25170,7 @@ impl<'de> serde::Deserialize<'de> for UploadAttachmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Response of uploading an attachment.
@@ -21472,7 +25179,7 @@ impl<'de> serde::Deserialize<'de> for UploadAttachmentRequest {
 pub struct UploadAttachmentResponse {
     /// Reference to the uploaded attachment.
     pub attachment_data_ref: Option<AttachmentDataRef>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl UploadAttachmentResponse {
     /// An empty value: set fields with the `set_*` methods.
@@ -21483,7 +25190,7 @@ impl UploadAttachmentResponse {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `attachment_data_ref` (`attachmentDataRef` on the wire).
@@ -21497,7 +25204,10 @@ impl UploadAttachmentResponse {
 }
 impl std::fmt::Debug for UploadAttachmentResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "UploadAttachmentResponse");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "UploadAttachmentResponse",
+        );
         d.field("attachment_data_ref", &self.attachment_data_ref);
         d.finish(&self.unknown_fields)
     }
@@ -21506,12 +25216,19 @@ impl serde::Serialize for UploadAttachmentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "attachmentDataRef", &self.attachment_data_ref)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "attachmentDataRef",
+            &self.attachment_data_ref,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for UploadAttachmentResponse {
+impl ::google_api_runtime::contract::wire::Object for UploadAttachmentResponse {
     const NAME: &'static str = "UploadAttachmentResponse";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -21520,7 +25237,13 @@ impl crate::wire::Object for UploadAttachmentResponse {
     ) -> Result<(), A::Error> {
         match key {
             "attachmentDataRef" => self.attachment_data_ref = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -21529,7 +25252,7 @@ impl<'de> serde::Deserialize<'de> for UploadAttachmentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// If your Chat app [authenticates as a user](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user), the output for a `User` resource (such as in the Messages and Memberships APIs) only populates the `name` and `type` fields for both internal and external users, unless they are members of the space or have prior affinity with the calling user.
@@ -21550,7 +25273,7 @@ pub struct User {
     pub name: Option<String>,
     /// User type.
     pub type_: Option<UserType>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl User {
     /// An empty value: set fields with the `set_*` methods.
@@ -21561,7 +25284,7 @@ impl User {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `avatar_url`, or `""` when it is not set.
@@ -21637,7 +25360,7 @@ impl User {
 }
 impl std::fmt::Debug for User {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "User");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(f, "User");
         d.field("avatar_url", &self.avatar_url);
         d.field("display_name", &self.display_name);
         d.field("domain_id", &self.domain_id);
@@ -21652,18 +25375,37 @@ impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "avatarUrl", &self.avatar_url)?;
-        crate::wire::put(&mut map, "displayName", &self.display_name)?;
-        crate::wire::put(&mut map, "domainId", &self.domain_id)?;
-        crate::wire::put(&mut map, "email", &self.email)?;
-        crate::wire::put(&mut map, "isAnonymous", &self.is_anonymous)?;
-        crate::wire::put(&mut map, "name", &self.name)?;
-        crate::wire::put(&mut map, "type", &self.type_)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "avatarUrl",
+            &self.avatar_url,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "domainId",
+            &self.domain_id,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "email", &self.email)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "isAnonymous",
+            &self.is_anonymous,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "name", &self.name)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "type", &self.type_)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for User {
+impl ::google_api_runtime::contract::wire::Object for User {
     const NAME: &'static str = "User";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -21678,7 +25420,13 @@ impl crate::wire::Object for User {
             "isAnonymous" => self.is_anonymous = map.next_value()?,
             "name" => self.name = map.next_value()?,
             "type" => self.type_ = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -21687,7 +25435,7 @@ impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// Annotation metadata for user mentions (@).
@@ -21698,7 +25446,7 @@ pub struct UserMentionMetadata {
     pub type_: Option<UserMentionMetadataType>,
     /// The user mentioned.
     pub user: Option<User>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl UserMentionMetadata {
     /// An empty value: set fields with the `set_*` methods.
@@ -21709,7 +25457,7 @@ impl UserMentionMetadata {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `type_`, or the enum's default value when it is not set.
@@ -21730,7 +25478,10 @@ impl UserMentionMetadata {
 }
 impl std::fmt::Debug for UserMentionMetadata {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "UserMentionMetadata");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "UserMentionMetadata",
+        );
         d.field("type_", &self.type_);
         d.field("user", &self.user);
         d.finish(&self.unknown_fields)
@@ -21740,13 +25491,16 @@ impl serde::Serialize for UserMentionMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "type", &self.type_)?;
-        crate::wire::put(&mut map, "user", &self.user)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "type", &self.type_)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "user", &self.user)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for UserMentionMetadata {
+impl ::google_api_runtime::contract::wire::Object for UserMentionMetadata {
     const NAME: &'static str = "UserMentionMetadata";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -21756,7 +25510,13 @@ impl crate::wire::Object for UserMentionMetadata {
         match key {
             "type" => self.type_ = map.next_value()?,
             "user" => self.user = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -21765,7 +25525,7 @@ impl<'de> serde::Deserialize<'de> for UserMentionMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The type of user mention.
@@ -21780,7 +25540,7 @@ pub enum UserMentionMetadataType {
     /// Mention user in space.
     Mention,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl UserMentionMetadataType {
     /// The value on the wire.
@@ -21799,11 +25559,11 @@ impl From<&str> for UserMentionMetadataType {
             "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
             "ADD" => Self::Add,
             "MENTION" => Self::Mention,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(UserMentionMetadataType);
+::google_api_runtime::contract::wire::string_enum!(UserMentionMetadataType);
 /// User type.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -21816,7 +25576,7 @@ pub enum UserType {
     /// Chat app user.
     Bot,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl UserType {
     /// The value on the wire.
@@ -21835,11 +25595,11 @@ impl From<&str> for UserType {
             "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
             "HUMAN" => Self::Human,
             "BOT" => Self::Bot,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(UserType);
+::google_api_runtime::contract::wire::string_enum!(UserType);
 /// A widget is a UI element that presents text and images.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -21852,7 +25612,7 @@ pub struct WidgetMarkup {
     pub key_value: Option<KeyValue>,
     /// Display a text paragraph in this widget.
     pub text_paragraph: Option<TextParagraph>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl WidgetMarkup {
     /// An empty value: set fields with the `set_*` methods.
@@ -21863,7 +25623,7 @@ impl WidgetMarkup {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// Sets `buttons` (`buttons` on the wire).
@@ -21892,7 +25652,10 @@ impl WidgetMarkup {
 }
 impl std::fmt::Debug for WidgetMarkup {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "WidgetMarkup");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "WidgetMarkup",
+        );
         d.field("buttons", &self.buttons);
         d.field("image", &self.image);
         d.field("key_value", &self.key_value);
@@ -21904,15 +25667,26 @@ impl serde::Serialize for WidgetMarkup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "buttons", &self.buttons)?;
-        crate::wire::put(&mut map, "image", &self.image)?;
-        crate::wire::put(&mut map, "keyValue", &self.key_value)?;
-        crate::wire::put(&mut map, "textParagraph", &self.text_paragraph)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "buttons", &self.buttons)?;
+        ::google_api_runtime::contract::wire::put(&mut map, "image", &self.image)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "keyValue",
+            &self.key_value,
+        )?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "textParagraph",
+            &self.text_paragraph,
+        )?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for WidgetMarkup {
+impl ::google_api_runtime::contract::wire::Object for WidgetMarkup {
     const NAME: &'static str = "WidgetMarkup";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -21920,11 +25694,21 @@ impl crate::wire::Object for WidgetMarkup {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "buttons" => self.buttons = crate::wire::next_or_default(map)?,
+            "buttons" => {
+                self.buttons = ::google_api_runtime::contract::wire::next_or_default(
+                    map,
+                )?;
+            }
             "image" => self.image = map.next_value()?,
             "keyValue" => self.key_value = map.next_value()?,
             "textParagraph" => self.text_paragraph = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -21933,7 +25717,7 @@ impl<'de> serde::Deserialize<'de> for WidgetMarkup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// * Only supported by Google Workspace Workflow, but not Google Chat apps or Google Workspace add-ons. In a `TextInput` or `SelectionInput` widget with MULTI_SELECT type or a `DateTimePicker`, provide data source from Google.
@@ -21944,7 +25728,7 @@ pub struct WorkflowDataSourceMarkup {
     pub include_variables: Option<bool>,
     /// The type of data source.
     pub type_: Option<WorkflowDataSourceMarkupType>,
-    unknown_fields: crate::types::UnknownFields,
+    unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl WorkflowDataSourceMarkup {
     /// An empty value: set fields with the `set_*` methods.
@@ -21955,7 +25739,7 @@ impl WorkflowDataSourceMarkup {
     /// Members the server sent that this version of the crate does not know; they
     /// are written back unchanged when the value is sent again.
     #[inline]
-    pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
         &self.unknown_fields
     }
     /// `include_variables`, or `false` when it is not set.
@@ -21981,7 +25765,10 @@ impl WorkflowDataSourceMarkup {
 }
 impl std::fmt::Debug for WorkflowDataSourceMarkup {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = crate::wire::DebugObject::new(f, "WorkflowDataSourceMarkup");
+        let mut d = ::google_api_runtime::contract::wire::DebugObject::new(
+            f,
+            "WorkflowDataSourceMarkup",
+        );
         d.field("include_variables", &self.include_variables);
         d.field("type_", &self.type_);
         d.finish(&self.unknown_fields)
@@ -21991,13 +25778,20 @@ impl serde::Serialize for WorkflowDataSourceMarkup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        crate::wire::put(&mut map, "includeVariables", &self.include_variables)?;
-        crate::wire::put(&mut map, "type", &self.type_)?;
-        crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+        ::google_api_runtime::contract::wire::put(
+            &mut map,
+            "includeVariables",
+            &self.include_variables,
+        )?;
+        ::google_api_runtime::contract::wire::put(&mut map, "type", &self.type_)?;
+        ::google_api_runtime::contract::wire::put_unknown(
+            &mut map,
+            &self.unknown_fields,
+        )?;
         map.end()
     }
 }
-impl crate::wire::Object for WorkflowDataSourceMarkup {
+impl ::google_api_runtime::contract::wire::Object for WorkflowDataSourceMarkup {
     const NAME: &'static str = "WorkflowDataSourceMarkup";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -22007,7 +25801,13 @@ impl crate::wire::Object for WorkflowDataSourceMarkup {
         match key {
             "includeVariables" => self.include_variables = map.next_value()?,
             "type" => self.type_ = map.next_value()?,
-            _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+            _ => {
+                ::google_api_runtime::contract::wire::keep(
+                    &mut self.unknown_fields,
+                    key,
+                    map,
+                )?
+            }
         }
         Ok(())
     }
@@ -22016,7 +25816,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowDataSourceMarkup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
+        ::google_api_runtime::contract::wire::deserialize_object(deserializer)
     }
 }
 /// The type of data source.
@@ -22033,7 +25833,7 @@ pub enum WorkflowDataSourceMarkupType {
     /// Users can choose to view and select existing members from their Google Workspace organization or manually enter an email address or a valid domain.
     UserWithFreeForm,
     /// A value this version of the crate does not know, kept as sent.
-    Unknown(crate::types::UnknownValue),
+    Unknown(::google_api_runtime::types::UnknownValue),
 }
 impl WorkflowDataSourceMarkupType {
     /// The value on the wire.
@@ -22054,8 +25854,8 @@ impl From<&str> for WorkflowDataSourceMarkupType {
             "USER" => Self::User,
             "SPACE" => Self::Space,
             "USER_WITH_FREE_FORM" => Self::UserWithFreeForm,
-            _ => Self::Unknown(crate::types::UnknownValue::new(value)),
+            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
 }
-crate::wire::string_enum!(WorkflowDataSourceMarkupType);
+::google_api_runtime::contract::wire::string_enum!(WorkflowDataSourceMarkupType);

@@ -10,7 +10,7 @@
 /// Used by `chat.spaces.messages.attachments.get`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct AttachmentName(String);
-crate::resource_name::resource_name!(
+::google_api_runtime::contract::resource_name::resource_name!(
     AttachmentName, "spaces/{space}/messages/{message}/attachments/{attachment}"
 );
 impl AttachmentName {
@@ -23,8 +23,8 @@ impl AttachmentName {
         space: impl AsRef<str>,
         message: impl AsRef<str>,
         attachment: impl AsRef<str>,
-    ) -> Result<Self, crate::InvalidName> {
-        crate::resource_name::build(
+    ) -> Result<Self, ::google_api_runtime::InvalidName> {
+        ::google_api_runtime::contract::resource_name::build(
                 Self::TEMPLATE,
                 &[space.as_ref(), message.as_ref(), attachment.as_ref()],
             )
@@ -32,15 +32,15 @@ impl AttachmentName {
     }
     /// The `{space}` segment.
     pub fn space(&self) -> &str {
-        crate::resource_name::segment(&self.0, 1usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 1usize)
     }
     /// The `{message}` segment.
     pub fn message(&self) -> &str {
-        crate::resource_name::segment(&self.0, 3usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 3usize)
     }
     /// The `{attachment}` segment.
     pub fn attachment(&self) -> &str {
-        crate::resource_name::segment(&self.0, 5usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 5usize)
     }
 }
 /// A resource name of the form `users/{user}/availability`, checked when it is made.
@@ -50,19 +50,27 @@ impl AttachmentName {
 /// Used by `chat.users.availability.get`, `chat.users.availability.markAsActive`, `chat.users.availability.markAsAway`, `chat.users.availability.markAsDoNotDisturb`, `chat.users.availability.patch`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct AvailabilityName(String);
-crate::resource_name::resource_name!(AvailabilityName, "users/{user}/availability");
+::google_api_runtime::contract::resource_name::resource_name!(
+    AvailabilityName, "users/{user}/availability"
+);
 impl AvailabilityName {
     /// `users/{user}/availability` from its segments.
     ///
     /// # Errors
     ///
     /// When a segment is empty, is `.` or `..`, or contains `/`.
-    pub fn new(user: impl AsRef<str>) -> Result<Self, crate::InvalidName> {
-        crate::resource_name::build(Self::TEMPLATE, &[user.as_ref()]).map(Self)
+    pub fn new(
+        user: impl AsRef<str>,
+    ) -> Result<Self, ::google_api_runtime::InvalidName> {
+        ::google_api_runtime::contract::resource_name::build(
+                Self::TEMPLATE,
+                &[user.as_ref()],
+            )
+            .map(Self)
     }
     /// The `{user}` segment.
     pub fn user(&self) -> &str {
-        crate::resource_name::segment(&self.0, 1usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 1usize)
     }
 }
 /// A resource name of the form `customEmojis/{custom_emoji}`, checked when it is made.
@@ -72,19 +80,27 @@ impl AvailabilityName {
 /// Used by `chat.customEmojis.delete`, `chat.customEmojis.get`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CustomEmojiName(String);
-crate::resource_name::resource_name!(CustomEmojiName, "customEmojis/{custom_emoji}");
+::google_api_runtime::contract::resource_name::resource_name!(
+    CustomEmojiName, "customEmojis/{custom_emoji}"
+);
 impl CustomEmojiName {
     /// `customEmojis/{custom_emoji}` from its segments.
     ///
     /// # Errors
     ///
     /// When a segment is empty, is `.` or `..`, or contains `/`.
-    pub fn new(custom_emoji: impl AsRef<str>) -> Result<Self, crate::InvalidName> {
-        crate::resource_name::build(Self::TEMPLATE, &[custom_emoji.as_ref()]).map(Self)
+    pub fn new(
+        custom_emoji: impl AsRef<str>,
+    ) -> Result<Self, ::google_api_runtime::InvalidName> {
+        ::google_api_runtime::contract::resource_name::build(
+                Self::TEMPLATE,
+                &[custom_emoji.as_ref()],
+            )
+            .map(Self)
     }
     /// The `{custom_emoji}` segment.
     pub fn custom_emoji(&self) -> &str {
-        crate::resource_name::segment(&self.0, 1usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 1usize)
     }
 }
 /// A resource name of the form `users/{user}/sections/{section}/items/{item}`, checked when it is made.
@@ -94,7 +110,7 @@ impl CustomEmojiName {
 /// Used by `chat.users.sections.items.move`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ItemName(String);
-crate::resource_name::resource_name!(
+::google_api_runtime::contract::resource_name::resource_name!(
     ItemName, "users/{user}/sections/{section}/items/{item}"
 );
 impl ItemName {
@@ -107,8 +123,8 @@ impl ItemName {
         user: impl AsRef<str>,
         section: impl AsRef<str>,
         item: impl AsRef<str>,
-    ) -> Result<Self, crate::InvalidName> {
-        crate::resource_name::build(
+    ) -> Result<Self, ::google_api_runtime::InvalidName> {
+        ::google_api_runtime::contract::resource_name::build(
                 Self::TEMPLATE,
                 &[user.as_ref(), section.as_ref(), item.as_ref()],
             )
@@ -116,15 +132,15 @@ impl ItemName {
     }
     /// The `{user}` segment.
     pub fn user(&self) -> &str {
-        crate::resource_name::segment(&self.0, 1usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 1usize)
     }
     /// The `{section}` segment.
     pub fn section(&self) -> &str {
-        crate::resource_name::segment(&self.0, 3usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 3usize)
     }
     /// The `{item}` segment.
     pub fn item(&self) -> &str {
-        crate::resource_name::segment(&self.0, 5usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 5usize)
     }
 }
 /// A resource name of the form `spaces/{space}/members/{member}`, checked when it is made.
@@ -134,7 +150,9 @@ impl ItemName {
 /// Used by `chat.spaces.members.delete`, `chat.spaces.members.get`, `chat.spaces.members.patch`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MemberName(String);
-crate::resource_name::resource_name!(MemberName, "spaces/{space}/members/{member}");
+::google_api_runtime::contract::resource_name::resource_name!(
+    MemberName, "spaces/{space}/members/{member}"
+);
 impl MemberName {
     /// `spaces/{space}/members/{member}` from its segments.
     ///
@@ -144,17 +162,20 @@ impl MemberName {
     pub fn new(
         space: impl AsRef<str>,
         member: impl AsRef<str>,
-    ) -> Result<Self, crate::InvalidName> {
-        crate::resource_name::build(Self::TEMPLATE, &[space.as_ref(), member.as_ref()])
+    ) -> Result<Self, ::google_api_runtime::InvalidName> {
+        ::google_api_runtime::contract::resource_name::build(
+                Self::TEMPLATE,
+                &[space.as_ref(), member.as_ref()],
+            )
             .map(Self)
     }
     /// The `{space}` segment.
     pub fn space(&self) -> &str {
-        crate::resource_name::segment(&self.0, 1usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 1usize)
     }
     /// The `{member}` segment.
     pub fn member(&self) -> &str {
-        crate::resource_name::segment(&self.0, 3usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 3usize)
     }
 }
 /// A resource name of the form `spaces/{space}/messages/{message}`, checked when it is made.
@@ -164,7 +185,9 @@ impl MemberName {
 /// Used by `chat.spaces.messages.delete`, `chat.spaces.messages.get`, `chat.spaces.messages.patch`, `chat.spaces.messages.replaceCards`, `chat.spaces.messages.update`, `chat.spaces.messages.reactions.create`, ....
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MessageName(String);
-crate::resource_name::resource_name!(MessageName, "spaces/{space}/messages/{message}");
+::google_api_runtime::contract::resource_name::resource_name!(
+    MessageName, "spaces/{space}/messages/{message}"
+);
 impl MessageName {
     /// `spaces/{space}/messages/{message}` from its segments.
     ///
@@ -174,17 +197,20 @@ impl MessageName {
     pub fn new(
         space: impl AsRef<str>,
         message: impl AsRef<str>,
-    ) -> Result<Self, crate::InvalidName> {
-        crate::resource_name::build(Self::TEMPLATE, &[space.as_ref(), message.as_ref()])
+    ) -> Result<Self, ::google_api_runtime::InvalidName> {
+        ::google_api_runtime::contract::resource_name::build(
+                Self::TEMPLATE,
+                &[space.as_ref(), message.as_ref()],
+            )
             .map(Self)
     }
     /// The `{space}` segment.
     pub fn space(&self) -> &str {
-        crate::resource_name::segment(&self.0, 1usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 1usize)
     }
     /// The `{message}` segment.
     pub fn message(&self) -> &str {
-        crate::resource_name::segment(&self.0, 3usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 3usize)
     }
 }
 /// A resource name of the form `spaces/{space}/messagePins/{message_pin}`, checked when it is made.
@@ -194,7 +220,7 @@ impl MessageName {
 /// Used by `chat.spaces.messagePins.delete`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MessagePinName(String);
-crate::resource_name::resource_name!(
+::google_api_runtime::contract::resource_name::resource_name!(
     MessagePinName, "spaces/{space}/messagePins/{message_pin}"
 );
 impl MessagePinName {
@@ -206,8 +232,8 @@ impl MessagePinName {
     pub fn new(
         space: impl AsRef<str>,
         message_pin: impl AsRef<str>,
-    ) -> Result<Self, crate::InvalidName> {
-        crate::resource_name::build(
+    ) -> Result<Self, ::google_api_runtime::InvalidName> {
+        ::google_api_runtime::contract::resource_name::build(
                 Self::TEMPLATE,
                 &[space.as_ref(), message_pin.as_ref()],
             )
@@ -215,11 +241,11 @@ impl MessagePinName {
     }
     /// The `{space}` segment.
     pub fn space(&self) -> &str {
-        crate::resource_name::segment(&self.0, 1usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 1usize)
     }
     /// The `{message_pin}` segment.
     pub fn message_pin(&self) -> &str {
-        crate::resource_name::segment(&self.0, 3usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 3usize)
     }
 }
 /// A resource name of the form `spaces/{space}/messages/{message}/reactions/{reaction}`, checked when it is made.
@@ -229,7 +255,7 @@ impl MessagePinName {
 /// Used by `chat.spaces.messages.reactions.delete`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ReactionName(String);
-crate::resource_name::resource_name!(
+::google_api_runtime::contract::resource_name::resource_name!(
     ReactionName, "spaces/{space}/messages/{message}/reactions/{reaction}"
 );
 impl ReactionName {
@@ -242,8 +268,8 @@ impl ReactionName {
         space: impl AsRef<str>,
         message: impl AsRef<str>,
         reaction: impl AsRef<str>,
-    ) -> Result<Self, crate::InvalidName> {
-        crate::resource_name::build(
+    ) -> Result<Self, ::google_api_runtime::InvalidName> {
+        ::google_api_runtime::contract::resource_name::build(
                 Self::TEMPLATE,
                 &[space.as_ref(), message.as_ref(), reaction.as_ref()],
             )
@@ -251,15 +277,15 @@ impl ReactionName {
     }
     /// The `{space}` segment.
     pub fn space(&self) -> &str {
-        crate::resource_name::segment(&self.0, 1usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 1usize)
     }
     /// The `{message}` segment.
     pub fn message(&self) -> &str {
-        crate::resource_name::segment(&self.0, 3usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 3usize)
     }
     /// The `{reaction}` segment.
     pub fn reaction(&self) -> &str {
-        crate::resource_name::segment(&self.0, 5usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 5usize)
     }
 }
 /// A resource name of the form `users/{user}/sections/{section}`, checked when it is made.
@@ -269,7 +295,9 @@ impl ReactionName {
 /// Used by `chat.users.sections.delete`, `chat.users.sections.patch`, `chat.users.sections.position`, `chat.users.sections.items.list`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SectionName(String);
-crate::resource_name::resource_name!(SectionName, "users/{user}/sections/{section}");
+::google_api_runtime::contract::resource_name::resource_name!(
+    SectionName, "users/{user}/sections/{section}"
+);
 impl SectionName {
     /// `users/{user}/sections/{section}` from its segments.
     ///
@@ -279,17 +307,20 @@ impl SectionName {
     pub fn new(
         user: impl AsRef<str>,
         section: impl AsRef<str>,
-    ) -> Result<Self, crate::InvalidName> {
-        crate::resource_name::build(Self::TEMPLATE, &[user.as_ref(), section.as_ref()])
+    ) -> Result<Self, ::google_api_runtime::InvalidName> {
+        ::google_api_runtime::contract::resource_name::build(
+                Self::TEMPLATE,
+                &[user.as_ref(), section.as_ref()],
+            )
             .map(Self)
     }
     /// The `{user}` segment.
     pub fn user(&self) -> &str {
-        crate::resource_name::segment(&self.0, 1usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 1usize)
     }
     /// The `{section}` segment.
     pub fn section(&self) -> &str {
-        crate::resource_name::segment(&self.0, 3usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 3usize)
     }
 }
 /// A resource name of the form `spaces/{space}/spaceEvents/{space_event}`, checked when it is made.
@@ -299,7 +330,7 @@ impl SectionName {
 /// Used by `chat.spaces.spaceEvents.get`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SpaceEventName(String);
-crate::resource_name::resource_name!(
+::google_api_runtime::contract::resource_name::resource_name!(
     SpaceEventName, "spaces/{space}/spaceEvents/{space_event}"
 );
 impl SpaceEventName {
@@ -311,8 +342,8 @@ impl SpaceEventName {
     pub fn new(
         space: impl AsRef<str>,
         space_event: impl AsRef<str>,
-    ) -> Result<Self, crate::InvalidName> {
-        crate::resource_name::build(
+    ) -> Result<Self, ::google_api_runtime::InvalidName> {
+        ::google_api_runtime::contract::resource_name::build(
                 Self::TEMPLATE,
                 &[space.as_ref(), space_event.as_ref()],
             )
@@ -320,11 +351,11 @@ impl SpaceEventName {
     }
     /// The `{space}` segment.
     pub fn space(&self) -> &str {
-        crate::resource_name::segment(&self.0, 1usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 1usize)
     }
     /// The `{space_event}` segment.
     pub fn space_event(&self) -> &str {
-        crate::resource_name::segment(&self.0, 3usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 3usize)
     }
 }
 /// A resource name of the form `spaces/{space}`, checked when it is made.
@@ -334,19 +365,27 @@ impl SpaceEventName {
 /// Used by `chat.media.upload`, `chat.spaces.completeImport`, `chat.spaces.delete`, `chat.spaces.get`, `chat.spaces.patch`, `chat.spaces.members.create`, ....
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SpaceName(String);
-crate::resource_name::resource_name!(SpaceName, "spaces/{space}");
+::google_api_runtime::contract::resource_name::resource_name!(
+    SpaceName, "spaces/{space}"
+);
 impl SpaceName {
     /// `spaces/{space}` from its segments.
     ///
     /// # Errors
     ///
     /// When a segment is empty, is `.` or `..`, or contains `/`.
-    pub fn new(space: impl AsRef<str>) -> Result<Self, crate::InvalidName> {
-        crate::resource_name::build(Self::TEMPLATE, &[space.as_ref()]).map(Self)
+    pub fn new(
+        space: impl AsRef<str>,
+    ) -> Result<Self, ::google_api_runtime::InvalidName> {
+        ::google_api_runtime::contract::resource_name::build(
+                Self::TEMPLATE,
+                &[space.as_ref()],
+            )
+            .map(Self)
     }
     /// The `{space}` segment.
     pub fn space(&self) -> &str {
-        crate::resource_name::segment(&self.0, 1usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 1usize)
     }
 }
 /// A resource name of the form `users/{user}/spaces/{space}/spaceNotificationSetting`, checked when it is made.
@@ -356,7 +395,7 @@ impl SpaceName {
 /// Used by `chat.users.spaces.spaceNotificationSetting.get`, `chat.users.spaces.spaceNotificationSetting.patch`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SpaceNotificationSettingName(String);
-crate::resource_name::resource_name!(
+::google_api_runtime::contract::resource_name::resource_name!(
     SpaceNotificationSettingName, "users/{user}/spaces/{space}/spaceNotificationSetting"
 );
 impl SpaceNotificationSettingName {
@@ -368,17 +407,20 @@ impl SpaceNotificationSettingName {
     pub fn new(
         user: impl AsRef<str>,
         space: impl AsRef<str>,
-    ) -> Result<Self, crate::InvalidName> {
-        crate::resource_name::build(Self::TEMPLATE, &[user.as_ref(), space.as_ref()])
+    ) -> Result<Self, ::google_api_runtime::InvalidName> {
+        ::google_api_runtime::contract::resource_name::build(
+                Self::TEMPLATE,
+                &[user.as_ref(), space.as_ref()],
+            )
             .map(Self)
     }
     /// The `{user}` segment.
     pub fn user(&self) -> &str {
-        crate::resource_name::segment(&self.0, 1usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 1usize)
     }
     /// The `{space}` segment.
     pub fn space(&self) -> &str {
-        crate::resource_name::segment(&self.0, 3usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 3usize)
     }
 }
 /// A resource name of the form `users/{user}/spaces/{space}/spaceReadState`, checked when it is made.
@@ -388,7 +430,7 @@ impl SpaceNotificationSettingName {
 /// Used by `chat.users.spaces.getSpaceReadState`, `chat.users.spaces.updateSpaceReadState`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SpaceReadStateName(String);
-crate::resource_name::resource_name!(
+::google_api_runtime::contract::resource_name::resource_name!(
     SpaceReadStateName, "users/{user}/spaces/{space}/spaceReadState"
 );
 impl SpaceReadStateName {
@@ -400,17 +442,20 @@ impl SpaceReadStateName {
     pub fn new(
         user: impl AsRef<str>,
         space: impl AsRef<str>,
-    ) -> Result<Self, crate::InvalidName> {
-        crate::resource_name::build(Self::TEMPLATE, &[user.as_ref(), space.as_ref()])
+    ) -> Result<Self, ::google_api_runtime::InvalidName> {
+        ::google_api_runtime::contract::resource_name::build(
+                Self::TEMPLATE,
+                &[user.as_ref(), space.as_ref()],
+            )
             .map(Self)
     }
     /// The `{user}` segment.
     pub fn user(&self) -> &str {
-        crate::resource_name::segment(&self.0, 1usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 1usize)
     }
     /// The `{space}` segment.
     pub fn space(&self) -> &str {
-        crate::resource_name::segment(&self.0, 3usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 3usize)
     }
 }
 /// A resource name of the form `users/{user}/spaces/{space}/threads/{thread}/threadReadState`, checked when it is made.
@@ -420,7 +465,7 @@ impl SpaceReadStateName {
 /// Used by `chat.users.spaces.threads.getThreadReadState`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ThreadReadStateName(String);
-crate::resource_name::resource_name!(
+::google_api_runtime::contract::resource_name::resource_name!(
     ThreadReadStateName, "users/{user}/spaces/{space}/threads/{thread}/threadReadState"
 );
 impl ThreadReadStateName {
@@ -433,8 +478,8 @@ impl ThreadReadStateName {
         user: impl AsRef<str>,
         space: impl AsRef<str>,
         thread: impl AsRef<str>,
-    ) -> Result<Self, crate::InvalidName> {
-        crate::resource_name::build(
+    ) -> Result<Self, ::google_api_runtime::InvalidName> {
+        ::google_api_runtime::contract::resource_name::build(
                 Self::TEMPLATE,
                 &[user.as_ref(), space.as_ref(), thread.as_ref()],
             )
@@ -442,15 +487,15 @@ impl ThreadReadStateName {
     }
     /// The `{user}` segment.
     pub fn user(&self) -> &str {
-        crate::resource_name::segment(&self.0, 1usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 1usize)
     }
     /// The `{space}` segment.
     pub fn space(&self) -> &str {
-        crate::resource_name::segment(&self.0, 3usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 3usize)
     }
     /// The `{thread}` segment.
     pub fn thread(&self) -> &str {
-        crate::resource_name::segment(&self.0, 5usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 5usize)
     }
 }
 /// A resource name of the form `users/{user}`, checked when it is made.
@@ -460,18 +505,24 @@ impl ThreadReadStateName {
 /// Used by `chat.users.sections.create`, `chat.users.sections.list`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct UserName(String);
-crate::resource_name::resource_name!(UserName, "users/{user}");
+::google_api_runtime::contract::resource_name::resource_name!(UserName, "users/{user}");
 impl UserName {
     /// `users/{user}` from its segments.
     ///
     /// # Errors
     ///
     /// When a segment is empty, is `.` or `..`, or contains `/`.
-    pub fn new(user: impl AsRef<str>) -> Result<Self, crate::InvalidName> {
-        crate::resource_name::build(Self::TEMPLATE, &[user.as_ref()]).map(Self)
+    pub fn new(
+        user: impl AsRef<str>,
+    ) -> Result<Self, ::google_api_runtime::InvalidName> {
+        ::google_api_runtime::contract::resource_name::build(
+                Self::TEMPLATE,
+                &[user.as_ref()],
+            )
+            .map(Self)
     }
     /// The `{user}` segment.
     pub fn user(&self) -> &str {
-        crate::resource_name::segment(&self.0, 1usize)
+        ::google_api_runtime::contract::resource_name::segment(&self.0, 1usize)
     }
 }

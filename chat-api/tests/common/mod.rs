@@ -58,7 +58,7 @@ pub fn service_account_file(server: &MockServer, dir: &std::path::Path) -> PathB
         "type": "service_account",
         "project_id": "test-project",
         "private_key_id": "kid",
-        "private_key": include_str!("../fixtures/test_rsa_key.pem"),
+        "private_key": include_str!("../../../runtime/tests/fixtures/test_rsa_key.pem"),
         "client_email": "chat-app@test-project.iam.gserviceaccount.com",
         "client_id": "1",
         "token_uri": format!("{}/token", server.uri()),

@@ -44,11 +44,13 @@ pub fn build_merged(merged: &merge::Merged, origin: &str) -> Result<Model> {
         .flat_map(|o| o.scopes.iter())
         .map(|(url, info)| Scope {
             url: url.clone(),
+            rust_name: String::new(),
             description: info.description.clone(),
             availability: marks.of(Availability::Stable, &format!("auth.oauth2.scopes.{url}")),
         })
         .collect();
     scopes.sort_by(|a, b| a.url.cmp(&b.url));
+    super::naming::name_scopes(&mut scopes);
     Ok(Model {
         id: doc.id.clone(),
         name: doc.name.clone(),
@@ -60,6 +62,7 @@ pub fn build_merged(merged: &merge::Merged, origin: &str) -> Result<Model> {
         documentation_link: doc.documentation_link.clone(),
         root_url: doc.root_url.clone(),
         service_path: doc.service_path.clone(),
+        mtls_root_url: doc.mtls_root_url.clone(),
         batch_path: doc.batch_path.clone(),
         scopes,
         standard_parameters,

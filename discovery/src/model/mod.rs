@@ -132,6 +132,8 @@ pub struct Model {
     pub root_url: String,
     /// Service path under the root URL.
     pub service_path: String,
+    /// The mTLS root URL (`mtlsRootUrl`), if the document has one.
+    pub mtls_root_url: Option<String>,
     /// Batch path.
     pub batch_path: Option<String>,
     /// OAuth 2.0 scopes, sorted by URL.
@@ -153,6 +155,10 @@ pub struct Model {
 pub struct Scope {
     /// The scope URL.
     pub url: String,
+    /// The name of its constant in the generated `scopes` module:
+    /// `https://www.googleapis.com/auth/chat.bot` -> `CHAT_BOT` (see
+    /// [`naming::scope_const`]).
+    pub rust_name: String,
     /// What it grants.
     pub description: Option<String>,
     /// Stable or preview-only.

@@ -82,7 +82,58 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
 /// of its own: `new()` and the private `unknown_fields` (members the server sent that the
 /// model does not know, with its `unknown_fields()` getter). A field with one of these
 /// names is numbered (`new_2`).
-pub const RESERVED_FIELD_NAMES: &[&str] = &["new", "unknown_fields"];
+pub const RESERVED_FIELD_NAMES: &[&str] = reserved::MODEL_MEMBERS;
+
+/// The names generated code must not take, defined once beside the runtime's contract
+/// with generated code (`runtime/src/contract/reserved.rs`, a file without imports).
+#[path = "../../../runtime/src/contract/reserved.rs"]
+#[allow(
+    clippy::doc_markdown,
+    rustdoc::broken_intra_doc_links,
+    reason = "its links resolve in the runtime crate, where it is documented"
+)]
+pub mod reserved;
+
+/// The constant name of a scope URL: the part after `https://www.googleapis.com/auth/`
+/// (else after the scheme), in SHOUTY_SNAKE_CASE (`CHAT_BOT`, `CLOUD_PLATFORM`,
+/// `MAIL_GOOGLE_COM`); a name that would start with a digit or be empty gets `SCOPE_` in
+/// front.
+pub fn scope_const(url: &str) -> String {
+    let rest = url
+        .strip_prefix("https://www.googleapis.com/auth/")
+        .or_else(|| url.split_once("://").map(|(_, rest)| rest))
+        .unwrap_or(url);
+    let mut name = String::new();
+    for c in rest.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c.to_ascii_uppercase());
+        } else if !name.is_empty() && !name.ends_with('_') {
+            name.push('_');
+        }
+    }
+    let name = name.trim_end_matches('_').to_owned();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("SCOPE_{name}").trim_end_matches('_').to_owned()
+    } else {
+        name
+    }
+}
+
+/// Gives every scope (sorted by URL) its constant name, numbering collisions
+/// (`FOO_2`) in URL order.
+pub fn name_scopes(scopes: &mut [super::Scope]) {
+    let mut taken = std::collections::BTreeSet::new();
+    for scope in scopes {
+        let base = scope_const(&scope.url);
+        let mut name = base.clone();
+        let mut n = 2;
+        while !taken.insert(name.clone()) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        scope.rust_name = name;
+    }
+}
 
 /// The prefix of a field's setter: field `text` has the getter `text()` and the setter
 /// `set_text(..)` (a keyword-escaped `type_` has `set_type(..)`).

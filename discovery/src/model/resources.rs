@@ -9,44 +9,16 @@ use super::{Availability, MediaUpload, Method, ParamLocation, Parameter, Resourc
 use crate::document::{self, Document};
 use crate::error::{Error, Result};
 
-/// Names a resource accessor may not take on `Client` (its own methods), and gets the
+/// Names a resource accessor may not take on `Client` (its own members), and gets the
 /// suffix `_resource` (methods: `_method`) instead.
-const CLIENT_RESERVED: &[&str] = &[
-    "builder",
-    "clone",
-    "execute",
-    "execute_download",
-    "execute_empty",
-    "execute_upload",
-    "new",
-];
+const CLIENT_RESERVED: &[&str] = naming::reserved::CLIENT_MEMBERS;
 
 /// Names a handle method or accessor may not take on a resource handle.
-const HANDLE_RESERVED: &[&str] = &["clone"];
+const HANDLE_RESERVED: &[&str] = naming::reserved::HANDLE_MEMBERS;
 
 /// Names a parameter may not take on a request builder (its fields, its other methods and
 /// those of `WithStandardParams`/`Pageable`), and gets the suffix `_param` instead.
-const BUILDER_RESERVED: &[&str] = &[
-    "body",
-    "client",
-    "clone",
-    "download",
-    "fetch_page",
-    "fields",
-    "into_request",
-    "new",
-    "next_page_token",
-    "page_items",
-    "pages",
-    "pretty_print",
-    "quota_user",
-    "send",
-    "set_page_token",
-    "standard",
-    "standard_params_mut",
-    "stream",
-    "upload",
-];
+const BUILDER_RESERVED: &[&str] = naming::reserved::BUILDER_MEMBERS;
 
 /// Builds the resource tree of a merged document.
 pub struct ResourceBuilder<'a, 'b> {

@@ -5,7 +5,7 @@
 //! `UnknownValue` has no public constructor, so `Unknown` never spells a known value.
 //! `as_str`, `From<&str>` and `Default` (the first stable value, usually
 //! `*_UNSPECIFIED`) are generated, and the serde/`Display` impls come from the runtime's
-//! `crate::wire::string_enum!`.
+//! `::google_api_runtime::contract::wire::string_enum!`.
 
 use discovery::model::{Availability, EnumValue, TypeDef};
 use proc_macro2::TokenStream;
@@ -83,7 +83,7 @@ pub fn enum_def(ctx: &Ctx<'_>, td: &TypeDef, values: &[EnumValue]) -> anyhow::Re
             #cfg
             impl Default for #name {
                 fn default() -> Self {
-                    Self::#unknown(crate::types::UnknownValue::new(""))
+                    Self::#unknown(::google_api_runtime::contract::unknown_value(""))
                 }
             }
         }),
@@ -92,7 +92,7 @@ pub fn enum_def(ctx: &Ctx<'_>, td: &TypeDef, values: &[EnumValue]) -> anyhow::Re
     let query_value = ctx.parameter_types.contains(&td.rust_name).then(|| {
         quote! {
             #cfg
-            impl crate::rt::QueryValue for #name {
+            impl ::google_api_runtime::contract::QueryValue for #name {
                 fn to_query_value(&self) -> String {
                     self.as_str().to_owned()
                 }
@@ -107,7 +107,7 @@ pub fn enum_def(ctx: &Ctx<'_>, td: &TypeDef, values: &[EnumValue]) -> anyhow::Re
         pub enum #name {
             #(#variants)*
             /// A value this version of the crate does not know, kept as sent.
-            #unknown(crate::types::UnknownValue),
+            #unknown(::google_api_runtime::types::UnknownValue),
         }
         #cfg
         #allow
@@ -126,13 +126,13 @@ pub fn enum_def(ctx: &Ctx<'_>, td: &TypeDef, values: &[EnumValue]) -> anyhow::Re
             fn from(value: &str) -> Self {
                 match value {
                     #(#from_str)*
-                    _ => Self::#unknown(crate::types::UnknownValue::new(value)),
+                    _ => Self::#unknown(::google_api_runtime::contract::unknown_value(value)),
                 }
             }
         }
         #default_impl
         #cfg
-        crate::wire::string_enum!(#name);
+        ::google_api_runtime::contract::wire::string_enum!(#name);
         #query_value
     })
 }

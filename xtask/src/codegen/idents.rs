@@ -104,7 +104,7 @@ impl<'a> Types<'a> {
     }
 
     /// Whether `ty`'s integers travel as JSON strings (`int64`/`uint64`, possibly in
-    /// arrays, maps or through aliases), needing `crate::wire::int64`.
+    /// arrays, maps or through aliases), needing `::google_api_runtime::contract::wire::int64`.
     pub fn has_string_ints(&self, ty: &TypeRef) -> bool {
         self.has_string_ints_depth(ty, 0)
     }
@@ -147,11 +147,11 @@ pub fn rust_type(ty: &TypeRef, scope: Scope) -> anyhow::Result<TokenStream> {
         TypeRef::U64 => quote!(u64),
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
-        TypeRef::Bytes => quote!(crate::types::Bytes),
-        TypeRef::DateTime => quote!(crate::types::Timestamp),
-        TypeRef::Date => quote!(crate::types::Date),
-        TypeRef::Duration => quote!(crate::types::Duration),
-        TypeRef::FieldMask => quote!(crate::types::FieldMask),
+        TypeRef::Bytes => quote!(::google_api_runtime::types::Bytes),
+        TypeRef::DateTime => quote!(::google_api_runtime::types::Timestamp),
+        TypeRef::Date => quote!(::google_api_runtime::types::Date),
+        TypeRef::Duration => quote!(::google_api_runtime::types::Duration),
+        TypeRef::FieldMask => quote!(::google_api_runtime::types::FieldMask),
         TypeRef::Any => quote!(serde_json::Value),
         TypeRef::Named(name) => {
             let name = ident(name)?;

@@ -38,7 +38,7 @@ pub struct GeneratedFile {
 pub(crate) struct Ctx<'a> {
     pub(crate) docs: DocContext,
     pub(crate) types: idents::Types<'a>,
-    /// Named types that method parameters use: they need `crate::rt::QueryValue`.
+    /// Named types that method parameters use: they need `::google_api_runtime::contract::QueryValue`.
     pub(crate) parameter_types: std::collections::BTreeSet<String>,
 }
 
@@ -139,13 +139,9 @@ pub fn generate(model: &Model) -> anyhow::Result<Vec<GeneratedFile>> {
     let title = model.title.as_deref().unwrap_or(&model.name);
     let mut files = Vec::new();
 
-    let mod_rs = quote! {
-        #![doc = " Generated from the API's Discovery documents by `cargo xtask regen`."]
-        pub mod models;
-        pub mod names;
-        pub mod resources;
-    };
-    files.push(file(&header, "mod.rs", mod_rs)?);
+    files.push(file(&header, "mod.rs", root_module(model, title))?);
+    files.push(file(&header, "client.rs", client_module(model, title))?);
+    files.push(file(&header, "scopes.rs", scopes_module(model, title, &ctx.docs))?);
 
     let models_doc =
         format!(" The data types of the {title}: one item per schema of the Discovery document.");
@@ -212,6 +208,153 @@ pub fn generate(model: &Model) -> anyhow::Result<Vec<GeneratedFile>> {
     Ok(files)
 }
 
+/// `mod.rs`: the modules, and where the API lives (from the document).
+fn root_module(model: &Model, title: &str) -> TokenStream {
+    let root_url = &model.root_url;
+    let service_path = &model.service_path;
+    let mtls = match &model.mtls_root_url {
+        Some(url) => quote!(Some(#url)),
+        None => quote!(None),
+    };
+    let name = &model.name;
+    let version = &model.version;
+    let root_doc = format!(" The {title}'s root URL (the document's `rootUrl`): what `ClientBuilder::base_url` replaces.");
+    let path_doc = " The service path (the document's `servicePath`) between the root URL and every method's path.";
+    let mtls_doc = " The mTLS root URL (the document's `mtlsRootUrl`), if the API has one.";
+    quote! {
+        #![doc = " Generated from the API's Discovery documents by `cargo xtask regen`."]
+        #![doc = ""]
+        #![doc = " The crate root defines `SERVICE` (a `google_api_runtime::contract::Service` built"]
+        #![doc = " from the constants below) and re-exports `models`, `names` and `resources`."]
+        pub mod client;
+        pub mod models;
+        pub mod names;
+        pub mod resources;
+        pub mod scopes;
+
+        /// The API's name in its Discovery document.
+        pub const NAME: &str = #name;
+        /// The API's version.
+        pub const VERSION: &str = #version;
+        #[doc = #root_doc]
+        pub const ROOT_URL: &str = #root_url;
+        #[doc = #path_doc]
+        pub const SERVICE_PATH: &str = #service_path;
+        #[doc = #mtls_doc]
+        pub const MTLS_ROOT_URL: Option<&str> = #mtls;
+    }
+}
+
+/// Whether any method of `resources` (or of their nested resources) takes media uploads.
+fn any_upload(resources: &[discovery::model::Resource]) -> bool {
+    resources
+        .iter()
+        .any(|r| r.methods.iter().any(|m| m.media_upload.is_some()) || any_upload(&r.resources))
+}
+
+/// `client.rs`: the crate's `Client`, a newtype over the runtime's.
+fn client_module(model: &Model, title: &str) -> TokenStream {
+    let doc = format!(
+        " A client of the {title}. Cheap to clone (one `Arc`); `Send + Sync`; all clones share\n one connection pool and one token cache. Reach the API's resources from it\n (`client.{}()`); build one with [`Client::new`] or [`Client::builder`].",
+        model
+            .resources
+            .iter()
+            .find(|r| !r.wire_name.is_empty())
+            .map_or("resource", |r| r.rust_name.as_str())
+    );
+    let resume = any_upload(&model.resources).then(|| {
+        quote! {
+            /// Continues a resumable upload that stopped with
+            /// `Error::UploadIncomplete`, from the bytes the server has (see
+            /// `google_api_runtime::Client::resume_upload`). `T` is the upload
+            /// method's response type.
+            pub async fn resume_upload<T: ::serde::de::DeserializeOwned>(
+                &self,
+                session: &::google_api_runtime::media::UploadSession,
+                media: ::google_api_runtime::media::UploadMedia,
+            ) -> ::google_api_runtime::Result<T> {
+                self.inner.resume_upload(session, media).await
+            }
+        }
+    });
+    quote! {
+        #![doc = " The API's client."]
+
+        #[doc = #doc]
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            inner: ::google_api_runtime::Client,
+        }
+
+        /// Builds a [`Client`]: credentials, root URL, timeouts, retries, API key.
+        pub type ClientBuilder = ::google_api_runtime::ClientBuilder<Client>;
+
+        impl ::google_api_runtime::contract::ApiClient for Client {
+            fn from_runtime(client: ::google_api_runtime::Client) -> Self {
+                Self { inner: client }
+            }
+
+            fn runtime(&self) -> &::google_api_runtime::Client {
+                &self.inner
+            }
+        }
+
+        impl Client {
+            /// Starts building a client with this API's defaults.
+            pub fn builder() -> ClientBuilder {
+                ::google_api_runtime::ClientBuilder::new(&crate::SERVICE)
+            }
+
+            /// A client with these credentials and every other setting at its default.
+            pub fn new(
+                credentials: ::google_api_runtime::Credentials,
+            ) -> ::google_api_runtime::Result<Self> {
+                Self::builder().credentials(credentials).build()
+            }
+
+            /// Gets an access token now rather than at the first call (runs an OAuth
+            /// consent flow, unless a cached refresh token works), so that bad
+            /// credentials show before any call is made.
+            pub async fn authorize(&self) -> ::google_api_runtime::Result<()> {
+                self.inner.authorize().await
+            }
+
+            #resume
+
+            /// The runtime client inside: what is the same for every Google API.
+            pub fn runtime(&self) -> &::google_api_runtime::Client {
+                &self.inner
+            }
+        }
+    }
+}
+
+/// `scopes.rs`: one constant per OAuth 2.0 scope.
+fn scopes_module(model: &Model, title: &str, docs: &DocContext) -> TokenStream {
+    let doc = format!(" The OAuth 2.0 scopes of the {title}, for `Credentials::with_scopes`.");
+    let mut out = quote!(#![doc = #doc]);
+    for scope in &model.scopes {
+        let name = quote::format_ident!("{}", scope.rust_name);
+        let url = &scope.url;
+        let mut text = match &scope.description {
+            Some(d) if !d.trim().is_empty() => rustdoc(d, docs),
+            _ => String::new(),
+        };
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&format!("`{url}`"));
+        let doc = docs::doc_attrs(&text);
+        let cfg = idents::cfg_attr(scope.availability);
+        out.extend(quote! {
+            #doc
+            #cfg
+            pub const #name: &str = #url;
+        });
+    }
+    out
+}
+
 /// Formats `tokens` as a file starting with `header` (checked by [`parse_back`]).
 fn file(header: &str, path: &str, tokens: TokenStream) -> anyhow::Result<GeneratedFile> {
     let parsed: syn::File = syn::parse2(tokens)
@@ -235,6 +378,23 @@ fn parse_back(header: &str, files: &[GeneratedFile]) -> anyhow::Result<()> {
         .try_for_each(|file| parse_back_one(header, file))
 }
 
+/// Whether `reparsed` (the whole file, header included) is the code of `body` (the text
+/// after the header). Printing it back is the fast check; prettyplease does not always
+/// print its own output the same way again (a long line it wrapped once may wrap
+/// differently), so a mismatch there is settled by comparing tokens.
+fn same_code(reparsed: &syn::File, body: &str) -> bool {
+    use quote::ToTokens as _;
+    if prettyplease::unparse(reparsed) == body {
+        return true;
+    }
+    match syn::parse_file(body) {
+        Ok(alone) => {
+            alone.to_token_stream().to_string() == reparsed.to_token_stream().to_string()
+        }
+        Err(_) => false,
+    }
+}
+
 /// [`parse_back`] for one file.
 fn parse_back_one(header: &str, file: &GeneratedFile) -> anyhow::Result<()> {
     let path = &file.path;
@@ -246,7 +406,7 @@ fn parse_back_one(header: &str, file: &GeneratedFile) -> anyhow::Result<()> {
     let reparsed = syn::parse_file(&file.contents).with_context(|| {
         format!("the text of generated {path} does not parse back (first line: {first_line:?})")
     })?;
-    if reparsed.shebang.is_some() || prettyplease::unparse(&reparsed) != body {
+    if reparsed.shebang.is_some() || !same_code(&reparsed, body) {
         anyhow::bail!(
             "the text of generated {path} parses back to other code than was generated ({} \
              attributes and {} items): something that is not a comment was pasted into it \

@@ -74,12 +74,12 @@ fn struct_def(ctx: &Ctx<'_>, td: &TypeDef, fields: &[Field]) -> anyhow::Result<T
         quote!(mut d)
     };
     let decode = if fields.is_empty() {
-        quote!(crate::wire::keep(&mut self.unknown_fields, key, map)?;)
+        quote!(::google_api_runtime::contract::wire::keep(&mut self.unknown_fields, key, map)?;)
     } else {
         quote! {
             match key {
                 #(#arms)*
-                _ => crate::wire::keep(&mut self.unknown_fields, key, map)?,
+                _ => ::google_api_runtime::contract::wire::keep(&mut self.unknown_fields, key, map)?,
             }
         }
     };
@@ -93,7 +93,7 @@ fn struct_def(ctx: &Ctx<'_>, td: &TypeDef, fields: &[Field]) -> anyhow::Result<T
             /// Members the server sent that this version of the crate does not know; they
             /// are written back unchanged when the value is sent again.
             #[inline]
-            pub fn unknown_fields(&self) -> &crate::types::UnknownFields {
+            pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
                 &self.unknown_fields
             }
             #(#accessors)*
@@ -101,7 +101,7 @@ fn struct_def(ctx: &Ctx<'_>, td: &TypeDef, fields: &[Field]) -> anyhow::Result<T
         impl std::fmt::Debug for #name {
             #allow
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                let #mut_d = crate::wire::DebugObject::new(f, #type_name);
+                let #mut_d = ::google_api_runtime::contract::wire::DebugObject::new(f, #type_name);
                 #(#debugs)*
                 d.finish(&self.unknown_fields)
             }
@@ -112,11 +112,11 @@ fn struct_def(ctx: &Ctx<'_>, td: &TypeDef, fields: &[Field]) -> anyhow::Result<T
                 use serde::ser::SerializeMap as _;
                 let mut map = serializer.serialize_map(None)?;
                 #(#puts)*
-                crate::wire::put_unknown(&mut map, &self.unknown_fields)?;
+                ::google_api_runtime::contract::wire::put_unknown(&mut map, &self.unknown_fields)?;
                 map.end()
             }
         }
-        impl crate::wire::Object for #name {
+        impl ::google_api_runtime::contract::wire::Object for #name {
             const NAME: &'static str = #wire_name;
             #allow
             fn field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
@@ -126,7 +126,7 @@ fn struct_def(ctx: &Ctx<'_>, td: &TypeDef, fields: &[Field]) -> anyhow::Result<T
         }
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::wire::deserialize_object(deserializer)
+                ::google_api_runtime::contract::wire::deserialize_object(deserializer)
             }
         }
     };
@@ -139,7 +139,7 @@ fn struct_def(ctx: &Ctx<'_>, td: &TypeDef, fields: &[Field]) -> anyhow::Result<T
         #[non_exhaustive]
         pub struct #name {
             #(#decls)*
-            unknown_fields: crate::types::UnknownFields,
+            unknown_fields: ::google_api_runtime::types::UnknownFields,
         }
         #impls
     })
@@ -205,15 +205,15 @@ fn field(ctx: &Ctx<'_>, td: &TypeDef, f: &Field) -> anyhow::Result<FieldParts> {
     let rust = &f.rust_name;
     let string_ints = ctx.types.has_string_ints(&f.ty);
     let put = if string_ints {
-        quote!(crate::wire::put_int64)
+        quote!(::google_api_runtime::contract::wire::put_int64)
     } else {
-        quote!(crate::wire::put)
+        quote!(::google_api_runtime::contract::wire::put)
     };
     let next = match (&holder, string_ints) {
         (Holder::Optional, false) => quote!(map.next_value()?),
-        (Holder::Optional, true) => quote!(crate::wire::next_int64(map)?),
-        (_, false) => quote!(crate::wire::next_or_default(map)?),
-        (_, true) => quote!(crate::wire::next_int64_or_default(map)?),
+        (Holder::Optional, true) => quote!(::google_api_runtime::contract::wire::next_int64(map)?),
+        (_, false) => quote!(::google_api_runtime::contract::wire::next_or_default(map)?),
+        (_, true) => quote!(::google_api_runtime::contract::wire::next_int64_or_default(map)?),
     };
     let set_doc = doc_attrs(&format!("Sets `{rust}` (`{wire}` on the wire)."));
     let setter_fn = match &holder {

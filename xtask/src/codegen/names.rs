@@ -1,6 +1,6 @@
 //! Resource name forms -> the `names` module: one newtype per form, with a checked
 //! constructor from its segments, segment accessors, and (from the runtime's
-//! `crate::resource_name::resource_name!`) parsing, `Display` and conversions to `String`.
+//! `::google_api_runtime::contract::resource_name::resource_name!`) parsing, `Display` and conversions to `String`.
 
 use discovery::model::ResourceName;
 use proc_macro2::TokenStream;
@@ -59,7 +59,7 @@ pub fn name_def(name: &ResourceName, used_by: &[String]) -> anyhow::Result<Token
             accessors.push(quote! {
                 #d
                 pub fn #f(&self) -> &str {
-                    crate::resource_name::segment(&self.0, #index)
+                    ::google_api_runtime::contract::resource_name::segment(&self.0, #index)
                 }
             });
         }
@@ -70,12 +70,12 @@ pub fn name_def(name: &ResourceName, used_by: &[String]) -> anyhow::Result<Token
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct #ty(String);
         #cfg
-        crate::resource_name::resource_name!(#ty, #template);
+        ::google_api_runtime::contract::resource_name::resource_name!(#ty, #template);
         #cfg
         impl #ty {
             #ctor_doc
-            pub fn new(#(#args),*) -> Result<Self, crate::InvalidName> {
-                crate::resource_name::build(Self::TEMPLATE, &[#(#parts),*]).map(Self)
+            pub fn new(#(#args),*) -> Result<Self, ::google_api_runtime::InvalidName> {
+                ::google_api_runtime::contract::resource_name::build(Self::TEMPLATE, &[#(#parts),*]).map(Self)
             }
             #(#accessors)*
         }

@@ -1,6 +1,6 @@
 //! Resources -> handles (`client.spaces().messages()`) and one request builder per method.
 //!
-//! Per method: a `static` `crate::rt::MethodInfo` describing it, a builder struct
+//! Per method: a `static` `::google_api_runtime::contract::MethodInfo` describing it, a builder struct
 //! holding the required arguments, optional query parameters and standard parameters,
 //! setters, and `send` (plus `upload`, `download`, `pages`/`stream` where the method
 //! supports them). Everything else (URL expansion, auth, retries, decoding) is the
@@ -14,20 +14,6 @@ use quote::{format_ident, quote};
 use super::Ctx;
 use super::docs::{doc_attrs, rustdoc};
 use super::idents::{Scope, cfg_attr, cfg_within, ident, rust_type};
-
-/// Builder fields the generator uses itself; a parameter with one of these names gets a
-/// `_param` suffix on its field.
-const RESERVED_FIELDS: &[&str] = &["client", "body", "standard"];
-/// Builder methods the generator defines; a parameter setter with one of these names gets
-/// a `_param` suffix.
-const RESERVED_METHODS: &[&str] = &[
-    "send",
-    "upload",
-    "download",
-    "pages",
-    "stream",
-    "into_request",
-];
 
 /// Who owns a resource's accessor or a method's constructor.
 enum Owner<'a> {
@@ -83,7 +69,9 @@ fn accessor(resource: &Resource, owner: &Owner<'_>) -> anyhow::Result<TokenStrea
         resource.type_name
     ));
     let client = match owner {
-        Owner::Client => quote!(self.clone()),
+        Owner::Client => {
+            quote!(::google_api_runtime::contract::ApiClient::runtime(self).clone())
+        }
         Owner::Handle(..) => quote!(self.client.clone()),
     };
     Ok(quote! {
@@ -124,7 +112,7 @@ fn handle(ctx: &Ctx<'_>, resource: &Resource) -> anyhow::Result<TokenStream> {
         #cfg
         #[derive(Debug, Clone)]
         pub struct #ty {
-            client: crate::Client,
+            client: ::google_api_runtime::Client,
         }
         #cfg
         impl #ty { #fns }
@@ -152,17 +140,10 @@ struct Param<'a> {
 
 impl<'a> Param<'a> {
     fn new(ctx: &Ctx<'_>, m: &Method, p: &'a Parameter) -> anyhow::Result<Self> {
-        let name = p.rust_name.strip_prefix("r#").unwrap_or(&p.rust_name);
-        let field = if RESERVED_FIELDS.contains(&name) {
-            format!("{name}_param")
-        } else {
-            p.rust_name.clone()
-        };
-        let setter = if RESERVED_METHODS.contains(&name) || RESERVED_FIELDS.contains(&name) {
-            format!("{name}_param")
-        } else {
-            p.rust_name.clone()
-        };
+        // The model's names already avoid the builder's own members
+        // (`google_api_runtime::contract::reserved::BUILDER_MEMBERS`).
+        let field = p.rust_name.clone();
+        let setter = p.rust_name.clone();
         let into = !matches!(
             p.ty,
             TypeRef::Bool
@@ -231,18 +212,18 @@ impl<'a> Param<'a> {
         let cfg = self.cfg.clone();
         let stmt = match (self.p.location, self.p.repeated, self.p.required) {
             (ParamLocation::Path, true, _) => quote! {
-                req.path_param(#wire, self.#field.iter().map(crate::rt::QueryValue::to_query_value).collect::<Vec<_>>().join(","));
+                req.path_param(#wire, self.#field.iter().map(::google_api_runtime::contract::QueryValue::to_query_value).collect::<Vec<_>>().join(","));
             },
             (ParamLocation::Path, false, false) => quote! {
                 if let Some(v) = &self.#field {
-                    req.path_param(#wire, crate::rt::QueryValue::to_query_value(v));
+                    req.path_param(#wire, ::google_api_runtime::contract::QueryValue::to_query_value(v));
                 }
             },
             (ParamLocation::Path, false, true) if self.is_string => {
                 quote!(req.path_param(#wire, self.#field);)
             }
             (ParamLocation::Path, false, true) => {
-                quote!(req.path_param(#wire, crate::rt::QueryValue::to_query_value(&self.#field));)
+                quote!(req.path_param(#wire, ::google_api_runtime::contract::QueryValue::to_query_value(&self.#field));)
             }
             (ParamLocation::Query, true, _) => quote! {
                 for v in &self.#field { req.query(#wire, v); }
@@ -290,13 +271,13 @@ impl<'a> Param<'a> {
 /// The HTTP method as a `reqwest::Method` constant.
 fn http_method(m: &Method) -> anyhow::Result<TokenStream> {
     Ok(match m.http_method.as_str() {
-        "GET" => quote!(reqwest::Method::GET),
-        "POST" => quote!(reqwest::Method::POST),
-        "PUT" => quote!(reqwest::Method::PUT),
-        "PATCH" => quote!(reqwest::Method::PATCH),
-        "DELETE" => quote!(reqwest::Method::DELETE),
-        "HEAD" => quote!(reqwest::Method::HEAD),
-        "OPTIONS" => quote!(reqwest::Method::OPTIONS),
+        "GET" => quote!(::google_api_runtime::contract::Method::GET),
+        "POST" => quote!(::google_api_runtime::contract::Method::POST),
+        "PUT" => quote!(::google_api_runtime::contract::Method::PUT),
+        "PATCH" => quote!(::google_api_runtime::contract::Method::PATCH),
+        "DELETE" => quote!(::google_api_runtime::contract::Method::DELETE),
+        "HEAD" => quote!(::google_api_runtime::contract::Method::HEAD),
+        "OPTIONS" => quote!(::google_api_runtime::contract::Method::OPTIONS),
         other => anyhow::bail!("{}: HTTP method {other:?} is not supported", m.id),
     })
 }
@@ -380,7 +361,9 @@ fn method(
     });
     let body_init = body_ty.as_ref().map(|_| quote!(body,));
     let client = match owner {
-        Owner::Client => quote!(self.clone()),
+        Owner::Client => {
+            quote!(::google_api_runtime::contract::ApiClient::runtime(self).clone())
+        }
         Owner::Handle(..) => quote!(self.client.clone()),
     };
     let ctor = quote! {
@@ -393,7 +376,7 @@ fn method(
                 #(#inits)*
                 #body_init
                 #(#opt_inits)*
-                standard: crate::StandardParams::default(),
+                standard: ::google_api_runtime::StandardParams::default(),
             }
         }
     };
@@ -469,7 +452,7 @@ fn method(
                 None => quote!(None),
             };
             let accept = &u.accept;
-            quote!(Some(crate::rt::UploadInfo {
+            quote!(Some(::google_api_runtime::contract::UploadInfo {
                 simple_path: #simple,
                 resumable_path: #resumable,
                 max_size: #max,
@@ -490,17 +473,17 @@ fn method(
     let (resp_ty, send_body) = match &m.response {
         Some(t) => {
             let ty = rust_type(t, Scope::Elsewhere)?;
-            (ty, quote!(client.execute(req).await))
+            (ty, quote!(::google_api_runtime::contract::execute(&client, req).await))
         }
-        None => (quote!(()), quote!(client.execute_empty(req).await)),
+        None => (quote!(()), quote!(::google_api_runtime::contract::execute_empty(&client, req).await)),
     };
     let upload = m.media_upload.as_ref().map(|_| {
         quote! {
             /// Sends the request with `media` as the uploaded content (simple, multipart
             /// or resumable upload, as the runtime chooses for its size).
-            pub async fn upload(self, media: crate::media::UploadMedia) -> crate::Result<#resp_ty> {
+            pub async fn upload(self, media: ::google_api_runtime::media::UploadMedia) -> ::google_api_runtime::Result<#resp_ty> {
                 let (client, req) = self.into_request();
-                client.execute_upload(req, media).await
+                ::google_api_runtime::contract::execute_upload(&client, req, media).await
             }
         }
     });
@@ -508,9 +491,9 @@ fn method(
         quote! {
             /// Sends the request with `alt=media` and streams the content instead of
             /// decoding metadata.
-            pub async fn download(self) -> crate::Result<crate::media::Download> {
+            pub async fn download(self) -> ::google_api_runtime::Result<::google_api_runtime::media::Download> {
                 let (client, req) = self.into_request();
-                client.execute_download(req).await
+                ::google_api_runtime::contract::execute_download(&client, req).await
             }
         }
     });
@@ -520,7 +503,7 @@ fn method(
     };
     let items = quote! {
         #cfg
-        static #info: crate::rt::MethodInfo = crate::rt::MethodInfo {
+        static #info: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
             id: #id,
             http_method: #method_const,
             path: #path,
@@ -536,10 +519,10 @@ fn method(
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder {
-            client: crate::Client,
+            client: ::google_api_runtime::Client,
             #(#fields)*
             #body_field
-            standard: crate::StandardParams,
+            standard: ::google_api_runtime::StandardParams,
         }
 
         #cfg
@@ -547,7 +530,7 @@ fn method(
             #(#setters)*
 
             /// Sends the request.
-            pub async fn send(self) -> crate::Result<#resp_ty> {
+            pub async fn send(self) -> ::google_api_runtime::Result<#resp_ty> {
                 let (client, req) = self.into_request();
                 #send_body
             }
@@ -555,8 +538,8 @@ fn method(
             #upload
             #download
 
-            fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-                let mut req = crate::rt::ApiRequest::new(&#info);
+            fn into_request(self) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+                let mut req = ::google_api_runtime::contract::ApiRequest::new(&#info);
                 #(#applies)*
                 req.standard(&self.standard);
                 #body_apply
@@ -565,8 +548,8 @@ fn method(
         }
 
         #cfg
-        impl crate::WithStandardParams for #builder {
-            fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+        impl ::google_api_runtime::WithStandardParams for #builder {
+            fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
                 &mut self.standard
             }
         }
@@ -616,13 +599,13 @@ fn pageable(
                 #cfg
                 impl #builder {
                     /// Every item of every page, fetched lazily page after page.
-                    pub fn stream(self) -> impl futures_core::Stream<Item = crate::Result<#item_ty>> + Send {
-                        crate::pagination::items(self)
+                    pub fn stream(self) -> impl ::google_api_runtime::contract::Stream<Item = ::google_api_runtime::Result<#item_ty>> + Send {
+                        ::google_api_runtime::contract::pagination::items(self)
                     }
                 }
 
                 #cfg
-                impl crate::PageItems for #builder {
+                impl ::google_api_runtime::PageItems for #builder {
                     type Item = #item_ty;
 
                     fn page_items(page: Self::Page) -> Vec<Self::Item> {
@@ -637,20 +620,20 @@ fn pageable(
         #cfg
         impl #builder {
             /// Every page of the response, fetched lazily one after the other.
-            pub fn pages(self) -> impl futures_core::Stream<Item = crate::Result<#page_ty>> + Send {
-                crate::pagination::pages(self)
+            pub fn pages(self) -> impl ::google_api_runtime::contract::Stream<Item = ::google_api_runtime::Result<#page_ty>> + Send {
+                ::google_api_runtime::contract::pagination::pages(self)
             }
         }
 
         #cfg
-        impl crate::Pageable for #builder {
+        impl ::google_api_runtime::Pageable for #builder {
             type Page = #page_ty;
 
             fn set_page_token(&mut self, token: String) {
                 self.#token_field = #token_value;
             }
 
-            fn fetch_page(self) -> impl std::future::Future<Output = crate::Result<Self::Page>> + Send {
+            fn fetch_page(self) -> impl std::future::Future<Output = ::google_api_runtime::Result<Self::Page>> + Send {
                 self.send()
             }
 

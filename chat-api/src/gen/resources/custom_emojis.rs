@@ -4,14 +4,14 @@ impl crate::Client {
     /// The `customEmojis` resource: [`CustomEmojisResource`].
     pub fn custom_emojis(&self) -> CustomEmojisResource {
         CustomEmojisResource {
-            client: self.clone(),
+            client: ::google_api_runtime::contract::ApiClient::runtime(self).clone(),
         }
     }
 }
 /// The `customEmojis` resource.
 #[derive(Debug, Clone)]
 pub struct CustomEmojisResource {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
 }
 impl CustomEmojisResource {
     /// Creates a custom emoji. Custom emojis are only available for Google Workspace accounts, and the administrator must turn custom emojis on for the organization. For more information, see [Learn about custom emojis in Google Chat](https://support.google.com/chat/answer/12800149) and [Manage custom emoji permissions](https://support.google.com/a/answer/12850085). Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with the [authorization scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.customemojis`
@@ -31,7 +31,7 @@ impl CustomEmojisResource {
         CustomEmojisCreateRequest {
             client: self.client.clone(),
             body,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Deletes a custom emoji. By default, users can only delete custom emoji they created. [Emoji managers](https://support.google.com/a/answer/12850085) assigned by the administrator can delete any custom emoji in the organization. See [Learn about custom emojis in Google Chat](https://support.google.com/chat/answer/12800149). Custom emojis are only available for Google Workspace accounts, and the administrator must turn custom emojis on for the organization. For more information, see [Learn about custom emojis in Google Chat](https://support.google.com/chat/answer/12800149) and [Manage custom emoji permissions](https://support.google.com/a/answer/12850085). Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with the [authorization scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.customemojis`
@@ -53,7 +53,7 @@ impl CustomEmojisResource {
         CustomEmojisDeleteRequest {
             client: self.client.clone(),
             name: name.into(),
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Returns details about a custom emoji. Custom emojis are only available for Google Workspace accounts, and the administrator must turn custom emojis on for the organization. For more information, see [Learn about custom emojis in Google Chat](https://support.google.com/chat/answer/12800149) and [Manage custom emoji permissions](https://support.google.com/a/answer/12850085). Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following [authorization scopes](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.customemojis.readonly` - `https://www.googleapis.com/auth/chat.customemojis`
@@ -76,7 +76,7 @@ impl CustomEmojisResource {
         CustomEmojisGetRequest {
             client: self.client.clone(),
             name: name.into(),
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Lists custom emojis visible to the authenticated user. Custom emojis are only available for Google Workspace accounts, and the administrator must turn custom emojis on for the organization. For more information, see [Learn about custom emojis in Google Chat](https://support.google.com/chat/answer/12800149) and [Manage custom emoji permissions](https://support.google.com/a/answer/12850085). Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following [authorization scopes](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.customemojis.readonly` - `https://www.googleapis.com/auth/chat.customemojis`
@@ -95,13 +95,13 @@ impl CustomEmojisResource {
             filter: None,
             page_size: None,
             page_token: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
 }
-static CUSTOM_EMOJIS_CREATE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static CUSTOM_EMOJIS_CREATE_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.customEmojis.create",
-    http_method: reqwest::Method::POST,
+    http_method: ::google_api_runtime::contract::Method::POST,
     path: "v1/customEmojis",
     scopes: &["https://www.googleapis.com/auth/chat.customemojis"],
     upload: None,
@@ -115,31 +115,35 @@ static CUSTOM_EMOJIS_CREATE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodIn
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CustomEmojisCreateRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     body: crate::models::CustomEmoji,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl CustomEmojisCreateRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::CustomEmoji> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::CustomEmoji> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&CUSTOM_EMOJIS_CREATE_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &CUSTOM_EMOJIS_CREATE_REQUEST,
+        );
         req.standard(&self.standard);
         req.json_body(&self.body);
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for CustomEmojisCreateRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for CustomEmojisCreateRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static CUSTOM_EMOJIS_DELETE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static CUSTOM_EMOJIS_DELETE_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.customEmojis.delete",
-    http_method: reqwest::Method::DELETE,
+    http_method: ::google_api_runtime::contract::Method::DELETE,
     path: "v1/{+name}",
     scopes: &["https://www.googleapis.com/auth/chat.customemojis"],
     upload: None,
@@ -153,31 +157,35 @@ static CUSTOM_EMOJIS_DELETE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodIn
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CustomEmojisDeleteRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl CustomEmojisDeleteRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Empty> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Empty> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&CUSTOM_EMOJIS_DELETE_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &CUSTOM_EMOJIS_DELETE_REQUEST,
+        );
         req.path_param("name", self.name);
         req.standard(&self.standard);
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for CustomEmojisDeleteRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for CustomEmojisDeleteRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static CUSTOM_EMOJIS_GET_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static CUSTOM_EMOJIS_GET_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.customEmojis.get",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/{+name}",
     scopes: &[
         "https://www.googleapis.com/auth/chat.customemojis",
@@ -194,31 +202,35 @@ static CUSTOM_EMOJIS_GET_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo 
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CustomEmojisGetRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl CustomEmojisGetRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::CustomEmoji> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::CustomEmoji> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&CUSTOM_EMOJIS_GET_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &CUSTOM_EMOJIS_GET_REQUEST,
+        );
         req.path_param("name", self.name);
         req.standard(&self.standard);
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for CustomEmojisGetRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for CustomEmojisGetRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static CUSTOM_EMOJIS_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static CUSTOM_EMOJIS_LIST_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.customEmojis.list",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/customEmojis",
     scopes: &[
         "https://www.googleapis.com/auth/chat.customemojis",
@@ -235,11 +247,11 @@ static CUSTOM_EMOJIS_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CustomEmojisListRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl CustomEmojisListRequest {
     /// Optional. A query filter. Supports filtering by creator. To filter by creator, you must specify a valid value. Currently only `creator("users/me")` and `NOT creator("users/me")` are accepted to filter custom emojis by whether they were created by the calling user or not. For example, the following query returns custom emojis created by the caller: ``` creator("users/me") ``` Invalid queries are rejected with an `INVALID_ARGUMENT` error.
@@ -264,12 +276,18 @@ impl CustomEmojisListRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::ListCustomEmojisResponse> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::ListCustomEmojisResponse> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&CUSTOM_EMOJIS_LIST_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &CUSTOM_EMOJIS_LIST_REQUEST,
+        );
         if let Some(v) = &self.filter {
             req.query("filter", v);
         }
@@ -283,8 +301,8 @@ impl CustomEmojisListRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for CustomEmojisListRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for CustomEmojisListRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
@@ -292,20 +310,22 @@ impl CustomEmojisListRequest {
     /// Every page of the response, fetched lazily one after the other.
     pub fn pages(
         self,
-    ) -> impl futures_core::Stream<
-        Item = crate::Result<crate::models::ListCustomEmojisResponse>,
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::ListCustomEmojisResponse>,
     > + Send {
-        crate::pagination::pages(self)
+        ::google_api_runtime::contract::pagination::pages(self)
     }
 }
-impl crate::Pageable for CustomEmojisListRequest {
+impl ::google_api_runtime::Pageable for CustomEmojisListRequest {
     type Page = crate::models::ListCustomEmojisResponse;
     fn set_page_token(&mut self, token: String) {
         self.page_token = Some(token);
     }
     fn fetch_page(
         self,
-    ) -> impl std::future::Future<Output = crate::Result<Self::Page>> + Send {
+    ) -> impl std::future::Future<
+        Output = ::google_api_runtime::Result<Self::Page>,
+    > + Send {
         self.send()
     }
     fn next_page_token(page: &Self::Page) -> Option<&str> {
@@ -316,13 +336,13 @@ impl CustomEmojisListRequest {
     /// Every item of every page, fetched lazily page after page.
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<
-        Item = crate::Result<crate::models::CustomEmoji>,
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::CustomEmoji>,
     > + Send {
-        crate::pagination::items(self)
+        ::google_api_runtime::contract::pagination::items(self)
     }
 }
-impl crate::PageItems for CustomEmojisListRequest {
+impl ::google_api_runtime::PageItems for CustomEmojisListRequest {
     type Item = crate::models::CustomEmoji;
     fn page_items(page: Self::Page) -> Vec<Self::Item> {
         page.custom_emojis

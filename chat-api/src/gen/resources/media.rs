@@ -4,14 +4,14 @@ impl crate::Client {
     /// The `media` resource: [`MediaResource`].
     pub fn media(&self) -> MediaResource {
         MediaResource {
-            client: self.clone(),
+            client: ::google_api_runtime::contract::ApiClient::runtime(self).clone(),
         }
     }
 }
 /// The `media` resource.
 #[derive(Debug, Clone)]
 pub struct MediaResource {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
 }
 impl MediaResource {
     /// Downloads media. Download is supported on the URI `/v1/media/{+name}?alt=media`.
@@ -35,7 +35,7 @@ impl MediaResource {
         MediaDownloadRequest {
             client: self.client.clone(),
             resource_name: resource_name.into(),
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Uploads an attachment. For an example, see [Upload media as a file attachment](https://developers.google.com/workspace/chat/upload-media-attachments). Requires user [authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following [authorization scopes](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.messages.create` - `https://www.googleapis.com/auth/chat.messages` - `https://www.googleapis.com/auth/chat.import` (import mode spaces only) You can upload attachments up to 200 MB. Certain file types aren't supported. For details, see [File types blocked by Google Chat](https://support.google.com/chat/answer/7651457?&co=GENIE.Platform%3DDesktop#File%20types%20blocked%20in%20Google%20Chat).
@@ -66,13 +66,13 @@ impl MediaResource {
             client: self.client.clone(),
             parent: parent.into(),
             body,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
 }
-static MEDIA_DOWNLOAD_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static MEDIA_DOWNLOAD_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.media.download",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/media/{+resourceName}",
     scopes: &[
         "https://www.googleapis.com/auth/chat.bot",
@@ -90,37 +90,43 @@ static MEDIA_DOWNLOAD_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MediaDownloadRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     resource_name: String,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl MediaDownloadRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Media> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Media> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
     /// Sends the request with `alt=media` and streams the content instead of
     /// decoding metadata.
-    pub async fn download(self) -> crate::Result<crate::media::Download> {
+    pub async fn download(
+        self,
+    ) -> ::google_api_runtime::Result<::google_api_runtime::media::Download> {
         let (client, req) = self.into_request();
-        client.execute_download(req).await
+        ::google_api_runtime::contract::execute_download(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&MEDIA_DOWNLOAD_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &MEDIA_DOWNLOAD_REQUEST,
+        );
         req.path_param("resourceName", self.resource_name);
         req.standard(&self.standard);
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for MediaDownloadRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for MediaDownloadRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static MEDIA_UPLOAD_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static MEDIA_UPLOAD_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.media.upload",
-    http_method: reqwest::Method::POST,
+    http_method: ::google_api_runtime::contract::Method::POST,
     path: "v1/{+parent}/attachments:upload",
     scopes: &[
         "https://www.googleapis.com/auth/chat.bot",
@@ -128,7 +134,7 @@ static MEDIA_UPLOAD_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
         "https://www.googleapis.com/auth/chat.messages",
         "https://www.googleapis.com/auth/chat.messages.create",
     ],
-    upload: Some(crate::rt::UploadInfo {
+    upload: Some(::google_api_runtime::contract::UploadInfo {
         simple_path: Some("/upload/v1/{+parent}/attachments:upload"),
         resumable_path: Some("/resumable/upload/v1/{+parent}/attachments:upload"),
         max_size: Some(209715200u64),
@@ -144,36 +150,42 @@ static MEDIA_UPLOAD_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MediaUploadRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     parent: String,
     body: crate::models::UploadAttachmentRequest,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl MediaUploadRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::UploadAttachmentResponse> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::UploadAttachmentResponse> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
     /// Sends the request with `media` as the uploaded content (simple, multipart
     /// or resumable upload, as the runtime chooses for its size).
     pub async fn upload(
         self,
-        media: crate::media::UploadMedia,
-    ) -> crate::Result<crate::models::UploadAttachmentResponse> {
+        media: ::google_api_runtime::media::UploadMedia,
+    ) -> ::google_api_runtime::Result<crate::models::UploadAttachmentResponse> {
         let (client, req) = self.into_request();
-        client.execute_upload(req, media).await
+        ::google_api_runtime::contract::execute_upload(&client, req, media).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&MEDIA_UPLOAD_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &MEDIA_UPLOAD_REQUEST,
+        );
         req.path_param("parent", self.parent);
         req.standard(&self.standard);
         req.json_body(&self.body);
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for MediaUploadRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for MediaUploadRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }

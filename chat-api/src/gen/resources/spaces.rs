@@ -4,14 +4,14 @@ impl crate::Client {
     /// The `spaces` resource: [`SpacesResource`].
     pub fn spaces(&self) -> SpacesResource {
         SpacesResource {
-            client: self.clone(),
+            client: ::google_api_runtime::contract::ApiClient::runtime(self).clone(),
         }
     }
 }
 /// The `spaces` resource.
 #[derive(Debug, Clone)]
 pub struct SpacesResource {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
 }
 impl SpacesResource {
     /// The `spaces.members` resource: [`SpacesMembersResource`].
@@ -63,7 +63,7 @@ impl SpacesResource {
             client: self.client.clone(),
             name: name.into(),
             body,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Creates a space. Can be used to create a named space, or a group chat in `Import mode`. For an example, see [Create a space](https://developers.google.com/workspace/chat/create-spaces). Supports the following types of [authentication](https://developers.google.com/workspace/chat/authenticate-authorize): - [App authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with [administrator approval](https://support.google.com/a?p=chat-app-auth) and one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.app.spaces.create` - `https://www.googleapis.com/auth/chat.app.spaces` - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.spaces.create` - `https://www.googleapis.com/auth/chat.spaces` - `https://www.googleapis.com/auth/chat.import` (import mode spaces only) When authenticating as an app, the `space.customer` field must be set in the request. When authenticating as an app, the Chat app is added as a member of the space. However, unlike human authentication, the Chat app is not added as a space manager. By default, the Chat app can be removed from the space by all space members. To allow only space managers to remove the app from a space, set `space.permission_settings.manage_apps` to `managers_allowed`. Space membership upon creation depends on whether the space is created in `Import mode`: * **Import mode:** No members are created. * **All other modes:** The calling user is added as a member. This is: * The app itself when using app authentication. * The human user when using user authentication. If you receive the error message `ALREADY_EXISTS` when creating a space, try a different `displayName`. An existing space within the Google Workspace organization might already use this display name.
@@ -88,7 +88,7 @@ impl SpacesResource {
             client: self.client.clone(),
             body,
             request_id: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Deletes a named space. Always performs a cascading delete, which means that the space's child resources—like messages posted in the space and memberships in the space—are also deleted. For an example, see [Delete a space](https://developers.google.com/workspace/chat/delete-spaces). Supports the following types of [authentication](https://developers.google.com/workspace/chat/authenticate-authorize): - [App authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with [administrator approval](https://support.google.com/a?p=chat-app-auth) and the authorization scope: - `https://www.googleapis.com/auth/chat.app.delete` (only in spaces the app created) - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.delete` - `https://www.googleapis.com/auth/chat.import` (import mode spaces only) - User authentication grants administrator privileges when an administrator account authenticates, `use_admin_access` is `true`, and the following authorization scope is used: - `https://www.googleapis.com/auth/chat.admin.delete`
@@ -114,7 +114,7 @@ impl SpacesResource {
             client: self.client.clone(),
             name: name.into(),
             use_admin_access: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Returns the existing direct message with the specified user. If no direct message space is found, returns a `404 NOT_FOUND` error. For an example, see [Find a direct message](https://developers.google.com/chat/api/guides/v1/spaces/find-direct-message). With [app authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app), returns the direct message space between the specified user and the calling Chat app. With [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user), returns the direct message space between the specified user and the authenticated user. Supports the following types of [authentication](https://developers.google.com/workspace/chat/authenticate-authorize): - [App authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with the authorization scope: - `https://www.googleapis.com/auth/chat.bot` - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.spaces.readonly` - `https://www.googleapis.com/auth/chat.spaces`
@@ -132,7 +132,7 @@ impl SpacesResource {
         SpacesFindDirectMessageRequest {
             client: self.client.clone(),
             name: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Returns all spaces with `spaceType == GROUP_CHAT`, whose human memberships contain exactly the calling user, and the users specified in `FindGroupChatsRequest.users`. Only members that have joined the conversation are supported. For an example, see [Find group chats](https://developers.google.com/workspace/chat/find-group-chats). If the calling user blocks, or is blocked by, some users, and no spaces with the entire specified set of users are found, this method returns spaces that don't include the blocked or blocking users. The specified set of users must contain only human (non-app) memberships. A request that contains non-human users doesn't return any spaces. Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following [authorization scopes](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.memberships.readonly` - `https://www.googleapis.com/auth/chat.memberships`
@@ -152,7 +152,7 @@ impl SpacesResource {
             page_token: None,
             space_view: None,
             users: Vec::new(),
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Returns details about a space. For an example, see [Get details about a space](https://developers.google.com/workspace/chat/get-spaces). Supports the following types of [authentication](https://developers.google.com/workspace/chat/authenticate-authorize): - [App authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.bot` - `https://www.googleapis.com/auth/chat.app.spaces` with [administrator approval](https://support.google.com/a?p=chat-app-auth) - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.spaces.readonly` - `https://www.googleapis.com/auth/chat.spaces` - User authentication grants administrator privileges when an administrator account authenticates, `use_admin_access` is `true`, and one of the following authorization scopes is used: - `https://www.googleapis.com/auth/chat.admin.spaces.readonly` - `https://www.googleapis.com/auth/chat.admin.spaces` App authentication has the following limitations: - `space.access_settings` is only populated when using the `chat.app.spaces` scope. - `space.predefind_permission_settings` and `space.permission_settings` are only populated when using the `chat.app.spaces` scope, and only for spaces the app created.
@@ -180,7 +180,7 @@ impl SpacesResource {
             client: self.client.clone(),
             name: name.into(),
             use_admin_access: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Lists spaces the caller is a member of. Group chats and DMs aren't listed until the first message is sent. For an example, see [List spaces](https://developers.google.com/workspace/chat/list-spaces). Supports the following types of [authentication](https://developers.google.com/workspace/chat/authenticate-authorize): - [App authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with the authorization scope: - `https://www.googleapis.com/auth/chat.bot` - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.spaces.readonly` - `https://www.googleapis.com/auth/chat.spaces` To list all named spaces by Google Workspace organization, use the [`spaces.search()`](https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces/search) method using Workspace administrator privileges instead.
@@ -200,7 +200,7 @@ impl SpacesResource {
             filter: None,
             page_size: None,
             page_token: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Updates a space. For an example, see [Update a space](https://developers.google.com/workspace/chat/update-spaces). If you're updating the `displayName` field and receive the error message `ALREADY_EXISTS`, try a different display name.. An existing space within the Google Workspace organization might already use this display name. Supports the following types of [authentication](https://developers.google.com/workspace/chat/authenticate-authorize): - [App authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with [administrator approval](https://support.google.com/a?p=chat-app-auth) and one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.app.spaces` - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.spaces` - `https://www.googleapis.com/auth/chat.import` (import mode spaces only) - User authentication grants administrator privileges when an administrator account authenticates, `use_admin_access` is `true`, and the following authorization scopes is used: - `https://www.googleapis.com/auth/chat.admin.spaces` App authentication has the following limitations: - To update either `space.predefined_permission_settings` or `space.permission_settings`, the app must be the space creator. - Updating the `space.access_settings.audience` is not supported for app authentication.
@@ -233,7 +233,7 @@ impl SpacesResource {
             body,
             update_mask: None,
             use_admin_access: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Returns a list of spaces in a Google Workspace organization. For an example, see [Search for and manage spaces](https://developers.google.com/workspace/chat/search-manage-admin). When `use_admin_access` is set to `false`, the results are limited to spaces where the calling user is a joined member. To search with administrator privileges, set `use_admin_access` to `true`. Supports the following types of [authentication](https://developers.google.com/workspace/chat/authenticate-authorize): - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.spaces.readonly` - `https://www.googleapis.com/auth/chat.spaces` - [User authentication with administrator privileges](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user#admin-privileges) and one of the following [authorization scopes](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.admin.spaces.readonly` - `https://www.googleapis.com/auth/chat.admin.spaces`
@@ -256,7 +256,7 @@ impl SpacesResource {
             page_token: None,
             query: None,
             use_admin_access: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Creates a space and adds specified users to it. The calling user is automatically added to the space, and shouldn't be specified as a membership in the request. For an example, see [Set up a space with initial members](https://developers.google.com/workspace/chat/set-up-spaces). To specify the human members to add, add memberships with the appropriate `membership.member.name`. To add a human user, use `users/{user}`, where `{user}` can be the email address for the user. For users in the same Workspace organization `{user}` can also be the `id` for the person from the People API, or the `id` for the user in the Directory API. For example, if the People API Person profile ID for `user@example.com` is `123456789`, you can add the user to the space by setting the `membership.member.name` to `users/user@example.com` or `users/123456789`. To specify the Google groups to add, add memberships with the appropriate `membership.group_member.name`. To add or invite a Google group, use `groups/{group}`, where `{group}` is the `id` for the group from the Cloud Identity Groups API. For example, you can use [Cloud Identity Groups lookup API](https://cloud.google.com/identity/docs/reference/rest/v1/groups/lookup) to retrieve the ID `123456789` for group email `group@example.com`, then you can add the group to the space by setting the `membership.group_member.name` to `groups/123456789`. Group email is not supported, and Google groups can only be added as members in named spaces. For a named space or group chat, if the caller blocks, or is blocked by some members, or doesn't have permission to add some members, then those members aren't added to the created space. To create a direct message (DM) between the calling user and another human user, specify exactly one membership to represent the human user. If one user blocks the other, the request fails and the DM isn't created. To create a DM between the calling user and the calling app, set `Space.singleUserBotDm` to `true` and don't specify any memberships. You can only use this method to set up a DM with the calling app. To add the calling app as a member of a space or an existing DM between two human users, see [Invite or add a user or app to a space](https://developers.google.com/workspace/chat/create-members). If a DM already exists between two users, even when one user blocks the other at the time a request is made, then the existing DM is returned. Spaces with threaded replies aren't supported. If you receive the error message `ALREADY_EXISTS` when setting up a space, try a different `displayName`. An existing space within the Google Workspace organization might already use this display name. Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following [authorization scopes](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.spaces.create` - `https://www.googleapis.com/auth/chat.spaces`
@@ -277,14 +277,14 @@ impl SpacesResource {
         SpacesSetupRequest {
             client: self.client.clone(),
             body,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
 }
 /// The `spaces.members` resource.
 #[derive(Debug, Clone)]
 pub struct SpacesMembersResource {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
 }
 impl SpacesMembersResource {
     /// Creates a membership for the calling Chat app, a user, or a Google Group. Creating memberships for other Chat apps isn't supported. When creating a membership, if the specified member has their auto-accept policy turned off, then they're invited, and must accept the space invitation before joining. Otherwise, creating a membership adds the member directly to the specified space. Supports the following types of [authentication](https://developers.google.com/workspace/chat/authenticate-authorize): - [App authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with [administrator approval](https://support.google.com/a?p=chat-app-auth) and the authorization scope: - `https://www.googleapis.com/auth/chat.app.memberships` - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.memberships` - `https://www.googleapis.com/auth/chat.memberships.app` (to add the calling app to the space) - `https://www.googleapis.com/auth/chat.import` (import mode spaces only) - User authentication grants administrator privileges when an administrator account authenticates, `use_admin_access` is `true`, and the following authorization scope is used: - `https://www.googleapis.com/auth/chat.admin.memberships` App authentication is not supported for the following use cases: - Inviting users external to the Workspace organization that owns the space. - Adding a Google Group to a space. - Adding a Chat app to a space. For example usage, see: - [Invite or add a user to a space](https://developers.google.com/workspace/chat/create-members#create-user-membership). - [Invite or add a Google Group to a space](https://developers.google.com/workspace/chat/create-members#create-group-membership). - [Add the Chat app to a space](https://developers.google.com/workspace/chat/create-members#create-membership-calling-api).
@@ -317,7 +317,7 @@ impl SpacesMembersResource {
             parent: parent.into(),
             body,
             use_admin_access: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Deletes a membership. For an example, see [Remove a user or a Google Chat app from a space](https://developers.google.com/workspace/chat/delete-members). Supports the following types of [authentication](https://developers.google.com/workspace/chat/authenticate-authorize): - [App authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with [administrator approval](https://support.google.com/a?p=chat-app-auth) and the authorization scope: - `https://www.googleapis.com/auth/chat.app.memberships` - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.memberships` - `https://www.googleapis.com/auth/chat.memberships.app` (to remove the calling app from the space) - `https://www.googleapis.com/auth/chat.import` (import mode spaces only) - User authentication grants administrator privileges when an administrator account authenticates, `use_admin_access` is `true`, and the following authorization scope is used: - `https://www.googleapis.com/auth/chat.admin.memberships` App authentication is not supported for the following use cases: - Removing a Google Group from a space. - Removing a Chat app from a space. To delete memberships for space managers, the requester must be a space manager. If you're using [app authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) the Chat app must be the space creator.
@@ -344,7 +344,7 @@ impl SpacesMembersResource {
             client: self.client.clone(),
             name: name.into(),
             use_admin_access: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Returns details about a membership. For an example, see [Get details about a user's or Google Chat app's membership](https://developers.google.com/workspace/chat/get-members). Supports the following types of [authentication](https://developers.google.com/workspace/chat/authenticate-authorize): - [App authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.bot` - `https://www.googleapis.com/auth/chat.app.memberships` (requires [administrator approval](https://support.google.com/a?p=chat-app-auth)) - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.memberships.readonly` - `https://www.googleapis.com/auth/chat.memberships` - User authentication grants administrator privileges when an administrator account authenticates, `use_admin_access` is `true`, and one of the following authorization scopes is used: - `https://www.googleapis.com/auth/chat.admin.memberships.readonly` - `https://www.googleapis.com/auth/chat.admin.memberships`
@@ -372,7 +372,7 @@ impl SpacesMembersResource {
             client: self.client.clone(),
             name: name.into(),
             use_admin_access: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Lists memberships in a space. For an example, see [List users and Google Chat apps in a space](https://developers.google.com/workspace/chat/list-members). Listing memberships with [app authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) lists memberships in spaces that the Chat app has access to, but excludes Chat app memberships, including its own. Listing memberships with [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) lists memberships in spaces that the authenticated user has access to. Supports the following types of [authentication](https://developers.google.com/workspace/chat/authenticate-authorize): - [App authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.bot` - `https://www.googleapis.com/auth/chat.app.memberships` (requires [administrator approval](https://support.google.com/a?p=chat-app-auth)) - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.memberships.readonly` - `https://www.googleapis.com/auth/chat.memberships` - `https://www.googleapis.com/auth/chat.import` (import mode spaces only) - User authentication grants administrator privileges when an administrator account authenticates, `use_admin_access` is `true`, and one of the following authorization scopes is used: - `https://www.googleapis.com/auth/chat.admin.memberships.readonly` - `https://www.googleapis.com/auth/chat.admin.memberships`
@@ -406,7 +406,7 @@ impl SpacesMembersResource {
             show_groups: None,
             show_invited: None,
             use_admin_access: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Updates a membership. For an example, see [Update a user's membership in a space](https://developers.google.com/workspace/chat/update-members). Supports the following types of [authentication](https://developers.google.com/workspace/chat/authenticate-authorize): - [App authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with [administrator approval](https://support.google.com/a?p=chat-app-auth) and the authorization scope: - `https://www.googleapis.com/auth/chat.app.memberships` (only in spaces the app created) - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.memberships` - `https://www.googleapis.com/auth/chat.import` (import mode spaces only) - User authentication grants administrator privileges when an administrator account authenticates, `use_admin_access` is `true`, and the following authorization scope is used: - `https://www.googleapis.com/auth/chat.admin.memberships`
@@ -439,13 +439,13 @@ impl SpacesMembersResource {
             body,
             update_mask: None,
             use_admin_access: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
 }
-static SPACES_MEMBERS_CREATE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_MEMBERS_CREATE_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.members.create",
-    http_method: reqwest::Method::POST,
+    http_method: ::google_api_runtime::contract::Method::POST,
     path: "v1/{+parent}/members",
     scopes: &[
         "https://www.googleapis.com/auth/chat.admin.memberships",
@@ -465,11 +465,11 @@ static SPACES_MEMBERS_CREATE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodI
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMembersCreateRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     parent: String,
     use_admin_access: Option<bool>,
     body: crate::models::Membership,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesMembersCreateRequest {
     /// Optional. When `true`, the method runs using the user's Google Workspace administrator privileges. The calling user must be a Google Workspace administrator with the [manage chat and spaces conversations privilege](https://support.google.com/a/answer/13369245). Requires the `chat.admin.memberships` [OAuth 2.0 scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes). Creating app memberships or creating memberships for users outside the administrator's Google Workspace organization isn't supported using admin access.
@@ -480,12 +480,16 @@ impl SpacesMembersCreateRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Membership> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Membership> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_MEMBERS_CREATE_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_MEMBERS_CREATE_REQUEST,
+        );
         req.path_param("parent", self.parent);
         if let Some(v) = &self.use_admin_access {
             req.query("useAdminAccess", v);
@@ -495,14 +499,14 @@ impl SpacesMembersCreateRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesMembersCreateRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesMembersCreateRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static SPACES_MEMBERS_DELETE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_MEMBERS_DELETE_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.members.delete",
-    http_method: reqwest::Method::DELETE,
+    http_method: ::google_api_runtime::contract::Method::DELETE,
     path: "v1/{+name}",
     scopes: &[
         "https://www.googleapis.com/auth/chat.admin.memberships",
@@ -522,10 +526,10 @@ static SPACES_MEMBERS_DELETE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodI
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMembersDeleteRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
     use_admin_access: Option<bool>,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesMembersDeleteRequest {
     /// Optional. When `true`, the method runs using the user's Google Workspace administrator privileges. The calling user must be a Google Workspace administrator with the [manage chat and spaces conversations privilege](https://support.google.com/a/answer/13369245). Requires the `chat.admin.memberships` [OAuth 2.0 scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes). Deleting app memberships in a space isn't supported using admin access.
@@ -536,12 +540,16 @@ impl SpacesMembersDeleteRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Membership> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Membership> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_MEMBERS_DELETE_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_MEMBERS_DELETE_REQUEST,
+        );
         req.path_param("name", self.name);
         if let Some(v) = &self.use_admin_access {
             req.query("useAdminAccess", v);
@@ -550,14 +558,14 @@ impl SpacesMembersDeleteRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesMembersDeleteRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesMembersDeleteRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static SPACES_MEMBERS_GET_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_MEMBERS_GET_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.members.get",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/{+name}",
     scopes: &[
         "https://www.googleapis.com/auth/chat.admin.memberships",
@@ -578,10 +586,10 @@ static SPACES_MEMBERS_GET_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMembersGetRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
     use_admin_access: Option<bool>,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesMembersGetRequest {
     /// Optional. When `true`, the method runs using the user's Google Workspace administrator privileges. The calling user must be a Google Workspace administrator with the [manage chat and spaces conversations privilege](https://support.google.com/a/answer/13369245). Requires the `chat.admin.memberships` or `chat.admin.memberships.readonly` [OAuth 2.0 scopes](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes). Getting app memberships in a space isn't supported when using admin access.
@@ -592,12 +600,16 @@ impl SpacesMembersGetRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Membership> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Membership> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_MEMBERS_GET_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_MEMBERS_GET_REQUEST,
+        );
         req.path_param("name", self.name);
         if let Some(v) = &self.use_admin_access {
             req.query("useAdminAccess", v);
@@ -606,14 +618,14 @@ impl SpacesMembersGetRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesMembersGetRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesMembersGetRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static SPACES_MEMBERS_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_MEMBERS_LIST_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.members.list",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/{+parent}/members",
     scopes: &[
         "https://www.googleapis.com/auth/chat.admin.memberships",
@@ -635,7 +647,7 @@ static SPACES_MEMBERS_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInf
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMembersListRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     parent: String,
     filter: Option<String>,
     page_size: Option<i32>,
@@ -643,7 +655,7 @@ pub struct SpacesMembersListRequest {
     show_groups: Option<bool>,
     show_invited: Option<bool>,
     use_admin_access: Option<bool>,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesMembersListRequest {
     /// Optional. A query filter. You can filter memberships by a member's role ([`role`](https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.members#membershiprole)) and type ([`member.type`](https://developers.google.com/workspace/chat/api/reference/rest/v1/User#type)). To filter by role, set `role` to `ROLE_MEMBER` or `ROLE_MANAGER`. To filter by type, set `member.type` to `HUMAN` or `BOT`. You can also filter for `member.type` using the `!=` operator. To filter by both role and type, use the `AND` operator. To filter by either role or type, use the `OR` operator. Either `member.type = "HUMAN"` or `member.type != "BOT"` is required when `use_admin_access` is set to true. Other member type filters will be rejected. For example, the following queries are valid: ``` role = "ROLE_MANAGER" OR role = "ROLE_MEMBER" member.type = "HUMAN" AND role = "ROLE_MANAGER" member.type != "BOT" ``` The following queries are invalid: ``` member.type = "HUMAN" AND member.type = "BOT" role = "ROLE_MANAGER" AND role = "ROLE_MEMBER" ``` Invalid queries are rejected by the server with an `INVALID_ARGUMENT` error.
@@ -689,12 +701,18 @@ impl SpacesMembersListRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::ListMembershipsResponse> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::ListMembershipsResponse> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_MEMBERS_LIST_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_MEMBERS_LIST_REQUEST,
+        );
         req.path_param("parent", self.parent);
         if let Some(v) = &self.filter {
             req.query("filter", v);
@@ -718,8 +736,8 @@ impl SpacesMembersListRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesMembersListRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesMembersListRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
@@ -727,20 +745,22 @@ impl SpacesMembersListRequest {
     /// Every page of the response, fetched lazily one after the other.
     pub fn pages(
         self,
-    ) -> impl futures_core::Stream<
-        Item = crate::Result<crate::models::ListMembershipsResponse>,
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::ListMembershipsResponse>,
     > + Send {
-        crate::pagination::pages(self)
+        ::google_api_runtime::contract::pagination::pages(self)
     }
 }
-impl crate::Pageable for SpacesMembersListRequest {
+impl ::google_api_runtime::Pageable for SpacesMembersListRequest {
     type Page = crate::models::ListMembershipsResponse;
     fn set_page_token(&mut self, token: String) {
         self.page_token = Some(token);
     }
     fn fetch_page(
         self,
-    ) -> impl std::future::Future<Output = crate::Result<Self::Page>> + Send {
+    ) -> impl std::future::Future<
+        Output = ::google_api_runtime::Result<Self::Page>,
+    > + Send {
         self.send()
     }
     fn next_page_token(page: &Self::Page) -> Option<&str> {
@@ -751,21 +771,21 @@ impl SpacesMembersListRequest {
     /// Every item of every page, fetched lazily page after page.
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<
-        Item = crate::Result<crate::models::Membership>,
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::Membership>,
     > + Send {
-        crate::pagination::items(self)
+        ::google_api_runtime::contract::pagination::items(self)
     }
 }
-impl crate::PageItems for SpacesMembersListRequest {
+impl ::google_api_runtime::PageItems for SpacesMembersListRequest {
     type Item = crate::models::Membership;
     fn page_items(page: Self::Page) -> Vec<Self::Item> {
         page.memberships
     }
 }
-static SPACES_MEMBERS_PATCH_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_MEMBERS_PATCH_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.members.patch",
-    http_method: reqwest::Method::PATCH,
+    http_method: ::google_api_runtime::contract::Method::PATCH,
     path: "v1/{+name}",
     scopes: &[
         "https://www.googleapis.com/auth/chat.admin.memberships",
@@ -784,12 +804,12 @@ static SPACES_MEMBERS_PATCH_REQUEST: crate::rt::MethodInfo = crate::rt::MethodIn
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMembersPatchRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
-    update_mask: Option<crate::types::FieldMask>,
+    update_mask: Option<::google_api_runtime::types::FieldMask>,
     use_admin_access: Option<bool>,
     body: crate::models::Membership,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesMembersPatchRequest {
     /// Required. The field paths to update. Separate multiple values with commas or use `*` to update all field paths. Currently supported field paths: - `role`
@@ -797,7 +817,7 @@ impl SpacesMembersPatchRequest {
     /// Query parameter `updateMask`.
     pub fn update_mask(
         mut self,
-        update_mask: impl Into<crate::types::FieldMask>,
+        update_mask: impl Into<::google_api_runtime::types::FieldMask>,
     ) -> Self {
         self.update_mask = Some(update_mask.into());
         self
@@ -810,12 +830,16 @@ impl SpacesMembersPatchRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Membership> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Membership> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_MEMBERS_PATCH_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_MEMBERS_PATCH_REQUEST,
+        );
         req.path_param("name", self.name);
         if let Some(v) = &self.update_mask {
             req.query("updateMask", v);
@@ -828,15 +852,15 @@ impl SpacesMembersPatchRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesMembersPatchRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesMembersPatchRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
 /// The `spaces.messagePins` resource.
 #[derive(Debug, Clone)]
 pub struct SpacesMessagePinsResource {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
 }
 impl SpacesMessagePinsResource {
     /// Creates a message pin. Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following [authorization scopes](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.spaces.pins` - `https://www.googleapis.com/auth/chat.spaces`
@@ -865,7 +889,7 @@ impl SpacesMessagePinsResource {
             client: self.client.clone(),
             parent: parent.into(),
             body,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Deletes a message pin. Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following [authorization scopes](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.spaces.pins` - `https://www.googleapis.com/auth/chat.spaces`
@@ -888,7 +912,7 @@ impl SpacesMessagePinsResource {
         SpacesMessagePinsDeleteRequest {
             client: self.client.clone(),
             name: name.into(),
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Lists message pins in a space. Users can pin important messages in spaces for easy access. For more information, see [Pin or unpin a conversation in Google Chat](https://support.google.com/chat/answer/15622437). Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following [authorization scopes](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.spaces.pins.readonly` - `https://www.googleapis.com/auth/chat.spaces.pins` - `https://www.googleapis.com/auth/chat.spaces.readonly` - `https://www.googleapis.com/auth/chat.spaces`
@@ -915,13 +939,13 @@ impl SpacesMessagePinsResource {
             parent: parent.into(),
             page_size: None,
             page_token: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
 }
-static SPACES_MESSAGE_PINS_CREATE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_MESSAGE_PINS_CREATE_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.messagePins.create",
-    http_method: reqwest::Method::POST,
+    http_method: ::google_api_runtime::contract::Method::POST,
     path: "v1/{+parent}/messagePins",
     scopes: &[
         "https://www.googleapis.com/auth/chat.spaces",
@@ -938,33 +962,37 @@ static SPACES_MESSAGE_PINS_CREATE_REQUEST: crate::rt::MethodInfo = crate::rt::Me
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagePinsCreateRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     parent: String,
     body: crate::models::MessagePin,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesMessagePinsCreateRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::MessagePin> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::MessagePin> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_MESSAGE_PINS_CREATE_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_MESSAGE_PINS_CREATE_REQUEST,
+        );
         req.path_param("parent", self.parent);
         req.standard(&self.standard);
         req.json_body(&self.body);
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesMessagePinsCreateRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesMessagePinsCreateRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static SPACES_MESSAGE_PINS_DELETE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_MESSAGE_PINS_DELETE_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.messagePins.delete",
-    http_method: reqwest::Method::DELETE,
+    http_method: ::google_api_runtime::contract::Method::DELETE,
     path: "v1/{+name}",
     scopes: &[
         "https://www.googleapis.com/auth/chat.spaces",
@@ -981,31 +1009,35 @@ static SPACES_MESSAGE_PINS_DELETE_REQUEST: crate::rt::MethodInfo = crate::rt::Me
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagePinsDeleteRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesMessagePinsDeleteRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Empty> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Empty> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_MESSAGE_PINS_DELETE_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_MESSAGE_PINS_DELETE_REQUEST,
+        );
         req.path_param("name", self.name);
         req.standard(&self.standard);
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesMessagePinsDeleteRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesMessagePinsDeleteRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static SPACES_MESSAGE_PINS_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_MESSAGE_PINS_LIST_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.messagePins.list",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/{+parent}/messagePins",
     scopes: &[
         "https://www.googleapis.com/auth/chat.spaces",
@@ -1024,11 +1056,11 @@ static SPACES_MESSAGE_PINS_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::Meth
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagePinsListRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     parent: String,
     page_size: Option<i32>,
     page_token: Option<String>,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesMessagePinsListRequest {
     /// Optional. The maximum number of message pins returned. The service might return fewer messages than this value. The maximum value is 100. If you use a value more than 100, it's automatically changed to 100. If unspecified, at most 100 message pins will be returned. Negative values return an `INVALID_ARGUMENT` error.
@@ -1046,12 +1078,18 @@ impl SpacesMessagePinsListRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::ListMessagePinsResponse> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::ListMessagePinsResponse> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_MESSAGE_PINS_LIST_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_MESSAGE_PINS_LIST_REQUEST,
+        );
         req.path_param("parent", self.parent);
         if let Some(v) = &self.page_size {
             req.query("pageSize", v);
@@ -1063,8 +1101,8 @@ impl SpacesMessagePinsListRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesMessagePinsListRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesMessagePinsListRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
@@ -1072,20 +1110,22 @@ impl SpacesMessagePinsListRequest {
     /// Every page of the response, fetched lazily one after the other.
     pub fn pages(
         self,
-    ) -> impl futures_core::Stream<
-        Item = crate::Result<crate::models::ListMessagePinsResponse>,
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::ListMessagePinsResponse>,
     > + Send {
-        crate::pagination::pages(self)
+        ::google_api_runtime::contract::pagination::pages(self)
     }
 }
-impl crate::Pageable for SpacesMessagePinsListRequest {
+impl ::google_api_runtime::Pageable for SpacesMessagePinsListRequest {
     type Page = crate::models::ListMessagePinsResponse;
     fn set_page_token(&mut self, token: String) {
         self.page_token = Some(token);
     }
     fn fetch_page(
         self,
-    ) -> impl std::future::Future<Output = crate::Result<Self::Page>> + Send {
+    ) -> impl std::future::Future<
+        Output = ::google_api_runtime::Result<Self::Page>,
+    > + Send {
         self.send()
     }
     fn next_page_token(page: &Self::Page) -> Option<&str> {
@@ -1096,13 +1136,13 @@ impl SpacesMessagePinsListRequest {
     /// Every item of every page, fetched lazily page after page.
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<
-        Item = crate::Result<crate::models::MessagePin>,
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::MessagePin>,
     > + Send {
-        crate::pagination::items(self)
+        ::google_api_runtime::contract::pagination::items(self)
     }
 }
-impl crate::PageItems for SpacesMessagePinsListRequest {
+impl ::google_api_runtime::PageItems for SpacesMessagePinsListRequest {
     type Item = crate::models::MessagePin;
     fn page_items(page: Self::Page) -> Vec<Self::Item> {
         page.message_pins
@@ -1111,7 +1151,7 @@ impl crate::PageItems for SpacesMessagePinsListRequest {
 /// The `spaces.messages` resource.
 #[derive(Debug, Clone)]
 pub struct SpacesMessagesResource {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
 }
 impl SpacesMessagesResource {
     /// The `spaces.messages.attachments` resource: [`SpacesMessagesAttachmentsResource`].
@@ -1159,7 +1199,7 @@ impl SpacesMessagesResource {
             message_reply_option: None,
             request_id: None,
             thread_key: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Deletes a message. For an example, see [Delete a message](https://developers.google.com/workspace/chat/delete-messages). Supports the following types of [authentication](https://developers.google.com/workspace/chat/authenticate-authorize): - [App authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with the authorization scope: - `https://www.googleapis.com/auth/chat.bot` - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.messages` - `https://www.googleapis.com/auth/chat.import` (import mode spaces only) When using app authentication, requests can only delete messages created by the calling Chat app.
@@ -1184,7 +1224,7 @@ impl SpacesMessagesResource {
             client: self.client.clone(),
             name: name.into(),
             force: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Returns details about a message. For an example, see [Get details about a message](https://developers.google.com/workspace/chat/get-messages). Supports the following types of [authentication](https://developers.google.com/workspace/chat/authenticate-authorize): - [App authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.bot`: When using this authorization scope, this method returns details about a message the Chat app has access to, like direct messages and [slash commands](https://developers.google.com/workspace/chat/slash-commands) that invoke the Chat app. - `https://www.googleapis.com/auth/chat.app.messages.readonly` with [administrator approval](https://support.google.com/a?p=chat-app-auth). When using this authentication scope, this method returns details about a public message in a space. - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.messages.readonly` - `https://www.googleapis.com/auth/chat.messages` Note: Might return a message from a blocked member or space.
@@ -1210,7 +1250,7 @@ impl SpacesMessagesResource {
             client: self.client.clone(),
             name: name.into(),
             markup_syntax: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Lists messages in a space that the caller is a member of, including messages from blocked members and spaces. System messages, like those announcing new space members, aren't included. If you list messages from a space with no messages, the response is an empty object. When using a REST/HTTP interface, the response contains an empty JSON object, `{}`. For an example, see [List messages](https://developers.google.com/workspace/chat/api/guides/v1/messages/list). Supports the following types of [authentication](https://developers.google.com/workspace/chat/authenticate-authorize): - [App authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with [administrator approval](https://support.google.com/a?p=chat-app-auth) with the authorization scope: - `https://www.googleapis.com/auth/chat.app.messages.readonly`. When using this authentication scope, this method only returns public messages in a space. It doesn't include private messages. - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.messages.readonly` - `https://www.googleapis.com/auth/chat.messages` - `https://www.googleapis.com/auth/chat.import` (import mode spaces only)
@@ -1241,7 +1281,7 @@ impl SpacesMessagesResource {
             page_size: None,
             page_token: None,
             show_deleted: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Updates a message. There's a difference between the `patch` and `update` methods. The `patch` method uses a `patch` request while the `update` method uses a `put` request. We recommend using the `patch` method. For an example, see [Update a message](https://developers.google.com/workspace/chat/update-messages). Supports the following types of [authentication](https://developers.google.com/workspace/chat/authenticate-authorize): - [App authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with the authorization scope: - `https://www.googleapis.com/auth/chat.bot` - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.messages` - `https://www.googleapis.com/auth/chat.import` (import mode spaces only) When using app authentication, requests can only update messages created by the calling Chat app.
@@ -1273,7 +1313,7 @@ impl SpacesMessagesResource {
             body,
             allow_missing: None,
             update_mask: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Replaces the cards included in a message. A Chat app can only replace cards on a human-created message if the message already contains cards, and the cards were created by the app. If the app replaces the cards with an empty list, the cards are removed. After removing the cards, the app cannot add cards back to the message. Requires [app authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with the [authorization scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.bot`
@@ -1301,7 +1341,7 @@ impl SpacesMessagesResource {
             client: self.client.clone(),
             name: name.into(),
             body,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Searches for messages in Google Chat that the calling user has access to. Returns a list of messages matching the search criteria. To search across all spaces the user has access to, set `parent` to `spaces/-`. Using any other value for `parent` results in an `INVALID_ARGUMENT` error. The returned messages have their `name` field populated with the full resource name, which includes the specific `space` in which the message resides. This API doesn't return all message types. The types of messages listed below aren't included in the response. Use ListMessages to list all messages. - Private Messages that are visible to the authenticated user. - Messages posted by Chat apps in spaces or group chats. - Messages in a Chat app DM. - Messages from blocked users. - Messages in spaces that the caller has muted. Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following [authorization scopes](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.messages.readonly` - `https://www.googleapis.com/auth/chat.messages`
@@ -1330,7 +1370,7 @@ impl SpacesMessagesResource {
             client: self.client.clone(),
             parent: parent.into(),
             body,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Updates a message. There's a difference between the `patch` and `update` methods. The `patch` method uses a `patch` request while the `update` method uses a `put` request. We recommend using the `patch` method. For an example, see [Update a message](https://developers.google.com/workspace/chat/update-messages). Supports the following types of [authentication](https://developers.google.com/workspace/chat/authenticate-authorize): - [App authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with the authorization scope: - `https://www.googleapis.com/auth/chat.bot` - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.messages` - `https://www.googleapis.com/auth/chat.import` (import mode spaces only) When using app authentication, requests can only update messages created by the calling Chat app.
@@ -1362,14 +1402,14 @@ impl SpacesMessagesResource {
             body,
             allow_missing: None,
             update_mask: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
 }
 /// The `spaces.messages.attachments` resource.
 #[derive(Debug, Clone)]
 pub struct SpacesMessagesAttachmentsResource {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
 }
 impl SpacesMessagesAttachmentsResource {
     /// Gets the metadata of a message attachment. The attachment data is fetched using the [media API](https://developers.google.com/workspace/chat/api/reference/rest/v1/media/download). For an example, see [Get metadata about a message attachment](https://developers.google.com/workspace/chat/get-media-attachments). Requires [app authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with the [authorization scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.bot`
@@ -1391,13 +1431,13 @@ impl SpacesMessagesAttachmentsResource {
         SpacesMessagesAttachmentsGetRequest {
             client: self.client.clone(),
             name: name.into(),
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
 }
-static SPACES_MESSAGES_ATTACHMENTS_GET_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_MESSAGES_ATTACHMENTS_GET_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.messages.attachments.get",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/{+name}",
     scopes: &["https://www.googleapis.com/auth/chat.bot"],
     upload: None,
@@ -1411,18 +1451,20 @@ static SPACES_MESSAGES_ATTACHMENTS_GET_REQUEST: crate::rt::MethodInfo = crate::r
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesAttachmentsGetRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesMessagesAttachmentsGetRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Attachment> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Attachment> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
             &SPACES_MESSAGES_ATTACHMENTS_GET_REQUEST,
         );
         req.path_param("name", self.name);
@@ -1430,15 +1472,15 @@ impl SpacesMessagesAttachmentsGetRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesMessagesAttachmentsGetRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesMessagesAttachmentsGetRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
 /// The `spaces.messages.reactions` resource.
 #[derive(Debug, Clone)]
 pub struct SpacesMessagesReactionsResource {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
 }
 impl SpacesMessagesReactionsResource {
     /// Creates a reaction and adds it to a message. For an example, see [Add a reaction to a message](https://developers.google.com/workspace/chat/create-reactions). Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following [authorization scopes](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.messages.reactions.create` - `https://www.googleapis.com/auth/chat.messages.reactions` - `https://www.googleapis.com/auth/chat.messages` - `https://www.googleapis.com/auth/chat.import` (import mode spaces only)
@@ -1470,7 +1512,7 @@ impl SpacesMessagesReactionsResource {
             client: self.client.clone(),
             parent: parent.into(),
             body,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Deletes a reaction to a message. For an example, see [Delete a reaction](https://developers.google.com/workspace/chat/delete-reactions). Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following [authorization scopes](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.messages.reactions` - `https://www.googleapis.com/auth/chat.messages` - `https://www.googleapis.com/auth/chat.import` (import mode spaces only)
@@ -1498,7 +1540,7 @@ impl SpacesMessagesReactionsResource {
         SpacesMessagesReactionsDeleteRequest {
             client: self.client.clone(),
             name: name.into(),
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Lists reactions to a message. For an example, see [List reactions for a message](https://developers.google.com/workspace/chat/list-reactions). Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following [authorization scopes](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.messages.reactions.readonly` - `https://www.googleapis.com/auth/chat.messages.reactions` - `https://www.googleapis.com/auth/chat.messages.readonly` - `https://www.googleapis.com/auth/chat.messages`
@@ -1528,13 +1570,13 @@ impl SpacesMessagesReactionsResource {
             filter: None,
             page_size: None,
             page_token: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
 }
-static SPACES_MESSAGES_REACTIONS_CREATE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_MESSAGES_REACTIONS_CREATE_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.messages.reactions.create",
-    http_method: reqwest::Method::POST,
+    http_method: ::google_api_runtime::contract::Method::POST,
     path: "v1/{+parent}/reactions",
     scopes: &[
         "https://www.googleapis.com/auth/chat.bot",
@@ -1554,19 +1596,21 @@ static SPACES_MESSAGES_REACTIONS_CREATE_REQUEST: crate::rt::MethodInfo = crate::
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesReactionsCreateRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     parent: String,
     body: crate::models::Reaction,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesMessagesReactionsCreateRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Reaction> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Reaction> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
             &SPACES_MESSAGES_REACTIONS_CREATE_REQUEST,
         );
         req.path_param("parent", self.parent);
@@ -1575,14 +1619,14 @@ impl SpacesMessagesReactionsCreateRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesMessagesReactionsCreateRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesMessagesReactionsCreateRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static SPACES_MESSAGES_REACTIONS_DELETE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_MESSAGES_REACTIONS_DELETE_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.messages.reactions.delete",
-    http_method: reqwest::Method::DELETE,
+    http_method: ::google_api_runtime::contract::Method::DELETE,
     path: "v1/{+name}",
     scopes: &[
         "https://www.googleapis.com/auth/chat.bot",
@@ -1601,18 +1645,20 @@ static SPACES_MESSAGES_REACTIONS_DELETE_REQUEST: crate::rt::MethodInfo = crate::
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesReactionsDeleteRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesMessagesReactionsDeleteRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Empty> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Empty> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
             &SPACES_MESSAGES_REACTIONS_DELETE_REQUEST,
         );
         req.path_param("name", self.name);
@@ -1620,14 +1666,14 @@ impl SpacesMessagesReactionsDeleteRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesMessagesReactionsDeleteRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesMessagesReactionsDeleteRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static SPACES_MESSAGES_REACTIONS_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_MESSAGES_REACTIONS_LIST_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.messages.reactions.list",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/{+parent}/reactions",
     scopes: &[
         "https://www.googleapis.com/auth/chat.app.messages.readonly",
@@ -1648,12 +1694,12 @@ static SPACES_MESSAGES_REACTIONS_LIST_REQUEST: crate::rt::MethodInfo = crate::rt
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesReactionsListRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     parent: String,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesMessagesReactionsListRequest {
     /// Optional. A query filter. You can filter reactions by [emoji](https://developers.google.com/workspace/chat/api/reference/rest/v1/Emoji) (either `emoji.unicode` or `emoji.custom_emoji.uid`) and [user](https://developers.google.com/workspace/chat/api/reference/rest/v1/User) (`user.name`). To filter reactions for multiple emojis or users, join similar fields with the `OR` operator, such as `emoji.unicode = "🙂" OR emoji.unicode = "👍"` and `user.name = "users/AAAAAA" OR user.name = "users/BBBBBB"`. To filter reactions by emoji and user, use the `AND` operator, such as `emoji.unicode = "🙂" AND user.name = "users/AAAAAA"`. If your query uses both `AND` and `OR`, group them with parentheses. For example, the following queries are valid: ``` user.name = "users/{user}" emoji.unicode = "🙂" emoji.custom_emoji.uid = "{uid}" emoji.unicode = "🙂" OR emoji.unicode = "👍" emoji.unicode = "🙂" OR emoji.custom_emoji.uid = "{uid}" emoji.unicode = "🙂" AND user.name = "users/{user}" (emoji.unicode = "🙂" OR emoji.custom_emoji.uid = "{uid}") AND user.name = "users/{user}" ``` The following queries are invalid: ``` emoji.unicode = "🙂" AND emoji.unicode = "👍" emoji.unicode = "🙂" AND emoji.custom_emoji.uid = "{uid}" emoji.unicode = "🙂" OR user.name = "users/{user}" emoji.unicode = "🙂" OR emoji.custom_emoji.uid = "{uid}" OR user.name = "users/{user}" emoji.unicode = "🙂" OR emoji.custom_emoji.uid = "{uid}" AND user.name = "users/{user}" ``` Invalid queries are rejected with an `INVALID_ARGUMENT` error.
@@ -1678,12 +1724,16 @@ impl SpacesMessagesReactionsListRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::ListReactionsResponse> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::ListReactionsResponse> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
             &SPACES_MESSAGES_REACTIONS_LIST_REQUEST,
         );
         req.path_param("parent", self.parent);
@@ -1700,8 +1750,8 @@ impl SpacesMessagesReactionsListRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesMessagesReactionsListRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesMessagesReactionsListRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
@@ -1709,20 +1759,22 @@ impl SpacesMessagesReactionsListRequest {
     /// Every page of the response, fetched lazily one after the other.
     pub fn pages(
         self,
-    ) -> impl futures_core::Stream<
-        Item = crate::Result<crate::models::ListReactionsResponse>,
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::ListReactionsResponse>,
     > + Send {
-        crate::pagination::pages(self)
+        ::google_api_runtime::contract::pagination::pages(self)
     }
 }
-impl crate::Pageable for SpacesMessagesReactionsListRequest {
+impl ::google_api_runtime::Pageable for SpacesMessagesReactionsListRequest {
     type Page = crate::models::ListReactionsResponse;
     fn set_page_token(&mut self, token: String) {
         self.page_token = Some(token);
     }
     fn fetch_page(
         self,
-    ) -> impl std::future::Future<Output = crate::Result<Self::Page>> + Send {
+    ) -> impl std::future::Future<
+        Output = ::google_api_runtime::Result<Self::Page>,
+    > + Send {
         self.send()
     }
     fn next_page_token(page: &Self::Page) -> Option<&str> {
@@ -1733,21 +1785,21 @@ impl SpacesMessagesReactionsListRequest {
     /// Every item of every page, fetched lazily page after page.
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<
-        Item = crate::Result<crate::models::Reaction>,
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::Reaction>,
     > + Send {
-        crate::pagination::items(self)
+        ::google_api_runtime::contract::pagination::items(self)
     }
 }
-impl crate::PageItems for SpacesMessagesReactionsListRequest {
+impl ::google_api_runtime::PageItems for SpacesMessagesReactionsListRequest {
     type Item = crate::models::Reaction;
     fn page_items(page: Self::Page) -> Vec<Self::Item> {
         page.reactions
     }
 }
-static SPACES_MESSAGES_CREATE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_MESSAGES_CREATE_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.messages.create",
-    http_method: reqwest::Method::POST,
+    http_method: ::google_api_runtime::contract::Method::POST,
     path: "v1/{+parent}/messages",
     scopes: &[
         "https://www.googleapis.com/auth/chat.bot",
@@ -1766,7 +1818,7 @@ static SPACES_MESSAGES_CREATE_REQUEST: crate::rt::MethodInfo = crate::rt::Method
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesCreateRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     parent: String,
     create_message_notification_options_notification_type: Option<
         crate::models::SpacesMessagesCreateCreateMessageNotificationOptionsNotificationType,
@@ -1776,7 +1828,7 @@ pub struct SpacesMessagesCreateRequest {
     request_id: Option<String>,
     thread_key: Option<String>,
     body: crate::models::Message,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesMessagesCreateRequest {
     /// The notification type for the message.
@@ -1827,12 +1879,16 @@ impl SpacesMessagesCreateRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Message> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Message> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_MESSAGES_CREATE_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_MESSAGES_CREATE_REQUEST,
+        );
         req.path_param("parent", self.parent);
         if let Some(v) = &self.create_message_notification_options_notification_type {
             req.query("createMessageNotificationOptions.notificationType", v);
@@ -1854,14 +1910,14 @@ impl SpacesMessagesCreateRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesMessagesCreateRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesMessagesCreateRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static SPACES_MESSAGES_DELETE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_MESSAGES_DELETE_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.messages.delete",
-    http_method: reqwest::Method::DELETE,
+    http_method: ::google_api_runtime::contract::Method::DELETE,
     path: "v1/{+name}",
     scopes: &[
         "https://www.googleapis.com/auth/chat.bot",
@@ -1879,10 +1935,10 @@ static SPACES_MESSAGES_DELETE_REQUEST: crate::rt::MethodInfo = crate::rt::Method
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesDeleteRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
     force: Option<bool>,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesMessagesDeleteRequest {
     /// Optional. When `true`, deleting a message also deletes its threaded replies. When `false`, if a message has threaded replies, deletion fails. Only applies when [authenticating as a user](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user). Has no effect when \[authenticating as a Chat app\] (<https://developers.google.com/workspace/chat/authenticate-authorize-chat-app>).
@@ -1893,12 +1949,16 @@ impl SpacesMessagesDeleteRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Empty> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Empty> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_MESSAGES_DELETE_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_MESSAGES_DELETE_REQUEST,
+        );
         req.path_param("name", self.name);
         if let Some(v) = &self.force {
             req.query("force", v);
@@ -1907,14 +1967,14 @@ impl SpacesMessagesDeleteRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesMessagesDeleteRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesMessagesDeleteRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static SPACES_MESSAGES_GET_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_MESSAGES_GET_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.messages.get",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/{+name}",
     scopes: &[
         "https://www.googleapis.com/auth/chat.app.messages.readonly",
@@ -1933,10 +1993,10 @@ static SPACES_MESSAGES_GET_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInf
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesGetRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
     markup_syntax: Option<crate::models::SpacesMessagesGetMarkupSyntax>,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesMessagesGetRequest {
     /// Optional. Specifies the desired output syntax for the Chat message `formatted_text` field.
@@ -1950,12 +2010,16 @@ impl SpacesMessagesGetRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Message> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Message> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_MESSAGES_GET_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_MESSAGES_GET_REQUEST,
+        );
         req.path_param("name", self.name);
         if let Some(v) = &self.markup_syntax {
             req.query("markupSyntax", v);
@@ -1964,14 +2028,14 @@ impl SpacesMessagesGetRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesMessagesGetRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesMessagesGetRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static SPACES_MESSAGES_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_MESSAGES_LIST_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.messages.list",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/{+parent}/messages",
     scopes: &[
         "https://www.googleapis.com/auth/chat.app.messages.readonly",
@@ -1990,7 +2054,7 @@ static SPACES_MESSAGES_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::MethodIn
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesListRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     parent: String,
     filter: Option<String>,
     markup_syntax: Option<crate::models::SpacesMessagesListMarkupSyntax>,
@@ -1998,7 +2062,7 @@ pub struct SpacesMessagesListRequest {
     page_size: Option<i32>,
     page_token: Option<String>,
     show_deleted: Option<bool>,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesMessagesListRequest {
     /// Optional. A query filter. You can filter messages by date (`create_time`) and thread (`thread.name`). To filter messages by the date they were created, specify the `create_time` with a timestamp in [RFC-3339](https://www.rfc-editor.org/rfc/rfc3339) format and double quotation marks. For example, `"2023-04-21T11:30:00-04:00"`. You can use the greater than operator `>` to list messages that were created after a timestamp, or the less than operator `<` to list messages that were created before a timestamp. To filter messages within a time interval, use the `AND` operator between two timestamps. To filter by thread, specify the `thread.name`, formatted as `spaces/{space}/threads/{thread}`. You can only specify one `thread.name` per query. To filter by both thread and date, use the `AND` operator in your query. For example, the following queries are valid: ``` create_time > "2012-04-21T11:30:00-04:00" create_time > "2012-04-21T11:30:00-04:00" AND thread.name = spaces/AAAAAAAAAAA/threads/123 create_time > "2012-04-21T11:30:00+00:00" AND create_time < "2013-01-01T00:00:00+00:00" AND thread.name = spaces/AAAAAAAAAAA/threads/123 thread.name = spaces/AAAAAAAAAAA/threads/123 ``` Invalid queries are rejected by the server with an `INVALID_ARGUMENT` error.
@@ -2047,12 +2111,18 @@ impl SpacesMessagesListRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::ListMessagesResponse> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::ListMessagesResponse> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_MESSAGES_LIST_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_MESSAGES_LIST_REQUEST,
+        );
         req.path_param("parent", self.parent);
         if let Some(v) = &self.filter {
             req.query("filter", v);
@@ -2076,8 +2146,8 @@ impl SpacesMessagesListRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesMessagesListRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesMessagesListRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
@@ -2085,20 +2155,22 @@ impl SpacesMessagesListRequest {
     /// Every page of the response, fetched lazily one after the other.
     pub fn pages(
         self,
-    ) -> impl futures_core::Stream<
-        Item = crate::Result<crate::models::ListMessagesResponse>,
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::ListMessagesResponse>,
     > + Send {
-        crate::pagination::pages(self)
+        ::google_api_runtime::contract::pagination::pages(self)
     }
 }
-impl crate::Pageable for SpacesMessagesListRequest {
+impl ::google_api_runtime::Pageable for SpacesMessagesListRequest {
     type Page = crate::models::ListMessagesResponse;
     fn set_page_token(&mut self, token: String) {
         self.page_token = Some(token);
     }
     fn fetch_page(
         self,
-    ) -> impl std::future::Future<Output = crate::Result<Self::Page>> + Send {
+    ) -> impl std::future::Future<
+        Output = ::google_api_runtime::Result<Self::Page>,
+    > + Send {
         self.send()
     }
     fn next_page_token(page: &Self::Page) -> Option<&str> {
@@ -2109,19 +2181,21 @@ impl SpacesMessagesListRequest {
     /// Every item of every page, fetched lazily page after page.
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<Item = crate::Result<crate::models::Message>> + Send {
-        crate::pagination::items(self)
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::Message>,
+    > + Send {
+        ::google_api_runtime::contract::pagination::items(self)
     }
 }
-impl crate::PageItems for SpacesMessagesListRequest {
+impl ::google_api_runtime::PageItems for SpacesMessagesListRequest {
     type Item = crate::models::Message;
     fn page_items(page: Self::Page) -> Vec<Self::Item> {
         page.messages
     }
 }
-static SPACES_MESSAGES_PATCH_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_MESSAGES_PATCH_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.messages.patch",
-    http_method: reqwest::Method::PATCH,
+    http_method: ::google_api_runtime::contract::Method::PATCH,
     path: "v1/{+name}",
     scopes: &[
         "https://www.googleapis.com/auth/chat.bot",
@@ -2139,12 +2213,12 @@ static SPACES_MESSAGES_PATCH_REQUEST: crate::rt::MethodInfo = crate::rt::MethodI
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesPatchRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
     allow_missing: Option<bool>,
-    update_mask: Option<crate::types::FieldMask>,
+    update_mask: Option<::google_api_runtime::types::FieldMask>,
     body: crate::models::Message,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesMessagesPatchRequest {
     /// Optional. If `true` and the message isn't found, a new message is created and `updateMask` is ignored. The specified message ID must be [client-assigned](https://developers.google.com/workspace/chat/create-messages#name_a_created_message) or the request fails.
@@ -2159,18 +2233,22 @@ impl SpacesMessagesPatchRequest {
     /// Query parameter `updateMask`.
     pub fn update_mask(
         mut self,
-        update_mask: impl Into<crate::types::FieldMask>,
+        update_mask: impl Into<::google_api_runtime::types::FieldMask>,
     ) -> Self {
         self.update_mask = Some(update_mask.into());
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Message> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Message> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_MESSAGES_PATCH_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_MESSAGES_PATCH_REQUEST,
+        );
         req.path_param("name", self.name);
         if let Some(v) = &self.allow_missing {
             req.query("allowMissing", v);
@@ -2183,14 +2261,14 @@ impl SpacesMessagesPatchRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesMessagesPatchRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesMessagesPatchRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static SPACES_MESSAGES_REPLACE_CARDS_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_MESSAGES_REPLACE_CARDS_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.messages.replaceCards",
-    http_method: reqwest::Method::POST,
+    http_method: ::google_api_runtime::contract::Method::POST,
     path: "v1/{+name}:replaceCards",
     scopes: &["https://www.googleapis.com/auth/chat.bot"],
     upload: None,
@@ -2204,35 +2282,39 @@ static SPACES_MESSAGES_REPLACE_CARDS_REQUEST: crate::rt::MethodInfo = crate::rt:
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesReplaceCardsRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
     body: crate::models::ReplaceMessageCardsRequest,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesMessagesReplaceCardsRequest {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> crate::Result<crate::models::ReplaceMessageCardsResponse> {
+    ) -> ::google_api_runtime::Result<crate::models::ReplaceMessageCardsResponse> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_MESSAGES_REPLACE_CARDS_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_MESSAGES_REPLACE_CARDS_REQUEST,
+        );
         req.path_param("name", self.name);
         req.standard(&self.standard);
         req.json_body(&self.body);
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesMessagesReplaceCardsRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesMessagesReplaceCardsRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static SPACES_MESSAGES_SEARCH_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_MESSAGES_SEARCH_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.messages.search",
-    http_method: reqwest::Method::POST,
+    http_method: ::google_api_runtime::contract::Method::POST,
     path: "v1/{+parent}/messages:search",
     scopes: &[
         "https://www.googleapis.com/auth/chat.messages",
@@ -2249,33 +2331,39 @@ static SPACES_MESSAGES_SEARCH_REQUEST: crate::rt::MethodInfo = crate::rt::Method
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesSearchRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     parent: String,
     body: crate::models::SearchMessagesRequest,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesMessagesSearchRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::SearchMessagesResponse> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::SearchMessagesResponse> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_MESSAGES_SEARCH_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_MESSAGES_SEARCH_REQUEST,
+        );
         req.path_param("parent", self.parent);
         req.standard(&self.standard);
         req.json_body(&self.body);
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesMessagesSearchRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesMessagesSearchRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static SPACES_MESSAGES_UPDATE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_MESSAGES_UPDATE_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.messages.update",
-    http_method: reqwest::Method::PUT,
+    http_method: ::google_api_runtime::contract::Method::PUT,
     path: "v1/{+name}",
     scopes: &[
         "https://www.googleapis.com/auth/chat.bot",
@@ -2293,12 +2381,12 @@ static SPACES_MESSAGES_UPDATE_REQUEST: crate::rt::MethodInfo = crate::rt::Method
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesMessagesUpdateRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
     allow_missing: Option<bool>,
-    update_mask: Option<crate::types::FieldMask>,
+    update_mask: Option<::google_api_runtime::types::FieldMask>,
     body: crate::models::Message,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesMessagesUpdateRequest {
     /// Optional. If `true` and the message isn't found, a new message is created and `updateMask` is ignored. The specified message ID must be [client-assigned](https://developers.google.com/workspace/chat/create-messages#name_a_created_message) or the request fails.
@@ -2313,18 +2401,22 @@ impl SpacesMessagesUpdateRequest {
     /// Query parameter `updateMask`.
     pub fn update_mask(
         mut self,
-        update_mask: impl Into<crate::types::FieldMask>,
+        update_mask: impl Into<::google_api_runtime::types::FieldMask>,
     ) -> Self {
         self.update_mask = Some(update_mask.into());
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Message> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Message> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_MESSAGES_UPDATE_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_MESSAGES_UPDATE_REQUEST,
+        );
         req.path_param("name", self.name);
         if let Some(v) = &self.allow_missing {
             req.query("allowMissing", v);
@@ -2337,15 +2429,15 @@ impl SpacesMessagesUpdateRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesMessagesUpdateRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesMessagesUpdateRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
 /// The `spaces.spaceEvents` resource.
 #[derive(Debug, Clone)]
 pub struct SpacesSpaceEventsResource {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
 }
 impl SpacesSpaceEventsResource {
     /// Returns an event from a Google Chat space. The [event payload](https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.spaceEvents#SpaceEvent.FIELDS.oneof_payload) contains the most recent version of the resource that changed. For example, if you request an event about a new message but the message was later updated, the server returns the updated `Message` resource in the event payload. Note: The `permissionSettings` field is not returned in the Space object of the Space event data for this request. Supports the following types of [authentication](https://developers.google.com/workspace/chat/authenticate-authorize) with an [authorization scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes) appropriate for reading the requested data: - [App authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with [administrator approval](https://support.google.com/a?p=chat-app-auth) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.app.spaces` - `https://www.googleapis.com/auth/chat.app.spaces.readonly` - `https://www.googleapis.com/auth/chat.app.messages.readonly` - `https://www.googleapis.com/auth/chat.app.memberships` - `https://www.googleapis.com/auth/chat.app.memberships.readonly` - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.spaces.readonly` - `https://www.googleapis.com/auth/chat.spaces` - `https://www.googleapis.com/auth/chat.messages.readonly` - `https://www.googleapis.com/auth/chat.messages` - `https://www.googleapis.com/auth/chat.messages.reactions.readonly` - `https://www.googleapis.com/auth/chat.messages.reactions` - `https://www.googleapis.com/auth/chat.memberships.readonly` - `https://www.googleapis.com/auth/chat.memberships` To get an event, the authenticated caller must be a member of the space. For an example, see [Get details about an event from a Google Chat space](https://developers.google.com/workspace/chat/get-space-event).
@@ -2382,7 +2474,7 @@ impl SpacesSpaceEventsResource {
         SpacesSpaceEventsGetRequest {
             client: self.client.clone(),
             name: name.into(),
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Lists events from a Google Chat space. For each event, the [payload](https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.spaceEvents#SpaceEvent.FIELDS.oneof_payload) contains the most recent version of the Chat resource. For example, if you list events about new space members, the server returns `Membership` resources that contain the latest membership details. If new members were removed during the requested period, the event payload contains an empty `Membership` resource. Supports the following types of [authentication](https://developers.google.com/workspace/chat/authenticate-authorize) with an [authorization scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes) appropriate for reading the requested data: - [App authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app) with [administrator approval](https://support.google.com/a?p=chat-app-auth) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.app.spaces` - `https://www.googleapis.com/auth/chat.app.spaces.readonly` - `https://www.googleapis.com/auth/chat.app.messages.readonly` - `https://www.googleapis.com/auth/chat.app.memberships` - `https://www.googleapis.com/auth/chat.app.memberships.readonly` - [User authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following authorization scopes: - `https://www.googleapis.com/auth/chat.spaces.readonly` - `https://www.googleapis.com/auth/chat.spaces` - `https://www.googleapis.com/auth/chat.messages.readonly` - `https://www.googleapis.com/auth/chat.messages` - `https://www.googleapis.com/auth/chat.messages.reactions.readonly` - `https://www.googleapis.com/auth/chat.messages.reactions` - `https://www.googleapis.com/auth/chat.memberships.readonly` - `https://www.googleapis.com/auth/chat.memberships` To list events, the authenticated caller must be a member of the space. For an example, see [List events from a Google Chat space](https://developers.google.com/workspace/chat/list-space-events).
@@ -2422,13 +2514,13 @@ impl SpacesSpaceEventsResource {
             filter: None,
             page_size: None,
             page_token: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
 }
-static SPACES_SPACE_EVENTS_GET_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_SPACE_EVENTS_GET_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.spaceEvents.get",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/{+name}",
     scopes: &[
         "https://www.googleapis.com/auth/chat.app.all.memberships.readonly",
@@ -2459,31 +2551,35 @@ static SPACES_SPACE_EVENTS_GET_REQUEST: crate::rt::MethodInfo = crate::rt::Metho
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesSpaceEventsGetRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesSpaceEventsGetRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::SpaceEvent> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::SpaceEvent> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_SPACE_EVENTS_GET_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_SPACE_EVENTS_GET_REQUEST,
+        );
         req.path_param("name", self.name);
         req.standard(&self.standard);
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesSpaceEventsGetRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesSpaceEventsGetRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static SPACES_SPACE_EVENTS_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_SPACE_EVENTS_LIST_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.spaceEvents.list",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/{+parent}/spaceEvents",
     scopes: &[
         "https://www.googleapis.com/auth/chat.app.all.memberships.readonly",
@@ -2514,12 +2610,12 @@ static SPACES_SPACE_EVENTS_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::Meth
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesSpaceEventsListRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     parent: String,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesSpaceEventsListRequest {
     /// Required. A query filter. You must specify at least one event type (`event_type`) using the has `:` operator. To filter by multiple event types, use the `OR` operator. Omit batch event types in your filter. The request automatically returns any related batch events. For example, if you filter by new reactions (`google.workspace.chat.reaction.v1.created`), the server also returns batch new reactions events (`google.workspace.chat.reaction.v1.batchCreated`). For a list of supported event types, see the [`SpaceEvents` reference documentation](https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.spaceEvents#SpaceEvent.FIELDS.event_type). Optionally, you can also filter by start time (`start_time`) and end time (`end_time`): * `start_time`: Exclusive timestamp from which to start listing space events. You can list events that occurred up to 28 days ago. If unspecified, lists space events from the past 28 days. * `end_time`: Inclusive timestamp until which space events are listed. If unspecified, lists events up to the time of the request. To specify a start or end time, use the equals `=` operator and format in [RFC-3339](https://www.rfc-editor.org/rfc/rfc3339). To filter by both `start_time` and `end_time`, use the `AND` operator. For example, the following queries are valid: ``` start_time="2023-08-23T19:20:33+00:00" AND end_time="2023-08-23T19:21:54+00:00" ``` ``` start_time="2023-08-23T19:20:33+00:00" AND (event_types:"google.workspace.chat.space.v1.updated" OR event_types:"google.workspace.chat.message.v1.created") ``` The following queries are invalid: ``` start_time="2023-08-23T19:20:33+00:00" OR end_time="2023-08-23T19:21:54+00:00" ``` ``` event_types:"google.workspace.chat.space.v1.updated" AND event_types:"google.workspace.chat.message.v1.created" ``` Invalid queries are rejected by the server with an `INVALID_ARGUMENT` error.
@@ -2544,12 +2640,18 @@ impl SpacesSpaceEventsListRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::ListSpaceEventsResponse> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::ListSpaceEventsResponse> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_SPACE_EVENTS_LIST_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_SPACE_EVENTS_LIST_REQUEST,
+        );
         req.path_param("parent", self.parent);
         if let Some(v) = &self.filter {
             req.query("filter", v);
@@ -2564,8 +2666,8 @@ impl SpacesSpaceEventsListRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesSpaceEventsListRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesSpaceEventsListRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
@@ -2573,20 +2675,22 @@ impl SpacesSpaceEventsListRequest {
     /// Every page of the response, fetched lazily one after the other.
     pub fn pages(
         self,
-    ) -> impl futures_core::Stream<
-        Item = crate::Result<crate::models::ListSpaceEventsResponse>,
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::ListSpaceEventsResponse>,
     > + Send {
-        crate::pagination::pages(self)
+        ::google_api_runtime::contract::pagination::pages(self)
     }
 }
-impl crate::Pageable for SpacesSpaceEventsListRequest {
+impl ::google_api_runtime::Pageable for SpacesSpaceEventsListRequest {
     type Page = crate::models::ListSpaceEventsResponse;
     fn set_page_token(&mut self, token: String) {
         self.page_token = Some(token);
     }
     fn fetch_page(
         self,
-    ) -> impl std::future::Future<Output = crate::Result<Self::Page>> + Send {
+    ) -> impl std::future::Future<
+        Output = ::google_api_runtime::Result<Self::Page>,
+    > + Send {
         self.send()
     }
     fn next_page_token(page: &Self::Page) -> Option<&str> {
@@ -2597,21 +2701,21 @@ impl SpacesSpaceEventsListRequest {
     /// Every item of every page, fetched lazily page after page.
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<
-        Item = crate::Result<crate::models::SpaceEvent>,
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::SpaceEvent>,
     > + Send {
-        crate::pagination::items(self)
+        ::google_api_runtime::contract::pagination::items(self)
     }
 }
-impl crate::PageItems for SpacesSpaceEventsListRequest {
+impl ::google_api_runtime::PageItems for SpacesSpaceEventsListRequest {
     type Item = crate::models::SpaceEvent;
     fn page_items(page: Self::Page) -> Vec<Self::Item> {
         page.space_events
     }
 }
-static SPACES_COMPLETE_IMPORT_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_COMPLETE_IMPORT_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.completeImport",
-    http_method: reqwest::Method::POST,
+    http_method: ::google_api_runtime::contract::Method::POST,
     path: "v1/{+name}:completeImport",
     scopes: &["https://www.googleapis.com/auth/chat.import"],
     upload: None,
@@ -2625,35 +2729,39 @@ static SPACES_COMPLETE_IMPORT_REQUEST: crate::rt::MethodInfo = crate::rt::Method
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesCompleteImportRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
     body: crate::models::CompleteImportSpaceRequest,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesCompleteImportRequest {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> crate::Result<crate::models::CompleteImportSpaceResponse> {
+    ) -> ::google_api_runtime::Result<crate::models::CompleteImportSpaceResponse> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_COMPLETE_IMPORT_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_COMPLETE_IMPORT_REQUEST,
+        );
         req.path_param("name", self.name);
         req.standard(&self.standard);
         req.json_body(&self.body);
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesCompleteImportRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesCompleteImportRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static SPACES_CREATE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_CREATE_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.create",
-    http_method: reqwest::Method::POST,
+    http_method: ::google_api_runtime::contract::Method::POST,
     path: "v1/spaces",
     scopes: &[
         "https://www.googleapis.com/auth/chat.app.spaces",
@@ -2673,10 +2781,10 @@ static SPACES_CREATE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesCreateRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     request_id: Option<String>,
     body: crate::models::Space,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesCreateRequest {
     /// Optional. A unique ID for this request. A random UUID is recommended. Specifying a request ID makes the request idempotent, which ensures that multiple identical requests with the same request ID result in only a single space being created. Subsequent requests with the same request ID return the existing space and do not update the space, even if the requested details differ from the current state. To use this field effectively: - Ensure that subsequent requests are identical and use the same authentication credentials as the original request. - If a space was already created with the provided request ID, the request returns that space. Note that the returned space might not be fully populated; the API echoes the space in your request with the system-assigned resource name populated. To retrieve the latest metadata for the space, call `GetSpace`. - Reusing an existing request ID with a different authenticated user results in an error.
@@ -2687,12 +2795,16 @@ impl SpacesCreateRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Space> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Space> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_CREATE_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_CREATE_REQUEST,
+        );
         if let Some(v) = &self.request_id {
             req.query("requestId", v);
         }
@@ -2701,14 +2813,14 @@ impl SpacesCreateRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesCreateRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesCreateRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static SPACES_DELETE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_DELETE_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.delete",
-    http_method: reqwest::Method::DELETE,
+    http_method: ::google_api_runtime::contract::Method::DELETE,
     path: "v1/{+name}",
     scopes: &[
         "https://www.googleapis.com/auth/chat.admin.delete",
@@ -2727,10 +2839,10 @@ static SPACES_DELETE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesDeleteRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
     use_admin_access: Option<bool>,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesDeleteRequest {
     /// Optional. When `true`, the method runs using the user's Google Workspace administrator privileges. The calling user must be a Google Workspace administrator with the [manage chat and spaces conversations privilege](https://support.google.com/a/answer/13369245). Requires the `chat.admin.delete` [OAuth 2.0 scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes).
@@ -2741,12 +2853,16 @@ impl SpacesDeleteRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Empty> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Empty> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_DELETE_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_DELETE_REQUEST,
+        );
         req.path_param("name", self.name);
         if let Some(v) = &self.use_admin_access {
             req.query("useAdminAccess", v);
@@ -2755,14 +2871,14 @@ impl SpacesDeleteRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesDeleteRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesDeleteRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static SPACES_FIND_DIRECT_MESSAGE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_FIND_DIRECT_MESSAGE_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.findDirectMessage",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/spaces:findDirectMessage",
     scopes: &[
         "https://www.googleapis.com/auth/chat.bot",
@@ -2780,9 +2896,9 @@ static SPACES_FIND_DIRECT_MESSAGE_REQUEST: crate::rt::MethodInfo = crate::rt::Me
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesFindDirectMessageRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: Option<String>,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesFindDirectMessageRequest {
     /// Required. Resource name of the user to find direct message with. Format: `users/{user}`, where `{user}` is either the `id` for the [person](https://developers.google.com/people/api/rest/v1/people) from the People API, or the `id` for the [user](https://developers.google.com/admin-sdk/directory/reference/rest/v1/users) in the Directory API. For example, if the People API profile ID is `123456789`, you can find a direct message with that person by using `users/123456789` as the `name`. When [authenticated as a user](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user), you can use the email as an alias for `{user}`. For example, `users/example@gmail.com` where `example@gmail.com` is the email of the Google Chat user.
@@ -2793,12 +2909,16 @@ impl SpacesFindDirectMessageRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Space> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Space> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_FIND_DIRECT_MESSAGE_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_FIND_DIRECT_MESSAGE_REQUEST,
+        );
         if let Some(v) = &self.name {
             req.query("name", v);
         }
@@ -2806,14 +2926,14 @@ impl SpacesFindDirectMessageRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesFindDirectMessageRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesFindDirectMessageRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static SPACES_FIND_GROUP_CHATS_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_FIND_GROUP_CHATS_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.findGroupChats",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/spaces:findGroupChats",
     scopes: &[
         "https://www.googleapis.com/auth/chat.memberships",
@@ -2830,12 +2950,12 @@ static SPACES_FIND_GROUP_CHATS_REQUEST: crate::rt::MethodInfo = crate::rt::Metho
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesFindGroupChatsRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     page_size: Option<i32>,
     page_token: Option<String>,
     space_view: Option<crate::models::SpacesFindGroupChatsSpaceView>,
     users: Vec<String>,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesFindGroupChatsRequest {
     /// Optional. The maximum number of spaces to return. The service might return fewer than this value. If unspecified, at most 10 spaces are returned. The maximum value is 30. If you use a value more than 30, it's automatically changed to 30. Negative values return an `INVALID_ARGUMENT` error.
@@ -2870,12 +2990,18 @@ impl SpacesFindGroupChatsRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::FindGroupChatsResponse> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::FindGroupChatsResponse> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_FIND_GROUP_CHATS_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_FIND_GROUP_CHATS_REQUEST,
+        );
         if let Some(v) = &self.page_size {
             req.query("pageSize", v);
         }
@@ -2892,8 +3018,8 @@ impl SpacesFindGroupChatsRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesFindGroupChatsRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesFindGroupChatsRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
@@ -2901,20 +3027,22 @@ impl SpacesFindGroupChatsRequest {
     /// Every page of the response, fetched lazily one after the other.
     pub fn pages(
         self,
-    ) -> impl futures_core::Stream<
-        Item = crate::Result<crate::models::FindGroupChatsResponse>,
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::FindGroupChatsResponse>,
     > + Send {
-        crate::pagination::pages(self)
+        ::google_api_runtime::contract::pagination::pages(self)
     }
 }
-impl crate::Pageable for SpacesFindGroupChatsRequest {
+impl ::google_api_runtime::Pageable for SpacesFindGroupChatsRequest {
     type Page = crate::models::FindGroupChatsResponse;
     fn set_page_token(&mut self, token: String) {
         self.page_token = Some(token);
     }
     fn fetch_page(
         self,
-    ) -> impl std::future::Future<Output = crate::Result<Self::Page>> + Send {
+    ) -> impl std::future::Future<
+        Output = ::google_api_runtime::Result<Self::Page>,
+    > + Send {
         self.send()
     }
     fn next_page_token(page: &Self::Page) -> Option<&str> {
@@ -2925,19 +3053,21 @@ impl SpacesFindGroupChatsRequest {
     /// Every item of every page, fetched lazily page after page.
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<Item = crate::Result<crate::models::Space>> + Send {
-        crate::pagination::items(self)
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::Space>,
+    > + Send {
+        ::google_api_runtime::contract::pagination::items(self)
     }
 }
-impl crate::PageItems for SpacesFindGroupChatsRequest {
+impl ::google_api_runtime::PageItems for SpacesFindGroupChatsRequest {
     type Item = crate::models::Space;
     fn page_items(page: Self::Page) -> Vec<Self::Item> {
         page.spaces
     }
 }
-static SPACES_GET_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_GET_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.get",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/{+name}",
     scopes: &[
         "https://www.googleapis.com/auth/chat.admin.spaces",
@@ -2958,10 +3088,10 @@ static SPACES_GET_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesGetRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
     use_admin_access: Option<bool>,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesGetRequest {
     /// Optional. When `true`, the method runs using the user's Google Workspace administrator privileges. The calling user must be a Google Workspace administrator with the [manage chat and spaces conversations privilege](https://support.google.com/a/answer/13369245). Requires the `chat.admin.spaces` or `chat.admin.spaces.readonly` [OAuth 2.0 scopes](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes).
@@ -2972,12 +3102,16 @@ impl SpacesGetRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Space> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Space> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_GET_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_GET_REQUEST,
+        );
         req.path_param("name", self.name);
         if let Some(v) = &self.use_admin_access {
             req.query("useAdminAccess", v);
@@ -2986,14 +3120,14 @@ impl SpacesGetRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesGetRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesGetRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static SPACES_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_LIST_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.list",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/spaces",
     scopes: &[
         "https://www.googleapis.com/auth/chat.bot",
@@ -3011,11 +3145,11 @@ static SPACES_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesListRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesListRequest {
     /// Optional. A query filter. You can filter spaces by the space type ([`space_type`](https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces#spacetype)). To filter by space type, you must specify valid enum value, such as `SPACE` or `GROUP_CHAT` (the `space_type` can't be `SPACE_TYPE_UNSPECIFIED`). To query for multiple space types, use the `OR` operator. For example, the following queries are valid: ``` space_type = "SPACE" spaceType = "GROUP_CHAT" OR spaceType = "DIRECT_MESSAGE" ``` Invalid queries are rejected by the server with an `INVALID_ARGUMENT` error.
@@ -3040,12 +3174,18 @@ impl SpacesListRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::ListSpacesResponse> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::ListSpacesResponse> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_LIST_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_LIST_REQUEST,
+        );
         if let Some(v) = &self.filter {
             req.query("filter", v);
         }
@@ -3059,8 +3199,8 @@ impl SpacesListRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesListRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesListRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
@@ -3068,20 +3208,22 @@ impl SpacesListRequest {
     /// Every page of the response, fetched lazily one after the other.
     pub fn pages(
         self,
-    ) -> impl futures_core::Stream<
-        Item = crate::Result<crate::models::ListSpacesResponse>,
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::ListSpacesResponse>,
     > + Send {
-        crate::pagination::pages(self)
+        ::google_api_runtime::contract::pagination::pages(self)
     }
 }
-impl crate::Pageable for SpacesListRequest {
+impl ::google_api_runtime::Pageable for SpacesListRequest {
     type Page = crate::models::ListSpacesResponse;
     fn set_page_token(&mut self, token: String) {
         self.page_token = Some(token);
     }
     fn fetch_page(
         self,
-    ) -> impl std::future::Future<Output = crate::Result<Self::Page>> + Send {
+    ) -> impl std::future::Future<
+        Output = ::google_api_runtime::Result<Self::Page>,
+    > + Send {
         self.send()
     }
     fn next_page_token(page: &Self::Page) -> Option<&str> {
@@ -3092,19 +3234,21 @@ impl SpacesListRequest {
     /// Every item of every page, fetched lazily page after page.
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<Item = crate::Result<crate::models::Space>> + Send {
-        crate::pagination::items(self)
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::Space>,
+    > + Send {
+        ::google_api_runtime::contract::pagination::items(self)
     }
 }
-impl crate::PageItems for SpacesListRequest {
+impl ::google_api_runtime::PageItems for SpacesListRequest {
     type Item = crate::models::Space;
     fn page_items(page: Self::Page) -> Vec<Self::Item> {
         page.spaces
     }
 }
-static SPACES_PATCH_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_PATCH_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.patch",
-    http_method: reqwest::Method::PATCH,
+    http_method: ::google_api_runtime::contract::Method::PATCH,
     path: "v1/{+name}",
     scopes: &[
         "https://www.googleapis.com/auth/chat.admin.spaces",
@@ -3123,12 +3267,12 @@ static SPACES_PATCH_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesPatchRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
-    update_mask: Option<crate::types::FieldMask>,
+    update_mask: Option<::google_api_runtime::types::FieldMask>,
     use_admin_access: Option<bool>,
     body: crate::models::Space,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesPatchRequest {
     /// Required. The updated field paths, comma separated if there are multiple. You can update the following fields for a space: `space_details`: Updates the space's description and guidelines. You must pass both description and guidelines in the update request as `SpaceDetails`. If you only want to update one of the fields, pass the existing value for the other field. `display_name`: Only supports updating the display name for spaces where `spaceType` field is `SPACE`. If you receive the error message `ALREADY_EXISTS`, try a different value. An existing space within the Google Workspace organization might already use this display name. `space_type`: Only supports changing a `GROUP_CHAT` space type to `SPACE`. Include `display_name` together with `space_type` in the update mask and ensure that the specified space has a non-empty display name and the `SPACE` space type. Including the `space_type` mask and the `SPACE` type in the specified space when updating the display name is optional if the existing space already has the `SPACE` type. Trying to update the space type in other ways results in an invalid argument error. `space_type` is not supported with `useAdminAccess`. `space_history_state`: Updates [space history settings](https://support.google.com/chat/answer/7664687) by turning history on or off for the space. Only supported if history settings are enabled for the Google Workspace organization. To update the space history state, you must omit all other field masks in your request. `space_history_state` is not supported with `useAdminAccess`. `access_settings.audience`: Updates the [access setting](https://support.google.com/chat/answer/11971020) of who can discover the space, join the space, and preview the messages in named space where `spaceType` field is `SPACE`. If the existing space has a target audience, you can remove the audience and restrict space access by omitting a value for this field mask. To update access settings for a space, the authenticating user must be a space manager and omit all other field masks in your request. You can't update this field if the space is in [import mode](https://developers.google.com/workspace/chat/import-data-overview). To learn more, see [Make a space discoverable to specific users](https://developers.google.com/workspace/chat/space-target-audience). `access_settings.audience` is not supported with `useAdminAccess`. `access_settings.access_permission_settings`: Updates the [access permission settings](https://support.google.com/chat/answer/11971020) of who can discover and join the space where `spaceType` field is `SPACE`. Principals allowed to join the space must also be allowed to discover it. To update access permission settings for a space, the authenticating user must be a space manager or assistant manager and omit all other field masks in the request. You can't update this field if the space is in [import mode](https://developers.google.com/workspace/chat/import-data-overview). To learn more, see [Make a space discoverable to specific users](https://developers.google.com/workspace/chat/space-target-audience). `access_settings.access_permission_settings` is not supported with `useAdminAccess`. The supported field masks include: - `access_settings.access_permission_settings.discoverSpaceSetting` - `access_settings.access_permission_settings.joinSpaceSetting` - `access_settings.access_permission_settings.viewSpaceMembershipSetting` `permission_settings`: Supports changing the [permission settings](https://support.google.com/chat/answer/13340792) of a space. When updating permission settings, you can only specify `permissionSettings` field masks; you cannot update other field masks at the same time. The supported field masks include: - `permission_settings.manageMembersAndGroups` - `permission_settings.modifySpaceDetails` - `permission_settings.toggleHistory` - `permission_settings.useAtMentionAll` - `permission_settings.manageApps` - `permission_settings.manageWebhooks` - `permission_settings.replyMessages` - `permission_settings.viewSpaceMembership`
@@ -3136,7 +3280,7 @@ impl SpacesPatchRequest {
     /// Query parameter `updateMask`.
     pub fn update_mask(
         mut self,
-        update_mask: impl Into<crate::types::FieldMask>,
+        update_mask: impl Into<::google_api_runtime::types::FieldMask>,
     ) -> Self {
         self.update_mask = Some(update_mask.into());
         self
@@ -3149,12 +3293,16 @@ impl SpacesPatchRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Space> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Space> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_PATCH_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_PATCH_REQUEST,
+        );
         req.path_param("name", self.name);
         if let Some(v) = &self.update_mask {
             req.query("updateMask", v);
@@ -3167,14 +3315,14 @@ impl SpacesPatchRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesPatchRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesPatchRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static SPACES_SEARCH_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_SEARCH_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.search",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/spaces:search",
     scopes: &[
         "https://www.googleapis.com/auth/chat.admin.spaces",
@@ -3193,13 +3341,13 @@ static SPACES_SEARCH_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesSearchRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     order_by: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,
     query: Option<String>,
     use_admin_access: Option<bool>,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesSearchRequest {
     /// Optional. How the list of spaces is ordered. Supported attributes to order by are: - `membership_count.joined_direct_human_user_count` — Denotes the count of human users that have directly joined a space. - `last_active_time` — Denotes the time when last eligible item is added to any topic of this space. - `create_time` — Denotes the time of the space creation. When `useAdminAccess` is `false`, only `create_time` and `relevance` are supported for ordering. Only `DESC` is supported for these fields in non-admin searches. Valid ordering operation values are: - `ASC` for ascending. Default value. - `DESC` for descending. The supported syntax are when `useAdminAccess` is set to `true`: - `membership_count.joined_direct_human_user_count DESC` - `membership_count.joined_direct_human_user_count ASC` - `last_active_time DESC` - `last_active_time ASC` - `create_time DESC` - `create_time ASC` When `useAdminAccess` is set to `false`: - `create_time DESC` - `relevance DESC` [Developer Preview](https://developers.google.com/workspace/preview).
@@ -3238,12 +3386,18 @@ impl SpacesSearchRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::SearchSpacesResponse> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::SearchSpacesResponse> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_SEARCH_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_SEARCH_REQUEST,
+        );
         if let Some(v) = &self.order_by {
             req.query("orderBy", v);
         }
@@ -3263,8 +3417,8 @@ impl SpacesSearchRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesSearchRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesSearchRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
@@ -3272,20 +3426,22 @@ impl SpacesSearchRequest {
     /// Every page of the response, fetched lazily one after the other.
     pub fn pages(
         self,
-    ) -> impl futures_core::Stream<
-        Item = crate::Result<crate::models::SearchSpacesResponse>,
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::SearchSpacesResponse>,
     > + Send {
-        crate::pagination::pages(self)
+        ::google_api_runtime::contract::pagination::pages(self)
     }
 }
-impl crate::Pageable for SpacesSearchRequest {
+impl ::google_api_runtime::Pageable for SpacesSearchRequest {
     type Page = crate::models::SearchSpacesResponse;
     fn set_page_token(&mut self, token: String) {
         self.page_token = Some(token);
     }
     fn fetch_page(
         self,
-    ) -> impl std::future::Future<Output = crate::Result<Self::Page>> + Send {
+    ) -> impl std::future::Future<
+        Output = ::google_api_runtime::Result<Self::Page>,
+    > + Send {
         self.send()
     }
     fn next_page_token(page: &Self::Page) -> Option<&str> {
@@ -3296,19 +3452,21 @@ impl SpacesSearchRequest {
     /// Every item of every page, fetched lazily page after page.
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<Item = crate::Result<crate::models::Space>> + Send {
-        crate::pagination::items(self)
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::Space>,
+    > + Send {
+        ::google_api_runtime::contract::pagination::items(self)
     }
 }
-impl crate::PageItems for SpacesSearchRequest {
+impl ::google_api_runtime::PageItems for SpacesSearchRequest {
     type Item = crate::models::Space;
     fn page_items(page: Self::Page) -> Vec<Self::Item> {
         page.spaces
     }
 }
-static SPACES_SETUP_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static SPACES_SETUP_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.spaces.setup",
-    http_method: reqwest::Method::POST,
+    http_method: ::google_api_runtime::contract::Method::POST,
     path: "v1/spaces:setup",
     scopes: &[
         "https://www.googleapis.com/auth/chat.spaces",
@@ -3325,25 +3483,29 @@ static SPACES_SETUP_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SpacesSetupRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     body: crate::models::SetUpSpaceRequest,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl SpacesSetupRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Space> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Space> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&SPACES_SETUP_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &SPACES_SETUP_REQUEST,
+        );
         req.standard(&self.standard);
         req.json_body(&self.body);
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for SpacesSetupRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for SpacesSetupRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }

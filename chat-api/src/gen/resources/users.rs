@@ -4,14 +4,14 @@ impl crate::Client {
     /// The `users` resource: [`UsersResource`].
     pub fn users(&self) -> UsersResource {
         UsersResource {
-            client: self.clone(),
+            client: ::google_api_runtime::contract::ApiClient::runtime(self).clone(),
         }
     }
 }
 /// The `users` resource.
 #[derive(Debug, Clone)]
 pub struct UsersResource {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
 }
 impl UsersResource {
     /// The `users.availability` resource: [`UsersAvailabilityResource`].
@@ -36,7 +36,7 @@ impl UsersResource {
 /// The `users.availability` resource.
 #[derive(Debug, Clone)]
 pub struct UsersAvailabilityResource {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
 }
 impl UsersAvailabilityResource {
     /// Returns availability information for a human user in Google Chat. For example, this can be used to check if a user is online or away, or to retrieve their custom status message. This method only retrieves the authenticated user's availability. Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following [authorization scopes](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.users.availability.readonly` - `https://www.googleapis.com/auth/chat.users.availability`
@@ -59,7 +59,7 @@ impl UsersAvailabilityResource {
         UsersAvailabilityGetRequest {
             client: self.client.clone(),
             name: name.into(),
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Marks user as `ACTIVE` in Google Chat. Sets the user's availability state to `ACTIVE`. The `ACTIVE` state lasts until the specified expiration, at which point the user's state becomes `AWAY`. Note that if the user is actively using Chat, the `ACTIVE` state duration may extend beyond the provided expiration. This method only updates the authenticated user's availability. Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with [authorization scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.users.availability`
@@ -87,7 +87,7 @@ impl UsersAvailabilityResource {
             client: self.client.clone(),
             name: name.into(),
             body,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Marks user as `AWAY` in Google Chat. Sets the user's state to away and is not affected by the user's activity. This method only updates the authenticated user's availability. Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with [authorization scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.users.availability`
@@ -115,7 +115,7 @@ impl UsersAvailabilityResource {
             client: self.client.clone(),
             name: name.into(),
             body,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Marks user as `DO_NOT_DISTURB` in Google Chat. Sets a user's availability state to `DO_NOT_DISTURB` until a specified expiration time. When in `DO_NOT_DISTURB`, users typically won't receive notifications. This method only updates the authenticated user's availability. Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with [authorization scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.users.availability`
@@ -143,7 +143,7 @@ impl UsersAvailabilityResource {
             client: self.client.clone(),
             name: name.into(),
             body,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Updates availability information for a human user. Only the `custom_status` field can be updated through this method. This method only updates the authenticated user's availability. Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following [authorization scopes](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.users.availability`
@@ -172,13 +172,13 @@ impl UsersAvailabilityResource {
             name: name.into(),
             body,
             update_mask: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
 }
-static USERS_AVAILABILITY_GET_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static USERS_AVAILABILITY_GET_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.users.availability.get",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/{+name}",
     scopes: &[
         "https://www.googleapis.com/auth/chat.users.availability",
@@ -195,31 +195,37 @@ static USERS_AVAILABILITY_GET_REQUEST: crate::rt::MethodInfo = crate::rt::Method
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersAvailabilityGetRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl UsersAvailabilityGetRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Availability> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::Availability> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&USERS_AVAILABILITY_GET_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &USERS_AVAILABILITY_GET_REQUEST,
+        );
         req.path_param("name", self.name);
         req.standard(&self.standard);
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for UsersAvailabilityGetRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for UsersAvailabilityGetRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static USERS_AVAILABILITY_MARK_AS_ACTIVE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static USERS_AVAILABILITY_MARK_AS_ACTIVE_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.users.availability.markAsActive",
-    http_method: reqwest::Method::POST,
+    http_method: ::google_api_runtime::contract::Method::POST,
     path: "v1/{+name}:markAsActive",
     scopes: &["https://www.googleapis.com/auth/chat.users.availability"],
     upload: None,
@@ -233,19 +239,23 @@ static USERS_AVAILABILITY_MARK_AS_ACTIVE_REQUEST: crate::rt::MethodInfo = crate:
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersAvailabilityMarkAsActiveRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
     body: crate::models::MarkAsActiveRequest,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl UsersAvailabilityMarkAsActiveRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Availability> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::Availability> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
             &USERS_AVAILABILITY_MARK_AS_ACTIVE_REQUEST,
         );
         req.path_param("name", self.name);
@@ -254,14 +264,14 @@ impl UsersAvailabilityMarkAsActiveRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for UsersAvailabilityMarkAsActiveRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for UsersAvailabilityMarkAsActiveRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static USERS_AVAILABILITY_MARK_AS_AWAY_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static USERS_AVAILABILITY_MARK_AS_AWAY_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.users.availability.markAsAway",
-    http_method: reqwest::Method::POST,
+    http_method: ::google_api_runtime::contract::Method::POST,
     path: "v1/{+name}:markAsAway",
     scopes: &["https://www.googleapis.com/auth/chat.users.availability"],
     upload: None,
@@ -275,19 +285,23 @@ static USERS_AVAILABILITY_MARK_AS_AWAY_REQUEST: crate::rt::MethodInfo = crate::r
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersAvailabilityMarkAsAwayRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
     body: crate::models::MarkAsAwayRequest,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl UsersAvailabilityMarkAsAwayRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Availability> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::Availability> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
             &USERS_AVAILABILITY_MARK_AS_AWAY_REQUEST,
         );
         req.path_param("name", self.name);
@@ -296,14 +310,14 @@ impl UsersAvailabilityMarkAsAwayRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for UsersAvailabilityMarkAsAwayRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for UsersAvailabilityMarkAsAwayRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static USERS_AVAILABILITY_MARK_AS_DO_NOT_DISTURB_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static USERS_AVAILABILITY_MARK_AS_DO_NOT_DISTURB_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.users.availability.markAsDoNotDisturb",
-    http_method: reqwest::Method::POST,
+    http_method: ::google_api_runtime::contract::Method::POST,
     path: "v1/{+name}:markAsDoNotDisturb",
     scopes: &["https://www.googleapis.com/auth/chat.users.availability"],
     upload: None,
@@ -317,19 +331,23 @@ static USERS_AVAILABILITY_MARK_AS_DO_NOT_DISTURB_REQUEST: crate::rt::MethodInfo 
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersAvailabilityMarkAsDoNotDisturbRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
     body: crate::models::MarkAsDoNotDisturbRequest,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl UsersAvailabilityMarkAsDoNotDisturbRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Availability> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::Availability> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
             &USERS_AVAILABILITY_MARK_AS_DO_NOT_DISTURB_REQUEST,
         );
         req.path_param("name", self.name);
@@ -338,14 +356,15 @@ impl UsersAvailabilityMarkAsDoNotDisturbRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for UsersAvailabilityMarkAsDoNotDisturbRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams
+for UsersAvailabilityMarkAsDoNotDisturbRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static USERS_AVAILABILITY_PATCH_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static USERS_AVAILABILITY_PATCH_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.users.availability.patch",
-    http_method: reqwest::Method::PATCH,
+    http_method: ::google_api_runtime::contract::Method::PATCH,
     path: "v1/{+name}",
     scopes: &["https://www.googleapis.com/auth/chat.users.availability"],
     upload: None,
@@ -359,11 +378,11 @@ static USERS_AVAILABILITY_PATCH_REQUEST: crate::rt::MethodInfo = crate::rt::Meth
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersAvailabilityPatchRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
-    update_mask: Option<crate::types::FieldMask>,
+    update_mask: Option<::google_api_runtime::types::FieldMask>,
     body: crate::models::Availability,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl UsersAvailabilityPatchRequest {
     /// Required. The list of fields to update. The only field that can be updated is `custom_status`.
@@ -371,18 +390,24 @@ impl UsersAvailabilityPatchRequest {
     /// Query parameter `updateMask`.
     pub fn update_mask(
         mut self,
-        update_mask: impl Into<crate::types::FieldMask>,
+        update_mask: impl Into<::google_api_runtime::types::FieldMask>,
     ) -> Self {
         self.update_mask = Some(update_mask.into());
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Availability> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::Availability> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&USERS_AVAILABILITY_PATCH_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &USERS_AVAILABILITY_PATCH_REQUEST,
+        );
         req.path_param("name", self.name);
         if let Some(v) = &self.update_mask {
             req.query("updateMask", v);
@@ -392,15 +417,15 @@ impl UsersAvailabilityPatchRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for UsersAvailabilityPatchRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for UsersAvailabilityPatchRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
 /// The `users.sections` resource.
 #[derive(Debug, Clone)]
 pub struct UsersSectionsResource {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
 }
 impl UsersSectionsResource {
     /// The `users.sections.items` resource: [`UsersSectionsItemsResource`].
@@ -434,7 +459,7 @@ impl UsersSectionsResource {
             client: self.client.clone(),
             parent: parent.into(),
             body,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Deletes a section of type `CUSTOM_SECTION`. If the section contains items, such as spaces, the items are moved to Google Chat's default sections and are not deleted. For details, see [Create and organize sections in Google Chat](https://support.google.com/chat/answer/16059854). Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with the [authorization scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.users.sections`
@@ -456,7 +481,7 @@ impl UsersSectionsResource {
         UsersSectionsDeleteRequest {
             client: self.client.clone(),
             name: name.into(),
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Lists sections available to the Chat user. Sections help users group their conversations and customize the list of spaces displayed in Chat navigation panel. For details, see [Create and organize sections in Google Chat](https://support.google.com/chat/answer/16059854). Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with the [authorization scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.users.sections` - `https://www.googleapis.com/auth/chat.users.sections.readonly`
@@ -481,7 +506,7 @@ impl UsersSectionsResource {
             parent: parent.into(),
             page_size: None,
             page_token: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Updates a section. Only sections of type `CUSTOM_SECTION` can be updated. For details, see [Create and organize sections in Google Chat](https://support.google.com/chat/answer/16059854). Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with the [authorization scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.users.sections`
@@ -510,7 +535,7 @@ impl UsersSectionsResource {
             name: name.into(),
             body,
             update_mask: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Changes the sort order of a section. For details, see [Create and organize sections in Google Chat](https://support.google.com/chat/answer/16059854). Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with the [authorization scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.users.sections`
@@ -538,14 +563,14 @@ impl UsersSectionsResource {
             client: self.client.clone(),
             name: name.into(),
             body,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
 }
 /// The `users.sections.items` resource.
 #[derive(Debug, Clone)]
 pub struct UsersSectionsItemsResource {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
 }
 impl UsersSectionsItemsResource {
     /// Lists items in a section. Only spaces can be section items. For details, see [Create and organize sections in Google Chat](https://support.google.com/chat/answer/16059854). Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with the [authorization scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.users.sections` - `https://www.googleapis.com/auth/chat.users.sections.readonly`
@@ -571,7 +596,7 @@ impl UsersSectionsItemsResource {
             filter: None,
             page_size: None,
             page_token: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Moves an item from one section to another. For example, if a section contains spaces, this method can be used to move a space to a different section. For details, see [Create and organize sections in Google Chat](https://support.google.com/chat/answer/16059854). Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with the [authorization scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.users.sections`
@@ -599,13 +624,13 @@ impl UsersSectionsItemsResource {
             client: self.client.clone(),
             name: name.into(),
             body,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
 }
-static USERS_SECTIONS_ITEMS_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static USERS_SECTIONS_ITEMS_LIST_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.users.sections.items.list",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/{+parent}/items",
     scopes: &[
         "https://www.googleapis.com/auth/chat.users.sections",
@@ -622,12 +647,12 @@ static USERS_SECTIONS_ITEMS_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::Met
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSectionsItemsListRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     parent: String,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl UsersSectionsItemsListRequest {
     /// Optional. A query filter. Currently only supports filtering by space. For example, `space = spaces/{space}`. Invalid queries are rejected with an `INVALID_ARGUMENT` error.
@@ -652,12 +677,18 @@ impl UsersSectionsItemsListRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::ListSectionItemsResponse> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::ListSectionItemsResponse> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&USERS_SECTIONS_ITEMS_LIST_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &USERS_SECTIONS_ITEMS_LIST_REQUEST,
+        );
         req.path_param("parent", self.parent);
         if let Some(v) = &self.filter {
             req.query("filter", v);
@@ -672,8 +703,8 @@ impl UsersSectionsItemsListRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for UsersSectionsItemsListRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for UsersSectionsItemsListRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
@@ -681,20 +712,22 @@ impl UsersSectionsItemsListRequest {
     /// Every page of the response, fetched lazily one after the other.
     pub fn pages(
         self,
-    ) -> impl futures_core::Stream<
-        Item = crate::Result<crate::models::ListSectionItemsResponse>,
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::ListSectionItemsResponse>,
     > + Send {
-        crate::pagination::pages(self)
+        ::google_api_runtime::contract::pagination::pages(self)
     }
 }
-impl crate::Pageable for UsersSectionsItemsListRequest {
+impl ::google_api_runtime::Pageable for UsersSectionsItemsListRequest {
     type Page = crate::models::ListSectionItemsResponse;
     fn set_page_token(&mut self, token: String) {
         self.page_token = Some(token);
     }
     fn fetch_page(
         self,
-    ) -> impl std::future::Future<Output = crate::Result<Self::Page>> + Send {
+    ) -> impl std::future::Future<
+        Output = ::google_api_runtime::Result<Self::Page>,
+    > + Send {
         self.send()
     }
     fn next_page_token(page: &Self::Page) -> Option<&str> {
@@ -705,21 +738,21 @@ impl UsersSectionsItemsListRequest {
     /// Every item of every page, fetched lazily page after page.
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<
-        Item = crate::Result<crate::models::SectionItem>,
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::SectionItem>,
     > + Send {
-        crate::pagination::items(self)
+        ::google_api_runtime::contract::pagination::items(self)
     }
 }
-impl crate::PageItems for UsersSectionsItemsListRequest {
+impl ::google_api_runtime::PageItems for UsersSectionsItemsListRequest {
     type Item = crate::models::SectionItem;
     fn page_items(page: Self::Page) -> Vec<Self::Item> {
         page.section_items
     }
 }
-static USERS_SECTIONS_ITEMS_MOVE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static USERS_SECTIONS_ITEMS_MOVE_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.users.sections.items.move",
-    http_method: reqwest::Method::POST,
+    http_method: ::google_api_runtime::contract::Method::POST,
     path: "v1/{+name}:move",
     scopes: &["https://www.googleapis.com/auth/chat.users.sections"],
     upload: None,
@@ -733,33 +766,39 @@ static USERS_SECTIONS_ITEMS_MOVE_REQUEST: crate::rt::MethodInfo = crate::rt::Met
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSectionsItemsMoveRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
     body: crate::models::MoveSectionItemRequest,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl UsersSectionsItemsMoveRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::MoveSectionItemResponse> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::MoveSectionItemResponse> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&USERS_SECTIONS_ITEMS_MOVE_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &USERS_SECTIONS_ITEMS_MOVE_REQUEST,
+        );
         req.path_param("name", self.name);
         req.standard(&self.standard);
         req.json_body(&self.body);
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for UsersSectionsItemsMoveRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for UsersSectionsItemsMoveRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static USERS_SECTIONS_CREATE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static USERS_SECTIONS_CREATE_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.users.sections.create",
-    http_method: reqwest::Method::POST,
+    http_method: ::google_api_runtime::contract::Method::POST,
     path: "v1/{+parent}/sections",
     scopes: &["https://www.googleapis.com/auth/chat.users.sections"],
     upload: None,
@@ -773,33 +812,39 @@ static USERS_SECTIONS_CREATE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodI
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSectionsCreateRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     parent: String,
     body: crate::models::GoogleChatV1Section,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl UsersSectionsCreateRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::GoogleChatV1Section> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::GoogleChatV1Section> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&USERS_SECTIONS_CREATE_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &USERS_SECTIONS_CREATE_REQUEST,
+        );
         req.path_param("parent", self.parent);
         req.standard(&self.standard);
         req.json_body(&self.body);
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for UsersSectionsCreateRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for UsersSectionsCreateRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static USERS_SECTIONS_DELETE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static USERS_SECTIONS_DELETE_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.users.sections.delete",
-    http_method: reqwest::Method::DELETE,
+    http_method: ::google_api_runtime::contract::Method::DELETE,
     path: "v1/{+name}",
     scopes: &["https://www.googleapis.com/auth/chat.users.sections"],
     upload: None,
@@ -813,31 +858,35 @@ static USERS_SECTIONS_DELETE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodI
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSectionsDeleteRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl UsersSectionsDeleteRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::Empty> {
+    pub async fn send(self) -> ::google_api_runtime::Result<crate::models::Empty> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&USERS_SECTIONS_DELETE_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &USERS_SECTIONS_DELETE_REQUEST,
+        );
         req.path_param("name", self.name);
         req.standard(&self.standard);
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for UsersSectionsDeleteRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for UsersSectionsDeleteRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static USERS_SECTIONS_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static USERS_SECTIONS_LIST_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.users.sections.list",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/{+parent}/sections",
     scopes: &[
         "https://www.googleapis.com/auth/chat.users.sections",
@@ -854,11 +903,11 @@ static USERS_SECTIONS_LIST_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInf
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSectionsListRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     parent: String,
     page_size: Option<i32>,
     page_token: Option<String>,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl UsersSectionsListRequest {
     /// Optional. The maximum number of sections to return. The service may return fewer than this value. If unspecified, at most 10 sections will be returned. The maximum value is 100. If you use a value more than 100, it's automatically changed to 100. Negative values return an `INVALID_ARGUMENT` error.
@@ -876,12 +925,18 @@ impl UsersSectionsListRequest {
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::ListSectionsResponse> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::ListSectionsResponse> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&USERS_SECTIONS_LIST_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &USERS_SECTIONS_LIST_REQUEST,
+        );
         req.path_param("parent", self.parent);
         if let Some(v) = &self.page_size {
             req.query("pageSize", v);
@@ -893,8 +948,8 @@ impl UsersSectionsListRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for UsersSectionsListRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for UsersSectionsListRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
@@ -902,20 +957,22 @@ impl UsersSectionsListRequest {
     /// Every page of the response, fetched lazily one after the other.
     pub fn pages(
         self,
-    ) -> impl futures_core::Stream<
-        Item = crate::Result<crate::models::ListSectionsResponse>,
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::ListSectionsResponse>,
     > + Send {
-        crate::pagination::pages(self)
+        ::google_api_runtime::contract::pagination::pages(self)
     }
 }
-impl crate::Pageable for UsersSectionsListRequest {
+impl ::google_api_runtime::Pageable for UsersSectionsListRequest {
     type Page = crate::models::ListSectionsResponse;
     fn set_page_token(&mut self, token: String) {
         self.page_token = Some(token);
     }
     fn fetch_page(
         self,
-    ) -> impl std::future::Future<Output = crate::Result<Self::Page>> + Send {
+    ) -> impl std::future::Future<
+        Output = ::google_api_runtime::Result<Self::Page>,
+    > + Send {
         self.send()
     }
     fn next_page_token(page: &Self::Page) -> Option<&str> {
@@ -926,21 +983,21 @@ impl UsersSectionsListRequest {
     /// Every item of every page, fetched lazily page after page.
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<
-        Item = crate::Result<crate::models::GoogleChatV1Section>,
+    ) -> impl ::google_api_runtime::contract::Stream<
+        Item = ::google_api_runtime::Result<crate::models::GoogleChatV1Section>,
     > + Send {
-        crate::pagination::items(self)
+        ::google_api_runtime::contract::pagination::items(self)
     }
 }
-impl crate::PageItems for UsersSectionsListRequest {
+impl ::google_api_runtime::PageItems for UsersSectionsListRequest {
     type Item = crate::models::GoogleChatV1Section;
     fn page_items(page: Self::Page) -> Vec<Self::Item> {
         page.sections
     }
 }
-static USERS_SECTIONS_PATCH_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static USERS_SECTIONS_PATCH_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.users.sections.patch",
-    http_method: reqwest::Method::PATCH,
+    http_method: ::google_api_runtime::contract::Method::PATCH,
     path: "v1/{+name}",
     scopes: &["https://www.googleapis.com/auth/chat.users.sections"],
     upload: None,
@@ -954,11 +1011,11 @@ static USERS_SECTIONS_PATCH_REQUEST: crate::rt::MethodInfo = crate::rt::MethodIn
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSectionsPatchRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
-    update_mask: Option<crate::types::FieldMask>,
+    update_mask: Option<::google_api_runtime::types::FieldMask>,
     body: crate::models::GoogleChatV1Section,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl UsersSectionsPatchRequest {
     /// Required. The mask to specify which fields to update. Currently supported field paths: - `display_name`
@@ -966,18 +1023,24 @@ impl UsersSectionsPatchRequest {
     /// Query parameter `updateMask`.
     pub fn update_mask(
         mut self,
-        update_mask: impl Into<crate::types::FieldMask>,
+        update_mask: impl Into<::google_api_runtime::types::FieldMask>,
     ) -> Self {
         self.update_mask = Some(update_mask.into());
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::GoogleChatV1Section> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::GoogleChatV1Section> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&USERS_SECTIONS_PATCH_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &USERS_SECTIONS_PATCH_REQUEST,
+        );
         req.path_param("name", self.name);
         if let Some(v) = &self.update_mask {
             req.query("updateMask", v);
@@ -987,14 +1050,14 @@ impl UsersSectionsPatchRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for UsersSectionsPatchRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for UsersSectionsPatchRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static USERS_SECTIONS_POSITION_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static USERS_SECTIONS_POSITION_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.users.sections.position",
-    http_method: reqwest::Method::POST,
+    http_method: ::google_api_runtime::contract::Method::POST,
     path: "v1/{+name}:position",
     scopes: &["https://www.googleapis.com/auth/chat.users.sections"],
     upload: None,
@@ -1008,34 +1071,40 @@ static USERS_SECTIONS_POSITION_REQUEST: crate::rt::MethodInfo = crate::rt::Metho
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSectionsPositionRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
     body: crate::models::PositionSectionRequest,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl UsersSectionsPositionRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::PositionSectionResponse> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::PositionSectionResponse> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(&USERS_SECTIONS_POSITION_REQUEST);
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
+            &USERS_SECTIONS_POSITION_REQUEST,
+        );
         req.path_param("name", self.name);
         req.standard(&self.standard);
         req.json_body(&self.body);
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for UsersSectionsPositionRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for UsersSectionsPositionRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
 /// The `users.spaces` resource.
 #[derive(Debug, Clone)]
 pub struct UsersSpacesResource {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
 }
 impl UsersSpacesResource {
     /// The `users.spaces.spaceNotificationSetting` resource: [`UsersSpacesSpaceNotificationSettingResource`].
@@ -1075,7 +1144,7 @@ impl UsersSpacesResource {
         UsersSpacesGetSpaceReadStateRequest {
             client: self.client.clone(),
             name: name.into(),
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Updates a user's read state within a space, used to identify read and unread messages. For an example, see [Update a user's space read state](https://developers.google.com/workspace/chat/update-space-read-state). Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with the [authorization scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.users.readstate`
@@ -1104,14 +1173,14 @@ impl UsersSpacesResource {
             name: name.into(),
             body,
             update_mask: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
 }
 /// The `users.spaces.spaceNotificationSetting` resource.
 #[derive(Debug, Clone)]
 pub struct UsersSpacesSpaceNotificationSettingResource {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
 }
 impl UsersSpacesSpaceNotificationSettingResource {
     /// Gets the space notification setting. For an example, see [Get the caller's space notification setting](https://developers.google.com/workspace/chat/get-space-notification-setting). Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with the [authorization scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.users.spacesettings`
@@ -1136,7 +1205,7 @@ impl UsersSpacesSpaceNotificationSettingResource {
         UsersSpacesSpaceNotificationSettingGetRequest {
             client: self.client.clone(),
             name: name.into(),
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
     /// Updates the space notification setting. For an example, see [Update the caller's space notification setting](https://developers.google.com/workspace/chat/update-space-notification-setting). Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with the [authorization scope](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.users.spacesettings`
@@ -1165,13 +1234,13 @@ impl UsersSpacesSpaceNotificationSettingResource {
             name: name.into(),
             body,
             update_mask: None,
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
 }
-static USERS_SPACES_SPACE_NOTIFICATION_SETTING_GET_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static USERS_SPACES_SPACE_NOTIFICATION_SETTING_GET_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.users.spaces.spaceNotificationSetting.get",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/{+name}",
     scopes: &["https://www.googleapis.com/auth/chat.users.spacesettings"],
     upload: None,
@@ -1185,18 +1254,22 @@ static USERS_SPACES_SPACE_NOTIFICATION_SETTING_GET_REQUEST: crate::rt::MethodInf
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSpacesSpaceNotificationSettingGetRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl UsersSpacesSpaceNotificationSettingGetRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::SpaceNotificationSetting> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::SpaceNotificationSetting> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
             &USERS_SPACES_SPACE_NOTIFICATION_SETTING_GET_REQUEST,
         );
         req.path_param("name", self.name);
@@ -1204,14 +1277,15 @@ impl UsersSpacesSpaceNotificationSettingGetRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for UsersSpacesSpaceNotificationSettingGetRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams
+for UsersSpacesSpaceNotificationSettingGetRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static USERS_SPACES_SPACE_NOTIFICATION_SETTING_PATCH_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static USERS_SPACES_SPACE_NOTIFICATION_SETTING_PATCH_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.users.spaces.spaceNotificationSetting.patch",
-    http_method: reqwest::Method::PATCH,
+    http_method: ::google_api_runtime::contract::Method::PATCH,
     path: "v1/{+name}",
     scopes: &["https://www.googleapis.com/auth/chat.users.spacesettings"],
     upload: None,
@@ -1225,11 +1299,11 @@ static USERS_SPACES_SPACE_NOTIFICATION_SETTING_PATCH_REQUEST: crate::rt::MethodI
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSpacesSpaceNotificationSettingPatchRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
-    update_mask: Option<crate::types::FieldMask>,
+    update_mask: Option<::google_api_runtime::types::FieldMask>,
     body: crate::models::SpaceNotificationSetting,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl UsersSpacesSpaceNotificationSettingPatchRequest {
     /// Required. Supported field paths: - `notification_setting` - `mute_setting`
@@ -1237,18 +1311,22 @@ impl UsersSpacesSpaceNotificationSettingPatchRequest {
     /// Query parameter `updateMask`.
     pub fn update_mask(
         mut self,
-        update_mask: impl Into<crate::types::FieldMask>,
+        update_mask: impl Into<::google_api_runtime::types::FieldMask>,
     ) -> Self {
         self.update_mask = Some(update_mask.into());
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::SpaceNotificationSetting> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::SpaceNotificationSetting> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
             &USERS_SPACES_SPACE_NOTIFICATION_SETTING_PATCH_REQUEST,
         );
         req.path_param("name", self.name);
@@ -1260,15 +1338,16 @@ impl UsersSpacesSpaceNotificationSettingPatchRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for UsersSpacesSpaceNotificationSettingPatchRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams
+for UsersSpacesSpaceNotificationSettingPatchRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
 /// The `users.spaces.threads` resource.
 #[derive(Debug, Clone)]
 pub struct UsersSpacesThreadsResource {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
 }
 impl UsersSpacesThreadsResource {
     /// Returns details about a user's read state within a thread, used to identify read and unread messages. For an example, see [Get details about a user's thread read state](https://developers.google.com/workspace/chat/get-thread-read-state). Requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user) with one of the following [authorization scopes](https://developers.google.com/workspace/chat/authenticate-authorize#chat-api-scopes): - `https://www.googleapis.com/auth/chat.users.readstate.readonly` - `https://www.googleapis.com/auth/chat.users.readstate`
@@ -1294,13 +1373,13 @@ impl UsersSpacesThreadsResource {
         UsersSpacesThreadsGetThreadReadStateRequest {
             client: self.client.clone(),
             name: name.into(),
-            standard: crate::StandardParams::default(),
+            standard: ::google_api_runtime::StandardParams::default(),
         }
     }
 }
-static USERS_SPACES_THREADS_GET_THREAD_READ_STATE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static USERS_SPACES_THREADS_GET_THREAD_READ_STATE_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.users.spaces.threads.getThreadReadState",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/{+name}",
     scopes: &[
         "https://www.googleapis.com/auth/chat.users.readstate",
@@ -1319,18 +1398,22 @@ static USERS_SPACES_THREADS_GET_THREAD_READ_STATE_REQUEST: crate::rt::MethodInfo
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSpacesThreadsGetThreadReadStateRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl UsersSpacesThreadsGetThreadReadStateRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::ThreadReadState> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::ThreadReadState> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
             &USERS_SPACES_THREADS_GET_THREAD_READ_STATE_REQUEST,
         );
         req.path_param("name", self.name);
@@ -1338,14 +1421,15 @@ impl UsersSpacesThreadsGetThreadReadStateRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for UsersSpacesThreadsGetThreadReadStateRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams
+for UsersSpacesThreadsGetThreadReadStateRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static USERS_SPACES_GET_SPACE_READ_STATE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static USERS_SPACES_GET_SPACE_READ_STATE_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.users.spaces.getSpaceReadState",
-    http_method: reqwest::Method::GET,
+    http_method: ::google_api_runtime::contract::Method::GET,
     path: "v1/{+name}",
     scopes: &[
         "https://www.googleapis.com/auth/chat.users.readstate",
@@ -1362,18 +1446,22 @@ static USERS_SPACES_GET_SPACE_READ_STATE_REQUEST: crate::rt::MethodInfo = crate:
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSpacesGetSpaceReadStateRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl UsersSpacesGetSpaceReadStateRequest {
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::SpaceReadState> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::SpaceReadState> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
             &USERS_SPACES_GET_SPACE_READ_STATE_REQUEST,
         );
         req.path_param("name", self.name);
@@ -1381,14 +1469,14 @@ impl UsersSpacesGetSpaceReadStateRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for UsersSpacesGetSpaceReadStateRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams for UsersSpacesGetSpaceReadStateRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }
-static USERS_SPACES_UPDATE_SPACE_READ_STATE_REQUEST: crate::rt::MethodInfo = crate::rt::MethodInfo {
+static USERS_SPACES_UPDATE_SPACE_READ_STATE_REQUEST: ::google_api_runtime::contract::MethodInfo = ::google_api_runtime::contract::MethodInfo {
     id: "chat.users.spaces.updateSpaceReadState",
-    http_method: reqwest::Method::PATCH,
+    http_method: ::google_api_runtime::contract::Method::PATCH,
     path: "v1/{+name}",
     scopes: &["https://www.googleapis.com/auth/chat.users.readstate"],
     upload: None,
@@ -1402,11 +1490,11 @@ static USERS_SPACES_UPDATE_SPACE_READ_STATE_REQUEST: crate::rt::MethodInfo = cra
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSpacesUpdateSpaceReadStateRequest {
-    client: crate::Client,
+    client: ::google_api_runtime::Client,
     name: String,
-    update_mask: Option<crate::types::FieldMask>,
+    update_mask: Option<::google_api_runtime::types::FieldMask>,
     body: crate::models::SpaceReadState,
-    standard: crate::StandardParams,
+    standard: ::google_api_runtime::StandardParams,
 }
 impl UsersSpacesUpdateSpaceReadStateRequest {
     /// Required. The field paths to update. Currently supported field paths: - `last_read_time` When the `last_read_time` is before the latest message create time, the space appears as unread in the UI. To mark the space as read, set `last_read_time` to any value later (larger) than the latest message create time. The `last_read_time` is coerced to match the latest message create time. Note that the space read state only affects the read state of messages that are visible in the space's top-level conversation. Replies in threads are unaffected by this timestamp, and instead rely on the thread read state.
@@ -1414,18 +1502,22 @@ impl UsersSpacesUpdateSpaceReadStateRequest {
     /// Query parameter `updateMask`.
     pub fn update_mask(
         mut self,
-        update_mask: impl Into<crate::types::FieldMask>,
+        update_mask: impl Into<::google_api_runtime::types::FieldMask>,
     ) -> Self {
         self.update_mask = Some(update_mask.into());
         self
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::Result<crate::models::SpaceReadState> {
+    pub async fn send(
+        self,
+    ) -> ::google_api_runtime::Result<crate::models::SpaceReadState> {
         let (client, req) = self.into_request();
-        client.execute(req).await
+        ::google_api_runtime::contract::execute(&client, req).await
     }
-    fn into_request(self) -> (crate::Client, crate::rt::ApiRequest) {
-        let mut req = crate::rt::ApiRequest::new(
+    fn into_request(
+        self,
+    ) -> (::google_api_runtime::Client, ::google_api_runtime::contract::ApiRequest) {
+        let mut req = ::google_api_runtime::contract::ApiRequest::new(
             &USERS_SPACES_UPDATE_SPACE_READ_STATE_REQUEST,
         );
         req.path_param("name", self.name);
@@ -1437,8 +1529,9 @@ impl UsersSpacesUpdateSpaceReadStateRequest {
         (self.client, req)
     }
 }
-impl crate::WithStandardParams for UsersSpacesUpdateSpaceReadStateRequest {
-    fn standard_params_mut(&mut self) -> &mut crate::StandardParams {
+impl ::google_api_runtime::WithStandardParams
+for UsersSpacesUpdateSpaceReadStateRequest {
+    fn standard_params_mut(&mut self) -> &mut ::google_api_runtime::StandardParams {
         &mut self.standard
     }
 }

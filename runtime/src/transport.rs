@@ -1,9 +1,7 @@
-//! The client: configuration, and sending one API call with auth, retries and tracing.
-//!
-//! Generated request builders turn into an [`ApiRequest`]; this module turns that into
-//! HTTP (URL from the path template, query, JSON body, headers), sends it through one
-//! shared `reqwest` connection pool, and turns the answer into a typed value or an
-//! [`Error`]. Media protocols live in `upload.rs` and `media.rs` and use [`Client::send`].
+//! Sending one API call: URL from the service's root and the method's path template,
+//! query, JSON body, headers, auth (with one token refresh on 401), retries, tracing,
+//! and the answer turned into bytes or an [`Error`]. The bottom layer: upload, download
+//! and the [`Client`](crate::Client) facade are built on it.
 
 use std::fmt;
 use std::future::Future;
@@ -11,58 +9,44 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use crate::auth::{Auth, Credentials};
-use crate::error::{Error, Result, api_error, snippet};
-use crate::media::{Download, UploadMedia};
+use crate::auth::Auth;
+use crate::error::{Error, Result, api_error, snippet, transport_error};
 use crate::params::CallOptions;
 use crate::retry::{RetryPolicy, parse_retry_after, retryable_status};
 use crate::rt::{ApiRequest, append_query, expand_path};
+use crate::service::Service;
 
-/// The production endpoint.
-pub const DEFAULT_BASE_URL: &str = "https://chat.googleapis.com/";
-
-/// `chat-api-rs/<version>`, the default `User-Agent`.
-pub const DEFAULT_USER_AGENT: &str = concat!("chat-api-rs/", env!("CARGO_PKG_VERSION"));
-
-/// The `x-goog-api-client` header Google uses to tell client libraries apart.
-const API_CLIENT_HEADER: &str = concat!("gl-rust gdcl/", env!("CARGO_PKG_VERSION"));
-
-/// A Google Chat API client. Cheap to clone (one `Arc`); `Send + Sync`; all clones share
-/// one connection pool and one token cache.
-///
-/// ```no_run
-/// # async fn run() -> chat_api::Result<()> {
-/// use chat_api::{Client, Credentials};
-/// let client = Client::builder()
-///     .credentials(Credentials::service_account_file("service_account.json")?)
-///     .build()?;
-/// # let _ = client; Ok(()) }
-/// ```
+/// The HTTP connection pool, credentials and settings every call of one client shares.
+/// Cheap to clone (one `Arc`).
 #[derive(Clone)]
-pub struct Client {
+pub(crate) struct Transport {
     inner: Arc<Inner>,
 }
 
-struct Inner {
-    http: reqwest::Client,
-    base_url: String,
-    auth: Auth,
-    api_key: Option<HeaderValue>,
-    quota_project: Option<HeaderValue>,
-    retry: RetryPolicy,
-    request_timeout: Option<Duration>,
-    user_agent: String,
+/// The settings of a transport, fixed when the client is built.
+pub(crate) struct Inner {
+    pub service: &'static Service,
+    pub http: reqwest::Client,
+    /// The root URL (the service's, or the override): ends with `/`.
+    pub root_url: String,
+    pub auth: Auth,
+    pub api_key: Option<HeaderValue>,
+    pub quota_project: Option<HeaderValue>,
+    pub retry: RetryPolicy,
+    pub request_timeout: Option<Duration>,
+    pub user_agent: String,
 }
 
-impl fmt::Debug for Client {
+impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.inner;
         f.debug_struct("Client")
-            .field("base_url", &i.base_url)
+            .field("service", &format_args!("{}:{}", i.service.name, i.service.version))
+            .field("root_url", &i.root_url)
             .field("user_agent", &i.user_agent)
             .field("credentials", &i.auth)
             .field("api_key", &i.api_key.as_ref().map(|_| "<redacted>"))
@@ -70,178 +54,6 @@ impl fmt::Debug for Client {
             .field("retry", &i.retry)
             .field("request_timeout", &i.request_timeout)
             .finish()
-    }
-}
-
-/// Builds a [`Client`].
-#[derive(Debug, Clone)]
-pub struct ClientBuilder {
-    credentials: Credentials,
-    base_url: String,
-    user_agent: String,
-    api_key: Option<ApiKey>,
-    quota_project: Option<String>,
-    connect_timeout: Option<Duration>,
-    request_timeout: Option<Duration>,
-    retry: RetryPolicy,
-}
-
-/// An API key, redacted in `Debug`.
-#[derive(Clone)]
-struct ApiKey(String);
-
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-impl Default for ClientBuilder {
-    fn default() -> Self {
-        Self {
-            credentials: Credentials::none(),
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            user_agent: DEFAULT_USER_AGENT.to_owned(),
-            api_key: None,
-            quota_project: None,
-            connect_timeout: Some(Duration::from_secs(10)),
-            request_timeout: Some(Duration::from_secs(60)),
-            retry: RetryPolicy::default(),
-        }
-    }
-}
-
-impl ClientBuilder {
-    /// How to authenticate (default: no credentials).
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = credentials;
-        self
-    }
-
-    /// The root URL requests go to (default [`DEFAULT_BASE_URL`]); method paths and the
-    /// `upload/` and `download/` paths are relative to it. For tests and emulators.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
-        self
-    }
-
-    /// The `User-Agent` header (default [`DEFAULT_USER_AGENT`]).
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
-        self
-    }
-
-    /// An API key, sent in the `x-goog-api-key` header (never in the URL, so it cannot
-    /// leak into logs). Developer Preview calls need one besides the credentials.
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(ApiKey(key.into()));
-        self
-    }
-
-    /// The project billed for quota, sent as `x-goog-user-project` (default: the
-    /// credentials' [`quota_project`](Credentials::quota_project), if any).
-    pub fn quota_project(mut self, project: impl Into<String>) -> Self {
-        self.quota_project = Some(project.into());
-        self
-    }
-
-    /// Time allowed to open a connection (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// Time allowed for one request and its response, and the longest silence while
-    /// streaming a download (default 60 s).
-    pub fn request_timeout(mut self, timeout: Duration) -> Self {
-        self.request_timeout = Some(timeout);
-        self
-    }
-
-    /// Removes the request timeout.
-    pub fn no_request_timeout(mut self) -> Self {
-        self.request_timeout = None;
-        self
-    }
-
-    /// When to retry (default [`RetryPolicy::default`]; [`RetryPolicy::none`] turns it off).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// Builds the client.
-    pub fn build(self) -> Result<Client> {
-        let mut base_url = self.base_url;
-        if !base_url.ends_with('/') {
-            base_url.push('/');
-        }
-        let parsed = reqwest::Url::parse(&base_url).map_err(|e| {
-            Error::invalid(
-                "ClientBuilder::base_url",
-                format!("`{base_url}` is not a URL: {e}"),
-            )
-        })?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() {
-            return Err(Error::invalid(
-                "ClientBuilder::base_url",
-                format!("`{base_url}` must be an http(s) URL without a query"),
-            ));
-        }
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            HeaderName::from_static("x-goog-api-client"),
-            HeaderValue::from_static(API_CLIENT_HEADER),
-        );
-        let api_key = match self.api_key {
-            Some(ApiKey(key)) => {
-                let mut value = HeaderValue::from_str(&key).map_err(|_| {
-                    Error::invalid(
-                        "ClientBuilder::api_key",
-                        "the key has characters a header cannot carry",
-                    )
-                })?;
-                value.set_sensitive(true);
-                Some(value)
-            }
-            None => None,
-        };
-        let quota_project = match self
-            .quota_project
-            .as_deref()
-            .or(self.credentials.quota_project())
-        {
-            Some(project) => Some(HeaderValue::from_str(project).map_err(|_| {
-                Error::invalid(
-                    "ClientBuilder::quota_project",
-                    format!("`{project}` cannot be sent in a header"),
-                )
-            })?),
-            None => None,
-        };
-        let mut http = reqwest::Client::builder()
-            .user_agent(self.user_agent.clone())
-            .default_headers(headers);
-        if let Some(t) = self.connect_timeout {
-            http = http.connect_timeout(t);
-        }
-        let http = http.build().map_err(|e| Error::Transport {
-            method: "ClientBuilder::build",
-            message: "could not set up the HTTP client".into(),
-            source: Box::new(e),
-        })?;
-        Ok(Client {
-            inner: Arc::new(Inner {
-                http,
-                base_url,
-                auth: Auth::new(self.credentials, self.retry.clone(), self.request_timeout),
-                api_key,
-                quota_project,
-                retry: self.retry,
-                request_timeout: self.request_timeout,
-                user_agent: self.user_agent,
-            }),
-        })
     }
 }
 
@@ -273,85 +85,17 @@ enum Failure {
     Transient(reqwest::Error),
 }
 
-impl Client {
-    /// Starts building a client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
-    /// A client with these credentials and every other setting at its default.
-    pub fn new(credentials: Credentials) -> Result<Self> {
-        Self::builder().credentials(credentials).build()
-    }
-
-    /// Gets an access token now rather than at the first call: runs the consent flow of
-    /// [`Credentials::oauth_client_file`] (unless a cached refresh token works), and
-    /// reports bad credentials or an unreachable token endpoint before any call is made.
-    pub async fn authorize(&self) -> Result<()> {
-        self.inner.auth.token(&self.inner.http).await.map(drop)
-    }
-
-    /// Sends a request and decodes its JSON response (an empty body decodes as `{}`).
-    pub(crate) async fn execute<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<T> {
-        let info = request.method;
-        let body = self.execute_bytes(request).await?;
-        decode(info.id, &body)
-    }
-
-    /// Sends a request whose response has no body the caller needs.
-    #[allow(
-        dead_code,
-        reason = "runtime contract for methods without a response type; every Chat method has one today"
-    )]
-    pub(crate) async fn execute_empty(&self, request: ApiRequest) -> Result<()> {
-        self.execute_bytes(request).await.map(drop)
-    }
-
-    /// Sends a media upload request.
-    pub(crate) async fn execute_upload<T: DeserializeOwned>(
-        &self,
-        request: ApiRequest,
-        media: UploadMedia,
-    ) -> Result<T> {
-        let info = request.method;
-        let body = crate::upload::upload(self, request, media).await?;
-        decode(info.id, &body)
-    }
-
-    /// Sends an `alt=media` download request.
-    pub(crate) async fn execute_download(&self, mut request: ApiRequest) -> Result<Download> {
-        let info = request.method;
-        if !info.supports_download {
-            return Err(Error::invalid(
-                info.id,
-                "this method does not support media download",
-            ));
+impl Transport {
+    /// A transport with these settings.
+    pub(crate) fn new(inner: Inner) -> Self {
+        Self {
+            inner: Arc::new(inner),
         }
-        request.query.retain(|(name, _)| *name != "alt");
-        request.query.push(("alt", "media".to_owned()));
-        let path = expand_path(info, info.path, &request.path_params)?;
-        let path = if info.use_download_service {
-            format!("download/{path}")
-        } else {
-            path
-        };
-        let url = self.url(info.id, &path, &request.query)?;
-        let out = Outgoing {
-            id: info.id,
-            scopes: info.scopes,
-            method: info.http_method.clone(),
-            url: &url,
-            headers: Vec::new(),
-            retryable: is_idempotent(&request),
-            replayable: true,
-            timeout: false,
-            accept: &[],
-        };
-        let response = self
-            .send_headers_timeout(&out, &request.options, || async { Ok(None) })
-            .await?;
-        let timeout = request.options.timeout.or(self.inner.request_timeout);
-        Ok(Download::new(info.id, response, timeout))
+    }
+
+    /// The settings.
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
     }
 
     /// The retry policy.
@@ -359,25 +103,37 @@ impl Client {
         &self.inner.retry
     }
 
-    /// Builds the URL of `path` (relative to the base URL) with `query`.
+    /// Builds the URL of `path` (relative to the root URL: a method's path needs the
+    /// service path in front, see [`method_path`](Self::method_path)) with `query`.
     pub(crate) fn url(
         &self,
         method: &'static str,
         path: &str,
         query: &[(&'static str, String)],
     ) -> Result<reqwest::Url> {
-        let mut url = String::with_capacity(self.inner.base_url.len() + path.len() + 64);
-        url.push_str(&self.inner.base_url);
+        let mut url = String::with_capacity(self.inner.root_url.len() + path.len() + 64);
+        url.push_str(&self.inner.root_url);
         url.push_str(path.trim_start_matches('/'));
         append_query(&mut url, query.iter().map(|(n, v)| (*n, v.as_str())));
         reqwest::Url::parse(&url)
             .map_err(|e| Error::invalid(method, format!("the request URL is invalid: {e}")))
     }
 
+    /// A method's expanded path relative to the root URL: the service path, then the
+    /// method's (`drive/v3/` + `files/ID`). A template that starts with `/` is already
+    /// relative to the root (as media upload paths are).
+    pub(crate) fn method_path(&self, template: &str, expanded: &str) -> String {
+        if template.starts_with('/') {
+            expanded.to_owned()
+        } else {
+            format!("{}{expanded}", self.inner.service.service_path)
+        }
+    }
+
     /// The URL, method and JSON body of a plain call, sent and read to the end.
-    async fn execute_bytes(&self, mut request: ApiRequest) -> Result<Bytes> {
+    pub(crate) async fn execute_bytes(&self, mut request: ApiRequest) -> Result<Bytes> {
         let info = request.method;
-        let path = expand_path(info, info.path, &request.path_params)?;
+        let path = self.method_path(info.path, &expand_path(info, info.path, &request.path_params)?);
         let url = self.url(info.id, &path, &request.query)?;
         let body = match request.body.take() {
             None => None,
@@ -415,7 +171,7 @@ impl Client {
 
     /// Like [`send`](Self::send), with the request timeout bounding only the wait for
     /// the response headers (the body may stream for longer).
-    async fn send_headers_timeout<F, Fut>(
+    pub(crate) async fn send_headers_timeout<F, Fut>(
         &self,
         out: &Outgoing<'_>,
         options: &CallOptions,
@@ -469,7 +225,7 @@ impl Client {
         loop {
             attempt += 1;
             let span = tracing::debug_span!(
-                "chat_api.request",
+                "google_api.request",
                 method = out.id,
                 http_method = %out.method,
                 attempt,
@@ -508,7 +264,7 @@ impl Client {
                         .and_then(|v| v.to_str().ok())
                         .and_then(parse_retry_after);
                     if !(out.retryable && retryable_status(status)) {
-                        return Err(error_response(out.id, out.scopes, response).await);
+                        return Err(error_response(inner.service, out.id, out.scopes, response).await);
                     }
                     match retry.next_delay(attempt, started.elapsed(), retry_after) {
                         Some(delay) => {
@@ -516,7 +272,7 @@ impl Client {
                             drop(response);
                             tokio::time::sleep(delay).await;
                         }
-                        None => return Err(error_response(out.id, out.scopes, response).await),
+                        None => return Err(error_response(inner.service, out.id, out.scopes, response).await),
                     }
                 }
                 Err(Failure::Fatal(e)) => return Err(e),
@@ -617,6 +373,7 @@ pub(crate) async fn read_body(method: &'static str, response: reqwest::Response)
 
 /// Turns an error status into [`Error::Api`].
 pub(crate) async fn error_response(
+    service: &Service,
     method: &'static str,
     scopes: &'static [&'static str],
     response: reqwest::Response,
@@ -629,27 +386,13 @@ pub(crate) async fn error_response(
         .map(str::to_owned);
     let body = response.bytes().await.unwrap_or_default();
     Error::Api(Box::new(api_error(
-        method, scopes, status, request_id, &body,
-    )))
-}
-
-/// Turns a transport error into [`Error`], dropping the URL from its text.
-pub(crate) fn transport_error(method: &'static str, e: reqwest::Error) -> Error {
-    if e.is_timeout() {
-        return Error::Timeout { method };
-    }
-    let message = if e.is_connect() {
-        "could not connect"
-    } else if e.is_body() || e.is_decode() {
-        "reading the response failed"
-    } else {
-        "sending the request failed"
-    };
-    Error::Transport {
+        service.hint,
         method,
-        message: message.to_owned(),
-        source: Box::new(e.without_url()),
-    }
+        scopes,
+        status,
+        request_id,
+        &body,
+    )))
 }
 
 /// Decodes a JSON response; an empty body is `{}`.
@@ -671,6 +414,3 @@ pub(crate) fn decode<T: DeserializeOwned>(method: &'static str, body: &[u8]) -> 
         snippet: snippet(body),
     })
 }
-
-#[cfg(test)]
-mod tests;

@@ -7,7 +7,8 @@
 
 use std::fmt;
 
-use crate::media::UploadSession;
+use crate::service::HintFn;
+use crate::upload_session::UploadSession;
 
 /// A `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -201,6 +202,7 @@ pub(crate) fn snippet(body: &[u8]) -> String {
 
 /// Builds an [`ApiError`] from an error response.
 pub(crate) fn api_error(
+    service_hint: Option<HintFn>,
     method: &'static str,
     scopes: &'static [&'static str],
     http_status: u16,
@@ -228,7 +230,9 @@ pub(crate) fn api_error(
         ),
         Err(_) => (None, snippet(body), None, Vec::new()),
     };
-    let hint = hint_for(http_status, status.as_deref(), &message);
+    let hint = service_hint
+        .and_then(|hint| hint(http_status, status.as_deref(), &message))
+        .or_else(|| hint_for(http_status, status.as_deref(), &message));
     ApiError {
         method,
         http_status,
@@ -242,18 +246,15 @@ pub(crate) fn api_error(
     }
 }
 
-const INSUFFICIENT_SCOPES_HINT: &str = "the access token lacks a scope this method needs: request one of the method's \
-     scopes (for a Chat app, `https://www.googleapis.com/auth/chat.bot`)";
+/// The hint of a 403 for a token without any of the method's scopes; the error then also
+/// lists the scopes.
+pub const INSUFFICIENT_SCOPES_HINT: &str = "the access token lacks a scope this method needs: request one of the \
+     method's scopes (`Credentials::with_scopes`)";
 
-/// Hints for errors whose message alone does not tell the fix.
+/// Hints for errors of any Google API whose message alone does not tell the fix (the
+/// service's own hints are asked first).
 fn hint_for(http_status: u16, status: Option<&str>, message: &str) -> Option<&'static str> {
     let lower = message.to_ascii_lowercase();
-    if http_status == 403 && lower.contains("not permitted to use this app") {
-        return Some(
-            "the Chat app is not a member of this space: add the Chat app (the one behind \
-             these service-account credentials) to the space, then retry",
-        );
-    }
     if http_status == 403 && lower.contains("insufficient authentication scopes") {
         return Some(INSUFFICIENT_SCOPES_HINT);
     }
@@ -266,15 +267,39 @@ fn hint_for(http_status: u16, status: Option<&str>, message: &str) -> Option<&'s
     None
 }
 
+/// Turns a transport error into [`Error`], dropping the URL from its text.
+pub(crate) fn transport_error(method: &'static str, e: reqwest::Error) -> Error {
+    if e.is_timeout() {
+        return Error::Timeout { method };
+    }
+    let message = if e.is_connect() {
+        "could not connect"
+    } else if e.is_body() || e.is_decode() {
+        "reading the response failed"
+    } else {
+        "sending the request failed"
+    };
+    Error::Transport {
+        method,
+        message: message.to_owned(),
+        source: Box::new(e.without_url()),
+    }
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn parses_google_error_body_and_adds_hint() {
+    fn parses_google_error_body_and_asks_the_service_for_a_hint() {
         let body = br#"{"error":{"code":403,"message":"You are not permitted to use this app","status":"PERMISSION_DENIED","details":[{"@type":"x"}]}}"#;
+        fn service_hint(status: u16, _: Option<&str>, message: &str) -> Option<&'static str> {
+            (status == 403 && message.contains("not permitted")).then_some("add the app")
+        }
         let e = api_error(
-            "chat.spaces.messages.create",
+            Some(service_hint),
+            "x.spaces.messages.create",
             &[],
             403,
             Some("abc".into()),
@@ -286,16 +311,16 @@ mod tests {
         let text = Error::Api(Box::new(e)).to_string();
         assert_eq!(
             text,
-            "chat.spaces.messages.create: HTTP 403 PERMISSION_DENIED: You are not permitted to \
-             use this app (request id abc)\nhint: the Chat app is not a member of this space: \
-             add the Chat app (the one behind these service-account credentials) to the space, \
-             then retry"
+            "x.spaces.messages.create: HTTP 403 PERMISSION_DENIED: You are not permitted to \
+             use this app (request id abc)\nhint: add the app"
         );
+        // Without the service's hint, nothing API-specific is said.
+        assert_eq!(api_error(None, "m", &[], 403, None, body).hint, None);
     }
 
     #[test]
     fn non_json_error_body_becomes_the_message() {
-        let e = api_error("m", &[], 502, None, b"<html>Bad Gateway</html>");
+        let e = api_error(None, "m", &[], 502, None, b"<html>Bad Gateway</html>");
         assert_eq!(e.message, "<html>Bad Gateway</html>");
         assert_eq!(e.status, None);
         assert_eq!(e.hint, None);
@@ -304,7 +329,7 @@ mod tests {
     #[test]
     fn insufficient_scopes_lists_the_method_scopes() {
         let body = br#"{"error":{"code":403,"message":"Request had insufficient authentication scopes.","status":"PERMISSION_DENIED"}}"#;
-        let e = api_error("m", &["https://a", "https://b"], 403, None, body);
+        let e = api_error(None, "m", &["https://a", "https://b"], 403, None, body);
         assert!(
             e.to_string()
                 .ends_with("\nthis method accepts: https://a, https://b"),

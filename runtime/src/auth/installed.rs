@@ -129,17 +129,18 @@ impl OAuthClient {
 /// does not load there) back into the terminal.
 ///
 /// ```no_run
-/// use chat_api::auth::{InstalledFlow, PasteRedirect};
-/// use chat_api::{Client, Credentials};
+/// use google_api_runtime::auth::{InstalledFlow, PasteRedirect};
 ///
-/// # async fn run() -> chat_api::Result<()> {
+/// # async fn run() -> google_api_runtime::Result<()> {
 /// let credentials = InstalledFlow::from_file("credentials.json")?
 ///     .presenter(PasteRedirect)
 ///     .token_cache_dir("/var/lib/my-bot")
 ///     .into_credentials()
 ///     .with_scopes(["https://www.googleapis.com/auth/chat.messages.create"]);
-/// let client = Client::new(credentials)?;
-/// client.authorize().await?; // consent now (or the cached refresh token), not mid-call
+/// // Then, e.g. with the Chat API's crate: `chat_api::Client::new(credentials)?`, and
+/// // `client.authorize().await?` to consent now (or use the cached refresh token)
+/// // rather than at the first call.
+/// # let _ = credentials;
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
@@ -184,8 +185,8 @@ impl InstalledFlow {
         })
     }
 
-    /// Keeps the cache file in `dir` (default: `$XDG_CACHE_HOME/chat-api`, else
-    /// `~/.cache/chat-api`; `%LOCALAPPDATA%\chat-api` on Windows), named after a hash
+    /// Keeps the cache file in `dir` (default: `$XDG_CACHE_HOME/google-api-rs`, else
+    /// `~/.cache/google-api-rs`; `%LOCALAPPDATA%\google-api-rs` on Windows), named after a hash
     /// of the client id and the sorted scopes.
     pub fn token_cache_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.cache = CacheSetting::Dir(dir.into());
@@ -816,7 +817,7 @@ async fn respond(stream: &mut TcpStream, status: u16, text: &str) {
         _ => "Bad Request",
     };
     let body = format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>chat-api</title></head><body><p>{text}</p></body></html>"
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sign-in</title></head><body><p>{text}</p></body></html>"
     );
     let response = format!(
         "HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\nCache-Control: no-store\r\n\r\n{body}",

@@ -11,8 +11,29 @@ use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use super::*;
+use crate::builder::API_CLIENT_HEADER;
 use crate::auth::{AccessToken, TokenFuture, TokenProvider};
-use crate::rt::{MethodInfo, UploadInfo};
+use crate::media::UploadMedia;
+use crate::rt::{ApiRequest, MethodInfo, UploadInfo};
+use crate::{Credentials, Error, RetryPolicy};
+
+/// An API as a generated crate would describe it, with an empty service path (as
+/// Chat's): the paths below are relative to the root.
+static TEST_SERVICE: Service = Service::new("test", "v1", "https://test.example/", "")
+    .user_agent("test-client/1")
+    .default_scopes(&[TEST_SCOPE])
+    .hint(test_hint);
+
+/// The test service's default scope.
+const TEST_SCOPE: &str = "https://www.googleapis.com/auth/test.default";
+
+/// The test service's own error hint.
+fn test_hint(status: u16, _: Option<&str>, message: &str) -> Option<&'static str> {
+    (status == 403 && message.contains("not permitted to use this app")).then_some("add the app")
+}
+
+/// The `User-Agent` the test service's clients send.
+const DEFAULT_USER_AGENT: &str = "test-client/1";
 
 const CREATE: MethodInfo = MethodInfo {
     id: "chat.spaces.messages.create",
@@ -81,7 +102,7 @@ fn fast_retries() -> RetryPolicy {
 }
 
 fn client(server: &MockServer, credentials: Credentials) -> Client {
-    Client::builder()
+    Client::builder(&TEST_SERVICE)
         .base_url(server.uri())
         .credentials(credentials)
         .retry_policy(fast_retries())
@@ -188,7 +209,7 @@ async fn gives_up_after_max_attempts_with_the_last_error() {
         .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
         .mount(&server)
         .await;
-    let c = Client::builder()
+    let c = Client::builder(&TEST_SERVICE)
         .base_url(server.uri())
         .retry_policy(fast_retries().max_attempts(3))
         .build()
@@ -246,7 +267,7 @@ async fn no_retry_on_400_nor_on_a_post_without_request_id() {
 }
 
 #[tokio::test]
-async fn permission_denied_gets_the_add_the_app_hint_and_request_id() {
+async fn permission_denied_gets_the_service_hint_and_request_id() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(
@@ -266,7 +287,7 @@ async fn permission_denied_gets_the_add_the_app_hint_and_request_id() {
     let e = c.execute::<Value>(r).await.unwrap_err();
     let text = e.to_string();
     assert!(text.starts_with(
-        "chat.spaces.messages.create: HTTP 403 PERMISSION_DENIED: You are not permitted to use this app (request id rid-7)\nhint: the Chat app is not a member of this space"
+        "chat.spaces.messages.create: HTTP 403 PERMISSION_DENIED: You are not permitted to use this app (request id rid-7)\nhint: add the app"
     ), "{text}");
     assert!(!text.contains("tok"));
 }
@@ -315,7 +336,7 @@ async fn request_timeout_is_a_timeout_error() {
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
         .mount(&server)
         .await;
-    let c = Client::builder()
+    let c = Client::builder(&TEST_SERVICE)
         .base_url(server.uri())
         .request_timeout(Duration::from_millis(200))
         .retry_policy(RetryPolicy::none())
@@ -344,7 +365,7 @@ async fn connection_refused_is_a_transport_error_without_the_url() {
         .local_addr()
         .unwrap()
         .port();
-    let c = Client::builder()
+    let c = Client::builder(&TEST_SERVICE)
         .base_url(format!("http://127.0.0.1:{port}/"))
         .retry_policy(fast_retries().max_attempts(2))
         .build()
@@ -513,7 +534,7 @@ fn service_account_json(server: &MockServer) -> String {
     .to_string()
 }
 
-/// Checks the JWT bearer assertion: signed with the test key, for `chat.bot`, to the
+/// Checks the JWT bearer assertion: signed with the test key, for the service's default scope, to the
 /// key file's `token_uri`.
 fn check_assertion(request: &Request, token_uri: &str) {
     let form: Vec<(String, String)> = url_pairs(&request.body);
@@ -544,7 +565,7 @@ fn check_assertion(request: &Request, token_uri: &str) {
         claims["iss"],
         "chat-app@test-project.iam.gserviceaccount.com"
     );
-    assert_eq!(claims["scope"], "https://www.googleapis.com/auth/chat.bot");
+    assert_eq!(claims["scope"], TEST_SCOPE);
     assert_eq!(claims["aud"], token_uri);
 }
 
@@ -686,7 +707,7 @@ async fn api_key_goes_in_a_header_and_never_in_debug() {
         .expect(1)
         .mount(&server)
         .await;
-    let c = Client::builder()
+    let c = Client::builder(&TEST_SERVICE)
         .base_url(server.uri())
         .api_key("KEY-SECRET")
         .credentials(Credentials::bearer_token("TOKEN-SECRET"))
@@ -701,13 +722,13 @@ async fn api_key_goes_in_a_header_and_never_in_debug() {
 
 #[test]
 fn bad_base_url_is_rejected() {
-    let e = Client::builder().base_url("not a url").build().unwrap_err();
+    let e = Client::builder(&TEST_SERVICE).base_url("not a url").build().unwrap_err();
     assert!(
         e.to_string()
             .starts_with("ClientBuilder::base_url: invalid argument: `not a url/` is not a URL"),
         "{e}"
     );
-    let e = Client::builder().base_url("ftp://x/").build().unwrap_err();
+    let e = Client::builder(&TEST_SERVICE).base_url("ftp://x/").build().unwrap_err();
     assert!(e.to_string().contains("must be an http(s) URL"), "{e}");
 }
 
@@ -901,7 +922,7 @@ async fn interrupted_resumable_upload_resumes_from_the_committed_offset() {
     // The second chunk fails and retries are off: the upload stops midway.
     let state = Arc::new(Resumable::default());
     let server = resumable_server(state.clone()).await;
-    let c = Client::builder()
+    let c = Client::builder(&TEST_SERVICE)
         .base_url(server.uri())
         .retry_policy(RetryPolicy::none())
         .build()
@@ -1013,7 +1034,7 @@ async fn a_stalled_download_times_out_between_chunks() {
             .unwrap();
         tokio::time::sleep(Duration::from_secs(5)).await;
     });
-    let c = Client::builder()
+    let c = Client::builder(&TEST_SERVICE)
         .base_url(base)
         .request_timeout(Duration::from_millis(300))
         .build()
@@ -1093,7 +1114,7 @@ async fn logs_carry_method_status_attempt_and_no_secrets() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
         .mount(&server)
         .await;
-    let c = Client::builder()
+    let c = Client::builder(&TEST_SERVICE)
         .base_url(server.uri())
         .api_key("SECRET-API-KEY")
         .credentials(Credentials::service_account_json(&service_account_json(&server)).unwrap())
@@ -1106,7 +1127,7 @@ async fn logs_carry_method_status_attempt_and_no_secrets() {
     let logs = capture.0.lock().unwrap().clone();
     assert!(
         logs.contains(
-            "chat_api.request method=\"chat.spaces.messages.get\" http_method=GET attempt=2"
+            "google_api.request method=\"chat.spaces.messages.get\" http_method=GET attempt=2"
         ),
         "{logs}"
     );

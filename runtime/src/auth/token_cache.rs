@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 /// The folder under the user's cache directory.
-const APP_DIR: &str = "chat-api";
+const APP_DIR: &str = "google-api-rs";
 
 /// One cached refresh token and what it was granted for.
 #[derive(Serialize, Deserialize)]
@@ -23,8 +23,8 @@ pub(super) struct CacheEntry {
     pub refresh_token: String,
 }
 
-/// `$XDG_CACHE_HOME/chat-api`, else `~/.cache/chat-api` on unix;
-/// `%LOCALAPPDATA%\chat-api` on Windows.
+/// `$XDG_CACHE_HOME/google-api-rs`, else `~/.cache/google-api-rs` on unix;
+/// `%LOCALAPPDATA%\google-api-rs` on Windows.
 pub(super) fn default_dir() -> Option<PathBuf> {
     let non_empty = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
     let base = if cfg!(windows) {

@@ -697,8 +697,9 @@ pub type UnknownFields = serde_json::Map<String, serde_json::Value>;
 pub struct UnknownValue(String);
 
 impl UnknownValue {
-    /// Wraps `value`; only the generated `From<&str>` impls call this, after checking
-    /// that `value` is not a known variant.
+    /// Wraps `value`; only the generated `From<&str>` impls call this (through
+    /// [`crate::contract::unknown_value`]), after checking that `value` is not a known
+    /// variant.
     pub(crate) fn new(value: &str) -> Self {
         Self(value.to_owned())
     }

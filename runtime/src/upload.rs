@@ -9,9 +9,8 @@ use std::time::Instant;
 use bytes::Bytes;
 use futures_util::StreamExt as _;
 use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
-use serde::de::DeserializeOwned;
 
-use crate::client::{Client, Outgoing, decode, is_idempotent, read_body};
+use crate::transport::{Outgoing, Transport, is_idempotent, read_body};
 use crate::error::{Error, Result};
 use crate::media::{MediaReader, Mode, RESUMABLE_THRESHOLD, UploadMedia, UploadSession};
 use crate::retry::retryable_status;
@@ -19,7 +18,7 @@ use crate::rt::{ApiRequest, expand_path};
 
 /// Uploads `media` for `request` and returns the final response body.
 pub(crate) async fn upload(
-    client: &Client,
+    client: &Transport,
     request: ApiRequest,
     media: UploadMedia,
 ) -> Result<Bytes> {
@@ -87,7 +86,7 @@ fn metadata(request: &mut ApiRequest) -> Result<Option<Bytes>> {
 
 /// One request carrying the media (and the metadata, as `multipart/related`), streamed.
 async fn simple(
-    client: &Client,
+    client: &Transport,
     mut request: ApiRequest,
     template: &str,
     media: UploadMedia,
@@ -160,7 +159,7 @@ async fn simple(
 
 /// Opens a resumable session and uploads through it.
 async fn start_resumable(
-    client: &Client,
+    client: &Transport,
     mut request: ApiRequest,
     template: &str,
     mut media: UploadMedia,
@@ -231,40 +230,34 @@ async fn start_resumable(
     drive(client, session, reader, media.chunk_size).await
 }
 
-impl Client {
-    /// Continues a resumable upload that stopped with [`Error::UploadIncomplete`]: asks
-    /// the server how many bytes it has, then sends the rest of `media` (the same bytes
-    /// as the first time, from the start: files are sought, readers skipped forward).
-    /// `T` is the upload method's response type.
-    pub async fn resume_upload<T: DeserializeOwned>(
-        &self,
-        session: &UploadSession,
-        mut media: UploadMedia,
-    ) -> Result<T> {
-        let mut session = session.clone();
-        let method = session.method;
-        if session.total.is_none() {
-            session.total = media.len();
+/// Continues the resumable upload of `session` with `media` (from the server's
+/// committed offset) and returns the final response body.
+pub(crate) async fn resume(
+    client: &Transport,
+    session: &UploadSession,
+    mut media: UploadMedia,
+) -> Result<Bytes> {
+    let mut session = session.clone();
+    if session.total.is_none() {
+        session.total = media.len();
+    }
+    match status(client, &session)
+        .await
+        .map_err(|e| incomplete(session.clone(), e))?
+    {
+        Put::Done(body) => Ok(body),
+        Put::Incomplete(committed) => {
+            session.committed = committed;
+            let mut reader = media
+                .open()
+                .await
+                .map_err(|e| incomplete(session.clone(), e))?;
+            reader
+                .seek_to(committed)
+                .await
+                .map_err(|e| incomplete(session.clone(), e))?;
+            drive(client, session, reader, media.chunk_size).await
         }
-        let body = match status(self, &session)
-            .await
-            .map_err(|e| incomplete(session.clone(), e))?
-        {
-            Put::Done(body) => body,
-            Put::Incomplete(committed) => {
-                session.committed = committed;
-                let mut reader = media
-                    .open()
-                    .await
-                    .map_err(|e| incomplete(session.clone(), e))?;
-                reader
-                    .seek_to(committed)
-                    .await
-                    .map_err(|e| incomplete(session.clone(), e))?;
-                drive(self, session, reader, media.chunk_size).await?
-            }
-        };
-        decode(method, &body)
     }
 }
 
@@ -278,7 +271,7 @@ enum Put {
 
 /// Sends the chunks from `session.committed` on; `reader` is positioned there.
 async fn drive(
-    client: &Client,
+    client: &Transport,
     mut session: UploadSession,
     mut reader: MediaReader,
     chunk_size: usize,
@@ -379,7 +372,7 @@ async fn drive(
 }
 
 /// PUTs one chunk (or, empty, finishes an upload of known size).
-async fn put(client: &Client, session: &UploadSession, range: &str, chunk: Bytes) -> Result<Put> {
+async fn put(client: &Transport, session: &UploadSession, range: &str, chunk: Bytes) -> Result<Put> {
     let url = reqwest::Url::parse(&session.uri)
         .map_err(|e| Error::invalid(session.method, format!("bad upload session URI: {e}")))?;
     let out = Outgoing {
@@ -418,7 +411,7 @@ async fn put(client: &Client, session: &UploadSession, range: &str, chunk: Bytes
 }
 
 /// Asks the server how many bytes of the session it has.
-async fn status(client: &Client, session: &UploadSession) -> Result<Put> {
+async fn status(client: &Transport, session: &UploadSession) -> Result<Put> {
     let total = session
         .total
         .map_or_else(|| "*".to_owned(), |t| t.to_string());

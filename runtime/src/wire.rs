@@ -22,7 +22,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use crate::types::UnknownFields;
 
 /// A value (or a container of values) whose integers travel as JSON strings.
-pub(crate) trait StringNumber: Sized {
+pub trait StringNumber: Sized {
     /// Serializes with every integer as a string.
     fn ser<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
     /// Deserializes integers from strings or numbers.
@@ -131,7 +131,7 @@ impl<T: StringNumber> StringNumber for BTreeMap<String, T> {
 
 /// Decodes a string enum through its `From<&str>`, which maps unknown values to the
 /// enum's catch-all variant, so a value the server adds later never fails decoding.
-pub(crate) fn deserialize_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+pub fn deserialize_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: for<'a> From<&'a str>,
@@ -156,7 +156,9 @@ where
 /// The impls every generated string enum shares: `Display`, `Serialize`,
 /// `Deserialize` and `From<String>`, all through the enum's `as_str()` and
 /// `From<&str>` (which the generator writes).
-macro_rules! string_enum {
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __string_enum {
     ($name:ident) => {
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -183,16 +185,16 @@ macro_rules! string_enum {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                $crate::wire::deserialize_enum(deserializer)
+                $crate::contract::wire::deserialize_enum(deserializer)
             }
         }
     };
 }
 
-pub(crate) use string_enum;
+pub use crate::__string_enum as string_enum;
 
 /// A generated model: a struct of optional fields decoded one key at a time.
-pub(crate) trait Object: Default {
+pub trait Object: Default {
     /// The type's name, for error messages.
     const NAME: &'static str;
 
@@ -245,7 +247,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
 }
 
 /// Decodes a model from a JSON object, field by field (`null` fields stay `None`).
-pub(crate) fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(
+pub fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(
     deserializer: D,
 ) -> Result<T, D::Error> {
     struct ObjectVisitor<T>(PhantomData<T>);
@@ -270,7 +272,7 @@ pub(crate) fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(
 }
 
 /// The next value of `map`, with its integers read from strings or numbers.
-pub(crate) fn next_int64<'de, A: MapAccess<'de>, T: StringNumber>(
+pub fn next_int64<'de, A: MapAccess<'de>, T: StringNumber>(
     map: &mut A,
 ) -> Result<T, A::Error> {
     map.next_value::<De<T>>().map(|v| v.0)
@@ -278,7 +280,7 @@ pub(crate) fn next_int64<'de, A: MapAccess<'de>, T: StringNumber>(
 
 /// The next value of `map`, or the empty value when it is `null`: how list and map
 /// fields (plain `Vec`/`BTreeMap`, empty when absent) are read.
-pub(crate) fn next_or_default<'de, A: MapAccess<'de>, T: Deserialize<'de> + Default>(
+pub fn next_or_default<'de, A: MapAccess<'de>, T: Deserialize<'de> + Default>(
     map: &mut A,
 ) -> Result<T, A::Error> {
     Ok(map.next_value::<Option<T>>()?.unwrap_or_default())
@@ -289,14 +291,14 @@ pub(crate) fn next_or_default<'de, A: MapAccess<'de>, T: Deserialize<'de> + Defa
     dead_code,
     reason = "only APIs with lists or maps of int64 values use it"
 )]
-pub(crate) fn next_int64_or_default<'de, A: MapAccess<'de>, T: StringNumber + Default>(
+pub fn next_int64_or_default<'de, A: MapAccess<'de>, T: StringNumber + Default>(
     map: &mut A,
 ) -> Result<T, A::Error> {
     Ok(map.next_value::<De<Option<T>>>()?.0.unwrap_or_default())
 }
 
 /// Keeps the next value of `map` under `key`: a member the model does not know.
-pub(crate) fn keep<'de, A: MapAccess<'de>>(
+pub fn keep<'de, A: MapAccess<'de>>(
     unknown: &mut UnknownFields,
     key: &str,
     map: &mut A,
@@ -307,7 +309,7 @@ pub(crate) fn keep<'de, A: MapAccess<'de>>(
 }
 
 /// Writes back the members the model did not know, after its own fields.
-pub(crate) fn put_unknown<M: SerializeMap>(
+pub fn put_unknown<M: SerializeMap>(
     map: &mut M,
     unknown: &UnknownFields,
 ) -> Result<(), M::Error> {
@@ -318,7 +320,7 @@ pub(crate) fn put_unknown<M: SerializeMap>(
 }
 
 /// Whether a field is on the wire: `Some`, or a non-empty list or map.
-pub(crate) trait Present {
+pub trait Present {
     /// Whether the field is written (and shown by `Debug`).
     fn is_present(&self) -> bool;
 }
@@ -343,7 +345,7 @@ impl<K, V> Present for BTreeMap<K, V> {
 
 /// Writes `key: value` when the field is present (`None` and empty lists and maps are
 /// omitted).
-pub(crate) fn put<M: SerializeMap, T: Present + Serialize>(
+pub fn put<M: SerializeMap, T: Present + Serialize>(
     map: &mut M,
     key: &'static str,
     value: &T,
@@ -356,7 +358,7 @@ pub(crate) fn put<M: SerializeMap, T: Present + Serialize>(
 }
 
 /// Like [`put`], with the integers of `value` written as strings.
-pub(crate) fn put_int64<M: SerializeMap, T: Present + StringNumber>(
+pub fn put_int64<M: SerializeMap, T: Present + StringNumber>(
     map: &mut M,
     key: &'static str,
     value: &T,
@@ -369,33 +371,33 @@ pub(crate) fn put_int64<M: SerializeMap, T: Present + StringNumber>(
 }
 
 /// A field as `Debug` shows it: only when present.
-pub(crate) trait DebugField: Present + fmt::Debug {}
+pub trait DebugField: Present + fmt::Debug {}
 
 impl<T: Present + fmt::Debug> DebugField for T {}
 
 /// The `Debug` output of a model: the fields that are set, then the unknown members.
 /// Objects (not generic code per field) so that each model's `Debug` impl stays small.
-pub(crate) struct DebugObject<'a, 'b> {
+pub struct DebugObject<'a, 'b> {
     inner: fmt::DebugStruct<'a, 'b>,
 }
 
 impl<'a, 'b> DebugObject<'a, 'b> {
     /// Starts the output of a value of type `name`.
-    pub(crate) fn new(f: &'a mut fmt::Formatter<'b>, name: &str) -> Self {
+    pub fn new(f: &'a mut fmt::Formatter<'b>, name: &str) -> Self {
         Self {
             inner: f.debug_struct(name),
         }
     }
 
     /// Shows `name: value` when the field is set.
-    pub(crate) fn field(&mut self, name: &str, value: &dyn DebugField) {
+    pub fn field(&mut self, name: &str, value: &dyn DebugField) {
         if value.is_present() {
             self.inner.field(name, value);
         }
     }
 
     /// Shows the unknown members, if any, and ends the output.
-    pub(crate) fn finish(mut self, unknown: &UnknownFields) -> fmt::Result {
+    pub fn finish(mut self, unknown: &UnknownFields) -> fmt::Result {
         if !unknown.is_empty() {
             self.inner.field("unknown_fields", unknown);
         }

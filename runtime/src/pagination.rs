@@ -35,7 +35,7 @@ pub trait PageItems: Pageable {
 ///
 /// Boxed so the stream is `Unpin` (auto traits show through the generated `impl
 /// Stream`): callers can write `while let Some(x) = stream.next().await` without pinning.
-pub(crate) fn pages<P: Pageable>(
+pub fn pages<P: Pageable>(
     request: P,
 ) -> impl futures_core::Stream<Item = Result<P::Page>> + Send + Unpin {
     Box::pin(futures_util::stream::unfold(
@@ -61,7 +61,7 @@ pub(crate) fn pages<P: Pageable>(
 }
 
 /// Every item of every page of `request`, in order (pages fetched as items are used).
-pub(crate) fn items<P: PageItems>(
+pub fn items<P: PageItems>(
     request: P,
 ) -> impl futures_core::Stream<Item = Result<P::Item>> + Send + Unpin {
     Items::<P, _> {

@@ -12,7 +12,7 @@ use crate::params::{CallOptions, StandardParams};
 
 /// Static description of one API method, emitted as a `const` by the generator.
 #[derive(Debug)]
-pub(crate) struct MethodInfo {
+pub struct MethodInfo {
     /// Method id, e.g. `chat.spaces.messages.create`.
     pub id: &'static str,
     /// HTTP method.
@@ -34,7 +34,7 @@ pub(crate) struct MethodInfo {
 
 /// Media upload endpoints of a method.
 #[derive(Debug)]
-pub(crate) struct UploadInfo {
+pub struct UploadInfo {
     /// Absolute path template of the simple/multipart endpoint, e.g.
     /// `/upload/v1/{+parent}/attachments:upload`.
     pub simple_path: Option<&'static str>,
@@ -48,14 +48,14 @@ pub(crate) struct UploadInfo {
 
 /// The values of one call: path parameters, query parameters and body.
 #[derive(Debug)]
-pub(crate) struct ApiRequest {
-    pub method: &'static MethodInfo,
-    pub path_params: Vec<(&'static str, String)>,
-    pub query: Vec<(&'static str, String)>,
+pub struct ApiRequest {
+    pub(crate) method: &'static MethodInfo,
+    pub(crate) path_params: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(&'static str, String)>,
     /// The JSON body, serialized when the builder is sent.
-    pub body: Option<Result<Vec<u8>, serde_json::Error>>,
+    pub(crate) body: Option<Result<Vec<u8>, serde_json::Error>>,
     /// Per-call timeout and retry policy (from the standard parameters).
-    pub options: CallOptions,
+    pub(crate) options: CallOptions,
 }
 
 impl ApiRequest {
@@ -93,7 +93,7 @@ impl ApiRequest {
 }
 
 /// How a value is written in a query string.
-pub(crate) trait QueryValue {
+pub trait QueryValue {
     /// The value as it appears (before percent-encoding) in the query string.
     fn to_query_value(&self) -> String;
 }

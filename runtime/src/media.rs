@@ -16,6 +16,7 @@ use futures_core::Stream;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeekExt, AsyncWrite, AsyncWriteExt};
 
 use crate::error::{Error, Result};
+pub use crate::upload_session::UploadSession;
 
 /// Resumable chunks must be multiples of this (Google's rule for all but the last).
 pub const CHUNK_GRANULARITY: usize = 256 * 1024;
@@ -29,8 +30,8 @@ pub const RESUMABLE_THRESHOLD: u64 = 5 * 1024 * 1024;
 /// The bytes to upload, their content type, and the protocol to use.
 ///
 /// ```no_run
-/// # async fn run() -> chat_api::Result<()> {
-/// use chat_api::media::UploadMedia;
+/// # async fn run() -> google_api_runtime::Result<()> {
+/// use google_api_runtime::media::UploadMedia;
 /// let small = UploadMedia::from_bytes(b"hello".to_vec(), "text/plain");
 /// let big = UploadMedia::from_file("video.mp4", "video/mp4").await?.resumable();
 /// # let _ = (small, big); Ok(()) }
@@ -340,83 +341,10 @@ async fn fill(reader: &mut (impl AsyncRead + Unpin), max: usize) -> std::io::Res
     Ok(Bytes::from(buf))
 }
 
-/// A resumable upload session: its URI and how many bytes the server had last time we
-/// asked. Returned inside [`Error::UploadIncomplete`]; continue with
-/// [`Client::resume_upload`](crate::Client::resume_upload).
-///
-/// The URI lets anyone append to the upload, so `Debug` and `Display` hide its query
-/// (the upload id); [`uri`](Self::uri) gives it whole, to store it deliberately.
-#[derive(Clone, PartialEq, Eq)]
-pub struct UploadSession {
-    pub(crate) method: &'static str,
-    pub(crate) uri: String,
-    pub(crate) committed: u64,
-    pub(crate) total: Option<u64>,
-}
-
-impl UploadSession {
-    /// A session known only by its URI (for example stored before a restart). `method`
-    /// is the upload's method id, used in error messages.
-    pub fn from_uri(method: &'static str, uri: impl Into<String>) -> Self {
-        Self {
-            method,
-            uri: uri.into(),
-            committed: 0,
-            total: None,
-        }
-    }
-
-    /// The session URI. Treat it as a secret.
-    pub fn uri(&self) -> &str {
-        &self.uri
-    }
-
-    /// Bytes the server had stored when last asked.
-    pub fn committed(&self) -> u64 {
-        self.committed
-    }
-
-    /// The upload's total size, when known.
-    pub fn total(&self) -> Option<u64> {
-        self.total
-    }
-
-    fn redacted_uri(&self) -> &str {
-        self.uri.split('?').next().unwrap_or_default()
-    }
-}
-
-impl fmt::Display for UploadSession {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} session {}?…: {} bytes stored",
-            self.method,
-            self.redacted_uri(),
-            self.committed
-        )?;
-        if let Some(total) = self.total {
-            write!(f, " of {total}")?;
-        }
-        Ok(())
-    }
-}
-
-impl fmt::Debug for UploadSession {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UploadSession")
-            .field("method", &self.method)
-            .field("uri", &format_args!("{}?<redacted>", self.redacted_uri()))
-            .field("committed", &self.committed)
-            .field("total", &self.total)
-            .finish()
-    }
-}
-
 /// A media download in progress: a [`Stream`] of body chunks as they arrive.
 ///
 /// ```no_run
-/// # async fn run(d: chat_api::media::Download) -> chat_api::Result<()> {
+/// # async fn run(d: google_api_runtime::media::Download) -> google_api_runtime::Result<()> {
 /// let mut file = tokio::fs::File::create("attachment.bin").await.unwrap();
 /// let written = d.write_to(&mut file).await?;
 /// # let _ = written; Ok(()) }
@@ -492,7 +420,7 @@ impl Stream for Download {
                 if let Some((timeout, sleep)) = &mut this.idle {
                     sleep.as_mut().reset(tokio::time::Instant::now() + *timeout);
                 }
-                Poll::Ready(item.map(|r| r.map_err(|e| crate::client::transport_error(method, e))))
+                Poll::Ready(item.map(|r| r.map_err(|e| crate::error::transport_error(method, e))))
             }
             Poll::Pending => {
                 let idle_fired = match &mut this.idle {

@@ -49,7 +49,7 @@ fn bad_segment(segment: &str) -> Option<&'static str> {
 }
 
 /// Checks `value` against `template` (literal segments and `{variable}` segments).
-pub(crate) fn check(template: &'static str, value: &str) -> Result<(), InvalidName> {
+pub fn check(template: &'static str, value: &str) -> Result<(), InvalidName> {
     let expected: Vec<&str> = template.split('/').collect();
     let got: Vec<&str> = value.split('/').collect();
     if expected.len() != got.len() {
@@ -82,7 +82,7 @@ pub(crate) fn check(template: &'static str, value: &str) -> Result<(), InvalidNa
 
 /// Checks a value substituted for a `{+name}` path variable that has no known form: no
 /// empty and no dot segments.
-pub(crate) fn check_segments(value: &str) -> Result<(), &'static str> {
+pub fn check_segments(value: &str) -> Result<(), &'static str> {
     value.split('/').try_for_each(|s| match bad_segment(s) {
         Some(reason) => Err(reason),
         None => Ok(()),
@@ -90,7 +90,7 @@ pub(crate) fn check_segments(value: &str) -> Result<(), &'static str> {
 }
 
 /// Builds a name of `template` from its variable segments, in order.
-pub(crate) fn build(template: &'static str, parts: &[&str]) -> Result<String, InvalidName> {
+pub fn build(template: &'static str, parts: &[&str]) -> Result<String, InvalidName> {
     let mut out =
         String::with_capacity(template.len() + parts.iter().map(|p| p.len()).sum::<usize>());
     let mut parts = parts.iter();
@@ -121,7 +121,7 @@ pub(crate) fn build(template: &'static str, parts: &[&str]) -> Result<String, In
 }
 
 /// Segment `index` of a name already checked against its form.
-pub(crate) fn segment(name: &str, index: usize) -> &str {
+pub fn segment(name: &str, index: usize) -> &str {
     name.split('/').nth(index).unwrap_or_default()
 }
 
@@ -129,7 +129,9 @@ pub(crate) fn segment(name: &str, index: usize) -> &str {
 /// `TryFrom<&str>`, `TryFrom<String>`), `Display`, `AsRef<str>`, `as_str`, and the
 /// conversions to `String` that let builders take a typed name wherever they take a
 /// string.
-macro_rules! resource_name {
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __resource_name {
     ($name:ident, $template:literal) => {
         impl $name {
             /// The form of this name.
@@ -142,16 +144,16 @@ macro_rules! resource_name {
         }
 
         impl ::std::str::FromStr for $name {
-            type Err = $crate::resource_name::InvalidName;
+            type Err = $crate::InvalidName;
 
             fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                $crate::resource_name::check($template, value)?;
+                $crate::contract::resource_name::check($template, value)?;
                 Ok(Self(value.to_owned()))
             }
         }
 
         impl ::std::convert::TryFrom<&str> for $name {
-            type Error = $crate::resource_name::InvalidName;
+            type Error = $crate::InvalidName;
 
             fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
                 value.parse()
@@ -159,10 +161,10 @@ macro_rules! resource_name {
         }
 
         impl ::std::convert::TryFrom<::std::string::String> for $name {
-            type Error = $crate::resource_name::InvalidName;
+            type Error = $crate::InvalidName;
 
             fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, Self::Error> {
-                $crate::resource_name::check($template, &value)?;
+                $crate::contract::resource_name::check($template, &value)?;
                 Ok(Self(value))
             }
         }
@@ -193,7 +195,7 @@ macro_rules! resource_name {
     };
 }
 
-pub(crate) use resource_name;
+pub use crate::__resource_name as resource_name;
 
 #[cfg(test)]
 mod tests {

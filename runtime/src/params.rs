@@ -55,22 +55,20 @@ impl StandardParams {
 ///
 /// Every generated request builder implements this trait, so `fields`, `quota_user` and
 /// the per-call [`timeout`](Self::timeout) and [`retry_policy`](Self::retry_policy) are
-/// available on every request: `use chat_api::WithStandardParams;`.
+/// available on every request once the trait is in scope (generated crates re-export
+/// it: `use chat_api::WithStandardParams;`).
 ///
-/// ```no_run
+/// ```
 /// use std::time::Duration;
-/// use chat_api::{Client, Credentials, RetryPolicy, WithStandardParams};
+/// use google_api_runtime::{RetryPolicy, WithStandardParams};
 ///
-/// # async fn run(client: Client) -> chat_api::Result<()> {
-/// // This call only: 5 s per attempt and no retry; the client's settings stay as they are.
-/// let space = client
-///     .spaces()
-///     .get("spaces/AAAA")
-///     .timeout(Duration::from_secs(5))
-///     .retry_policy(RetryPolicy::none())
-///     .send()
-///     .await?;
-/// # let _ = space; Ok(()) }
+/// /// This call only: 5 s per attempt and no retry; the client's settings stay as they
+/// /// are. (`B` is any request builder, e.g. `client.spaces().get("spaces/AAAA")`.)
+/// fn fail_fast<B: WithStandardParams>(request: B) -> B {
+///     request
+///         .timeout(Duration::from_secs(5))
+///         .retry_policy(RetryPolicy::none())
+/// }
 /// ```
 pub trait WithStandardParams: Sized {
     /// The builder's standard parameters.

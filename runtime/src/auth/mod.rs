@@ -55,8 +55,6 @@ pub use installed::{
 };
 use service_account::ServiceAccount;
 
-/// The scope a Chat app (service account) asks for by default.
-pub const CHAT_BOT_SCOPE: &str = "https://www.googleapis.com/auth/chat.bot";
 
 /// Google's OAuth 2.0 token endpoint, for credentials files that do not name one.
 const GOOGLE_TOKEN_URI: &str = "https://oauth2.googleapis.com/token";
@@ -127,7 +125,7 @@ pub type TokenFuture<'a> = Pin<
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
-/// use chat_api::{AccessToken, Credentials, TokenProvider, auth::TokenFuture};
+/// use google_api_runtime::{AccessToken, Credentials, TokenProvider, auth::TokenFuture};
 ///
 /// /// Tokens from a vault, a sidecar, another auth library...
 /// #[derive(Debug)]
@@ -157,6 +155,8 @@ pub trait TokenProvider: Send + Sync + fmt::Debug {
 pub struct Credentials {
     source: Source,
     scopes: Vec<String>,
+    /// Whether `scopes` is still to be filled with the API's default scopes.
+    api_default_scopes: bool,
 }
 
 #[derive(Clone)]
@@ -185,8 +185,9 @@ impl Credentials {
     }
 
     /// A service account key file (the JSON downloaded from the Cloud console), with
-    /// the `chat.bot` scope unless [`with_scopes`](Self::with_scopes) says otherwise.
-    /// This is how a Chat app authenticates. The token is asked for at the file's
+    /// the API's default scopes (for Chat, `chat.bot`) unless
+    /// [`with_scopes`](Self::with_scopes) says otherwise. This is how a Chat app
+    /// authenticates. The token is asked for at the file's
     /// `token_uri`.
     pub fn service_account_file(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
@@ -206,7 +207,7 @@ impl Credentials {
             Self::with_source(Source::ServiceAccount(Arc::new(ServiceAccount::parse(
                 json,
             )?)))
-            .with_scopes([CHAT_BOT_SCOPE]),
+            .with_api_default_scopes(),
         )
     }
 
@@ -251,7 +252,7 @@ impl Credentials {
     /// from a file or a URL (`credential_source.file` / `.url`, text or JSON `format`)
     /// is exchanged at the file's `token_url` (Google's STS), then, when the file has a
     /// `service_account_impersonation_url`, for a service account's token. Scopes
-    /// default to `chat.bot`. Executable-sourced and AWS credentials are refused.
+    /// default to the API's default scopes. Executable-sourced and AWS credentials are refused.
     pub fn external_account_file(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let json = read_file(path)?;
@@ -268,7 +269,7 @@ impl Credentials {
     fn external_account(json: &str) -> Result<Self> {
         Ok(
             Self::with_source(Source::External(Arc::new(ExternalAccount::parse(json)?)))
-                .with_scopes([CHAT_BOT_SCOPE]),
+                .with_api_default_scopes(),
         )
     }
 
@@ -276,7 +277,7 @@ impl Credentials {
     /// `gcloud auth application-default login --impersonate-service-account=SA`
     /// writes): a token of the `source_credentials` (authorized user or service
     /// account) buys a token of the target service account at the file's
-    /// `service_account_impersonation_url`. Scopes default to `chat.bot`.
+    /// `service_account_impersonation_url`. Scopes default to the API's default scopes.
     pub fn impersonated_service_account_file(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let json = read_file(path)?;
@@ -293,7 +294,7 @@ impl Credentials {
     fn impersonated(json: &str) -> Result<Self> {
         Ok(
             Self::with_source(Source::Impersonated(Arc::new(Impersonated::parse(json)?)))
-                .with_scopes([CHAT_BOT_SCOPE]),
+                .with_api_default_scopes(),
         )
     }
 
@@ -342,7 +343,7 @@ impl Credentials {
         if let Some(path) = well_known.filter(|p| p.is_file()) {
             return Self::adc_file(&path);
         }
-        Ok(Self::with_source(Source::Ambient(Arc::default())).with_scopes([CHAT_BOT_SCOPE]))
+        Ok(Self::with_source(Source::Ambient(Arc::default())).with_api_default_scopes())
     }
 
     /// A credentials file ADC accepts: every kind but OAuth client ID files, which need
@@ -388,6 +389,7 @@ impl Credentials {
     /// scopes they were granted).
     pub fn with_scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
         self.scopes = scopes.into_iter().map(Into::into).collect();
+        self.api_default_scopes = false;
         self
     }
 
@@ -402,7 +404,8 @@ impl Credentials {
         self
     }
 
-    /// The scopes asked for.
+    /// The scopes asked for; empty when they are the API's default scopes, which the
+    /// client fills in when it is built.
     pub fn scopes(&self) -> &[String] {
         &self.scopes
     }
@@ -425,7 +428,24 @@ impl Credentials {
         Self {
             source,
             scopes: Vec::new(),
+            api_default_scopes: false,
         }
+    }
+
+    /// Asks for the API's default scopes (the generated crate's choice, e.g. `chat.bot`
+    /// for Chat) unless [`with_scopes`](Self::with_scopes) says otherwise.
+    fn with_api_default_scopes(mut self) -> Self {
+        self.api_default_scopes = true;
+        self
+    }
+
+    /// The credentials a client of an API whose default scopes are `defaults` uses.
+    pub(crate) fn for_api(mut self, defaults: &[&str]) -> Self {
+        if self.api_default_scopes {
+            self.scopes = defaults.iter().map(|s| (*s).to_owned()).collect();
+            self.api_default_scopes = false;
+        }
+        self
     }
 
     fn kind(&self) -> &'static str {
@@ -589,7 +609,7 @@ fn unsupported_type(kind: &str, path: Option<&Path>) -> Error {
     let kind: String = one_line(kind).chars().take(60).collect();
     Error::auth(
         format!(
-            "{subject} holds credentials of type \"{kind}\", which chat-api does not read \
+            "{subject} holds credentials of type \"{kind}\", which this crate does not read \
              (it reads service_account, authorized_user, external_account, \
              impersonated_service_account and OAuth client ID files)"
         ),
@@ -907,7 +927,7 @@ mod tests {
             "{e}"
         );
         assert!(
-            e.contains("type \"gdch_service_account\", which chat-api does not read"),
+            e.contains("type \"gdch_service_account\", which this crate does not read"),
             "{e}"
         );
 

@@ -1,0 +1,56 @@
+// The names generated code must not give to its own items, because the runtime and the
+// generator's fixed code already use them in the same scope. This file has no imports:
+// the `discovery` crate, which decides every generated name, includes it by path, so
+// the list exists once, here beside the contract it protects.
+
+/// Members of a generated `Client` (its inherent methods, [`ApiClient`](super::ApiClient),
+/// `Clone`, `Debug`): a top-level resource accessor or method with one of these names
+/// gets the suffix `_resource` / `_method`.
+pub const CLIENT_MEMBERS: &[&str] = &[
+    "authorize",
+    "builder",
+    "clone",
+    "clone_from",
+    "fmt",
+    "from_runtime",
+    "new",
+    "resume_upload",
+    "runtime",
+];
+
+/// Members of a generated resource handle (`Clone`, `Debug`).
+pub const HANDLE_MEMBERS: &[&str] = &["clone", "clone_from", "fmt"];
+
+/// Members of a generated request builder: its own fields and methods, those of
+/// [`WithStandardParams`](crate::WithStandardParams), [`Pageable`](crate::Pageable),
+/// [`PageItems`](crate::PageItems), `Clone` and `Debug`. A parameter with one of these
+/// names gets the suffix `_param`.
+pub const BUILDER_MEMBERS: &[&str] = &[
+    "body",
+    "client",
+    "clone",
+    "clone_from",
+    "download",
+    "fetch_page",
+    "fields",
+    "fmt",
+    "into_request",
+    "new",
+    "next_page_token",
+    "page_items",
+    "pages",
+    "pretty_print",
+    "quota_user",
+    "retry_policy",
+    "send",
+    "set_page_token",
+    "standard",
+    "standard_params_mut",
+    "stream",
+    "timeout",
+    "upload",
+];
+
+/// Members of a generated model besides its fields: `new()` and the private
+/// `unknown_fields` (with its getter). A field with one of these names is numbered.
+pub const MODEL_MEMBERS: &[&str] = &["new", "unknown_fields"];

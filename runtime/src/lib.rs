@@ -1,0 +1,42 @@
+//! The runtime of generated Google API clients (such as `chat-api`): the client and its
+//! builder, authentication, the transport (retries, one token refresh on 401, error
+//! mapping), media upload and download, pagination, and the wire types models use.
+//!
+//! It knows no API: a generated crate describes its API with a [`contract::Service`]
+//! (root URL, service path, default scopes, error hints) and its methods with
+//! [`contract::MethodInfo`]s. Users normally depend on the generated crate, which
+//! re-exports what they need from here.
+//!
+//! Layers, bottom up, each using only those below it: `service`, `rt` (method
+//! descriptions, path expansion), `error` / `retry` / `params` / `auth`, `transport`
+//! (one call sent), `upload` / `download` / `media`, then the [`Client`] facade and its
+//! [`ClientBuilder`]. [`contract`] is what generated code calls.
+
+pub mod auth;
+mod builder;
+mod client;
+#[doc(hidden)]
+pub mod contract;
+mod download;
+mod error;
+pub mod media;
+mod pagination;
+mod params;
+mod resource_name;
+mod retry;
+mod rt;
+mod service;
+mod transport;
+pub mod types;
+mod upload;
+mod upload_session;
+mod wire;
+
+pub use auth::{AccessToken, Credentials, TokenProvider};
+pub use builder::ClientBuilder;
+pub use client::Client;
+pub use error::{ApiError, Error, INSUFFICIENT_SCOPES_HINT, Result};
+pub use pagination::{PageItems, Pageable};
+pub use params::{StandardParams, WithStandardParams};
+pub use resource_name::InvalidName;
+pub use retry::RetryPolicy;
