@@ -18,10 +18,17 @@ mod tests {
     #[test]
     fn not_permitted_to_use_this_app_says_to_add_the_app() {
         assert_eq!(
-            hint(403, Some("PERMISSION_DENIED"), "You are not permitted to use this app"),
+            hint(
+                403,
+                Some("PERMISSION_DENIED"),
+                "You are not permitted to use this app"
+            ),
             Some(NOT_A_MEMBER)
         );
-        assert_eq!(hint(404, None, "You are not permitted to use this app"), None);
+        assert_eq!(
+            hint(404, None, "You are not permitted to use this app"),
+            None
+        );
         assert_eq!(hint(403, None, "The caller does not have permission"), None);
     }
 }

@@ -53,7 +53,10 @@ impl<C> Clone for ClientBuilder<C> {
 impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("service", &format_args!("{}:{}", self.service.name, self.service.version))
+            .field(
+                "service",
+                &format_args!("{}:{}", self.service.name, self.service.version),
+            )
             .field("credentials", &self.credentials)
             .field("root_url", &self.root_url)
             .field("user_agent", &self.user_agent)
@@ -204,7 +207,9 @@ impl<C: ApiClient> ClientBuilder<C> {
             })?),
             None => None,
         };
-        let user_agent = self.user_agent.unwrap_or_else(|| service.user_agent.to_owned());
+        let user_agent = self
+            .user_agent
+            .unwrap_or_else(|| service.user_agent.to_owned());
         let mut http = reqwest::Client::builder()
             .user_agent(user_agent.clone())
             .default_headers(headers);

@@ -39,6 +39,9 @@ pub(crate) async fn download(transport: &Transport, mut request: ApiRequest) -> 
     let response = transport
         .send_headers_timeout(&out, &request.options, || async { Ok(None) })
         .await?;
-    let timeout = request.options.timeout.or(transport.inner().request_timeout);
+    let timeout = request
+        .options
+        .timeout
+        .or(transport.inner().request_timeout);
     Ok(Download::new(info.id, response, timeout))
 }

@@ -286,7 +286,6 @@ pub(crate) fn transport_error(method: &'static str, e: reqwest::Error) -> Error 
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -45,7 +45,10 @@ impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.inner;
         f.debug_struct("Client")
-            .field("service", &format_args!("{}:{}", i.service.name, i.service.version))
+            .field(
+                "service",
+                &format_args!("{}:{}", i.service.name, i.service.version),
+            )
             .field("root_url", &i.root_url)
             .field("user_agent", &i.user_agent)
             .field("credentials", &i.auth)
@@ -133,7 +136,10 @@ impl Transport {
     /// The URL, method and JSON body of a plain call, sent and read to the end.
     pub(crate) async fn execute_bytes(&self, mut request: ApiRequest) -> Result<Bytes> {
         let info = request.method;
-        let path = self.method_path(info.path, &expand_path(info, info.path, &request.path_params)?);
+        let path = self.method_path(
+            info.path,
+            &expand_path(info, info.path, &request.path_params)?,
+        );
         let url = self.url(info.id, &path, &request.query)?;
         let body = match request.body.take() {
             None => None,
@@ -264,7 +270,9 @@ impl Transport {
                         .and_then(|v| v.to_str().ok())
                         .and_then(parse_retry_after);
                     if !(out.retryable && retryable_status(status)) {
-                        return Err(error_response(inner.service, out.id, out.scopes, response).await);
+                        return Err(
+                            error_response(inner.service, out.id, out.scopes, response).await
+                        );
                     }
                     match retry.next_delay(attempt, started.elapsed(), retry_after) {
                         Some(delay) => {
@@ -272,7 +280,11 @@ impl Transport {
                             drop(response);
                             tokio::time::sleep(delay).await;
                         }
-                        None => return Err(error_response(inner.service, out.id, out.scopes, response).await),
+                        None => {
+                            return Err(
+                                error_response(inner.service, out.id, out.scopes, response).await
+                            );
+                        }
                     }
                 }
                 Err(Failure::Fatal(e)) => return Err(e),

@@ -10,11 +10,11 @@ use bytes::Bytes;
 use futures_util::StreamExt as _;
 use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 
-use crate::transport::{Outgoing, Transport, is_idempotent, read_body};
 use crate::error::{Error, Result};
 use crate::media::{MediaReader, Mode, RESUMABLE_THRESHOLD, UploadMedia, UploadSession};
 use crate::retry::retryable_status;
 use crate::rt::{ApiRequest, expand_path};
+use crate::transport::{Outgoing, Transport, is_idempotent, read_body};
 
 /// Uploads `media` for `request` and returns the final response body.
 pub(crate) async fn upload(
@@ -372,7 +372,12 @@ async fn drive(
 }
 
 /// PUTs one chunk (or, empty, finishes an upload of known size).
-async fn put(client: &Transport, session: &UploadSession, range: &str, chunk: Bytes) -> Result<Put> {
+async fn put(
+    client: &Transport,
+    session: &UploadSession,
+    range: &str,
+    chunk: Bytes,
+) -> Result<Put> {
     let url = reqwest::Url::parse(&session.uri)
         .map_err(|e| Error::invalid(session.method, format!("bad upload session URI: {e}")))?;
     let out = Outgoing {

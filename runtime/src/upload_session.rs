@@ -75,4 +75,3 @@ impl fmt::Debug for UploadSession {
             .finish()
     }
 }
-

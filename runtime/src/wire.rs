@@ -272,9 +272,7 @@ pub fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(
 }
 
 /// The next value of `map`, with its integers read from strings or numbers.
-pub fn next_int64<'de, A: MapAccess<'de>, T: StringNumber>(
-    map: &mut A,
-) -> Result<T, A::Error> {
+pub fn next_int64<'de, A: MapAccess<'de>, T: StringNumber>(map: &mut A) -> Result<T, A::Error> {
     map.next_value::<De<T>>().map(|v| v.0)
 }
 
@@ -309,10 +307,7 @@ pub fn keep<'de, A: MapAccess<'de>>(
 }
 
 /// Writes back the members the model did not know, after its own fields.
-pub fn put_unknown<M: SerializeMap>(
-    map: &mut M,
-    unknown: &UnknownFields,
-) -> Result<(), M::Error> {
+pub fn put_unknown<M: SerializeMap>(map: &mut M, unknown: &UnknownFields) -> Result<(), M::Error> {
     for (key, value) in unknown {
         map.serialize_entry(key, value)?;
     }

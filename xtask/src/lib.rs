@@ -6,4 +6,5 @@ pub mod check;
 pub mod codegen;
 pub mod diff;
 pub mod fetch;
+pub mod generate;
 pub mod regen;

@@ -3,7 +3,7 @@
 
 use clap::{Parser, Subcommand};
 
-use xtask::{bench, check, diff, fetch, regen};
+use xtask::{bench, check, diff, fetch, generate, regen};
 
 /// Project automation for the chat-api workspace.
 #[derive(Debug, Parser)]
@@ -19,6 +19,8 @@ enum Command {
     Fetch(fetch::Args),
     /// Regenerate chat-api from Discovery documents.
     Regen(regen::Args),
+    /// Generate a whole client crate for any Discovery document.
+    Generate(generate::Args),
     /// Check that the committed chat-api/src/gen matches the locked documents.
     Check(check::Args),
     /// Compare two API surfaces.
@@ -32,6 +34,7 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Fetch(args) => fetch::run(args),
         Command::Regen(args) => regen::run(args),
+        Command::Generate(args) => generate::run(args),
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
         Command::BenchCodegen(args) => bench::run(args),

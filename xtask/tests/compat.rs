@@ -91,13 +91,14 @@ fn diff_verdicts_agree_with_the_compiler_on_real_revisions() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("user-app/src")).unwrap();
     copy_dir(&root.join("chat-api"), &dir.join("chat-api"), &["target"]);
+    copy_dir(&root.join("runtime"), &dir.join("runtime"), &["target"]);
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
     let start = manifest.find("members").unwrap();
     let end = start + manifest[start..].find(']').unwrap() + 1;
     std::fs::write(
         dir.join("Cargo.toml"),
         format!(
-            "{}members = [\"chat-api\", \"user-app\"]{}",
+            "{}members = [\"runtime\", \"chat-api\", \"user-app\"]{}",
             &manifest[..start],
             &manifest[end..]
         ),

@@ -12,7 +12,7 @@ pub mod scopes;
 pub const NAME: &str = "chat";
 /// The API's version.
 pub const VERSION: &str = "v1";
-/// The Google Chat API's root URL (the document's `rootUrl`): what `ClientBuilder::base_url` replaces.
+/// The root URL of the Google Chat API (the document's `rootUrl`): what `ClientBuilder::base_url` replaces.
 pub const ROOT_URL: &str = "https://chat.googleapis.com/";
 /// The service path (the document's `servicePath`) between the root URL and every method's path.
 pub const SERVICE_PATH: &str = "";

@@ -55,7 +55,6 @@ pub use installed::{
 };
 use service_account::ServiceAccount;
 
-
 /// Google's OAuth 2.0 token endpoint, for credentials files that do not name one.
 const GOOGLE_TOKEN_URI: &str = "https://oauth2.googleapis.com/token";
 

@@ -11,8 +11,8 @@ use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use super::*;
-use crate::builder::API_CLIENT_HEADER;
 use crate::auth::{AccessToken, TokenFuture, TokenProvider};
+use crate::builder::API_CLIENT_HEADER;
 use crate::media::UploadMedia;
 use crate::rt::{ApiRequest, MethodInfo, UploadInfo};
 use crate::{Credentials, Error, RetryPolicy};
@@ -722,13 +722,19 @@ async fn api_key_goes_in_a_header_and_never_in_debug() {
 
 #[test]
 fn bad_base_url_is_rejected() {
-    let e = Client::builder(&TEST_SERVICE).base_url("not a url").build().unwrap_err();
+    let e = Client::builder(&TEST_SERVICE)
+        .base_url("not a url")
+        .build()
+        .unwrap_err();
     assert!(
         e.to_string()
             .starts_with("ClientBuilder::base_url: invalid argument: `not a url/` is not a URL"),
         "{e}"
     );
-    let e = Client::builder(&TEST_SERVICE).base_url("ftp://x/").build().unwrap_err();
+    let e = Client::builder(&TEST_SERVICE)
+        .base_url("ftp://x/")
+        .build()
+        .unwrap_err();
     assert!(e.to_string().contains("must be an http(s) URL"), "{e}");
 }
 

@@ -141,7 +141,11 @@ pub fn generate(model: &Model) -> anyhow::Result<Vec<GeneratedFile>> {
 
     files.push(file(&header, "mod.rs", root_module(model, title))?);
     files.push(file(&header, "client.rs", client_module(model, title))?);
-    files.push(file(&header, "scopes.rs", scopes_module(model, title, &ctx.docs))?);
+    files.push(file(
+        &header,
+        "scopes.rs",
+        scopes_module(model, title, &ctx.docs),
+    )?);
 
     let models_doc =
         format!(" The data types of the {title}: one item per schema of the Discovery document.");
@@ -218,7 +222,9 @@ fn root_module(model: &Model, title: &str) -> TokenStream {
     };
     let name = &model.name;
     let version = &model.version;
-    let root_doc = format!(" The {title}'s root URL (the document's `rootUrl`): what `ClientBuilder::base_url` replaces.");
+    let root_doc = format!(
+        " The root URL of the {title} (the document's `rootUrl`): what `ClientBuilder::base_url` replaces."
+    );
     let path_doc = " The service path (the document's `servicePath`) between the root URL and every method's path.";
     let mtls_doc = " The mTLS root URL (the document's `mtlsRootUrl`), if the API has one.";
     quote! {
@@ -388,9 +394,7 @@ fn same_code(reparsed: &syn::File, body: &str) -> bool {
         return true;
     }
     match syn::parse_file(body) {
-        Ok(alone) => {
-            alone.to_token_stream().to_string() == reparsed.to_token_stream().to_string()
-        }
+        Ok(alone) => alone.to_token_stream().to_string() == reparsed.to_token_stream().to_string(),
         Err(_) => false,
     }
 }

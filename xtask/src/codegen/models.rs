@@ -213,7 +213,9 @@ fn field(ctx: &Ctx<'_>, td: &TypeDef, f: &Field) -> anyhow::Result<FieldParts> {
         (Holder::Optional, false) => quote!(map.next_value()?),
         (Holder::Optional, true) => quote!(::google_api_runtime::contract::wire::next_int64(map)?),
         (_, false) => quote!(::google_api_runtime::contract::wire::next_or_default(map)?),
-        (_, true) => quote!(::google_api_runtime::contract::wire::next_int64_or_default(map)?),
+        (_, true) => quote!(::google_api_runtime::contract::wire::next_int64_or_default(
+            map
+        )?),
     };
     let set_doc = doc_attrs(&format!("Sets `{rust}` (`{wire}` on the wire)."));
     let setter_fn = match &holder {

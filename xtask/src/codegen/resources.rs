@@ -473,9 +473,15 @@ fn method(
     let (resp_ty, send_body) = match &m.response {
         Some(t) => {
             let ty = rust_type(t, Scope::Elsewhere)?;
-            (ty, quote!(::google_api_runtime::contract::execute(&client, req).await))
+            (
+                ty,
+                quote!(::google_api_runtime::contract::execute(&client, req).await),
+            )
         }
-        None => (quote!(()), quote!(::google_api_runtime::contract::execute_empty(&client, req).await)),
+        None => (
+            quote!(()),
+            quote!(::google_api_runtime::contract::execute_empty(&client, req).await),
+        ),
     };
     let upload = m.media_upload.as_ref().map(|_| {
         quote! {
