@@ -520,7 +520,7 @@ async fn installed_flow_without_scopes_says_how_to_add_them() {
         e.to_string(),
         format!(
             "authentication failed: OAuth client {CLIENT_ID} (\"installed\"): no scopes to ask consent for; \
-             add them with Credentials::with_scopes (e.g. https://www.googleapis.com/auth/chat.messages)"
+             add them with Credentials::with_scopes (from the API crate's `scopes` module)"
         )
     );
     std::fs::remove_dir_all(dir).unwrap();

@@ -456,7 +456,7 @@ fn header_value(method: &'static str, value: &str) -> Result<HeaderValue> {
 fn boundary() -> String {
     let a = RandomState::new().build_hasher().finish();
     let b = RandomState::new().build_hasher().finish();
-    format!("chat_api_{a:016x}{b:016x}")
+    format!("google_api_{a:016x}{b:016x}")
 }
 
 /// Whether `content_type` falls in the MIME range `range` (`*/*`, `image/*`, `image/png`).

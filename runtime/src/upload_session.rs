@@ -4,7 +4,7 @@
 use std::fmt;
 
 /// A resumable upload session: its URI and how many bytes the server had last time we
-/// asked. Returned inside [`Error::UploadIncomplete`]; continue with
+/// asked. Returned inside [`Error::UploadIncomplete`](crate::Error::UploadIncomplete); continue with
 /// [`Client::resume_upload`](crate::Client::resume_upload).
 ///
 /// The URI lets anyone append to the upload, so `Debug` and `Display` hide its query

@@ -404,7 +404,7 @@ impl InstalledSource {
         if scopes.is_empty() {
             return Err(Error::auth(
                 format!(
-                    "{who}: no scopes to ask consent for; add them with Credentials::with_scopes (e.g. https://www.googleapis.com/auth/chat.messages)"
+                    "{who}: no scopes to ask consent for; add them with Credentials::with_scopes (from the API crate's `scopes` module)"
                 ),
                 None,
             ));

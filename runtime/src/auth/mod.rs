@@ -4,7 +4,7 @@
 //!
 //! | you have | use |
 //! |---|---|
-//! | a service account key file (a Chat app) | [`Credentials::service_account_file`] |
+//! | a service account key file (an app acting as itself, e.g. a Chat app) | [`Credentials::service_account_file`] |
 //! | an OAuth client ID file (`{"installed": ...}` or `{"web": ...}`, the guides' `credentials.json`) | [`Credentials::oauth_client_file`], or [`InstalledFlow`] for its settings |
 //! | authorized-user credentials (a refresh token, as `gcloud auth application-default login` writes) | [`Credentials::authorized_user_file`] |
 //! | an `external_account` file (workload identity federation) | [`Credentials::external_account_file`] |
