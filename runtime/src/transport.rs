@@ -281,9 +281,13 @@ impl Transport {
                             tokio::time::sleep(delay).await;
                         }
                         None => {
-                            return Err(
-                                error_response(inner.service, out.id, out.scopes, response).await
-                            );
+                            return Err(error_response(
+                                inner.service,
+                                out.id,
+                                out.scopes,
+                                response,
+                            )
+                            .await);
                         }
                     }
                 }

@@ -37,6 +37,7 @@ use std::time::{Duration, SystemTime};
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
 
+mod ambient;
 mod authorized_user;
 mod external_account;
 mod http;
@@ -167,8 +168,8 @@ enum Source {
     Installed(Arc<InstalledSource>),
     External(Arc<ExternalAccount>),
     Impersonated(Arc<Impersonated>),
-    /// Metadata server or `gcloud`, found by `gcp_auth` at the first request.
-    Ambient(Arc<tokio::sync::OnceCell<Arc<dyn gcp_auth::TokenProvider>>>),
+    /// Metadata server or `gcloud`, found at the first request.
+    Ambient(Arc<ambient::Ambient>),
     Custom(Arc<dyn TokenProvider>),
 }
 
@@ -342,7 +343,10 @@ impl Credentials {
         if let Some(path) = well_known.filter(|p| p.is_file()) {
             return Self::adc_file(&path);
         }
-        Ok(Self::with_source(Source::Ambient(Arc::default())).with_api_default_scopes())
+        Ok(
+            Self::with_source(Source::Ambient(Arc::new(ambient::Ambient::from_env())))
+                .with_api_default_scopes(),
+        )
     }
 
     /// A credentials file ADC accepts: every kind but OAuth client ID files, which need
@@ -723,36 +727,7 @@ impl Auth {
                     Some(e),
                 )
             }),
-            Source::Ambient(cell) => {
-                let provider = cell
-                    .get_or_try_init(|| async { gcp_auth::provider().await })
-                    .await
-                    .map_err(|e| {
-                        Error::auth(
-                            format!(
-                                "no Application Default Credentials: set GOOGLE_APPLICATION_CREDENTIALS \
-                                 to a credentials file, run `gcloud auth application-default login`, or run on \
-                                 Google Cloud ({})",
-                                chain_text(&e)
-                            ),
-                            Some(Box::new(e)),
-                        )
-                    })?;
-                let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
-                let token = provider.token(&scopes).await.map_err(|e| {
-                    Error::auth(
-                        format!(
-                            "application default credentials (metadata server or gcloud) failed: {}",
-                            chain_text(&e)
-                        ),
-                        Some(Box::new(e)),
-                    )
-                })?;
-                Ok(AccessToken::new(
-                    token.as_str(),
-                    Some(token.expires_at().into()),
-                ))
-            }
+            Source::Ambient(ambient) => ambient.fetch(http, scopes).await,
         }
     }
 }
