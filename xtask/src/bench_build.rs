@@ -10,6 +10,9 @@
 //! empty target dir (debug profile, `--offline`), timing the wall clock of `cargo build`.
 //! "units" is the number of `Compiling` lines cargo prints on stderr: one per package it
 //! compiles, the binary included (a build script is not counted apart from its package).
+//! "artifacts" is the number of `compiler-artifact` messages of
+//! `--message-format json-render-diagnostics`: one per rustc run, so a package with a
+//! build script counts twice.
 //!
 //! Then, "crate alone": for each of the three API crates, per round, `cargo clean -p
 //! <crate>` and `cargo build` again in that binary's target dir, which rebuilds the crate
@@ -262,6 +265,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             label: b.label.to_owned(),
             seconds: Vec::new(),
             units: Vec::new(),
+            artifacts: Vec::new(),
         })
         .collect();
     for round in 1..=args.rounds {
@@ -272,11 +276,24 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
                     .with_context(|| format!("cannot remove {}", target.display()))?;
             }
             eprint!("round {round}/{}: {} ... ", args.rounds, row.name);
-            let build = cargo(dir, &["build", "--offline"])?;
+            let build = cargo(
+                dir,
+                &[
+                    "build",
+                    "--offline",
+                    "--message-format",
+                    "json-render-diagnostics",
+                ],
+            )?;
             let units = count_units(&build.stderr);
-            eprintln!("{:.1} s, {units} units", build.seconds);
+            let artifacts = count_artifacts(&build.stdout);
+            eprintln!(
+                "{:.1} s, {units} units, {artifacts} artifacts",
+                build.seconds
+            );
             row.seconds.push(build.seconds);
             row.units.push(units);
+            row.artifacts.push(artifacts);
         }
     }
 
@@ -362,6 +379,7 @@ fn toml_escape(s: &str) -> String {
 /// What a successful cargo run left.
 struct CargoRun {
     seconds: f64,
+    stdout: String,
     stderr: String,
 }
 
@@ -378,6 +396,7 @@ fn cargo(dir: &Path, args: &[&str]) -> anyhow::Result<CargoRun> {
         .output()
         .with_context(|| format!("cannot run cargo {}", args.join(" ")))?;
     let seconds = start.elapsed().as_secs_f64();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     anyhow::ensure!(
         output.status.success(),
@@ -387,7 +406,11 @@ fn cargo(dir: &Path, args: &[&str]) -> anyhow::Result<CargoRun> {
         output.status,
         tail(&stderr, 40)
     );
-    Ok(CargoRun { seconds, stderr })
+    Ok(CargoRun {
+        seconds,
+        stdout,
+        stderr,
+    })
 }
 
 /// The last `n` lines of `text`.
@@ -401,6 +424,16 @@ fn count_units(stderr: &str) -> usize {
     stderr
         .lines()
         .filter(|line| line.trim_start().starts_with("Compiling "))
+        .count()
+}
+
+/// The rustc runs of a `cargo build --message-format json...`: its `compiler-artifact`
+/// messages that were not fresh (a clean build has no fresh ones).
+fn count_artifacts(stdout: &str) -> usize {
+    stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["fresh"] == false)
         .count()
 }
 
@@ -491,6 +524,7 @@ struct Row {
     label: String,
     seconds: Vec<f64>,
     units: Vec<usize>,
+    artifacts: Vec<usize>,
 }
 
 /// One API crate's rebuilds alone.
@@ -514,6 +548,21 @@ fn ratio(value: f64, of: Option<f64>) -> String {
     }
 }
 
+/// A count that should be the same every round: once if it is, else each round's.
+fn per_round(counts: &[usize]) -> String {
+    let mut distinct = counts.to_vec();
+    distinct.dedup();
+    if distinct.len() == 1 {
+        distinct[0].to_string()
+    } else {
+        counts
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
 /// The two tables, whole graph and crate alone, as Markdown with aligned columns.
 fn render(rows: &[Row], alone: &[AloneRow], rounds: usize) -> String {
     let floor = rows
@@ -528,22 +577,15 @@ fn render(rows: &[Row], alone: &[AloneRow], rounds: usize) -> String {
 
     let mut header: Vec<String> = vec!["binary using".to_owned()];
     header.extend(round_headers.clone());
-    header.extend(["mean", "units", "x floor", "x google-chat1"].map(str::to_owned));
+    header.extend(["mean", "units", "artifacts", "x floor", "x google-chat1"].map(str::to_owned));
     let mut body = Vec::new();
     for row in rows {
         let m = mean(&row.seconds);
         let mut cells = vec![row.label.clone()];
         cells.extend(row.seconds.iter().map(|s| format!("{s:.1} s")));
         cells.push(format!("{m:.1} s"));
-        let mut units = row.units.clone();
-        units.dedup();
-        cells.push(
-            units
-                .iter()
-                .map(usize::to_string)
-                .collect::<Vec<_>>()
-                .join("/"),
-        );
+        cells.push(per_round(&row.units));
+        cells.push(per_round(&row.artifacts));
         cells.push(ratio(m, floor));
         cells.push(ratio(m, chat1));
         body.push(cells);
@@ -633,7 +675,8 @@ fn footnote() -> String {
     format!(
         "Clean debug builds (`cargo build`, fresh target dir each, rounds alternating between \
          the binaries, downloads fetched beforehand), wall clock; units = `Compiling` lines \
-         (packages compiled, the binary included). {rustc}, {cores} cores. \
+         (packages compiled, the binary included), artifacts = rustc runs (build scripts \
+         too). {rustc}, {cores} cores. \
          `cargo xtask bench-build`."
     )
 }
@@ -655,6 +698,21 @@ warning: unused variable: `x`
 ";
         assert_eq!(count_units(stderr), 4);
         assert_eq!(count_units("    Finished `dev` profile\n"), 0);
+    }
+
+    #[test]
+    fn artifacts_are_fresh_false_compiler_artifacts() {
+        let stdout = r#"{"reason":"compiler-artifact","package_id":"a","target":{"kind":["custom-build"]},"fresh":false}
+{"reason":"build-script-executed","package_id":"a"}
+{"reason":"compiler-artifact","package_id":"a","target":{"kind":["lib"]},"fresh":false}
+{"reason":"compiler-artifact","package_id":"b","target":{"kind":["lib"]},"fresh":true}
+{"reason":"compiler-message","package_id":"c","message":{}}
+not json
+{"reason":"compiler-artifact","package_id":"d","target":{"kind":["bin"]},"fresh":false}
+{"reason":"build-finished","success":true}
+"#;
+        assert_eq!(count_artifacts(stdout), 3);
+        assert_eq!(count_artifacts(""), 0);
     }
 
     #[test]
@@ -721,6 +779,7 @@ pub(crate) struct Private;
             label: label.to_owned(),
             seconds: seconds.to_vec(),
             units: units.to_vec(),
+            artifacts: units.iter().map(|u| u + 25).collect(),
         };
         let rows = [
             row(FLOOR, "floor", &[30.0, 28.0], &[117, 117]),
@@ -738,15 +797,15 @@ pub(crate) struct Private;
         // Every column as wide as its widest cell ("29.0 s", "145/146").
         assert_eq!(
             lines[0],
-            "| binary using | round 1 | round 2 |   mean |   units | x floor | x google-chat1 |"
+            "| binary using | round 1 | round 2 |   mean |   units | artifacts | x floor | x google-chat1 |"
         );
         assert_eq!(
             lines[2],
-            "| floor        |  30.0 s |  28.0 s | 29.0 s |     117 |    1.00 |           0.74 |"
+            "| floor        |  30.0 s |  28.0 s | 29.0 s |     117 |       142 |    1.00 |           0.74 |"
         );
         assert_eq!(
             lines[4],
-            "| ours         |  55.0 s |  61.0 s | 58.0 s | 145/146 |    2.00 |           1.49 |"
+            "| ours         |  55.0 s |  61.0 s | 58.0 s | 145/146 |   170/171 |    2.00 |           1.49 |"
         );
         assert!(out.contains(
             "| `chat-api`                                     |   6.0 s |   7.0 s | 6.5 s |      45 |     170 |                 30.2 |"
@@ -760,6 +819,7 @@ pub(crate) struct Private;
             label: "ours".to_owned(),
             seconds: vec![50.0],
             units: vec![145],
+            artifacts: vec![170],
         }];
         let out = render(&rows, &[], 1);
         assert!(
