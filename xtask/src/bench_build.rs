@@ -8,11 +8,11 @@
 //! `google-chat-v1`. They are only built, never run. All four are `cargo fetch`ed first,
 //! so downloads are not timed; then each round builds every binary once, in turn, from an
 //! empty target dir (debug profile, `--offline`), timing the wall clock of `cargo build`.
-//! "units" is the number of `Compiling` lines cargo prints on stderr: one per package it
-//! compiles, the binary included (a build script is not counted apart from its package).
-//! "artifacts" is the number of `compiler-artifact` messages of
-//! `--message-format json-render-diagnostics`: one per rustc run, so a package with a
-//! build script counts twice.
+//! "units" are cargo's compilation units, as `cargo build --timings` counts them ("Total
+//! units"): the `compiler-artifact` and `build-script-executed` messages of
+//! `--message-format json-render-diagnostics`, so a package with a build script is three
+//! units (compile the script, run it, compile the crate). "packages" is the number of
+//! `Compiling` lines cargo prints on stderr: one per package, the binary included.
 //!
 //! Then, "crate alone": for each of the three API crates, per round, `cargo clean -p
 //! <crate>` and `cargo build` again in that binary's target dir, which rebuilds the crate
@@ -264,8 +264,8 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             name: b.name,
             label: b.label.to_owned(),
             seconds: Vec::new(),
+            packages: Vec::new(),
             units: Vec::new(),
-            artifacts: Vec::new(),
         })
         .collect();
     for round in 1..=args.rounds {
@@ -285,15 +285,12 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
                     "json-render-diagnostics",
                 ],
             )?;
-            let units = count_units(&build.stderr);
-            let artifacts = count_artifacts(&build.stdout);
-            eprintln!(
-                "{:.1} s, {units} units, {artifacts} artifacts",
-                build.seconds
-            );
+            let packages = count_packages(&build.stderr);
+            let units = count_units(&build.stdout);
+            eprintln!("{:.1} s, {units} units, {packages} packages", build.seconds);
             row.seconds.push(build.seconds);
+            row.packages.push(packages);
             row.units.push(units);
-            row.artifacts.push(artifacts);
         }
     }
 
@@ -420,20 +417,25 @@ fn tail(text: &str, n: usize) -> String {
 }
 
 /// The packages a `cargo build` compiled: its `Compiling` status lines.
-fn count_units(stderr: &str) -> usize {
+fn count_packages(stderr: &str) -> usize {
     stderr
         .lines()
         .filter(|line| line.trim_start().starts_with("Compiling "))
         .count()
 }
 
-/// The rustc runs of a `cargo build --message-format json...`: its `compiler-artifact`
-/// messages that were not fresh (a clean build has no fresh ones).
-fn count_artifacts(stdout: &str) -> usize {
+/// The compilation units a clean `cargo build --message-format json...` ran, the way
+/// `--timings` counts them: its `compiler-artifact` messages that were not fresh (rustc
+/// runs, build scripts' included) and its `build-script-executed` messages (build script
+/// runs; these have no `fresh` field, so on a partial rebuild the fresh ones count too).
+fn count_units(stdout: &str) -> usize {
     stdout
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|m| m["reason"] == "compiler-artifact" && m["fresh"] == false)
+        .filter(|m| {
+            (m["reason"] == "compiler-artifact" && m["fresh"] == false)
+                || m["reason"] == "build-script-executed"
+        })
         .count()
 }
 
@@ -524,7 +526,7 @@ struct Row {
     label: String,
     seconds: Vec<f64>,
     units: Vec<usize>,
-    artifacts: Vec<usize>,
+    packages: Vec<usize>,
 }
 
 /// One API crate's rebuilds alone.
@@ -577,7 +579,7 @@ fn render(rows: &[Row], alone: &[AloneRow], rounds: usize) -> String {
 
     let mut header: Vec<String> = vec!["binary using".to_owned()];
     header.extend(round_headers.clone());
-    header.extend(["mean", "units", "artifacts", "x floor", "x google-chat1"].map(str::to_owned));
+    header.extend(["mean", "units", "packages", "x floor", "x google-chat1"].map(str::to_owned));
     let mut body = Vec::new();
     for row in rows {
         let m = mean(&row.seconds);
@@ -585,7 +587,7 @@ fn render(rows: &[Row], alone: &[AloneRow], rounds: usize) -> String {
         cells.extend(row.seconds.iter().map(|s| format!("{s:.1} s")));
         cells.push(format!("{m:.1} s"));
         cells.push(per_round(&row.units));
-        cells.push(per_round(&row.artifacts));
+        cells.push(per_round(&row.packages));
         cells.push(ratio(m, floor));
         cells.push(ratio(m, chat1));
         body.push(cells);
@@ -674,10 +676,9 @@ fn footnote() -> String {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     format!(
         "Clean debug builds (`cargo build`, fresh target dir each, rounds alternating between \
-         the binaries, downloads fetched beforehand), wall clock; units = `Compiling` lines \
-         (packages compiled, the binary included), artifacts = rustc runs (build scripts \
-         too). {rustc}, {cores} cores. \
-         `cargo xtask bench-build`."
+         the binaries, downloads fetched beforehand), wall clock; units = compilation units \
+         as `--timings` counts them (rustc and build script runs), packages = `Compiling` \
+         lines. {rustc}, {cores} cores. `cargo xtask bench-build`."
     )
 }
 
@@ -686,7 +687,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn units_are_compiling_lines() {
+    fn packages_are_compiling_lines() {
         let stderr = "\
    Compiling proc-macro2 v1.0.106
    Compiling unicode-ident v1.0.22
@@ -696,12 +697,12 @@ warning: unused variable: `x`
    Compiling bench-chat-api v0.0.0 (/work/target/bench-build/chat-api)
     Finished `dev` profile [unoptimized + debuginfo] target(s) in 51.30s
 ";
-        assert_eq!(count_units(stderr), 4);
-        assert_eq!(count_units("    Finished `dev` profile\n"), 0);
+        assert_eq!(count_packages(stderr), 4);
+        assert_eq!(count_packages("    Finished `dev` profile\n"), 0);
     }
 
     #[test]
-    fn artifacts_are_fresh_false_compiler_artifacts() {
+    fn units_are_rustc_and_build_script_runs() {
         let stdout = r#"{"reason":"compiler-artifact","package_id":"a","target":{"kind":["custom-build"]},"fresh":false}
 {"reason":"build-script-executed","package_id":"a"}
 {"reason":"compiler-artifact","package_id":"a","target":{"kind":["lib"]},"fresh":false}
@@ -711,8 +712,8 @@ not json
 {"reason":"compiler-artifact","package_id":"d","target":{"kind":["bin"]},"fresh":false}
 {"reason":"build-finished","success":true}
 "#;
-        assert_eq!(count_artifacts(stdout), 3);
-        assert_eq!(count_artifacts(""), 0);
+        assert_eq!(count_units(stdout), 4);
+        assert_eq!(count_units(""), 0);
     }
 
     #[test]
@@ -779,7 +780,7 @@ pub(crate) struct Private;
             label: label.to_owned(),
             seconds: seconds.to_vec(),
             units: units.to_vec(),
-            artifacts: units.iter().map(|u| u + 25).collect(),
+            packages: units.iter().map(|u| u - 25).collect(),
         };
         let rows = [
             row(FLOOR, "floor", &[30.0, 28.0], &[117, 117]),
@@ -797,15 +798,15 @@ pub(crate) struct Private;
         // Every column as wide as its widest cell ("29.0 s", "145/146").
         assert_eq!(
             lines[0],
-            "| binary using | round 1 | round 2 |   mean |   units | artifacts | x floor | x google-chat1 |"
+            "| binary using | round 1 | round 2 |   mean |   units | packages | x floor | x google-chat1 |"
         );
         assert_eq!(
             lines[2],
-            "| floor        |  30.0 s |  28.0 s | 29.0 s |     117 |       142 |    1.00 |           0.74 |"
+            "| floor        |  30.0 s |  28.0 s | 29.0 s |     117 |       92 |    1.00 |           0.74 |"
         );
         assert_eq!(
             lines[4],
-            "| ours         |  55.0 s |  61.0 s | 58.0 s | 145/146 |   170/171 |    2.00 |           1.49 |"
+            "| ours         |  55.0 s |  61.0 s | 58.0 s | 145/146 |  120/121 |    2.00 |           1.49 |"
         );
         assert!(out.contains(
             "| `chat-api`                                     |   6.0 s |   7.0 s | 6.5 s |      45 |     170 |                 30.2 |"
@@ -819,7 +820,7 @@ pub(crate) struct Private;
             label: "ours".to_owned(),
             seconds: vec![50.0],
             units: vec![145],
-            artifacts: vec![170],
+            packages: vec![120],
         }];
         let out = render(&rows, &[], 1);
         assert!(
