@@ -2,6 +2,7 @@
 //! so integration tests (snapshots, the committed-output check) can call them.
 
 pub mod bench;
+pub mod bench_build;
 pub mod check;
 pub mod codegen;
 pub mod diff;

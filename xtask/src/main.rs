@@ -1,9 +1,9 @@
-//! `cargo xtask fetch | regen | check | diff`: a thin CLI over the `discovery` crate and
-//! the code generator.
+//! `cargo xtask fetch | regen | generate | check | diff | bench-codegen | bench-build`: a thin CLI
+//! over the `discovery` crate and the code generator.
 
 use clap::{Parser, Subcommand};
 
-use xtask::{bench, check, diff, fetch, generate, regen};
+use xtask::{bench, bench_build, check, diff, fetch, generate, regen};
 
 /// Project automation for the chat-api workspace.
 #[derive(Debug, Parser)]
@@ -27,6 +27,9 @@ enum Command {
     Diff(diff::Args),
     /// Benchmark the generator and the compile time of its output (release build).
     BenchCodegen(bench::Args),
+    /// Benchmark clean debug builds of a small binary on chat-api and its peers (needs
+    /// the registry).
+    BenchBuild(bench_build::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -38,6 +41,7 @@ fn main() -> std::process::ExitCode {
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
         Command::BenchCodegen(args) => bench::run(args),
+        Command::BenchBuild(args) => bench_build::run(args),
     };
     match result {
         Ok(code) => code,
