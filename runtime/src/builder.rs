@@ -8,8 +8,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::auth::{Auth, Credentials};
-use crate::client::Client;
-use crate::contract::ApiClient;
+use crate::client::{ApiClient, Client};
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
 use crate::service::Service;
@@ -66,6 +65,13 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("request_timeout", &self.request_timeout)
             .field("retry", &self.retry)
             .finish()
+    }
+}
+
+impl Client {
+    /// Starts building a client of `service`.
+    pub fn builder(service: &'static Service) -> ClientBuilder<Client> {
+        ClientBuilder::new(service)
     }
 }
 

@@ -6,8 +6,6 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
-use crate::builder::ClientBuilder;
-use crate::contract::ApiClient;
 use crate::error::Result;
 use crate::media::{Download, UploadMedia, UploadSession};
 use crate::rt::ApiRequest;
@@ -30,6 +28,15 @@ impl fmt::Debug for Client {
     }
 }
 
+/// A generated crate's `Client`: a newtype over the runtime's [`Client`] (part of the
+/// [`contract`](crate::contract)).
+pub trait ApiClient: Sized {
+    /// Wraps a client built by [`ClientBuilder`](crate::ClientBuilder).
+    fn from_runtime(client: Client) -> Self;
+    /// The runtime client inside.
+    fn runtime(&self) -> &Client;
+}
+
 impl ApiClient for Client {
     fn from_runtime(client: Client) -> Self {
         client
@@ -41,11 +48,6 @@ impl ApiClient for Client {
 }
 
 impl Client {
-    /// Starts building a client of `service`.
-    pub fn builder(service: &'static Service) -> ClientBuilder<Client> {
-        ClientBuilder::new(service)
-    }
-
     /// The API this client calls.
     pub fn service(&self) -> &'static Service {
         self.transport.inner().service

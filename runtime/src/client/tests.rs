@@ -15,7 +15,7 @@ use crate::auth::{AccessToken, TokenFuture, TokenProvider};
 use crate::builder::API_CLIENT_HEADER;
 use crate::media::UploadMedia;
 use crate::rt::{ApiRequest, MethodInfo, UploadInfo};
-use crate::{Credentials, Error, RetryPolicy};
+use crate::{ClientBuilder, Credentials, Error, RetryPolicy};
 
 /// An API as a generated crate would describe it, with an empty service path (as
 /// Chat's): the paths below are relative to the root.

@@ -19,6 +19,7 @@
 
 use serde::de::DeserializeOwned;
 
+pub use crate::client::ApiClient;
 pub use crate::rt::{ApiRequest, MethodInfo, QueryValue, UploadInfo};
 pub use crate::service::{HintFn, Service};
 pub use futures_core::Stream;
@@ -45,14 +46,6 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::media::{Download, UploadMedia};
 use crate::types::UnknownValue;
-
-/// A generated crate's `Client`: a newtype over the runtime's [`Client`].
-pub trait ApiClient: Sized {
-    /// Wraps a client built by [`ClientBuilder`](crate::ClientBuilder).
-    fn from_runtime(client: Client) -> Self;
-    /// The runtime client inside.
-    fn runtime(&self) -> &Client;
-}
 
 /// Sends `request` and decodes its JSON response.
 pub async fn execute<T: DeserializeOwned>(client: &Client, request: ApiRequest) -> Result<T> {
