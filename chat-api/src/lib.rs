@@ -108,15 +108,10 @@ pub const DEFAULT_BASE_URL: &str = ROOT_URL;
 /// `chat-api-rs/<version>`, the default `User-Agent`.
 pub const DEFAULT_USER_AGENT: &str = concat!("chat-api-rs/", env!("CARGO_PKG_VERSION"));
 
-/// The Chat API as the runtime sees it: the document's root URL and service path, and
-/// Chat's defaults: a service account asks for `chat.bot`, and Chat's error messages get
-/// hints (the app is not a member of the space).
-static SERVICE: google_api_runtime::contract::Service = google_api_runtime::contract::Service::new(
-    generated::NAME,
-    generated::VERSION,
-    ROOT_URL,
-    SERVICE_PATH,
-)
-.default_scopes(&[CHAT_BOT_SCOPE])
-.user_agent(DEFAULT_USER_AGENT)
-.hint(hints::hint);
+/// The Chat API as the runtime sees it: where the document says it is, and Chat's
+/// defaults: a service account asks for `chat.bot`, and Chat's error messages get hints
+/// (the app is not a member of the space).
+static SERVICE: google_api_runtime::contract::Service = generated::DOCUMENT_SERVICE
+    .default_scopes(&[CHAT_BOT_SCOPE])
+    .user_agent(DEFAULT_USER_AGENT)
+    .hint(hints::hint);

@@ -227,10 +227,6 @@ fn lib_rs(model: &Model) -> anyhow::Result<String> {
         }
         None => quote!(),
     };
-    let mtls = model
-        .mtls_root_url
-        .as_deref()
-        .map(|url| quote!(.mtls_root_url(#url)));
     let tokens = quote! {
         #![doc = #doc]
 
@@ -249,14 +245,7 @@ fn lib_rs(model: &Model) -> anyhow::Result<String> {
 
         /// The API as the runtime sees it: where it lives (from the document) and the
         /// scopes credentials ask for by default.
-        static SERVICE: google_api_runtime::contract::Service =
-            google_api_runtime::contract::Service::new(
-                generated::NAME,
-                generated::VERSION,
-                ROOT_URL,
-                SERVICE_PATH,
-            )
-            #mtls
+        static SERVICE: google_api_runtime::contract::Service = generated::DOCUMENT_SERVICE
             #scopes
             .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")));
     };

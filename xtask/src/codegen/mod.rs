@@ -216,9 +216,9 @@ pub fn generate(model: &Model) -> anyhow::Result<Vec<GeneratedFile>> {
 fn root_module(model: &Model, title: &str) -> TokenStream {
     let root_url = &model.root_url;
     let service_path = &model.service_path;
-    let mtls = match &model.mtls_root_url {
-        Some(url) => quote!(Some(#url)),
-        None => quote!(None),
+    let (mtls, mtls_setter) = match &model.mtls_root_url {
+        Some(url) => (quote!(Some(#url)), Some(quote!(.mtls_root_url(#url)))),
+        None => (quote!(None), None),
     };
     let name = &model.name;
     let version = &model.version;
@@ -230,8 +230,8 @@ fn root_module(model: &Model, title: &str) -> TokenStream {
     quote! {
         #![doc = " Generated from the API's Discovery documents by `cargo xtask regen`."]
         #![doc = ""]
-        #![doc = " The crate root defines `SERVICE` (a `google_api_runtime::contract::Service` built"]
-        #![doc = " from the constants below) and re-exports `models`, `names` and `resources`."]
+        #![doc = " The crate root defines `SERVICE` ([`DOCUMENT_SERVICE`] with the crate's own defaults:"]
+        #![doc = " scopes, user agent, error hints) and re-exports `models`, `names` and `resources`."]
         pub mod client;
         pub mod models;
         pub mod names;
@@ -248,6 +248,12 @@ fn root_module(model: &Model, title: &str) -> TokenStream {
         pub const SERVICE_PATH: &str = #service_path;
         #[doc = #mtls_doc]
         pub const MTLS_ROOT_URL: Option<&str> = #mtls;
+
+        /// The API as its document describes it (name, version, root URL, service path,
+        /// mTLS root URL), for the crate root to add its defaults to.
+        pub const DOCUMENT_SERVICE: ::google_api_runtime::contract::Service =
+            ::google_api_runtime::contract::Service::new(NAME, VERSION, ROOT_URL, SERVICE_PATH)
+                #mtls_setter;
     }
 }
 
