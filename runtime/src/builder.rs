@@ -69,7 +69,9 @@ impl<C> fmt::Debug for ClientBuilder<C> {
 }
 
 impl Client {
-    /// Starts building a client of `service`.
+    /// Starts building a client of `service` (part of the contract: users start from
+    /// their API crate's `Client::builder()`).
+    #[doc(hidden)]
     pub fn builder(service: &'static Service) -> ClientBuilder<Client> {
         ClientBuilder::new(service)
     }
@@ -87,7 +89,8 @@ impl fmt::Debug for ApiKey {
 
 impl<C: ApiClient> ClientBuilder<C> {
     /// A builder for a client of `service`, every setting at its default. Generated
-    /// crates call this from their `Client::builder()`.
+    /// crates call this from their `Client::builder()` (part of the contract).
+    #[doc(hidden)]
     pub fn new(service: &'static Service) -> Self {
         Self {
             service,

@@ -9,7 +9,6 @@ use serde::de::DeserializeOwned;
 use crate::error::Result;
 use crate::media::{Download, UploadMedia, UploadSession};
 use crate::rt::ApiRequest;
-use crate::service::Service;
 use crate::transport::{Transport, decode};
 
 /// A client of one Google API. Cheap to clone (one `Arc`); `Send + Sync`; all clones
@@ -48,11 +47,6 @@ impl ApiClient for Client {
 }
 
 impl Client {
-    /// The API this client calls.
-    pub fn service(&self) -> &'static Service {
-        self.transport.inner().service
-    }
-
     /// Gets an access token now rather than at the first call: runs the consent flow of
     /// [`Credentials::oauth_client_file`](crate::Credentials::oauth_client_file) (unless a
     /// cached refresh token works), and reports bad credentials or an unreachable token

@@ -15,6 +15,7 @@ use crate::auth::{AccessToken, TokenFuture, TokenProvider};
 use crate::builder::API_CLIENT_HEADER;
 use crate::media::UploadMedia;
 use crate::rt::{ApiRequest, MethodInfo, UploadInfo};
+use crate::service::Service;
 use crate::{ClientBuilder, Credentials, Error, RetryPolicy};
 
 /// An API as a generated crate would describe it, with an empty service path (as
