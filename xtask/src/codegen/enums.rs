@@ -5,7 +5,7 @@
 //! `UnknownValue` has no public constructor, so `Unknown` never spells a known value.
 //! `as_str`, `From<&str>` and `Default` (the first stable value, usually
 //! `*_UNSPECIFIED`) are generated, and the serde/`Display` impls come from the runtime's
-//! `::google_api_runtime::contract::wire::string_enum!`.
+//! `wire::string_enum!`.
 
 use discovery::model::{Availability, EnumValue, TypeDef};
 use proc_macro2::TokenStream;
@@ -132,7 +132,7 @@ pub fn enum_def(ctx: &Ctx<'_>, td: &TypeDef, values: &[EnumValue]) -> anyhow::Re
         }
         #default_impl
         #cfg
-        ::google_api_runtime::contract::wire::string_enum!(#name);
+        wire::string_enum!(#name);
         #query_value
     })
 }

@@ -150,6 +150,18 @@ pub fn generate(model: &Model) -> anyhow::Result<Vec<GeneratedFile>> {
     let models_doc =
         format!(" The data types of the {title}: one item per schema of the Discovery document.");
     let mut models = quote!(#![doc = #models_doc]);
+    // Structs and enums call the runtime's serde helpers by the short path `wire::`: the
+    // full path made lines long enough that prettyplease wrapped them differently when
+    // printing its own output again (and aliases alone need no import).
+    if model
+        .types
+        .iter()
+        .any(|t| !matches!(t.kind, discovery::model::TypeKind::Alias(_)))
+    {
+        models.extend(quote!(
+            use ::google_api_runtime::contract::wire;
+        ));
+    }
     for td in &model.types {
         let item = models::type_def(&ctx, td)
             .with_context(|| format!("type {} ({})", td.rust_name, td.wire_name))?;

@@ -74,12 +74,12 @@ fn struct_def(ctx: &Ctx<'_>, td: &TypeDef, fields: &[Field]) -> anyhow::Result<T
         quote!(mut d)
     };
     let decode = if fields.is_empty() {
-        quote!(::google_api_runtime::contract::wire::keep(&mut self.unknown_fields, key, map)?;)
+        quote!(wire::keep(&mut self.unknown_fields, key, map)?;)
     } else {
         quote! {
             match key {
                 #(#arms)*
-                _ => ::google_api_runtime::contract::wire::keep(&mut self.unknown_fields, key, map)?,
+                _ => wire::keep(&mut self.unknown_fields, key, map)?,
             }
         }
     };
@@ -101,7 +101,7 @@ fn struct_def(ctx: &Ctx<'_>, td: &TypeDef, fields: &[Field]) -> anyhow::Result<T
         impl std::fmt::Debug for #name {
             #allow
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                let #mut_d = ::google_api_runtime::contract::wire::DebugObject::new(f, #type_name);
+                let #mut_d = wire::DebugObject::new(f, #type_name);
                 #(#debugs)*
                 d.finish(&self.unknown_fields)
             }
@@ -112,11 +112,11 @@ fn struct_def(ctx: &Ctx<'_>, td: &TypeDef, fields: &[Field]) -> anyhow::Result<T
                 use serde::ser::SerializeMap as _;
                 let mut map = serializer.serialize_map(None)?;
                 #(#puts)*
-                ::google_api_runtime::contract::wire::put_unknown(&mut map, &self.unknown_fields)?;
+                wire::put_unknown(&mut map, &self.unknown_fields)?;
                 map.end()
             }
         }
-        impl ::google_api_runtime::contract::wire::Object for #name {
+        impl wire::Object for #name {
             const NAME: &'static str = #wire_name;
             #allow
             fn field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
@@ -126,7 +126,7 @@ fn struct_def(ctx: &Ctx<'_>, td: &TypeDef, fields: &[Field]) -> anyhow::Result<T
         }
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                ::google_api_runtime::contract::wire::deserialize_object(deserializer)
+                wire::deserialize_object(deserializer)
             }
         }
     };
@@ -205,17 +205,15 @@ fn field(ctx: &Ctx<'_>, td: &TypeDef, f: &Field) -> anyhow::Result<FieldParts> {
     let rust = &f.rust_name;
     let string_ints = ctx.types.has_string_ints(&f.ty);
     let put = if string_ints {
-        quote!(::google_api_runtime::contract::wire::put_int64)
+        quote!(wire::put_int64)
     } else {
-        quote!(::google_api_runtime::contract::wire::put)
+        quote!(wire::put)
     };
     let next = match (&holder, string_ints) {
         (Holder::Optional, false) => quote!(map.next_value()?),
-        (Holder::Optional, true) => quote!(::google_api_runtime::contract::wire::next_int64(map)?),
-        (_, false) => quote!(::google_api_runtime::contract::wire::next_or_default(map)?),
-        (_, true) => quote!(::google_api_runtime::contract::wire::next_int64_or_default(
-            map
-        )?),
+        (Holder::Optional, true) => quote!(wire::next_int64(map)?),
+        (_, false) => quote!(wire::next_or_default(map)?),
+        (_, true) => quote!(wire::next_int64_or_default(map)?),
     };
     let set_doc = doc_attrs(&format!("Sets `{rust}` (`{wire}` on the wire)."));
     let setter_fn = match &holder {
