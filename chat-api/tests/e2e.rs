@@ -181,6 +181,51 @@ async fn int64_and_enums_round_trip_including_unknown_values() {
     assert_eq!(known, SpaceSpaceType::DirectMessage);
 }
 
+/// A response that does not fit the models names the method and the JSON path of the
+/// value, through the generated decoders, nested objects and arrays included.
+#[tokio::test]
+async fn a_response_that_does_not_fit_names_the_json_path() {
+    let server = MockServer::start().await;
+    let cases = [
+        (
+            "B1",
+            json!({"name": "spaces/A/messages/B1", "cardsV2": [{"cardId": "c"}, {"card": {"sections": [{"widgets": [{}, {"textParagraph": {"text": 5}}]}]}}]}),
+            "cardsV2[1].card.sections[0].widgets[1].textParagraph.text",
+        ),
+        (
+            "B2",
+            json!({"slashCommand": {"commandId": "not a number"}}),
+            "slashCommand.commandId",
+        ),
+        ("B3", json!({"thread": ["not", "an", "object"]}), "thread"),
+    ];
+    for (id, body, _) in &cases {
+        Mock::given(method("GET"))
+            .and(path(format!("/v1/spaces/A/messages/{id}")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(&server)
+            .await;
+    }
+    let client = client(&server);
+    for (id, _, expected) in cases {
+        let e = client
+            .spaces()
+            .messages()
+            .get(format!("spaces/A/messages/{id}"))
+            .send()
+            .await
+            .unwrap_err();
+        match &e {
+            chat_api::Error::Decode { method, path, .. } => {
+                assert_eq!(*method, "chat.spaces.messages.get");
+                assert_eq!(path, expected, "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(e.to_string().contains(expected), "{e}");
+    }
+}
+
 /// get -> change -> update: members this crate does not know (top level and nested) and
 /// unknown enum values reach the server unchanged in the PUT, next to the change.
 #[tokio::test]

@@ -15,6 +15,7 @@ use tracing::Instrument;
 
 use crate::auth::Auth;
 use crate::error::{Error, Result, api_error, snippet, transport_error};
+use crate::json_path;
 use crate::params::CallOptions;
 use crate::retry::{RetryPolicy, parse_retry_after, retryable_status};
 use crate::rt::{ApiRequest, append_query, expand_path};
@@ -418,15 +419,15 @@ pub(crate) fn decode<T: DeserializeOwned>(method: &'static str, body: &[u8]) -> 
     } else {
         body
     };
-    // The fast decoder first; the path-tracking one (slower) only to explain a failure.
-    if let Ok(value) = serde_json::from_slice(json) {
-        return Ok(value);
-    }
-    let mut de = serde_json::Deserializer::from_slice(json);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Decode {
-        method,
-        path: e.path().to_string(),
-        message: e.inner().to_string(),
-        snippet: snippet(body),
+    // serde_json says where it failed; the path is read off the text only then.
+    serde_json::from_slice(json).map_err(|e| {
+        let path = json_path::offset_of(json, e.line(), e.column())
+            .map_or_else(|| ".".to_owned(), |offset| json_path::path_at(json, offset));
+        Error::Decode {
+            method,
+            path,
+            message: e.to_string(),
+            snippet: snippet(body),
+        }
     })
 }
