@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use crate::json_object::json_object;
 use crate::service::HintFn;
 use crate::upload_session::UploadSession;
 
@@ -209,17 +210,18 @@ pub(crate) fn api_error(
     request_id: Option<String>,
     body: &[u8],
 ) -> ApiError {
-    #[derive(serde::Deserialize)]
-    struct Envelope {
-        error: Body,
+    json_object! {
+        struct Envelope {
+            error: Body = "error" (required),
+        }
     }
-    #[derive(serde::Deserialize)]
-    struct Body {
-        code: Option<i64>,
-        message: Option<String>,
-        status: Option<String>,
-        #[serde(default)]
-        details: Vec<serde_json::Value>,
+    json_object! {
+        struct Body {
+            code: Option<i64> = "code",
+            message: Option<String> = "message",
+            status: Option<String> = "status",
+            details: Vec<serde_json::Value> = "details",
+        }
     }
     let (code, message, status, details) = match serde_json::from_slice::<Envelope>(body) {
         Ok(Envelope { error }) => (

@@ -19,6 +19,7 @@ mod client;
 pub mod contract;
 mod download;
 mod error;
+mod json_object;
 mod json_path;
 pub mod media;
 mod pagination;

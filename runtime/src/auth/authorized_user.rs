@@ -1,7 +1,7 @@
 //! Authorized-user credentials: a refresh token and the OAuth client it belongs to,
 //! exchanged at the file's `token_uri` (Google's endpoint when the file names none).
 
-use serde::Deserialize;
+use crate::json_object::json_object;
 
 use super::http::{Refusal, Target, TokenAnswer, TokenHttp};
 use super::{GOOGLE_TOKEN_URI, json_error};
@@ -20,13 +20,14 @@ pub(super) struct AuthorizedUser {
 
 impl AuthorizedUser {
     pub(super) fn parse(json: &str) -> Result<Self> {
-        #[derive(Deserialize)]
-        struct File {
-            client_id: String,
-            client_secret: String,
-            refresh_token: String,
-            token_uri: Option<String>,
-            quota_project_id: Option<String>,
+        json_object! {
+            struct File {
+                client_id: String = "client_id" (required),
+                client_secret: String = "client_secret" (required),
+                refresh_token: String = "refresh_token" (required),
+                token_uri: Option<String> = "token_uri",
+                quota_project_id: Option<String> = "quota_project_id",
+            }
         }
         let f: File = serde_json::from_str(json)
             .map_err(|e| json_error("authorized user credentials", &e))?;

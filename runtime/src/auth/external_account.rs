@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use serde::Deserialize;
+use crate::json_object::json_object;
 
 use super::http::{Target, TokenHttp, io_cause};
 use super::impersonated::{CLOUD_PLATFORM_SCOPE, generate_access_token};
@@ -60,39 +60,43 @@ enum Format {
 
 impl ExternalAccount {
     pub(super) fn parse(json: &str) -> Result<Self> {
-        #[derive(Deserialize)]
-        struct File {
-            audience: String,
-            subject_token_type: String,
-            token_url: Option<String>,
-            service_account_impersonation_url: Option<String>,
-            service_account_impersonation: Option<ImpersonationOptions>,
-            credential_source: CredentialSource,
-            quota_project_id: Option<String>,
-            workforce_pool_user_project: Option<String>,
-            client_id: Option<String>,
-            client_secret: Option<String>,
+        json_object! {
+            struct File {
+                audience: String = "audience" (required),
+                subject_token_type: String = "subject_token_type" (required),
+                token_url: Option<String> = "token_url",
+                service_account_impersonation_url: Option<String> =
+                    "service_account_impersonation_url",
+                service_account_impersonation: Option<ImpersonationOptions> =
+                    "service_account_impersonation",
+                credential_source: CredentialSource = "credential_source" (required),
+                quota_project_id: Option<String> = "quota_project_id",
+                workforce_pool_user_project: Option<String> = "workforce_pool_user_project",
+                client_id: Option<String> = "client_id",
+                client_secret: Option<String> = "client_secret",
+            }
         }
-        #[derive(Deserialize)]
-        struct ImpersonationOptions {
-            token_lifetime_seconds: Option<u64>,
+        json_object! {
+            struct ImpersonationOptions {
+                token_lifetime_seconds: Option<u64> = "token_lifetime_seconds",
+            }
         }
-        #[derive(Deserialize)]
-        struct CredentialSource {
-            file: Option<String>,
-            url: Option<String>,
-            #[serde(default)]
-            headers: std::collections::BTreeMap<String, String>,
-            format: Option<FormatFile>,
-            executable: Option<serde_json::Value>,
-            environment_id: Option<String>,
-            certificate: Option<serde_json::Value>,
+        json_object! {
+            struct CredentialSource {
+                file: Option<String> = "file",
+                url: Option<String> = "url",
+                headers: std::collections::BTreeMap<String, String> = "headers",
+                format: Option<FormatFile> = "format",
+                executable: Option<serde_json::Value> = "executable",
+                environment_id: Option<String> = "environment_id",
+                certificate: Option<serde_json::Value> = "certificate",
+            }
         }
-        #[derive(Deserialize)]
-        struct FormatFile {
-            #[serde(rename = "type")]
-            kind: Option<String>,
-            subject_token_field_name: Option<String>,
+        json_object! {
+            struct FormatFile {
+                kind: Option<String> = "type",
+                subject_token_field_name: Option<String> = "subject_token_field_name",
+            }
         }
         let f: File = serde_json::from_str(json)
             .map_err(|e| json_error("external account credentials", &e))?;

@@ -12,8 +12,8 @@
 use std::error::Error as StdError;
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::json_object::json_object;
 use bytes::Bytes;
-use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::retry::{RetryPolicy, parse_retry_after, retryable_status};
@@ -66,12 +66,14 @@ impl Target<'_> {
     }
 }
 
-/// The answer of an OAuth 2.0 token endpoint (also STS).
-#[derive(Deserialize, Default)]
-pub(crate) struct TokenAnswer {
-    pub access_token: Option<String>,
-    pub expires_in: Option<serde_json::Value>,
-    pub refresh_token: Option<String>,
+json_object! {
+    /// The answer of an OAuth 2.0 token endpoint (also STS).
+    #[derive(Default)]
+    pub(crate) struct TokenAnswer {
+        pub access_token: Option<String> = "access_token",
+        pub expires_in: Option<serde_json::Value> = "expires_in",
+        pub refresh_token: Option<String> = "refresh_token",
+    }
 }
 
 impl TokenAnswer {
@@ -107,19 +109,22 @@ impl Refusal {
     /// Reads an error body: OAuth's `{"error": "...", "error_description": "..."}` or
     /// Google's `{"error": {"code", "message", "status"}}`; anything else is not quoted.
     pub(crate) fn parse(status: u16, body: &[u8]) -> Self {
-        #[derive(Deserialize)]
-        struct OAuth {
-            error: String,
-            error_description: Option<String>,
+        json_object! {
+            struct OAuth {
+                error: String = "error" (required),
+                error_description: Option<String> = "error_description",
+            }
         }
-        #[derive(Deserialize)]
-        struct Google {
-            error: GoogleBody,
+        json_object! {
+            struct Google {
+                error: GoogleBody = "error" (required),
+            }
         }
-        #[derive(Deserialize)]
-        struct GoogleBody {
-            message: Option<String>,
-            status: Option<String>,
+        json_object! {
+            struct GoogleBody {
+                message: Option<String> = "message",
+                status: Option<String> = "status",
+            }
         }
         if let Ok(e) = serde_json::from_slice::<OAuth>(body) {
             return Self {

@@ -8,7 +8,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde::Deserialize;
+use crate::json_object::json_object;
 
 use super::authorized_user::AuthorizedUser;
 use super::http::{Refusal, Target, TokenHttp};
@@ -44,13 +44,14 @@ enum Base {
 
 impl Impersonated {
     pub(super) fn parse(json: &str) -> Result<Self> {
-        #[derive(Deserialize)]
-        struct File {
-            service_account_impersonation_url: String,
-            #[serde(default)]
-            delegates: Vec<String>,
-            source_credentials: serde_json::Value,
-            quota_project_id: Option<String>,
+        json_object! {
+            struct File {
+                service_account_impersonation_url: String =
+                    "service_account_impersonation_url" (required),
+                delegates: Vec<String> = "delegates",
+                source_credentials: serde_json::Value = "source_credentials" (required),
+                quota_project_id: Option<String> = "quota_project_id",
+            }
         }
         let f: File = serde_json::from_str(json)
             .map_err(|e| json_error("impersonated service account credentials", &e))?;
@@ -132,11 +133,11 @@ pub(super) async fn generate_access_token(
     delegates: &[String],
     lifetime_secs: u64,
 ) -> Result<AccessToken> {
-    #[derive(Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Answer {
-        access_token: Option<String>,
-        expire_time: Option<String>,
+    json_object! {
+        struct Answer {
+            access_token: Option<String> = "accessToken",
+            expire_time: Option<String> = "expireTime",
+        }
     }
     let delegates: Vec<String> = delegates
         .iter()

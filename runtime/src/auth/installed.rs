@@ -11,8 +11,8 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::json_object::json_object;
 use base64::Engine as _;
-use serde::Deserialize;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -44,19 +44,20 @@ pub(super) struct OAuthClient {
 
 impl OAuthClient {
     fn parse(json: &str) -> Result<Self> {
-        #[derive(Deserialize)]
-        struct File {
-            installed: Option<Client>,
-            web: Option<Client>,
+        json_object! {
+            struct File {
+                installed: Option<Client> = "installed",
+                web: Option<Client> = "web",
+            }
         }
-        #[derive(Deserialize)]
-        struct Client {
-            client_id: String,
-            client_secret: Option<String>,
-            auth_uri: Option<String>,
-            token_uri: Option<String>,
-            #[serde(default)]
-            redirect_uris: Vec<String>,
+        json_object! {
+            struct Client {
+                client_id: String = "client_id" (required),
+                client_secret: Option<String> = "client_secret",
+                auth_uri: Option<String> = "auth_uri",
+                token_uri: Option<String> = "token_uri",
+                redirect_uris: Vec<String> = "redirect_uris",
+            }
         }
         let f: File = serde_json::from_str(json).map_err(|e| json_error("OAuth client ID", &e))?;
         let (kind, c) = match (f.installed, f.web) {

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::json_object::json_object;
 use base64::Engine as _;
-use serde::Deserialize;
 
 use super::http::{Target, TokenHttp};
 use super::{GOOGLE_TOKEN_URI, json_error};
@@ -29,13 +29,14 @@ pub(super) struct ServiceAccount {
 
 impl ServiceAccount {
     pub(super) fn parse(json: &str) -> Result<Self> {
-        #[derive(Deserialize)]
-        struct Key {
-            client_email: String,
-            private_key: String,
-            private_key_id: Option<String>,
-            token_uri: Option<String>,
-            quota_project_id: Option<String>,
+        json_object! {
+            struct Key {
+                client_email: String = "client_email" (required),
+                private_key: String = "private_key" (required),
+                private_key_id: Option<String> = "private_key_id",
+                token_uri: Option<String> = "token_uri",
+                quota_project_id: Option<String> = "quota_project_id",
+            }
         }
         let key: Key =
             serde_json::from_str(json).map_err(|e| json_error("service account key", &e))?;

@@ -9,18 +9,31 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use crate::json_object::json_object;
 
 /// The folder under the user's cache directory.
 const APP_DIR: &str = "google-api-rs";
 
-/// One cached refresh token and what it was granted for.
-#[derive(Serialize, Deserialize)]
-pub(super) struct CacheEntry {
-    pub client_id: String,
-    pub scopes: Vec<String>,
-    pub token_uri: String,
-    pub refresh_token: String,
+json_object! {
+    /// One cached refresh token and what it was granted for.
+    pub(super) struct CacheEntry {
+        pub client_id: String = "client_id" (required),
+        pub scopes: Vec<String> = "scopes" (required),
+        pub token_uri: String = "token_uri" (required),
+        pub refresh_token: String = "refresh_token" (required),
+    }
+}
+
+impl CacheEntry {
+    /// The file's content.
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "client_id": self.client_id,
+            "scopes": self.scopes,
+            "token_uri": self.token_uri,
+            "refresh_token": self.refresh_token,
+        })
+    }
 }
 
 /// `$XDG_CACHE_HOME/google-api-rs`, else `~/.cache/google-api-rs` on unix;
@@ -104,7 +117,7 @@ pub(super) fn store(path: &Path, entry: &CacheEntry) -> std::io::Result<()> {
         .map(|d| d.subsec_nanos())
         .unwrap_or_default();
     let temp = dir.join(format!(".{name}.{}.{nanos}.tmp", std::process::id()));
-    let json = serde_json::to_vec_pretty(entry).map_err(std::io::Error::other)?;
+    let json = serde_json::to_vec_pretty(&entry.to_json()).map_err(std::io::Error::other)?;
     let written = (|| {
         let mut file = create_private_file(&temp)?;
         file.write_all(&json)?;
