@@ -28,6 +28,7 @@ mod resource_name;
 mod retry;
 mod rt;
 mod service;
+mod stream_body;
 mod transport;
 pub mod types;
 mod upload;

@@ -374,7 +374,19 @@ impl Download {
             method,
             content_type,
             content_length: response.content_length(),
-            body: Box::pin(response.bytes_stream()),
+            // `Response::chunk` rather than `bytes_stream`, which needs reqwest's `stream`
+            // feature (tokio-util and more in every user's build).
+            body: Box::pin(futures_util::stream::unfold(
+                Some(response),
+                |response| async move {
+                    let mut response = response?;
+                    match response.chunk().await {
+                        Ok(Some(chunk)) => Some((Ok(chunk), Some(response))),
+                        Ok(None) => None,
+                        Err(e) => Some((Err(e), None)),
+                    }
+                },
+            )),
             idle: idle_timeout.map(|d| (d, Box::pin(tokio::time::sleep(d)))),
         }
     }

@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::media::{MediaReader, Mode, RESUMABLE_THRESHOLD, UploadMedia, UploadSession};
 use crate::retry::retryable_status;
 use crate::rt::{ApiRequest, expand_path};
+use crate::stream_body::StreamBody;
 use crate::transport::{Outgoing, Transport, is_idempotent, read_body};
 
 /// Uploads `media` for `request` and returns the final response body.
@@ -151,7 +152,7 @@ async fn simple(
                 .chain(reader.into_stream())
                 .chain(futures_util::stream::iter([Ok(suffix.clone())]))
                 .filter(|part| std::future::ready(!matches!(part, Ok(b) if b.is_empty())));
-            Ok(Some(reqwest::Body::wrap_stream(parts)))
+            Ok(Some(StreamBody::body(parts)))
         })
         .await?;
     read_body(info.id, response).await
