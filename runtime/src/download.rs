@@ -37,7 +37,7 @@ pub(crate) async fn download(transport: &Transport, mut request: ApiRequest) -> 
         accept: &[],
     };
     let response = transport
-        .send_headers_timeout(&out, &request.options, || async { Ok(None) })
+        .send_headers_timeout(&out, &request.options, &|| Box::pin(async { Ok(None) }))
         .await?;
     let timeout = request
         .options

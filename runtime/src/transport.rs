@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -60,6 +61,14 @@ impl fmt::Debug for Transport {
             .finish()
     }
 }
+
+/// The body of one attempt, being made.
+pub(crate) type BodyFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Option<reqwest::Body>>> + Send + 'a>>;
+
+/// Makes the body of each attempt. A trait object, so that the send loop (retries, auth,
+/// 401 refresh, error mapping) is compiled once rather than once per caller.
+pub(crate) type MakeBody<'a> = dyn Fn() -> BodyFuture<'a> + Send + Sync + 'a;
 
 /// One HTTP exchange the send loop can repeat.
 pub(crate) struct Outgoing<'a> {
@@ -168,9 +177,9 @@ impl Transport {
             accept: &[],
         };
         let response = self
-            .send_with(&out, &request.options, || {
+            .send_with(&out, &request.options, &|| -> BodyFuture<'_> {
                 let body = body.clone();
-                async move { Ok(body.map(reqwest::Body::from)) }
+                Box::pin(async move { Ok(body.map(reqwest::Body::from)) })
             })
             .await?;
         read_body(info.id, response).await
@@ -178,16 +187,12 @@ impl Transport {
 
     /// Like [`send`](Self::send), with the request timeout bounding only the wait for
     /// the response headers (the body may stream for longer).
-    pub(crate) async fn send_headers_timeout<F, Fut>(
+    pub(crate) async fn send_headers_timeout(
         &self,
         out: &Outgoing<'_>,
         options: &CallOptions,
-        body: F,
-    ) -> Result<reqwest::Response>
-    where
-        F: Fn() -> Fut,
-        Fut: Future<Output = Result<Option<reqwest::Body>>>,
-    {
+        body: &MakeBody<'_>,
+    ) -> Result<reqwest::Response> {
         match options.timeout.or(self.inner.request_timeout) {
             Some(t) => tokio::time::timeout(t, self.send_with(out, options, body))
                 .await
@@ -199,30 +204,22 @@ impl Transport {
     /// Sends `out`, with auth, retries and one token refresh on 401, and returns a
     /// response whose status is 2xx or in `out.accept`; other statuses become
     /// [`Error::Api`]. `body` makes the body of each attempt.
-    pub(crate) async fn send<F, Fut>(
+    pub(crate) async fn send(
         &self,
         out: &Outgoing<'_>,
-        body: F,
-    ) -> Result<reqwest::Response>
-    where
-        F: Fn() -> Fut,
-        Fut: Future<Output = Result<Option<reqwest::Body>>>,
-    {
+        body: &MakeBody<'_>,
+    ) -> Result<reqwest::Response> {
         self.send_with(out, &CallOptions::default(), body).await
     }
 
     /// [`send`](Self::send) with one call's timeout and retry policy, where set,
     /// instead of the client's.
-    async fn send_with<F, Fut>(
+    async fn send_with(
         &self,
         out: &Outgoing<'_>,
         options: &CallOptions,
-        body: F,
-    ) -> Result<reqwest::Response>
-    where
-        F: Fn() -> Fut,
-        Fut: Future<Output = Result<Option<reqwest::Body>>>,
-    {
+        body: &MakeBody<'_>,
+    ) -> Result<reqwest::Response> {
         let inner = &*self.inner;
         let retry = options.retry.as_ref().unwrap_or(&inner.retry);
         let timeout = options.timeout.or(inner.request_timeout);

@@ -15,7 +15,7 @@ use crate::media::{MediaReader, Mode, RESUMABLE_THRESHOLD, UploadMedia, UploadSe
 use crate::retry::retryable_status;
 use crate::rt::{ApiRequest, expand_path};
 use crate::stream_body::StreamBody;
-use crate::transport::{Outgoing, Transport, is_idempotent, read_body};
+use crate::transport::{BodyFuture, Outgoing, Transport, is_idempotent, read_body};
 
 /// Uploads `media` for `request` and returns the final response body.
 pub(crate) async fn upload(
@@ -146,13 +146,15 @@ async fn simple(
     };
     let media = tokio::sync::Mutex::new(media);
     let response = client
-        .send(&out, || async {
-            let reader = media.lock().await.open().await?;
-            let parts = futures_util::stream::iter([Ok(prefix.clone())])
-                .chain(reader.into_stream())
-                .chain(futures_util::stream::iter([Ok(suffix.clone())]))
-                .filter(|part| std::future::ready(!matches!(part, Ok(b) if b.is_empty())));
-            Ok(Some(StreamBody::body(parts)))
+        .send(&out, &|| -> BodyFuture<'_> {
+            Box::pin(async {
+                let reader = media.lock().await.open().await?;
+                let parts = futures_util::stream::iter([Ok(prefix.clone())])
+                    .chain(reader.into_stream())
+                    .chain(futures_util::stream::iter([Ok(suffix.clone())]))
+                    .filter(|part| std::future::ready(!matches!(part, Ok(b) if b.is_empty())));
+                Ok(Some(StreamBody::body(parts)))
+            })
         })
         .await?;
     read_body(info.id, response).await
@@ -200,9 +202,9 @@ async fn start_resumable(
         accept: &[],
     };
     let response = client
-        .send(&out, || {
+        .send(&out, &|| -> BodyFuture<'_> {
             let body = metadata.clone();
-            async move { Ok(body.map(reqwest::Body::from)) }
+            Box::pin(async move { Ok(body.map(reqwest::Body::from)) })
         })
         .await?;
     let location = response
@@ -397,9 +399,9 @@ async fn put(
         accept: &[308],
     };
     let response = client
-        .send(&out, || {
+        .send(&out, &|| -> BodyFuture<'_> {
             let chunk = chunk.clone();
-            async move { Ok((!chunk.is_empty()).then(|| reqwest::Body::from(chunk))) }
+            Box::pin(async move { Ok((!chunk.is_empty()).then(|| reqwest::Body::from(chunk))) })
         })
         .await?;
     if response.status().as_u16() == 308 {

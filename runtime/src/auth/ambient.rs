@@ -116,7 +116,7 @@ impl Ambient {
         };
         let joined = scopes.join(",");
         let (status, body) = quick
-            .send(&target, |client| {
+            .send(&target, &|client| {
                 let request = client.get(&url).header("Metadata-Flavor", "Google");
                 if joined.is_empty() {
                     request

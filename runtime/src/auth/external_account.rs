@@ -284,7 +284,7 @@ impl ExternalAccount {
                     secrets: &[],
                 };
                 let (status, body) = http
-                    .send(&target, |client| {
+                    .send(&target, &|client| {
                         let mut request = client.get(url.as_str());
                         for (name, value) in headers {
                             request = request.header(name, value);

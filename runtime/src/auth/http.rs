@@ -178,7 +178,8 @@ impl TokenHttp<'_> {
     pub(crate) async fn send(
         &self,
         target: &Target<'_>,
-        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+        // A trait object: the retry loop is compiled once, not once per caller.
+        build: &(dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync),
     ) -> Result<(u16, Bytes)> {
         let started = Instant::now();
         let mut attempt = 0u32;
@@ -249,7 +250,7 @@ impl TokenHttp<'_> {
         basic_auth: Option<(&str, &str)>,
     ) -> Result<std::result::Result<TokenAnswer, Refusal>> {
         let (status, body) = self
-            .send(target, |http| {
+            .send(target, &|http| {
                 let request = http
                     .post(target.url)
                     .header(reqwest::header::ACCEPT, "application/json")

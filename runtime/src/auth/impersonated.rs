@@ -164,7 +164,7 @@ pub(super) async fn generate_access_token(
     };
     let body = body.to_string();
     let (status, answer) = http
-        .send(&target, |client| {
+        .send(&target, &|client| {
             client
                 .post(url)
                 .bearer_auth(bearer.secret())
