@@ -8,6 +8,13 @@
 //! `google-chat-v1`. They are only built, never run. All four are `cargo fetch`ed first,
 //! so downloads are not timed; then each round builds every binary once, in turn, from an
 //! empty target dir (debug profile, `--offline`), timing the wall clock of `cargo build`.
+//! "CPU" is the user + system time of cargo and everything it ran (Linux: read from
+//! `/proc/self/stat`, the waited-for children's times): on a noisy machine it varies less
+//! than the wall clock, and on 2 cores it is what the build is bound by.
+//! chat-api and google-api-runtime are path dependencies of their binary, which cargo
+//! would build incrementally (it does that for path dependencies, never for registry
+//! ones); the binary's manifest turns that off for them, so they are built the way a
+//! user who depends on them from crates.io builds them.
 //! "units" are cargo's compilation units, as `cargo build --timings` counts them ("Total
 //! units"): the `compiler-artifact` and `build-script-executed` messages of
 //! `--message-format json-render-diagnostics`, so a package with a build script is three
@@ -70,6 +77,8 @@ struct Binary {
     label: &'static str,
     /// `[dependencies]` of its manifest; `{chat_api}` stands for the path of chat-api.
     dependencies: &'static str,
+    /// More of its manifest, after `[dependencies]` (profile settings).
+    manifest_tail: &'static str,
     /// Its `src/main.rs`.
     main_rs: &'static str,
     /// The API crate timed alone, and its size.
@@ -87,6 +96,7 @@ const BINARIES: &[Binary] = &[
 serde_json = "1"
 tokio = { version = "1", features = ["macros", "rt"] }
 "#,
+        manifest_tail: "",
         main_rs: r#"//! The floor: the same POST with no API crate. It takes a bearer token from
 //! `CHAT_ACCESS_TOKEN` instead of signing a JWT with the key file.
 
@@ -120,6 +130,7 @@ hyper-rustls = "0.22"
 tokio = { version = "1", features = ["macros", "rt"] }
 yup-oauth2 = "5"
 "#,
+        manifest_tail: "",
         main_rs: r#"//! One message with google-chat1 2.0.8 and a yup-oauth2 service account.
 
 use google_chat1::api::Message;
@@ -157,6 +168,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         dependencies: r#"chat-api = { path = "{chat_api}" }
 tokio = { version = "1", features = ["macros", "rt"] }
 "#,
+        // Built as from crates.io: cargo builds path dependencies incrementally, which
+        // costs a clean build time that a registry dependency does not pay.
+        manifest_tail: r#"
+[profile.dev.package.chat-api]
+incremental = false
+
+[profile.dev.package.google-api-runtime]
+incremental = false
+"#,
         main_rs: r#"//! One message with this workspace's chat-api and a service account key file.
 
 #[tokio::main(flavor = "current_thread")]
@@ -186,6 +206,7 @@ google-cloud-auth = { version = "1", default-features = false }
 serde_json = "1"
 tokio = { version = "1", features = ["macros", "rt"] }
 "#,
+        manifest_tail: "",
         main_rs: r#"//! One message with google-chat-v1 1.4.0 and a service account key file.
 
 use google_chat_v1::client::ChatService;
@@ -264,6 +285,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             name: b.name,
             label: b.label.to_owned(),
             seconds: Vec::new(),
+            cpu: Vec::new(),
             packages: Vec::new(),
             units: Vec::new(),
         })
@@ -287,8 +309,15 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             )?;
             let packages = count_packages(&build.stderr);
             let units = count_units(&build.stdout);
-            eprintln!("{:.1} s, {units} units, {packages} packages", build.seconds);
+            match build.cpu {
+                Some(cpu) => eprintln!(
+                    "{:.1} s ({cpu:.1} s CPU), {units} units, {packages} packages",
+                    build.seconds
+                ),
+                None => eprintln!("{:.1} s, {units} units, {packages} packages", build.seconds),
+            }
             row.seconds.push(build.seconds);
+            row.cpu.push(build.cpu);
             row.packages.push(packages);
             row.units.push(units);
         }
@@ -348,9 +377,10 @@ fn write_crate(binary: &Binary, dir: &Path, chat_api: &Path) -> anyhow::Result<(
     let manifest = format!(
         "# Written by `cargo xtask bench-build` (xtask/src/bench_build.rs); rewritten on every run.\n\
          [package]\nname = \"bench-{}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [dependencies]\n{dependencies}\n\
+         [dependencies]\n{dependencies}{tail}\n\
          # Not a member of the chat-api workspace around it.\n[workspace]\n",
-        binary.name
+        binary.name,
+        tail = binary.manifest_tail,
     );
     let manifest_path = dir.join("Cargo.toml");
     if std::fs::read_to_string(&manifest_path).ok().as_deref() != Some(manifest.as_str()) {
@@ -376,6 +406,8 @@ fn toml_escape(s: &str) -> String {
 /// What a successful cargo run left.
 struct CargoRun {
     seconds: f64,
+    /// User + system seconds of cargo and its children, where the OS tells.
+    cpu: Option<f64>,
     stdout: String,
     stderr: String,
 }
@@ -383,6 +415,7 @@ struct CargoRun {
 /// Runs cargo in `dir` with `dir/target` as target dir, and times it. A failure shows
 /// the end of cargo's stderr.
 fn cargo(dir: &Path, args: &[&str]) -> anyhow::Result<CargoRun> {
+    let cpu_before = children_cpu_seconds();
     let start = Instant::now();
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
         .args(args)
@@ -393,6 +426,9 @@ fn cargo(dir: &Path, args: &[&str]) -> anyhow::Result<CargoRun> {
         .output()
         .with_context(|| format!("cannot run cargo {}", args.join(" ")))?;
     let seconds = start.elapsed().as_secs_f64();
+    let cpu = children_cpu_seconds()
+        .zip(cpu_before)
+        .map(|(after, before)| after - before);
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     anyhow::ensure!(
@@ -405,8 +441,40 @@ fn cargo(dir: &Path, args: &[&str]) -> anyhow::Result<CargoRun> {
     );
     Ok(CargoRun {
         seconds,
+        cpu,
         stdout,
         stderr,
+    })
+}
+
+/// The user + system time, in seconds, of this process's children that have been waited
+/// for: fields 16 and 17 (`cutime`, `cstime`) of `/proc/self/stat`. `None` off Linux.
+fn children_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    cpu_of_stat(&stat, clock_ticks())
+}
+
+/// `cutime + cstime` of a `/proc/<pid>/stat` line, in seconds.
+fn cpu_of_stat(stat: &str, ticks_per_second: f64) -> Option<f64> {
+    // The command name (field 2) is in parentheses and may hold spaces; field 3 follows.
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |field: usize| fields.get(field - 3)?.parse::<f64>().ok();
+    Some((ticks(16)? + ticks(17)?) / ticks_per_second)
+}
+
+/// Clock ticks per second (`getconf CLK_TCK`; 100, Linux's value, if that fails).
+fn clock_ticks() -> f64 {
+    static TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .and_then(|s| s.trim().parse().ok())
+            .filter(|t: &f64| *t > 0.0)
+            .unwrap_or(100.0)
     })
 }
 
@@ -525,6 +593,8 @@ struct Row {
     name: &'static str,
     label: String,
     seconds: Vec<f64>,
+    /// CPU seconds per round, where measured.
+    cpu: Vec<Option<f64>>,
     units: Vec<usize>,
     packages: Vec<usize>,
 }
@@ -536,6 +606,12 @@ struct AloneRow {
     seconds: Vec<f64>,
     methods: usize,
     schemas: usize,
+}
+
+/// The mean CPU time, if every round has one.
+fn mean_cpu(samples: &[Option<f64>]) -> Option<f64> {
+    let all: Option<Vec<f64>> = samples.iter().copied().collect();
+    all.filter(|v| !v.is_empty()).map(|v| mean(&v))
 }
 
 fn mean(samples: &[f64]) -> f64 {
@@ -575,11 +651,26 @@ fn render(rows: &[Row], alone: &[AloneRow], rounds: usize) -> String {
         .iter()
         .find(|r| r.name == GOOGLE_CHAT1)
         .map(|r| mean(&r.seconds));
+    let floor_cpu = rows
+        .iter()
+        .find(|r| r.name == FLOOR)
+        .and_then(|r| mean_cpu(&r.cpu));
     let round_headers = (1..=rounds).map(|r| format!("round {r}"));
 
     let mut header: Vec<String> = vec!["binary using".to_owned()];
     header.extend(round_headers.clone());
-    header.extend(["mean", "units", "packages", "x floor", "x google-chat1"].map(str::to_owned));
+    header.extend(
+        [
+            "mean",
+            "units",
+            "packages",
+            "x floor",
+            "x google-chat1",
+            "CPU",
+            "CPU x floor",
+        ]
+        .map(str::to_owned),
+    );
     let mut body = Vec::new();
     for row in rows {
         let m = mean(&row.seconds);
@@ -590,6 +681,13 @@ fn render(rows: &[Row], alone: &[AloneRow], rounds: usize) -> String {
         cells.push(per_round(&row.packages));
         cells.push(ratio(m, floor));
         cells.push(ratio(m, chat1));
+        match mean_cpu(&row.cpu) {
+            Some(cpu) => {
+                cells.push(format!("{cpu:.1} s"));
+                cells.push(ratio(cpu, floor_cpu));
+            }
+            None => cells.extend(["—".to_owned(), "—".to_owned()]),
+        }
         body.push(cells);
     }
     let mut out = markdown_table(&header, &body);
@@ -676,7 +774,9 @@ fn footnote() -> String {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     format!(
         "Clean debug builds (`cargo build`, fresh target dir each, rounds alternating between \
-         the binaries, downloads fetched beforehand), wall clock; units = compilation units \
+         the binaries, downloads fetched beforehand), wall clock; CPU = user + system time of \
+         the build; chat-api and google-api-runtime built non-incrementally, as registry \
+         dependencies are; units = compilation units \
          as `--timings` counts them (rustc and build script runs), packages = `Compiling` \
          lines. {rustc}, {cores} cores. `cargo xtask bench-build`."
     )
@@ -776,6 +876,7 @@ pub(crate) struct Private;
     #[test]
     fn render_gives_means_units_and_ratios() {
         let row = |name, label: &str, seconds: &[f64], units: &[usize]| Row {
+            cpu: seconds.iter().map(|s| Some(s * 2.0)).collect(),
             name,
             label: label.to_owned(),
             seconds: seconds.to_vec(),
@@ -798,19 +899,28 @@ pub(crate) struct Private;
         // Every column as wide as its widest cell ("29.0 s", "145/146").
         assert_eq!(
             lines[0],
-            "| binary using | round 1 | round 2 |   mean |   units | packages | x floor | x google-chat1 |"
+            "| binary using | round 1 | round 2 |   mean |   units | packages | x floor | x google-chat1 |     CPU | CPU x floor |"
         );
         assert_eq!(
             lines[2],
-            "| floor        |  30.0 s |  28.0 s | 29.0 s |     117 |       92 |    1.00 |           0.74 |"
+            "| floor        |  30.0 s |  28.0 s | 29.0 s |     117 |       92 |    1.00 |           0.74 |  58.0 s |        1.00 |"
         );
         assert_eq!(
             lines[4],
-            "| ours         |  55.0 s |  61.0 s | 58.0 s | 145/146 |  120/121 |    2.00 |           1.49 |"
+            "| ours         |  55.0 s |  61.0 s | 58.0 s | 145/146 |  120/121 |    2.00 |           1.49 | 116.0 s |        2.00 |"
         );
         assert!(out.contains(
             "| `chat-api`                                     |   6.0 s |   7.0 s | 6.5 s |      45 |     170 |                 30.2 |"
         ), "{out}");
+    }
+
+    #[test]
+    fn cpu_is_cutime_plus_cstime_after_the_command_name() {
+        // A command name with spaces and a parenthesis, as /proc allows.
+        let stat = "4242 (cargo (x) y) S 1 2 3 4 5 6 7 8 9 10 11 12 250 50 0 0 20 0 1";
+        assert_eq!(cpu_of_stat(stat, 100.0), Some(3.0));
+        assert_eq!(cpu_of_stat("4242 (short) S 1 2", 100.0), None);
+        assert_eq!(cpu_of_stat("no parenthesis", 100.0), None);
     }
 
     #[test]
@@ -819,6 +929,7 @@ pub(crate) struct Private;
             name: "chat-api",
             label: "ours".to_owned(),
             seconds: vec![50.0],
+            cpu: vec![None],
             units: vec![145],
             packages: vec![120],
         }];
@@ -827,7 +938,7 @@ pub(crate) struct Private;
             out.lines()
                 .nth(2)
                 .unwrap()
-                .ends_with("|       — |              — |"),
+                .ends_with("|       — |              — |   — |           — |"),
             "{out}"
         );
     }
