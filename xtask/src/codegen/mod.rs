@@ -16,6 +16,7 @@ mod enums;
 mod idents;
 mod models;
 mod names;
+mod render;
 mod resources;
 
 use anyhow::Context as _;
@@ -24,6 +25,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub use docs::{DocContext, rustdoc};
+use render::{FileJob, Piece};
 
 /// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,8 +85,9 @@ fn method_forms<'a>(
 ///
 /// The document's id and revisions are checked when it is loaded (see
 /// `discovery::document`), and are escaped here too: a line break or another control
-/// character would end the comment and turn the rest of the line into code. [`file`]
-/// then parses the whole file back to make sure the header is only a comment.
+/// character would end the comment and turn the rest of the line into code. Every file
+/// is then parsed back, header included, to make sure it is only a comment (see
+/// [`render`]).
 pub fn header(model: &Model) -> String {
     let preview = match &model.preview_revision {
         Some(rev) => format!(" (+ preview {})", comment_text(rev)),
@@ -137,92 +140,134 @@ pub fn generate(model: &Model) -> anyhow::Result<Vec<GeneratedFile>> {
     };
     let header = header(model);
     let title = model.title.as_deref().unwrap_or(&model.name);
-    let mut files = Vec::new();
+    let ctx = &ctx;
+    let mut jobs: Vec<FileJob<'_>> = Vec::new();
 
-    files.push(file(&header, "mod.rs", root_module(model, title))?);
-    files.push(file(&header, "client.rs", client_module(model, title))?);
-    files.push(file(
-        &header,
-        "scopes.rs",
-        scopes_module(model, title, &ctx.docs),
-    )?);
-
+    // `models.rs` first: the largest, in pieces of whole items.
     let models_doc =
         format!(" The data types of the {title}: one item per schema of the Discovery document.");
-    let mut models = quote!(#![doc = #models_doc]);
     // Structs and enums call the runtime's serde helpers by the short path `wire::`: the
     // full path made lines long enough that prettyplease wrapped them differently when
     // printing its own output again (and aliases alone need no import).
-    if model
+    let uses_wire = model
         .types
         .iter()
-        .any(|t| !matches!(t.kind, discovery::model::TypeKind::Alias(_)))
-    {
-        models.extend(quote!(
-            use ::google_api_runtime::contract::wire;
-        ));
+        .any(|t| !matches!(t.kind, discovery::model::TypeKind::Alias(_)));
+    let chunk = model.types.len().div_ceil(MODEL_PIECES).max(1);
+    let mut pieces: Vec<Piece<'_>> = Vec::new();
+    for (i, types) in model.types.chunks(chunk).enumerate() {
+        let models_doc = models_doc.clone();
+        pieces.push(Box::new(move || {
+            let mut tokens = if i == 0 {
+                let mut head = quote!(#![doc = #models_doc]);
+                if uses_wire {
+                    head.extend(quote!(
+                        use ::google_api_runtime::contract::wire;
+                    ));
+                }
+                head
+            } else {
+                TokenStream::new()
+            };
+            for td in types {
+                let item = models::type_def(ctx, td)
+                    .with_context(|| format!("type {} ({})", td.rust_name, td.wire_name))?;
+                tokens.extend(item);
+            }
+            Ok(tokens)
+        }));
     }
-    for td in &model.types {
-        let item = models::type_def(&ctx, td)
-            .with_context(|| format!("type {} ({})", td.rust_name, td.wire_name))?;
-        models.extend(item);
+    if pieces.is_empty() {
+        let models_doc = models_doc.clone();
+        pieces.push(Box::new(move || Ok(quote!(#![doc = #models_doc]))));
     }
-    files.push(file(&header, "models.rs", models)?);
+    jobs.push(FileJob {
+        path: "models.rs".to_owned(),
+        pieces,
+    });
 
-    let names_doc = format!(
-        " Typed resource names of the {title}, one per form its path parameters use.\n\n Build one from its segments (`new`) or parse a whole name (`\"...\".parse()`); request\n builders take them wherever they take a name as a string."
-    );
-    let mut used_by: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
-    method_forms(&model.resources, &mut used_by);
-    let mut names = quote!(#![doc = #names_doc]);
-    for name in &model.resource_names {
-        let users = used_by
-            .get(name.template.as_str())
-            .cloned()
-            .unwrap_or_default();
-        names.extend(
-            names::name_def(name, &users)
-                .with_context(|| format!("resource name {}", name.template))?,
-        );
-    }
-    files.push(file(&header, "names.rs", names)?);
-
-    let resources_doc = format!(
-        " Resource handles and request builders of the {title}.\n\n Start from a [`crate::Client`]: call resource accessors, then a method with its\n required arguments, then optional setters, then `send().await`."
-    );
-    let mut index = quote!(#![doc = #resources_doc]);
     for r in &model.resources {
         let module = if r.wire_name.is_empty() {
             "methods"
         } else {
             idents::file_stem(&r.rust_name)
         };
-        let items =
-            resources::top_level(&ctx, r).with_context(|| format!("resource {}", r.wire_name))?;
-        let doc = format!(
-            " The `{}` resource.",
-            if r.wire_name.is_empty() {
-                "(top-level methods)"
-            } else {
-                &r.wire_name
-            }
-        );
-        let tokens = quote!(#![doc = #doc] #items);
-        files.push(file(&header, &format!("resources/{module}.rs"), tokens)?);
-        let module = idents::ident(module)?;
-        let cfg = idents::cfg_attr(r.availability);
-        index.extend(quote! {
-            #cfg
-            mod #module;
-            #cfg
-            pub use #module::*;
-        });
+        jobs.push(FileJob::whole(
+            format!("resources/{module}.rs"),
+            move || {
+                let items = resources::top_level(ctx, r)
+                    .with_context(|| format!("resource {}", r.wire_name))?;
+                let doc = format!(
+                    " The `{}` resource.",
+                    if r.wire_name.is_empty() {
+                        "(top-level methods)"
+                    } else {
+                        &r.wire_name
+                    }
+                );
+                Ok(quote!(#![doc = #doc] #items))
+            },
+        ));
     }
-    files.push(file(&header, "resources/mod.rs", index)?);
-    parse_back(&header, &files)?;
+    jobs.push(FileJob::whole("names.rs", move || {
+        let names_doc = format!(
+            " Typed resource names of the {title}, one per form its path parameters use.\n\n Build one from its segments (`new`) or parse a whole name (`\"...\".parse()`); request\n builders take them wherever they take a name as a string."
+        );
+        let mut used_by: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+        method_forms(&model.resources, &mut used_by);
+        let mut names = quote!(#![doc = #names_doc]);
+        for name in &model.resource_names {
+            let users = used_by
+                .get(name.template.as_str())
+                .cloned()
+                .unwrap_or_default();
+            names.extend(
+                names::name_def(name, &users)
+                    .with_context(|| format!("resource name {}", name.template))?,
+            );
+        }
+        Ok(names)
+    }));
+    jobs.push(FileJob::whole("resources/mod.rs", move || {
+        let resources_doc = format!(
+            " Resource handles and request builders of the {title}.\n\n Start from a [`crate::Client`]: call resource accessors, then a method with its\n required arguments, then optional setters, then `send().await`."
+        );
+        let mut index = quote!(#![doc = #resources_doc]);
+        for r in &model.resources {
+            let module = if r.wire_name.is_empty() {
+                "methods"
+            } else {
+                idents::file_stem(&r.rust_name)
+            };
+            let module = idents::ident(module)?;
+            let cfg = idents::cfg_attr(r.availability);
+            index.extend(quote! {
+                #cfg
+                mod #module;
+                #cfg
+                pub use #module::*;
+            });
+        }
+        Ok(index)
+    }));
+    jobs.push(FileJob::whole("mod.rs", move || {
+        Ok(root_module(model, title))
+    }));
+    jobs.push(FileJob::whole("client.rs", move || {
+        Ok(client_module(model, title))
+    }));
+    jobs.push(FileJob::whole("scopes.rs", move || {
+        Ok(scopes_module(model, title, &ctx.docs))
+    }));
+
+    let mut files = render::render_files(&header, jobs)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
+
+/// Pieces `models.rs` is rendered in (see [`render`]): enough for every core to have work
+/// while the other files are done.
+const MODEL_PIECES: usize = 8;
 
 /// `mod.rs`: the modules, and where the API lives (from the document).
 fn root_module(model: &Model, title: &str) -> TokenStream {
@@ -379,65 +424,14 @@ fn scopes_module(model: &Model, title: &str, docs: &DocContext) -> TokenStream {
     out
 }
 
-/// Formats `tokens` as a file starting with `header` (checked by [`parse_back`]).
+/// Formats `tokens` as a whole file starting with `header`, checked to parse back to
+/// exactly those tokens (see [`render`]).
+#[cfg(test)]
 fn file(header: &str, path: &str, tokens: TokenStream) -> anyhow::Result<GeneratedFile> {
-    let parsed: syn::File = syn::parse2(tokens)
-        .with_context(|| format!("generated {path} does not parse (a generator bug)"))?;
     Ok(GeneratedFile {
         path: path.to_owned(),
-        contents: format!("{header}{}", prettyplease::unparse(&parsed)),
+        contents: render::render_piece(header, path, tokens)?,
     })
-}
-
-/// Parses the whole text of every file, header included, back with syn: it must print
-/// back (with prettyplease) to exactly the text after `header`, which is what was
-/// generated. So text that is not a comment can never slip into a file (through the
-/// header or anything else pasted into it), and a file that would not parse is never
-/// written. (This about doubles the generation's time, ~90 ms for Chat: parsing text is
-/// slow. Checking the files in parallel threads was slower still on a loaded 2-core
-/// machine.)
-fn parse_back(header: &str, files: &[GeneratedFile]) -> anyhow::Result<()> {
-    files
-        .iter()
-        .try_for_each(|file| parse_back_one(header, file))
-}
-
-/// Whether `reparsed` (the whole file, header included) is the code of `body` (the text
-/// after the header). Printing it back is the fast check; prettyplease does not always
-/// print its own output the same way again (a long line it wrapped once may wrap
-/// differently), so a mismatch there is settled by comparing tokens.
-fn same_code(reparsed: &syn::File, body: &str) -> bool {
-    use quote::ToTokens as _;
-    if prettyplease::unparse(reparsed) == body {
-        return true;
-    }
-    match syn::parse_file(body) {
-        Ok(alone) => alone.to_token_stream().to_string() == reparsed.to_token_stream().to_string(),
-        Err(_) => false,
-    }
-}
-
-/// [`parse_back`] for one file.
-fn parse_back_one(header: &str, file: &GeneratedFile) -> anyhow::Result<()> {
-    let path = &file.path;
-    let first_line = file.contents.lines().next().unwrap_or_default();
-    let body = file
-        .contents
-        .strip_prefix(header)
-        .with_context(|| format!("generated {path} does not start with its header"))?;
-    let reparsed = syn::parse_file(&file.contents).with_context(|| {
-        format!("the text of generated {path} does not parse back (first line: {first_line:?})")
-    })?;
-    if reparsed.shebang.is_some() || !same_code(&reparsed, body) {
-        anyhow::bail!(
-            "the text of generated {path} parses back to other code than was generated ({} \
-             attributes and {} items): something that is not a comment was pasted into it \
-             (first line: {first_line:?})",
-            reparsed.attrs.len(),
-            reparsed.items.len(),
-        );
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -479,15 +473,13 @@ mod tests {
     #[test]
     fn a_file_whose_text_is_more_than_the_generated_code_is_refused() {
         let check = |header: &str| {
-            let file = file(
+            file(
                 header,
                 "mod.rs",
                 quote!(
                     pub mod models;
                 ),
             )
-            .unwrap();
-            parse_back(header, std::slice::from_ref(&file)).map(|()| file)
         };
         let ok = check("// @generated fine\n").unwrap();
         assert_eq!(ok.contents, "// @generated fine\npub mod models;\n");
@@ -515,19 +507,18 @@ mod tests {
         // A block comment that swallows an item and is closed by a doc comment further
         // down (the item count stays the same).
         let header = "// x\npub fn injected() {} /*\n";
-        let file = file(
-            header,
-            "mod.rs",
-            quote!(
-                pub mod a;
-                #[doc = " */"]
-                pub mod b;
-            ),
-        )
-        .unwrap();
         let err = format!(
             "{:#}",
-            parse_back(header, std::slice::from_ref(&file)).unwrap_err()
+            file(
+                header,
+                "mod.rs",
+                quote!(
+                    pub mod a;
+                    #[doc = " */"]
+                    pub mod b;
+                ),
+            )
+            .unwrap_err()
         );
         assert!(err.contains("parses back to other code"), "{err}");
     }
