@@ -19,11 +19,11 @@ const BASELINE_VERSION: &str = "2.0.8";
 /// Arguments of `cargo xtask bench-codegen`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The stable Chat document [default: $DISCOVERY_DIR/chat/chat.v1.20260405.json].
+    /// The stable Chat document [default: the locked one, in generated/documents/].
     #[arg(long, value_name = "FILE")]
     pub stable: Option<PathBuf>,
-    /// The preview Chat document [default: beside the stable one,
-    /// chat.v1.preview.20260405.json].
+    /// The preview Chat document [default: the locked one, without `--stable`; none with
+    /// it].
     #[arg(long, value_name = "FILE")]
     pub preview: Option<PathBuf>,
     /// Runs of the generation benchmark.
@@ -51,21 +51,31 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         );
     }
     let root = regen::workspace_root();
-    let stable_path = match args.stable {
-        Some(p) => p,
-        None => {
-            let dir = std::env::var_os(discovery::testing::DISCOVERY_DIR_VAR)
-                .context("pass --stable FILE or set DISCOVERY_DIR")?;
-            PathBuf::from(dir)
-                .join("chat")
-                .join("chat.v1.20260405.json")
+    let (stable_path, preview_path) = match (args.stable, args.preview) {
+        (Some(stable), Some(preview)) => (stable, Some(preview)),
+        (Some(stable), None) => (stable, None),
+        (None, preview) => {
+            // The documents of the committed generation.
+            let generated = root.join("generated");
+            let lock_path = generated.join(regen::LOCK_FILE);
+            let lock: regen::Lock = serde_json::from_slice(
+                &std::fs::read(&lock_path)
+                    .with_context(|| format!("cannot read {}", lock_path.display()))?,
+            )
+            .with_context(|| format!("{}: not a lock file", lock_path.display()))?;
+            let locked = |role: &str| {
+                lock.documents
+                    .iter()
+                    .find(|d| d.role == role)
+                    .map(|d| generated.join(regen::DOCUMENTS_DIR).join(&d.file))
+            };
+            let stable = locked("stable")
+                .with_context(|| format!("{}: no stable document", lock_path.display()))?;
+            (stable, preview.or_else(|| locked("preview")))
         }
     };
-    let preview_path = args
-        .preview
-        .unwrap_or_else(|| stable_path.with_file_name("chat.v1.preview.20260405.json"));
     let stable = Input::read(&stable_path)?;
-    let preview = Input::read(&preview_path)?;
+    let preview = preview_path.as_deref().map(Input::read).transpose()?;
 
     // (a) Generation: bytes -> documents -> model -> formatted files (and lock and
     // surface listings), all in memory.
@@ -73,7 +83,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
     let mut rendered = None;
     for _ in 0..args.runs {
         let start = Instant::now();
-        let out = regen::render(&stable, Some(&preview))?;
+        let out = regen::render(&stable, preview.as_ref())?;
         samples.push(start.elapsed());
         rendered = Some(out);
     }
@@ -85,7 +95,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         .iter()
         .map(|f| f.contents.lines().count())
         .sum();
-    let model = regen::build_model(&stable, Some(&preview))?;
+    let model = regen::build_model(&stable, preview.as_ref())?;
     let methods = count_methods(&model.resources);
     println!(
         "generation (stable + preview, bytes -> {} formatted files, {gen_lines} lines): median {:.1} ms over {} runs (min {:.1}, max {:.1}); target < 250 ms",

@@ -5,6 +5,11 @@ use clap::{Parser, Subcommand};
 
 use xtask::{bench, bench_build, check, diff, fetch, generate, regen};
 
+/// Generation allocates a great deal (syn trees, prettyplease's buffers); mimalloc makes
+/// it ~25% faster than the system allocator (see xtask/Cargo.toml).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Project automation for the chat-api workspace.
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask", version, about)]
