@@ -87,7 +87,7 @@ fn method_forms<'a>(
 /// `discovery::document`), and are escaped here too: a line break or another control
 /// character would end the comment and turn the rest of the line into code. Every file
 /// is then parsed back, header included, to make sure it is only a comment (see
-/// [`render`]).
+/// `codegen/render.rs`).
 pub fn header(model: &Model) -> String {
     let preview = match &model.preview_revision {
         Some(rev) => format!(" (+ preview {})", comment_text(rev)),
