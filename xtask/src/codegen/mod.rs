@@ -143,7 +143,32 @@ pub fn generate(model: &Model) -> anyhow::Result<Vec<GeneratedFile>> {
     let ctx = &ctx;
     let mut jobs: Vec<FileJob<'_>> = Vec::new();
 
-    // `models.rs` first: the largest, in pieces of whole items.
+    for r in &model.resources {
+        let module = if r.wire_name.is_empty() {
+            "methods"
+        } else {
+            idents::file_stem(&r.rust_name)
+        };
+        jobs.push(FileJob::whole(
+            format!("resources/{module}.rs"),
+            move || {
+                let items = resources::top_level(ctx, r)
+                    .with_context(|| format!("resource {}", r.wire_name))?;
+                let doc = format!(
+                    " The `{}` resource.",
+                    if r.wire_name.is_empty() {
+                        "(top-level methods)"
+                    } else {
+                        &r.wire_name
+                    }
+                );
+                Ok(quote!(#![doc = #doc] #items))
+            },
+        ));
+    }
+    // `models.rs`, the largest file, in pieces of whole items. The workers take jobs in
+    // this order, so the big ones (a resource file, then these pieces) come first and the
+    // small files fill in at the end.
     let models_doc =
         format!(" The data types of the {title}: one item per schema of the Discovery document.");
     // Structs and enums call the runtime's serde helpers by the short path `wire::`: the
@@ -186,29 +211,6 @@ pub fn generate(model: &Model) -> anyhow::Result<Vec<GeneratedFile>> {
         pieces,
     });
 
-    for r in &model.resources {
-        let module = if r.wire_name.is_empty() {
-            "methods"
-        } else {
-            idents::file_stem(&r.rust_name)
-        };
-        jobs.push(FileJob::whole(
-            format!("resources/{module}.rs"),
-            move || {
-                let items = resources::top_level(ctx, r)
-                    .with_context(|| format!("resource {}", r.wire_name))?;
-                let doc = format!(
-                    " The `{}` resource.",
-                    if r.wire_name.is_empty() {
-                        "(top-level methods)"
-                    } else {
-                        &r.wire_name
-                    }
-                );
-                Ok(quote!(#![doc = #doc] #items))
-            },
-        ));
-    }
     jobs.push(FileJob::whole("names.rs", move || {
         let names_doc = format!(
             " Typed resource names of the {title}, one per form its path parameters use.\n\n Build one from its segments (`new`) or parse a whole name (`\"...\".parse()`); request\n builders take them wherever they take a name as a string."
