@@ -117,6 +117,12 @@ pub fn comment_text(text: &str) -> String {
 
 /// Generates every file of `src/gen/` for `model`, sorted by path.
 pub fn generate(model: &Model) -> anyhow::Result<Vec<GeneratedFile>> {
+    generate_in_pieces(model, MODEL_PIECES)
+}
+
+/// [`generate`], with `models.rs` rendered in `model_pieces` pieces (the output does not
+/// depend on how many).
+fn generate_in_pieces(model: &Model, model_pieces: usize) -> anyhow::Result<Vec<GeneratedFile>> {
     let ctx = Ctx {
         docs: DocContext::from_documentation_link(model.documentation_link.as_deref()),
         types: idents::Types::new(&model.types),
@@ -178,7 +184,7 @@ pub fn generate(model: &Model) -> anyhow::Result<Vec<GeneratedFile>> {
         .types
         .iter()
         .any(|t| !matches!(t.kind, discovery::model::TypeKind::Alias(_)));
-    let chunk = model.types.len().div_ceil(MODEL_PIECES).max(1);
+    let chunk = model.types.len().div_ceil(model_pieces.max(1)).max(1);
     let mut pieces: Vec<Piece<'_>> = Vec::new();
     for (i, types) in model.types.chunks(chunk).enumerate() {
         let models_doc = models_doc.clone();
@@ -446,6 +452,32 @@ mod tests {
             .join("tests/fixtures/codegen/docs.json");
         let doc = discovery::Document::from_file(&path).unwrap();
         Model::build(&doc, None).unwrap()
+    }
+
+    /// The Chat model of the committed generation (the locked documents).
+    fn chat_model() -> Model {
+        let documents = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../generated")
+            .join(crate::regen::DOCUMENTS_DIR);
+        let read = |name: &str| crate::regen::Input::read(&documents.join(name)).unwrap();
+        let stable = read("chat.v1.20261107.json");
+        let preview = read("chat.v1.preview.20261107.json");
+        crate::regen::build_model(&stable, Some(&preview)).unwrap()
+    }
+
+    #[test]
+    fn the_output_does_not_depend_on_how_many_pieces_or_threads() {
+        let model = chat_model();
+        let whole = generate_in_pieces(&model, 1).unwrap();
+        for pieces in [2, 8, 200, model.types.len() + 5] {
+            assert!(
+                generate_in_pieces(&model, pieces).unwrap() == whole,
+                "{pieces} pieces"
+            );
+        }
+        // The pieces of one file each start where the previous one ended: one header.
+        let models = whole.iter().find(|f| f.path == "models.rs").unwrap();
+        assert_eq!(models.contents.matches("// @generated").count(), 1);
     }
 
     #[test]
