@@ -83,18 +83,12 @@ pub(super) fn render_files(
                     let next = queue.lock().map(|mut q| q.pop_front());
                     let Ok(Some(task)) = next else { break };
                     let prefix = if task.piece == 0 { header } else { "" };
+                    // Every piece runs even after one failed, so that the error reported
+                    // (the first in file order) does not depend on the threads' timing.
                     let result =
                         (task.make)().and_then(|tokens| render_piece(prefix, &task.path, tokens));
-                    let failed = result.is_err();
                     if let Ok(mut done) = done.lock() {
                         done.push((task.file, task.piece, result));
-                    }
-                    if failed {
-                        // Stop the others early: the first error is reported anyway.
-                        if let Ok(mut q) = queue.lock() {
-                            q.clear();
-                        }
-                        break;
                     }
                 }
             });
@@ -110,7 +104,7 @@ pub(super) fn render_files(
             Err(e) => errors.push((file, piece, e)),
         }
     }
-    // The error of the first piece in file order, whichever thread was faster.
+    // The error of the first failing piece in file order.
     if let Some((_, _, e)) = errors.into_iter().min_by_key(|(f, p, _)| (*f, *p)) {
         return Err(e);
     }
