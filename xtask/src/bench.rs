@@ -51,31 +51,24 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         );
     }
     let root = regen::workspace_root();
-    let (stable_path, preview_path) = match (args.stable, args.preview) {
-        (Some(stable), Some(preview)) => (stable, Some(preview)),
-        (Some(stable), None) => (stable, None),
+    let (stable, preview) = match (args.stable, args.preview) {
+        (Some(stable), preview) => (
+            Input::read(&stable)?,
+            preview.as_deref().map(Input::read).transpose()?,
+        ),
+        // The documents of the committed generation.
         (None, preview) => {
-            // The documents of the committed generation.
-            let generated = root.join("generated");
-            let lock_path = generated.join(regen::LOCK_FILE);
-            let lock: regen::Lock = serde_json::from_slice(
-                &std::fs::read(&lock_path)
-                    .with_context(|| format!("cannot read {}", lock_path.display()))?,
-            )
-            .with_context(|| format!("{}: not a lock file", lock_path.display()))?;
-            let locked = |role: &str| {
-                lock.documents
-                    .iter()
-                    .find(|d| d.role == role)
-                    .map(|d| generated.join(regen::DOCUMENTS_DIR).join(&d.file))
+            let (stable, locked_preview) = crate::check::locked_inputs(
+                &root.join("generated"),
+                &crate::check::default_documents_dir(&root),
+            )?;
+            let preview = match preview {
+                Some(path) => Some(Input::read(&path)?),
+                None => locked_preview,
             };
-            let stable = locked("stable")
-                .with_context(|| format!("{}: no stable document", lock_path.display()))?;
-            (stable, preview.or_else(|| locked("preview")))
+            (stable, preview)
         }
     };
-    let stable = Input::read(&stable_path)?;
-    let preview = preview_path.as_deref().map(Input::read).transpose()?;
 
     // (a) Generation: bytes -> documents -> model -> formatted files (and lock and
     // surface listings), all in memory.

@@ -56,6 +56,36 @@ fn find_document(dir: &Path, locked: &regen::LockedDocument) -> anyhow::Result<I
     })
 }
 
+/// The stable and (if locked) preview documents of `generated_dir`'s lock, read from
+/// `documents` and matched by sha256.
+///
+/// # Errors
+///
+/// When the lock cannot be read or a locked document is not in `documents`.
+pub fn locked_inputs(
+    generated_dir: &Path,
+    documents: &Path,
+) -> anyhow::Result<(Input, Option<Input>)> {
+    let lock_path = generated_dir.join(LOCK_FILE);
+    let lock_text = std::fs::read_to_string(&lock_path)
+        .with_context(|| format!("cannot read {}", lock_path.display()))?;
+    let lock: Lock = serde_json::from_str(&lock_text)
+        .with_context(|| format!("{}: not a valid lock", lock_path.display()))?;
+    let stable = lock
+        .documents
+        .iter()
+        .find(|d| d.role == "stable")
+        .with_context(|| format!("{}: no stable document", lock_path.display()))?;
+    let stable = find_document(documents, stable)?;
+    let preview = lock
+        .documents
+        .iter()
+        .find(|d| d.role == "preview")
+        .map(|d| find_document(documents, d))
+        .transpose()?;
+    Ok((stable, preview))
+}
+
 /// What `check` found.
 #[derive(Debug)]
 pub struct Report {
@@ -97,23 +127,7 @@ pub fn inspect(
     generated_dir: &Path,
     documents: &Path,
 ) -> anyhow::Result<Report> {
-    let lock_path = root.join(generated_dir).join(LOCK_FILE);
-    let lock_text = std::fs::read_to_string(&lock_path)
-        .with_context(|| format!("cannot read {}", lock_path.display()))?;
-    let lock: Lock = serde_json::from_str(&lock_text)
-        .with_context(|| format!("{}: not a valid lock", lock_path.display()))?;
-    let stable = lock
-        .documents
-        .iter()
-        .find(|d| d.role == "stable")
-        .with_context(|| format!("{}: no stable document", lock_path.display()))?;
-    let stable = find_document(documents, stable)?;
-    let preview = lock
-        .documents
-        .iter()
-        .find(|d| d.role == "preview")
-        .map(|d| find_document(documents, d))
-        .transpose()?;
+    let (stable, preview) = locked_inputs(&root.join(generated_dir), documents)?;
     let rendered = regen::render(&stable, preview.as_ref())?;
     let locked_header = rendered
         .gen_files
