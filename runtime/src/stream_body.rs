@@ -57,11 +57,28 @@ impl http_body::Body for StreamBody {
 
 #[cfg(test)]
 mod tests {
+    use http_body_util::BodyExt as _;
+
     use super::*;
+
+    /// The whole body, as hyper would read it, or the text of the error that ended it.
+    async fn collect(body: reqwest::Body) -> Result<Vec<u8>, String> {
+        match body.collect().await {
+            Ok(collected) => Ok(collected.to_bytes().to_vec()),
+            Err(e) => {
+                let mut text = e.to_string();
+                let mut source = std::error::Error::source(&e);
+                while let Some(s) = source {
+                    text.push_str(&format!(": {s}"));
+                    source = s.source();
+                }
+                Err(text)
+            }
+        }
+    }
 
     #[tokio::test]
     async fn sends_the_chunks_in_order_and_stops_at_an_error() {
-        use http_body_util_free::collect;
         let ok = futures_util::stream::iter([Ok(Bytes::from("ab")), Ok(Bytes::from("cd"))]);
         assert_eq!(collect(StreamBody::body(ok)).await.unwrap(), b"abcd");
         let failing = futures_util::stream::iter([
@@ -73,35 +90,5 @@ mod tests {
         ]);
         let e = collect(StreamBody::body(failing)).await.unwrap_err();
         assert!(e.contains("disk gone"), "{e}");
-    }
-
-    /// Reads a body to its end, as hyper would, without another dependency.
-    mod http_body_util_free {
-        use http_body::Body as _;
-
-        pub(super) async fn collect(mut body: reqwest::Body) -> Result<Vec<u8>, String> {
-            let mut out = Vec::new();
-            loop {
-                let frame =
-                    std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await;
-                match frame {
-                    None => return Ok(out),
-                    Some(Ok(frame)) => {
-                        if let Ok(data) = frame.into_data() {
-                            out.extend_from_slice(&data);
-                        }
-                    }
-                    Some(Err(e)) => {
-                        let mut text = e.to_string();
-                        let mut source = std::error::Error::source(&e);
-                        while let Some(s) = source {
-                            text.push_str(&format!(": {s}"));
-                            source = s.source();
-                        }
-                        return Err(text);
-                    }
-                }
-            }
-        }
     }
 }
