@@ -201,6 +201,32 @@ pub(crate) fn snippet(body: &[u8]) -> String {
     out
 }
 
+json_object! {
+    /// Google's error envelope, `{"error": {...}}`.
+    struct GoogleErrorEnvelope {
+        error: GoogleError = "error" (required),
+    }
+}
+
+json_object! {
+    /// The `error` of Google's error answers (APIs, IAM, STS and token endpoints alike).
+    pub(crate) struct GoogleError {
+        pub(crate) code: Option<i64> = "code",
+        pub(crate) message: Option<String> = "message",
+        pub(crate) status: Option<String> = "status",
+        pub(crate) details: Vec<serde_json::Value> = "details",
+    }
+}
+
+impl GoogleError {
+    /// The error of a `{"error": {...}}` body; `None` for any other body.
+    pub(crate) fn parse(body: &[u8]) -> Option<Self> {
+        serde_json::from_slice::<GoogleErrorEnvelope>(body)
+            .ok()
+            .map(|envelope| envelope.error)
+    }
+}
+
 /// Builds an [`ApiError`] from an error response.
 pub(crate) fn api_error(
     service_hint: Option<HintFn>,
@@ -210,27 +236,14 @@ pub(crate) fn api_error(
     request_id: Option<String>,
     body: &[u8],
 ) -> ApiError {
-    json_object! {
-        struct Envelope {
-            error: Body = "error" (required),
-        }
-    }
-    json_object! {
-        struct Body {
-            code: Option<i64> = "code",
-            message: Option<String> = "message",
-            status: Option<String> = "status",
-            details: Vec<serde_json::Value> = "details",
-        }
-    }
-    let (code, message, status, details) = match serde_json::from_slice::<Envelope>(body) {
-        Ok(Envelope { error }) => (
+    let (code, message, status, details) = match GoogleError::parse(body) {
+        Some(error) => (
             error.code,
             error.message.unwrap_or_default(),
             error.status,
             error.details,
         ),
-        Err(_) => (None, snippet(body), None, Vec::new()),
+        None => (None, snippet(body), None, Vec::new()),
     };
     let hint = service_hint
         .and_then(|hint| hint(http_status, status.as_deref(), &message))

@@ -115,17 +115,6 @@ impl Refusal {
                 error_description: Option<String> = "error_description",
             }
         }
-        json_object! {
-            struct Google {
-                error: GoogleBody = "error" (required),
-            }
-        }
-        json_object! {
-            struct GoogleBody {
-                message: Option<String> = "message",
-                status: Option<String> = "status",
-            }
-        }
         if let Ok(e) = serde_json::from_slice::<OAuth>(body) {
             return Self {
                 status,
@@ -133,7 +122,7 @@ impl Refusal {
                 detail: e.error_description,
             };
         }
-        if let Ok(Google { error }) = serde_json::from_slice::<Google>(body) {
+        if let Some(error) = crate::error::GoogleError::parse(body) {
             return Self {
                 status,
                 code: error.status,
