@@ -48,16 +48,31 @@ impl DocContext {
 /// as the bare-word scope `openid`) is written `` `target` ``: rustdoc would read it as
 /// an unclosed HTML tag.
 pub fn doc_attrs(text: &str) -> TokenStream {
-    let mut in_fence = false;
+    let mut in_fence: Option<Fence> = None;
     let mut lines = Vec::new();
     for line in text.lines() {
-        let line = if line.trim_start().starts_with("```") {
-            in_fence = !in_fence;
-            line.to_owned()
-        } else if in_fence {
-            line.to_owned()
-        } else {
-            non_url_autolinks_as_code(line)
+        let line = match in_fence {
+            Some(fence) => {
+                if fence.closed_by(line.trim_start()) {
+                    in_fence = None;
+                }
+                line.to_owned()
+            }
+            None => {
+                in_fence = Fence::opened_by(line.trim_start());
+                match in_fence {
+                    // The last gate: the only fences rustdoc gets are `text` blocks, so a
+                    // fence that text composed around a description happens to open
+                    // (say, in a list item) is escaped into text, never a doctest.
+                    Some(fence) if !fence.is_text(line.trim_start()) => {
+                        in_fence = None;
+                        let indent = line.len() - line.trim_start().len();
+                        format!("{}\\{}", &line[..indent], &line[indent..])
+                    }
+                    Some(_) => line.to_owned(),
+                    None => non_url_autolinks_as_code(line),
+                }
+            }
         };
         let line = if line.is_empty() {
             line
@@ -126,7 +141,16 @@ fn is_bidi_control(c: char) -> bool {
 }
 
 /// A description rewritten as rustdoc that renders as meant and passes
-/// `RUSTDOCFLAGS=-D warnings` (and never becomes a doctest).
+/// `RUSTDOCFLAGS=-D warnings`, and never holds a code block that rustdoc would test.
+///
+/// The rule for blocks, decided once for every description: rustdoc (pulldown-cmark)
+/// makes a code block of a fence (three or more `` ` `` or `~`) and of a line indented
+/// four columns past where its container's text starts. So every line loses its leading
+/// whitespace, every container marker (`-`, `*`, `+`, `1.`, `1)`) is followed by exactly
+/// one space (`-     code` would otherwise be an indented block inside a list item),
+/// block quotes are escaped (`\>`), a fence at the top level becomes a ```` ```text ````
+/// block kept verbatim, and a fence inside a list item is escaped into plain text.
+/// Everything else is inline Markdown, handled by [`inline`].
 pub fn rustdoc(text: &str, ctx: &DocContext) -> String {
     let text: String = text
         .replace("\r\n", "\n")
@@ -135,31 +159,37 @@ pub fn rustdoc(text: &str, ctx: &DocContext) -> String {
         .filter(|&c| !is_bidi_control(c) && (!c.is_control() || matches!(c, '\n' | '\t')))
         .collect();
     let mut out = Vec::new();
-    let mut in_fence: Option<String> = None;
+    let mut in_fence: Option<Fence> = None;
     for raw in text.lines() {
         let line = raw.trim_start();
         if let Some(fence) = &in_fence {
-            if line.starts_with(fence.as_str()) && line.trim_start_matches('`').trim().is_empty() {
-                out.push(fence.clone());
+            if fence.closed_by(line) {
+                out.push(fence.marker());
                 in_fence = None;
             } else {
                 out.push(raw.trim_end().to_owned());
             }
             continue;
         }
-        let ticks = line.bytes().take_while(|&b| b == b'`').count();
-        if ticks >= 3 && !line[ticks..].contains('`') {
-            // A fenced block: never a doctest.
-            let fence = "`".repeat(ticks);
-            out.push(format!("{fence}text"));
+        if let Some(fence) = Fence::opened_by(line) {
+            // A fenced block: kept verbatim, and never a doctest.
+            out.push(format!("{}text", fence.marker()));
             in_fence = Some(fence);
             continue;
         }
-        // Leading whitespace would make an indented code block (a doctest).
-        out.push(inline(line.trim_end(), ctx));
+        let (markers, content) = container_markers(line.trim_end());
+        let content = if !markers.is_empty() && Fence::opened_by(content).is_some() {
+            // A fence inside a list item: its first character escaped, it is text.
+            format!("\\{content}")
+        } else {
+            content.to_owned()
+        };
+        let mut rewritten = markers;
+        rewritten.push_str(&inline(&content, ctx));
+        out.push(rewritten);
     }
     if let Some(fence) = in_fence {
-        out.push(fence);
+        out.push(fence.marker());
     }
     while out.last().is_some_and(|l| l.is_empty()) {
         out.pop();
@@ -168,6 +198,109 @@ pub fn rustdoc(text: &str, ctx: &DocContext) -> String {
         out.remove(0);
     }
     out.join("\n")
+}
+
+/// An open fenced code block: its character and length.
+#[derive(Debug, Clone, Copy)]
+struct Fence {
+    char: char,
+    len: usize,
+}
+
+impl Fence {
+    /// The fence `line` (without leading whitespace) opens, if any. A backtick fence's
+    /// info string cannot hold a backtick (CommonMark 4.5), a tilde fence's can.
+    fn opened_by(line: &str) -> Option<Fence> {
+        let char = line.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+        let len = line.chars().take_while(|&c| c == char).count();
+        let info = &line[len..];
+        (len >= 3 && (char == '~' || !info.contains('`'))).then_some(Fence { char, len })
+    }
+
+    /// Whether `line` (without leading whitespace) closes this fence: at least as many of
+    /// the same character, then only whitespace.
+    fn closed_by(&self, line: &str) -> bool {
+        let n = line.chars().take_while(|&c| c == self.char).count();
+        n >= self.len && line[n * self.char.len_utf8()..].trim().is_empty()
+    }
+
+    /// Whether the opening line `line` declares a `text` block (rustdoc does not test
+    /// those).
+    fn is_text(&self, line: &str) -> bool {
+        line[self.len * self.char.len_utf8()..].trim() == "text"
+    }
+
+    /// The fence as written when it is opened and closed.
+    fn marker(&self) -> String {
+        self.char.to_string().repeat(self.len)
+    }
+}
+
+/// Splits the list-item markers off the start of `line`: the markers, each followed by
+/// exactly one space, and the content after them with its leading whitespace removed.
+fn container_markers(line: &str) -> (String, &str) {
+    let mut markers = String::new();
+    let mut rest = line;
+    while let Some(len) = list_marker(rest) {
+        markers.push_str(&rest[..len]);
+        markers.push(' ');
+        rest = rest[len..].trim_start();
+    }
+    (markers, rest)
+}
+
+/// The length of a list-item marker at the start of `s` (`-`, `*`, `+`, or up to nine
+/// digits and `.` or `)`), when whitespace follows it (CommonMark 5.2).
+fn list_marker(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let len = match bytes.first()? {
+        b'-' | b'*' | b'+' => 1,
+        b'0'..=b'9' => {
+            let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+            (digits <= 9 && matches!(bytes.get(digits), Some(b'.' | b')'))).then_some(digits + 1)?
+        }
+        _ => return None,
+    };
+    bytes
+        .get(len)
+        .is_some_and(|b| b.is_ascii_whitespace())
+        .then_some(len)
+}
+
+/// `text` (a name or value from a document) as a code span on one line: a line break or
+/// other control character is shown as its escape, and a backtick (which would end the
+/// span) as `'`.
+pub fn code_span(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('`');
+    for c in text.chars() {
+        match c {
+            '`' => out.push('\''),
+            c if c.is_control() || is_bidi_control(c) || matches!(c, '\u{2028}' | '\u{2029}') => {
+                out.extend(c.escape_default())
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('`');
+    out
+}
+
+/// A Markdown list item `- {label}: {doc}` whose continuation lines are indented into
+/// the item. A `doc` that starts with a fenced block starts on the next line, so that
+/// its fence opens at the start of a line of the item (inline, the item's later
+/// `` ``` `` line would open an untyped block instead of closing a `text` one).
+pub fn list_item(label: &str, doc: &str) -> String {
+    let starts_with_fence = doc
+        .lines()
+        .next()
+        .is_some_and(|first| Fence::opened_by(first.trim_start()).is_some());
+    let doc = doc.replace('\n', "\n  ");
+    if starts_with_fence {
+        format!("- {label}:\n\n  {doc}")
+    } else {
+        format!("- {label}: {doc}")
+    }
 }
 
 /// Rewrites one line outside code blocks.
@@ -440,6 +573,158 @@ mod tests {
             "x\n```text\nlet a = 1;\n```\ny"
         );
         assert_eq!(doc("```json\n{}"), "```text\n{}\n```");
+    }
+
+    /// Every code block pulldown-cmark (rustdoc's parser) finds in `doc`: `(fenced, info)`.
+    fn code_blocks(doc: &str) -> Vec<(bool, String)> {
+        use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
+        Parser::new(doc)
+            .filter_map(|event| match event {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                    Some((true, info.to_string()))
+                }
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => {
+                    Some((false, String::new()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Whether rustdoc would leave `doc`'s code blocks untested: all fenced as `text`.
+    fn no_doctest(doc: &str) -> bool {
+        code_blocks(doc)
+            .iter()
+            .all(|(fenced, info)| *fenced && info == "text")
+    }
+
+    const HOSTILE: &[&str] = &[
+        "Series.\n~~~\nstd::fs::write(\"DOCTEST_RAN\", \"x\").unwrap();\n~~~",
+        "~~~rust\nfn main() {}\n~~~",
+        "~~~~\nx\n~~~\ny\n~~~~",
+        "-     std::fs::write(\"DOCTEST_RAN\", \"x\").unwrap();",
+        "1.     code();",
+        "12)      code();",
+        "* a\n*      code();",
+        "- >     code();",
+        "- - -     code();",
+        "-\t\tcode();",
+        "+ ~~~\ncode();\n~~~",
+        "1. ```\ncode();\n```",
+        "> ```\n> code();",
+        "text\n\n    indented();",
+        "```rust\nfn f() {}\n```",
+        "``` ```\n    code();",
+    ];
+
+    #[test]
+    fn no_description_becomes_a_doctest() {
+        for text in HOSTILE {
+            let out = doc(text);
+            assert!(
+                no_doctest(&out),
+                "{text:?} -> {out:?}: {:?}",
+                code_blocks(&out)
+            );
+            // And the check is real: most of these are code blocks as written.
+        }
+        let raw_blocks = HOSTILE.iter().filter(|t| !no_doctest(t)).count();
+        assert!(
+            raw_blocks >= 12,
+            "only {raw_blocks} raw texts hold a code block"
+        );
+        assert_eq!(doc("~~~\nkept  as is\n~~~"), "~~~text\nkept  as is\n~~~");
+        assert_eq!(doc("-     code"), "- code");
+        assert_eq!(doc("1.     a\n2)  b"), "1. a\n2) b");
+        assert_eq!(doc("- ~~~\nx"), "- \\~~~\nx");
+        assert_eq!(doc("- > q"), "- \\> q");
+        assert_eq!(doc("-not a list"), "-not a list");
+    }
+
+    /// Random descriptions made of the pieces Markdown blocks are made of: no output ever
+    /// holds a code block rustdoc would test, and rendering never panics.
+    #[test]
+    fn random_descriptions_never_become_doctests() {
+        const PIECES: &[&str] = &[
+            "```",
+            "~~~",
+            "~~~~",
+            "``",
+            "`",
+            "    ",
+            "\t",
+            "     ",
+            "- ",
+            "* ",
+            "+ ",
+            "1. ",
+            "2) ",
+            "> ",
+            ">",
+            "\n",
+            "\n\n",
+            "code();",
+            "text",
+            "<pre>",
+            "[a](b)",
+            "\\",
+            "#",
+            "rust",
+            " ",
+            "-",
+            "1.",
+            "|a|b|",
+            "\r",
+            "<https://x.dev>",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 24) as usize;
+            let text: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let out = doc(&text);
+            assert!(
+                no_doctest(&out),
+                "{text:?} -> {out:?}: {:?}",
+                code_blocks(&out)
+            );
+            let attrs = doc_attrs(&out).to_string();
+            assert!(!attrs.is_empty() || out.is_empty());
+        }
+    }
+
+    #[test]
+    fn rustdoc_runs_no_doctest_from_a_description() {
+        let texts: Vec<String> = HOSTILE.iter().map(|t| doc(t)).collect();
+        let dir = std::env::temp_dir().join(format!("xtask-doctest-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("lib.rs");
+        std::fs::write(&file, documented(&texts)).unwrap();
+        let rustdoc = std::env::var_os("RUSTDOC").unwrap_or_else(|| "rustdoc".into());
+        let out = std::process::Command::new(rustdoc)
+            .args(["--test", "--edition", "2024", "--crate-name", "fixture"])
+            .arg(&file)
+            .current_dir(&dir)
+            .output()
+            .expect("rustdoc runs (it ships with every toolchain)");
+        let ran = dir.join("DOCTEST_RAN").exists();
+        let _ = std::fs::remove_dir_all(&dir);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains("running 0 tests"), "{stdout}");
+        assert!(!ran);
     }
 
     #[test]

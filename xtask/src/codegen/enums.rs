@@ -12,7 +12,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::Ctx;
-use super::docs::{doc_attrs, rustdoc};
+use super::docs::{code_span, doc_attrs, rustdoc};
 use super::idents::{cfg_attr, cfg_within, ident};
 use super::models::type_docs;
 
@@ -40,7 +40,7 @@ pub fn enum_def(ctx: &Ctx<'_>, td: &TypeDef, values: &[EnumValue]) -> anyhow::Re
         let wire = &v.wire_value;
         let text = match &v.description {
             Some(d) if !d.trim().is_empty() => rustdoc(d, &ctx.docs),
-            _ => format!("`{wire}`."),
+            _ => format!("{}.", code_span(wire)),
         };
         let doc = doc_attrs(&text);
         let deprecated = v.deprecated.then(|| quote!(#[deprecated]));

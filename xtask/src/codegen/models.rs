@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::Ctx;
-use super::docs::{doc_attrs, rustdoc};
+use super::docs::{code_span, doc_attrs, rustdoc};
 use super::idents::{Scope, cfg_attr, cfg_within, ident, rust_type};
 
 /// The items of one named type.
@@ -32,7 +32,7 @@ pub fn type_def(ctx: &Ctx<'_>, td: &TypeDef) -> anyhow::Result<TokenStream> {
 pub fn type_docs(ctx: &Ctx<'_>, td: &TypeDef) -> TokenStream {
     let mut text = match &td.description {
         Some(d) if !d.trim().is_empty() => rustdoc(d, &ctx.docs),
-        _ => format!("The `{}` schema.", td.wire_name),
+        _ => format!("The {} schema.", code_span(&td.wire_name)),
     };
     if td.deprecated {
         text.push_str("\n\n**Deprecated** by the API.");
@@ -175,10 +175,10 @@ enum Holder {
 fn field(ctx: &Ctx<'_>, td: &TypeDef, f: &Field) -> anyhow::Result<FieldParts> {
     let mut text = match &f.description {
         Some(d) if !d.trim().is_empty() => rustdoc(d, &ctx.docs),
-        _ => format!("The `{}` field.", f.wire_name),
+        _ => format!("The {} field.", code_span(&f.wire_name)),
     };
     if !f.required_for.is_empty() {
-        let ids: Vec<String> = f.required_for.iter().map(|id| format!("`{id}`")).collect();
+        let ids: Vec<String> = f.required_for.iter().map(|id| code_span(id)).collect();
         text.push_str(&format!("\n\nRequired by {}.", ids.join(", ")));
     }
     if f.deprecated {
@@ -215,7 +215,7 @@ fn field(ctx: &Ctx<'_>, td: &TypeDef, f: &Field) -> anyhow::Result<FieldParts> {
         (_, false) => quote!(wire::next_or_default(map)?),
         (_, true) => quote!(wire::next_int64_or_default(map)?),
     };
-    let set_doc = doc_attrs(&format!("Sets `{rust}` (`{wire}` on the wire)."));
+    let set_doc = doc_attrs(&format!("Sets `{rust}` ({} on the wire).", code_span(wire)));
     let setter_fn = match &holder {
         Holder::List(item) => quote! {
             #set_doc

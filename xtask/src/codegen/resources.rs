@@ -12,7 +12,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::Ctx;
-use super::docs::{doc_attrs, rustdoc};
+use super::docs::{code_span, doc_attrs, list_item, rustdoc};
 use super::idents::{Scope, cfg_attr, cfg_within, ident, rust_type};
 
 /// Who owns a resource's accessor or a method's constructor.
@@ -89,7 +89,7 @@ fn handle(ctx: &Ctx<'_>, resource: &Resource) -> anyhow::Result<TokenStream> {
     let cfg = cfg_attr(resource.availability);
     let mut text = match &resource.description {
         Some(d) if !d.trim().is_empty() => rustdoc(d, &ctx.docs),
-        _ => format!("The `{}` resource.", resource.wire_path.join(".")),
+        _ => format!("The {} resource.", code_span(&resource.wire_path.join("."))),
     };
     if resource.deprecated {
         text.push_str("\n\n**Deprecated** by the API.");
@@ -250,15 +250,12 @@ impl<'a> Param<'a> {
         if !text.is_empty() {
             text.push_str("\n\n");
         }
-        text.push_str(&format!("{place} `{}`", p.wire_name));
+        text.push_str(&format!("{place} {}", code_span(&p.wire_name)));
         if p.repeated {
             text.push_str(", repeated once per value");
         }
         if let Some(default) = &p.default {
-            text.push_str(&format!(
-                "; the server's default is `{}`",
-                default.replace('`', "'")
-            ));
+            text.push_str(&format!("; the server's default is {}", code_span(default)));
         }
         text.push('.');
         if p.deprecated {
@@ -287,17 +284,21 @@ fn http_method(m: &Method) -> anyhow::Result<TokenStream> {
 fn method_doc_text(ctx: &Ctx<'_>, m: &Method, required: &[&Param<'_>]) -> String {
     let mut text = match &m.description {
         Some(d) if !d.trim().is_empty() => rustdoc(d, &ctx.docs),
-        _ => format!("The `{}` method.", m.id),
+        _ => format!("The {} method.", code_span(&m.id)),
     };
-    text.push_str(&format!("\n\n`{} {}` (`{}`)", m.http_method, m.path, m.id));
+    text.push_str(&format!(
+        "\n\n{} ({})",
+        code_span(&format!("{} {}", m.http_method, m.path)),
+        code_span(&m.id)
+    ));
     if m.deprecated {
         text.push_str("\n\n**Deprecated** by the API.");
     }
     if !required.is_empty() || m.request.is_some() {
         text.push_str("\n\n# Arguments\n");
         for p in required {
-            let doc = p.doc_text(ctx).replace('\n', "\n  ");
-            text.push_str(&format!("\n- `{}`: {doc}", p.setter));
+            text.push('\n');
+            text.push_str(&list_item(&format!("`{}`", p.setter), &p.doc_text(ctx)));
         }
         if m.request.is_some() {
             text.push_str("\n- `body`: the request body.");
