@@ -50,6 +50,14 @@ struct Task<'a> {
     make: Piece<'a>,
 }
 
+/// The stack of a rendering thread. Rendering, syn's parse and prettyplease's printer
+/// recurse once per level of a nested type (`items` of `items` ...), and a debug build
+/// (the one `cargo xtask` runs) takes ~25 KiB a level. The deepest document serde_json
+/// reads (its recursion limit is 128 levels) nests ~123 levels of `items`, so the bound
+/// comes from the input's own limit: 64 KiB a level for 128 levels, doubled for margin.
+/// The memory is reserved, not committed: a thread touches only what it uses.
+const RENDER_STACK_BYTES: usize = 2 * 128 * 64 * 1024;
+
 /// Renders every file of `jobs`, each starting with `header`, using up to as many threads
 /// as there are cores. The files come back in the order of `jobs`.
 pub(super) fn render_files(
@@ -76,24 +84,34 @@ pub(super) fn render_files(
         .max(1);
     let queue = Mutex::new(tasks);
     let done: Mutex<Vec<(usize, usize, anyhow::Result<String>)>> = Mutex::new(Vec::new());
+    let mut spawn_error = None;
     std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let next = queue.lock().map(|mut q| q.pop_front());
-                    let Ok(Some(task)) = next else { break };
-                    let prefix = if task.piece == 0 { header } else { "" };
-                    // Every piece runs even after one failed, so that the error reported
-                    // (the first in file order) does not depend on the threads' timing.
-                    let result =
-                        (task.make)().and_then(|tokens| render_piece(prefix, &task.path, tokens));
-                    if let Ok(mut done) = done.lock() {
-                        done.push((task.file, task.piece, result));
+        for worker in 0..workers {
+            let spawned = std::thread::Builder::new()
+                .name(format!("render-{worker}"))
+                .stack_size(RENDER_STACK_BYTES)
+                .spawn_scoped(scope, || {
+                    loop {
+                        let next = queue.lock().map(|mut q| q.pop_front());
+                        let Ok(Some(task)) = next else { break };
+                        let prefix = if task.piece == 0 { header } else { "" };
+                        // Every piece runs even after one failed, so that the error reported
+                        // (the first in file order) does not depend on the threads' timing.
+                        let result = (task.make)()
+                            .and_then(|tokens| render_piece(prefix, &task.path, tokens));
+                        if let Ok(mut done) = done.lock() {
+                            done.push((task.file, task.piece, result));
+                        }
                     }
-                }
-            });
+                });
+            if let Err(e) = spawned {
+                spawn_error.get_or_insert(e);
+            }
         }
     });
+    if let Some(e) = spawn_error {
+        return Err(anyhow::anyhow!("cannot start a generator thread: {e}"));
+    }
     let done = done
         .into_inner()
         .map_err(|_| anyhow::anyhow!("a generator thread panicked"))?;
