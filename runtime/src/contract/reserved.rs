@@ -51,6 +51,31 @@ pub const BUILDER_MEMBERS: &[&str] = &[
     "upload",
 ];
 
-/// Members of a generated model besides its fields: `new()` and the private
-/// `unknown_fields` (with its getter). A field with one of these names is numbered.
-pub const MODEL_MEMBERS: &[&str] = &["new", "unknown_fields"];
+/// Members of a generated model besides its fields' getters: `new()`, the private
+/// `unknown_fields` (with its getter), and the methods of the traits every model
+/// implements or gets from std's blanket impls (`Default`, `Clone`, `Debug`,
+/// `PartialEq`, serde's traits, `From`/`Into`, `ToOwned`, `Borrow`, `Any`). A getter
+/// with one of those names would shadow the trait method, in generated code and in the
+/// user's (`Photo::default()` would need `&self`), so a field with one of these names is
+/// numbered.
+pub const MODEL_MEMBERS: &[&str] = &[
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "clone_from",
+    "clone_into",
+    "default",
+    "deserialize",
+    "eq",
+    "fmt",
+    "from",
+    "into",
+    "ne",
+    "new",
+    "serialize",
+    "to_owned",
+    "try_from",
+    "try_into",
+    "type_id",
+    "unknown_fields",
+];
