@@ -10,6 +10,6 @@ pub mod model;
 pub mod surface;
 pub mod testing;
 
-pub use document::Document;
+pub use document::{Document, revision_order};
 pub use error::{Error, Result};
 pub use model::Model;

@@ -182,7 +182,7 @@ fn newest_in(dir: &Path, name: &str, version: &str) -> (Option<PathBuf>, Option<
         }
         if slot
             .as_ref()
-            .is_none_or(|(best, _)| revision > best.as_str())
+            .is_none_or(|(best, _)| discovery::revision_order(revision, best).is_gt())
         {
             *slot = Some((revision.to_owned(), entry.path()));
         }
