@@ -38,7 +38,10 @@ pub struct UploadInfo {
     /// Absolute path template of the simple/multipart endpoint, e.g.
     /// `/upload/v1/{+parent}/attachments:upload`.
     pub simple_path: Option<&'static str>,
-    /// Absolute path template of the resumable endpoint.
+    /// Absolute path template of the resumable endpoint the document lists
+    /// (`/resumable/upload/...`). Its presence says the method takes resumable uploads;
+    /// sessions start at `simple_path` with `uploadType=resumable`, as Google's clients
+    /// do, and at this path only when there is no simple path.
     pub resumable_path: Option<&'static str>,
     /// Largest accepted upload, in bytes.
     pub max_size: Option<u64>,
@@ -121,6 +124,12 @@ const UNRESERVED_ONLY: &AsciiSet = &NON_ALPHANUMERIC
 /// expansion) stay as they are, so `spaces/AAA/messages/BBB` keeps its slashes. `?` and
 /// `#` are encoded even so: in a resource name they can only be a mistake, and kept they
 /// would end the path and smuggle in a query or fragment.
+///
+/// `%` is always encoded (`%25`), unlike RFC 6570, which keeps a `%XX` triplet: a value
+/// is the literal resource name, never text encoded in advance. So `spaces/A%2fB` goes
+/// out as `spaces/A%252fB` (a server that decodes once sees the segment `A%2fB`, never
+/// `spaces/A/B`), `%zz` is no malformed escape, and a literal `%` can be expressed. The
+/// only `/` a server sees in a value is one the value spells as `/`.
 const RESERVED_KEPT: &AsciiSet = &UNRESERVED_ONLY
     .remove(b':')
     .remove(b'/')
@@ -137,13 +146,13 @@ const RESERVED_KEPT: &AsciiSet = &UNRESERVED_ONLY
     .remove(b'+')
     .remove(b',')
     .remove(b';')
-    .remove(b'=')
-    .remove(b'%');
+    .remove(b'=');
 
 /// Expands a Discovery path template of `info`'s method with the call's path parameters.
 ///
-/// `{+name}` keeps reserved characters (including `/`); `{name}` percent-encodes
-/// everything but unreserved characters. A missing or empty parameter, a value not of
+/// `{+name}` keeps reserved characters (including `/`) but encodes `%`, `?` and `#`;
+/// `{name}` percent-encodes everything but unreserved characters. Either way a value is
+/// literal text: whatever it holds, it names only itself. A missing or empty parameter, a value not of
 /// the parameter's resource name form, and a value with empty or `.`/`..` segments are
 /// errors naming the method and the parameter, so a call never silently goes to another
 /// path.
@@ -335,6 +344,25 @@ mod tests {
         // `{name}` encodes slashes, so `a/..` is one opaque segment.
         let ok = expand_path(&any, "v1/files/{fileId}", &p(&[("fileId", "a/..")])).unwrap();
         assert_eq!(ok, "v1/files/a%2F..");
+    }
+
+    #[test]
+    fn a_percent_in_a_value_is_literal_text() {
+        let get = info("chat.spaces.get", &[("name", "spaces/{space}")]);
+        let expand = |value: &str| expand_path(&get, "v1/{+name}", &p(&[("name", value)]));
+        // An encoded `/` never reaches the server as a separator.
+        assert_eq!(expand("spaces/A%2fB").unwrap(), "v1/spaces/A%252fB");
+        assert_eq!(
+            expand("spaces/A%2F..%2F..%2FC").unwrap(),
+            "v1/spaces/A%252F..%252F..%252FC"
+        );
+        // A malformed escape and a literal `%` are encoded, not sent as they are.
+        assert_eq!(expand("spaces/A%zz").unwrap(), "v1/spaces/A%25zz");
+        assert_eq!(expand("spaces/100%").unwrap(), "v1/spaces/100%25");
+        // `{name}` encodes `%` too.
+        let any = info("x.files.get", &[]);
+        let ok = expand_path(&any, "v1/files/{fileId}", &p(&[("fileId", "a%2fb")])).unwrap();
+        assert_eq!(ok, "v1/files/a%252fb");
     }
 
     #[test]
