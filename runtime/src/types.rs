@@ -13,6 +13,10 @@ use std::time::{Duration as StdDuration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 
+mod unknown_fields;
+
+pub use unknown_fields::UnknownFields;
+
 /// A value that does not have the wire format of its type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid {kind} {input:?}: {reason}")]
@@ -682,11 +686,6 @@ impl fmt::Display for Bytes {
 }
 
 wire_string_impls!(Bytes, "a base64 string");
-
-/// Members of a JSON object that the model type does not know (yet): kept when a value
-/// is decoded and written back, in this order, when it is encoded again, so a
-/// read-modify-write never drops what a newer server sent.
-pub type UnknownFields = serde_json::Map<String, serde_json::Value>;
 
 /// An enum value this version of the crate does not know, kept as the server sent it.
 ///

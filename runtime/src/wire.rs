@@ -301,15 +301,17 @@ pub fn keep<'de, A: MapAccess<'de>>(
     key: &str,
     map: &mut A,
 ) -> Result<(), A::Error> {
-    let value: serde_json::Value = map.next_value()?;
-    unknown.insert(key.to_owned(), value);
+    // As its JSON text: a number no Rust type holds exactly (`12345678901234567890123`,
+    // `1e400`) or writes the same way (`1e2`) comes back unchanged.
+    let value: Box<serde_json::value::RawValue> = map.next_value()?;
+    unknown.put(key.to_owned(), value);
     Ok(())
 }
 
 /// Writes back the members the model did not know, after its own fields.
 pub fn put_unknown<M: SerializeMap>(map: &mut M, unknown: &UnknownFields) -> Result<(), M::Error> {
-    for (key, value) in unknown {
-        map.serialize_entry(key, value)?;
+    for (key, json) in unknown.raw() {
+        map.serialize_entry(key, json)?;
     }
     Ok(())
 }
@@ -463,7 +465,7 @@ mod tests {
         )
         .unwrap();
         let mut unknown = UnknownFields::new();
-        unknown.insert("later".to_owned(), serde_json::json!({"a": [1, 2]}));
+        unknown.insert_json("later", r#"{"a":[1,2]}"#).unwrap();
         assert_eq!(
             value,
             Wire {
