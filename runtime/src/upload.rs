@@ -61,9 +61,20 @@ pub(crate) async fn upload(
         }
     };
     if resumable {
-        let template = endpoints.resumable_path.ok_or_else(|| {
-            Error::invalid(info.id, "this method has no resumable upload endpoint")
-        })?;
+        // A resumable session starts at the simple path with `uploadType=resumable`, as
+        // Google's documentation and its Go, Python, Java and .NET clients do
+        // (https://developers.google.com/workspace/drive/api/guides/manage-uploads#resumable:
+        // `POST https://www.googleapis.com/upload/drive/v3/files?uploadType=resumable`).
+        // The documents' `/resumable/upload/...` path is one Google's clients left in
+        // 2012 (google-api-java-client#429) and Drive has answered 404 on
+        // (google-api-objectivec-client-for-rest#580), so it is used only by a method
+        // that has no simple path.
+        let template = endpoints
+            .simple_path
+            .or(endpoints.resumable_path)
+            .ok_or_else(|| {
+                Error::invalid(info.id, "this method has no resumable upload endpoint")
+            })?;
         start_resumable(client, request, template, media).await
     } else {
         let template = endpoints

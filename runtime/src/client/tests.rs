@@ -862,7 +862,7 @@ async fn resumable_server(state: Arc<Resumable>) -> MockServer {
     let server = MockServer::start().await;
     let session = format!("{}/session/xyz?upload_id=SECRET-ID", server.uri());
     Mock::given(method("POST"))
-        .and(path("/resumable/upload/v1/spaces/A/attachments:upload"))
+        .and(path("/upload/v1/spaces/A/attachments:upload"))
         .and(query_param("uploadType", "resumable"))
         .and(header("x-upload-content-type", "video/mp4"))
         .and(body_json(json!({"filename": "v.mp4"})))
