@@ -696,3 +696,52 @@ fn reports_of_a_mixed_diff() {
     insta::assert_snapshot!("mixed_markdown", render::markdown(&d, Options::default()));
     insta::assert_snapshot!("mixed_json", render::json(&d, Options::default()));
 }
+
+/// A wire name or enum value holding a line break cannot forge lines in the listing or in
+/// a report: it is shown escaped, on its own item's line.
+#[test]
+fn line_breaks_in_document_text_never_forge_lines() {
+    let forged = "GROUP\n  + [additive] enum value Fake::VALUE\n0 breaking, 0 additive";
+    let old = model();
+    let mut new = model();
+    if let TypeKind::Enum(values) = &mut type_mut(&mut new, "Space.properties.spaceType").kind {
+        values.push(value(forged, "Group"));
+    }
+    fields_mut(&mut new, "Message").push(field(
+        "evil\r\nfield\u{2028}x\\n",
+        "evil",
+        TypeRef::String,
+    ));
+    let listing = Surface::from_model(&new, View::Stable).listing();
+    let lines_before = Surface::from_model(&old, View::Stable)
+        .listing()
+        .lines()
+        .count();
+    assert_eq!(listing.lines().count(), lines_before + 2, "{listing}");
+    assert!(
+        listing.contains(r"GROUP\n  + [additive] enum value Fake::VALUE\n0 breaking, 0 additive"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains(r"Message.evil\r\nfield\u{2028}x\\n"),
+        "{listing}"
+    );
+    let d = diff(&old, &new);
+    for report in [
+        render::text(&d, Options::default()),
+        render::markdown(&d, Options::default()),
+    ] {
+        assert!(
+            !report
+                .lines()
+                .any(|l| l.starts_with("0 breaking, 0 additive")),
+            "{report}"
+        );
+        assert!(
+            !report
+                .lines()
+                .any(|l| l.trim_start().starts_with("+ [additive] enum value Fake")),
+            "{report}"
+        );
+    }
+}
