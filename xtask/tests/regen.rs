@@ -597,8 +597,12 @@ fn temporary_files(scratch: &Scratch) -> Vec<String> {
         .collect()
 }
 
+/// Every fault point of the writer: a crash before each rename (the lock's last) and
+/// before each removal of a stale file (after the lock). `check` names every such tree,
+/// `check --fix` repairs every one to a whole generation (the locked one), and running
+/// the regen again finishes it.
 #[test]
-fn a_crash_before_each_rename_is_seen_by_check_and_repaired_by_the_next_run() {
+fn a_crash_at_each_step_is_seen_by_check_and_repaired_by_check_fix_and_the_next_run() {
     let args = fixture_to_stable_only();
     let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let (target, renames, removals) = reference("crash-reference", &args);
@@ -608,7 +612,7 @@ fn a_crash_before_each_rename_is_seen_by_check_and_repaired_by_the_next_run() {
         "{renames} renames, {removals} removals"
     );
     let documents = PathBuf::from(fixture(""));
-    for after in 0..renames {
+    for after in 0..renames + removals {
         let scratch = fixture_scratch(&format!("crash-{after}"));
         let before = bytes_of(scratch.state());
 
@@ -621,48 +625,109 @@ fn a_crash_before_each_rename_is_seen_by_check_and_repaired_by_the_next_run() {
             "{}",
             crashed.output
         );
-        // The lock old, `after` files new (the stale file goes right after the
-        // generated files are written, the lock last), and the temporary files of the
-        // renames not made yet.
         let now = bytes_of(scratch.state());
-        assert_eq!(
-            now.get("generated/lock.json"),
-            before.get("generated/lock.json")
-        );
-        let new_files = now
-            .iter()
-            .filter(|(k, v)| before.get(*k) != Some(*v) && !k.contains(".regen-tmp-"))
-            .count();
-        assert_eq!(new_files, after, "after {after}: files written");
-        let left = temporary_files(&scratch).len();
-        assert_eq!(left, renames - after, "after {after}");
+        let lock_renamed = after >= renames;
+        if lock_renamed {
+            // The lock new, every file written, and stale files not all removed yet.
+            assert_eq!(
+                now.get("generated/lock.json"),
+                target.get("generated/lock.json")
+            );
+            assert!(temporary_files(&scratch).is_empty(), "after {after}");
+            let stale = now.keys().filter(|k| !target.contains_key(*k)).count();
+            assert_eq!(
+                stale,
+                renames + removals - after,
+                "after {after}: stale files"
+            );
+        } else {
+            // The lock old, `after` files new, nothing removed (stale files go after the
+            // lock), and the temporary files of the renames not made yet.
+            assert_eq!(
+                now.get("generated/lock.json"),
+                before.get("generated/lock.json")
+            );
+            let new_files = now
+                .iter()
+                .filter(|(k, v)| before.get(*k) != Some(*v) && !k.contains(".regen-tmp-"))
+                .count();
+            assert_eq!(new_files, after, "after {after}: files written");
+            assert!(
+                before.keys().all(|k| now.contains_key(k)),
+                "after {after}: removed early"
+            );
+            assert_eq!(
+                temporary_files(&scratch).len(),
+                renames - after,
+                "after {after}"
+            );
+        }
 
-        // `check` sees it, says it looks interrupted and how to repair.
+        // `check` sees it and says how to repair.
         let checked = scratch.check(&documents, &[]);
         let out = checked.assert_failed();
-        assert!(out.contains("(leftover of an interrupted regen)"), "{out}");
-        assert!(
-            out.contains("looks like an interrupted `cargo xtask regen`"),
-            "{out}"
-        );
         assert!(out.contains("cargo xtask check --fix"), "{out}");
-
-        if after % 2 == 1 {
-            // `check --fix` goes back to the locked generation, byte for byte.
-            let out = scratch.check(&documents, &["--fix"]).assert_ok().to_owned();
-            assert!(out.contains("repaired:"), "{out}");
-            assert_eq!(bytes_of(scratch.state()), before, "after {after}");
-        } else {
-            // Running the regen again finishes it, byte for byte, leaving nothing behind.
-            let out = scratch.regen(&arg_refs).assert_ok().to_owned();
-            let removing = format!("removing {left} leftover");
-            assert!(out.contains(&removing), "{out}");
-            assert_eq!(bytes_of(scratch.state()), target, "after {after}");
+        if !lock_renamed {
+            assert!(out.contains("(leftover of an interrupted regen)"), "{out}");
+            assert!(
+                out.contains("looks like an interrupted `cargo xtask regen`"),
+                "{out}"
+            );
         }
+
+        // `check --fix` brings back the locked generation, byte for byte.
+        let out = scratch.check(&documents, &["--fix"]).assert_ok().to_owned();
+        assert!(out.contains("repaired:"), "{out}");
+        let locked = if lock_renamed { &target } else { &before };
+        assert_eq!(&bytes_of(scratch.state()), locked, "after {after}");
         assert!(temporary_files(&scratch).is_empty());
         let out = scratch.check(&documents, &[]).assert_ok().to_owned();
         assert!(out.contains("up to date"), "{out}");
+
+        // And from a crashed tree, running the regen again finishes it.
+        if after % 2 == 0 {
+            let again = fixture_scratch(&format!("crash-again-{after}"));
+            let mut command = again.regen_command(&arg_refs);
+            command.env("XTASK_FAULT_AFTER_WRITES", after.to_string());
+            assert_eq!(Run::of(&mut command).code, Some(86));
+            again.regen(&arg_refs).assert_ok();
+            assert_eq!(
+                bytes_of(again.state()),
+                target,
+                "after {after}: regen again"
+            );
+            assert!(temporary_files(&again).is_empty());
+        }
     }
+}
+
+/// The issue's reproducer on Chat's own documents: regen to 20260920, then a crash at
+/// step 15 of the regen back to 20261107 (some generated files new, the lock and the
+/// locked documents old): `check --fix` repairs it to the locked 20260920 generation.
+#[test]
+fn a_crash_going_back_to_the_newest_chat_revision_is_repaired_by_check_fix() {
+    let Some(docs) = real_documents_dir("a_crash_going_back_to_the_newest_chat_revision") else {
+        return;
+    };
+    let scratch = Scratch::new("crash-chat");
+    scratch
+        .regen(&[
+            "--stable",
+            &chat(&docs, "chat.v1.20260920.json"),
+            "--no-preview",
+        ])
+        .assert_ok();
+    let locked = bytes_of(scratch.state());
+    let newer = chat(&docs, "chat.v1.20261107.json");
+    let mut command = scratch.regen_command(&["--stable", &newer, "--no-preview"]);
+    command.env("XTASK_FAULT_AFTER_WRITES", "15");
+    assert_eq!(Run::of(&mut command).code, Some(86));
+    let documents = scratch.dir.join("generated/documents");
+    scratch.check(&documents, &[]).assert_failed();
+    let out = scratch.check(&documents, &["--fix"]).assert_ok().to_owned();
+    assert!(out.contains("repaired:"), "{out}");
+    assert_eq!(bytes_of(scratch.state()), locked);
+    scratch.check(&documents, &[]).assert_ok();
 }
 
 #[cfg(unix)]
@@ -843,7 +908,7 @@ fn a_document_whose_metadata_or_paths_would_inject_code_is_refused() {
         (
             "/revision",
             "20260405\n\npub fn injected() {}".into(),
-            "crafted.json: revision: must be 8 digits (YYYYMMDD), got \"20260405\\n\\npub fn \
+            "crafted.json: revision: must be 1 to 16 digits (Google's are YYYYMMDD dates), got \"20260405\\n\\npub fn \
              injected() {}\"",
         ),
         (
