@@ -11,7 +11,6 @@
 //! [`Surface::diff`] compares two surfaces; see [`diff`] for how changes are classified
 //! and [`render`] for the text, Markdown and JSON reports.
 
-mod build;
 pub mod diff;
 pub mod render;
 
@@ -19,13 +18,11 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::model::Model;
-
 pub use diff::{
     AttrChange, Bump, Change, ChangeKind, DescriptionChange, Group, Impact, SurfaceDiff,
 };
 
-/// Which surface of a merged [`Model`] to list.
+/// Which surface of a merged model (stable and preview) to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum View {
@@ -82,14 +79,6 @@ pub struct Surface {
 }
 
 impl Surface {
-    /// The surface of `model` seen through `view`.
-    ///
-    /// [`View::Stable`] leaves out preview-only items, [`View::Preview`] leaves out
-    /// stable-only ones; an item left out takes everything it contains with it.
-    pub fn from_model(model: &Model, view: View) -> Surface {
-        build::surface(model, view)
-    }
-
     /// The listing: one line per item, sorted, ending in a newline.
     ///
     /// Each line is `KIND KEY  ATTRIBUTES`, e.g.
@@ -117,11 +106,6 @@ impl Surface {
     pub fn diff(&self, new: &Surface) -> SurfaceDiff {
         diff::diff(self, new)
     }
-}
-
-/// What changed from `old` to `new`, both seen through `view`.
-pub fn diff_models(old: &Model, new: &Model, view: View) -> SurfaceDiff {
-    Surface::from_model(old, view).diff(&Surface::from_model(new, view))
 }
 
 /// The identity of an item: what a diff matches old and new items by.

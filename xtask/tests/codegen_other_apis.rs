@@ -51,10 +51,7 @@ fn other_google_apis_compile_without_warnings_and_are_right_on_the_wire() {
     others.sort();
     assert!(others.len() >= 15, "{others:?}");
     inputs.extend(others.into_iter().map(|p| (p, None, None)));
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("fixtures")
-        .join("codegen");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../codegen/tests/fixtures/codegen");
     for entry in std::fs::read_dir(&fixtures).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_none_or(|x| x != "json") {

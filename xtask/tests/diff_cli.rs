@@ -3,8 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use codegen::Model;
+use discovery::Document;
 use discovery::testing::real_documents_dir;
-use discovery::{Document, Model};
 
 fn xtask(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))

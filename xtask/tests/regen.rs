@@ -538,7 +538,7 @@ fn to_older(docs: &Path) -> Vec<String> {
 /// A codegen fixture document.
 fn fixture(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/codegen")
+        .join("../codegen/tests/fixtures/codegen")
         .join(name)
         .display()
         .to_string()

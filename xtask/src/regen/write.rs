@@ -41,7 +41,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use crate::codegen::GeneratedFile;
+use codegen::GeneratedFile;
 
 /// Exits the process after this many steps of phase 2 (a test hook, see the module docs).
 pub const FAULT_AFTER_WRITES_VAR: &str = "XTASK_FAULT_AFTER_WRITES";
