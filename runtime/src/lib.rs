@@ -26,6 +26,7 @@ mod pagination;
 mod params;
 mod resource_name;
 mod retry;
+mod retry_loop;
 mod rt;
 mod service;
 mod stream_body;

@@ -4,7 +4,6 @@
 //! server's committed offset after a failure).
 
 use std::hash::{BuildHasher, Hasher, RandomState};
-use std::time::Instant;
 
 use bytes::Bytes;
 use futures_util::StreamExt as _;
@@ -13,6 +12,7 @@ use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use crate::error::{Error, Result};
 use crate::media::{MediaReader, Mode, RESUMABLE_THRESHOLD, UploadMedia, UploadSession};
 use crate::retry::retryable_status;
+use crate::retry_loop::{Attempt, Cause, retry_loop};
 use crate::rt::{ApiRequest, expand_path};
 use crate::stream_body::StreamBody;
 use crate::transport::{BodyFuture, Outgoing, Transport, is_idempotent, read_body};
@@ -279,8 +279,8 @@ async fn drive(
     mut reader: MediaReader,
     chunk_size: usize,
 ) -> Result<Bytes> {
-    let started = Instant::now();
-    let mut failures = 0u32;
+    // Whether the last answer came from a status query after a failed chunk.
+    let mut after_failure = false;
     let mut chunk = Bytes::new();
     let mut chunk_start = session.committed;
     let mut eof = false;
@@ -296,7 +296,7 @@ async fn drive(
                 eof = true;
                 session.total = Some(end);
             }
-        } else if chunk.is_empty() && session.total == Some(session.committed) && failures == 0 {
+        } else if chunk.is_empty() && session.total == Some(session.committed) && !after_failure {
             // Everything was sent and stored, yet the server did not finish.
             return Err(incomplete(
                 session,
@@ -319,26 +319,13 @@ async fn drive(
             )
         };
         tracing::debug!(method = session.method, range = %range, "upload chunk");
-        let result = match put(client, &session, &range, chunk.clone()).await {
-            Err(e) if is_transient(&e) => {
-                failures += 1;
-                let policy = client.retry_policy();
-                match policy.next_delay(failures, started.elapsed(), None) {
-                    None => return Err(incomplete(session, e)),
-                    Some(delay) => tokio::time::sleep(delay).await,
-                }
-                // Ask where the server stands before sending again.
-                match status(client, &session).await {
-                    Err(e) if is_transient(&e) => continue,
-                    other => other,
-                }
+        let result = send_chunk(client, &session, &range, &chunk).await;
+        let result = match result {
+            Ok((answer, recovered)) => {
+                after_failure = recovered;
+                Ok(answer)
             }
-            other => {
-                if other.is_ok() {
-                    failures = 0;
-                }
-                other
-            }
+            Err(e) => Err(e),
         };
         match result {
             Ok(Put::Done(body)) => return Ok(body),
@@ -374,6 +361,41 @@ async fn drive(
     }
 }
 
+/// Sends one chunk through the one retry loop: the PUT first; after a transient
+/// failure, each further attempt asks the server where it stands (a status query)
+/// instead, and the caller sends what is missing. The policy's limits count per chunk.
+/// The answer, and whether it came from a status query.
+async fn send_chunk(
+    client: &Transport,
+    session: &UploadSession,
+    range: &str,
+    chunk: &Bytes,
+) -> Result<(Put, bool)> {
+    retry_loop(
+        client.retry_policy(),
+        session.method,
+        move |number| async move {
+            let answer = if number == 1 {
+                put(client, session, range, chunk.clone()).await
+            } else {
+                status(client, session).await
+            };
+            match answer {
+                Err(e) if is_transient(&e) => Attempt::Failed {
+                    cause: match e.http_status() {
+                        Some(status) => Cause::Status(status),
+                        None => Cause::Transport,
+                    },
+                    error: e,
+                    retry_after: None,
+                },
+                other => Attempt::Done(other.map(|answer| (answer, number > 1))),
+            }
+        },
+    )
+    .await
+}
+
 /// PUTs one chunk (or, empty, finishes an upload of known size).
 async fn put(
     client: &Transport,
@@ -392,7 +414,7 @@ async fn put(
             reqwest::header::CONTENT_RANGE,
             header_value(session.method, range)?,
         )],
-        // `drive` retries itself, after asking the server what it has.
+        // `send_chunk` retries, after asking the server what it has.
         retryable: false,
         replayable: true,
         timeout: true,
