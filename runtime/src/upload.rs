@@ -306,30 +306,17 @@ async fn drive(
                 ),
             ));
         }
-        let total = session
-            .total
-            .map_or_else(|| "*".to_owned(), |t| t.to_string());
-        let range = if chunk.is_empty() {
-            format!("bytes */{total}")
-        } else {
-            format!(
-                "bytes {}-{}/{total}",
-                chunk_start,
-                chunk_start + chunk.len() as u64 - 1
-            )
-        };
-        tracing::debug!(method = session.method, range = %range, "upload chunk");
-        let result = send_chunk(client, &session, &range, &chunk).await;
-        let result = match result {
+        let answer = match send_chunk(client, &session, chunk_start, &chunk).await {
             Ok((answer, recovered)) => {
                 after_failure = recovered;
-                Ok(answer)
+                answer
             }
-            Err(e) => Err(e),
+            Err(e) if session_gone(&e) => return Err(e),
+            Err(e) => return Err(incomplete(session, e)),
         };
-        match result {
-            Ok(Put::Done(body)) => return Ok(body),
-            Ok(Put::Incomplete(committed)) => {
+        match answer {
+            Put::Done(body) => return Ok(body),
+            Put::Incomplete(committed) => {
                 let chunk_end = chunk_start + chunk.len() as u64;
                 if committed < chunk_start {
                     // The server lost bytes of an earlier chunk: go back for them.
@@ -355,45 +342,75 @@ async fn drive(
                     ));
                 }
             }
-            Err(e) if session_gone(&e) => return Err(e),
-            Err(e) => return Err(incomplete(session, e)),
         }
     }
 }
 
-/// Sends one chunk through the one retry loop: the PUT first; after a transient
-/// failure, each further attempt asks the server where it stands (a status query)
-/// instead, and the caller sends what is missing. The policy's limits count per chunk.
-/// The answer, and whether it came from a status query.
+/// Sends the chunk that starts at `start` through the one retry loop, and returns the
+/// server's answer and whether it came after a failure. The first attempt PUTs the
+/// chunk; after a transient failure each further attempt asks the server where it
+/// stands (a status query) and PUTs only what it lacks of the chunk. An answer that
+/// leaves the chunk (done, or an offset outside it) ends the loop: [`drive`] takes it
+/// from there. The policy's limits count per chunk.
 async fn send_chunk(
     client: &Transport,
     session: &UploadSession,
-    range: &str,
+    start: u64,
     chunk: &Bytes,
 ) -> Result<(Put, bool)> {
+    let end = start + chunk.len() as u64;
     retry_loop(
         client.retry_policy(),
         session.method,
         move |number| async move {
-            let answer = if number == 1 {
-                put(client, session, range, chunk.clone()).await
-            } else {
-                status(client, session).await
-            };
-            match answer {
-                Err(e) if is_transient(&e) => Attempt::Failed {
-                    cause: match e.http_status() {
-                        Some(status) => Cause::Status(status),
-                        None => Cause::Transport,
-                    },
-                    error: e,
-                    retry_after: None,
-                },
-                other => Attempt::Done(other.map(|answer| (answer, number > 1))),
+            let mut from = start;
+            // An empty chunk's PUT is itself a status query.
+            if number > 1 && !chunk.is_empty() {
+                match status(client, session).await {
+                    Ok(Put::Incomplete(committed)) if (start..end).contains(&committed) => {
+                        from = committed;
+                    }
+                    Ok(answer) => return Attempt::Done(Ok((answer, true))),
+                    Err(e) => return chunk_failure(e),
+                }
+            }
+            let part = chunk.slice((from - start) as usize..);
+            let range = content_range(from, part.len() as u64, session.total);
+            tracing::debug!(method = session.method, range = %range, "upload chunk");
+            match put(client, session, &range, part).await {
+                Ok(answer) => Attempt::Done(Ok((answer, number > 1))),
+                Err(e) => chunk_failure(e),
             }
         },
     )
     .await
+}
+
+/// A failed chunk PUT or status query: worth another attempt when transient.
+fn chunk_failure<T>(e: Error) -> Attempt<T, Error> {
+    if !is_transient(&e) {
+        return Attempt::Done(Err(e));
+    }
+    let cause = match e.http_status() {
+        Some(status) => Cause::Status(status),
+        None => Cause::Transport,
+    };
+    Attempt::Failed {
+        error: e,
+        cause,
+        retry_after: None,
+    }
+}
+
+/// `bytes START-END/TOTAL` for `len` bytes from `start`, or `bytes */TOTAL` for none;
+/// `*` for an unknown total.
+fn content_range(start: u64, len: u64, total: Option<u64>) -> String {
+    let total = total.map_or_else(|| "*".to_owned(), |t| t.to_string());
+    if len == 0 {
+        format!("bytes */{total}")
+    } else {
+        format!("bytes {start}-{}/{total}", start + len - 1)
+    }
 }
 
 /// PUTs one chunk (or, empty, finishes an upload of known size).
@@ -442,10 +459,8 @@ async fn put(
 
 /// Asks the server how many bytes of the session it has.
 async fn status(client: &Transport, session: &UploadSession) -> Result<Put> {
-    let total = session
-        .total
-        .map_or_else(|| "*".to_owned(), |t| t.to_string());
-    put(client, session, &format!("bytes */{total}"), Bytes::new()).await
+    let range = content_range(0, 0, session.total);
+    put(client, session, &range, Bytes::new()).await
 }
 
 /// Errors after which sending again may work.
