@@ -3,34 +3,93 @@
 //! consent in a browser, a loopback redirect on 127.0.0.1, PKCE (S256) and a checked
 //! `state`, the code exchanged at the file's `token_uri`, and the refresh token kept
 //! in a per-user cache file for the next run (see [`InstalledFlow`]).
+//!
+//! Here: the client ID file, the flow's settings and the refresh-then-consent logic;
+//! `consent.rs` runs the consent itself, `loopback.rs` the redirect listener,
+//! `presenters.rs` shows the URL, `refresh_cache.rs` keeps refresh tokens.
 
 use std::fmt;
-use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::json_object::json_object;
-use base64::Engine as _;
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio::net::{TcpListener, TcpStream};
 
 use super::authorized_user::refresh_grant;
-use super::http::{Target, TokenHttp, display_url, io_cause, one_line};
-use super::token_cache::{self, CacheEntry};
-use super::{Credentials, FileKind, GOOGLE_TOKEN_URI, Source, expect_kind, json_error, read_file};
+use super::file::{self, FileKind, Tag};
+use super::http::{Target, TokenHttp, display_url, io_cause};
+use super::provider::{FetchFuture, Provider};
+use super::{Credentials, GOOGLE_TOKEN_URI, json_error};
 use crate::AccessToken;
-use crate::error::{BoxError, Error, Result};
+use crate::error::{Error, Result};
+
+mod consent;
+mod loopback;
+mod presenters;
+mod refresh_cache;
+
+pub use presenters::{ConsentPresenter, ConsentRequest, OpenBrowser, PasteRedirect, PresentFuture};
+use refresh_cache::CacheEntry;
 
 /// Google's consent endpoint, for files that name none.
 const GOOGLE_AUTH_URI: &str = "https://accounts.google.com/o/oauth2/auth";
 /// How long the flow waits for the user by default.
 const DEFAULT_CONSENT_TIMEOUT: Duration = Duration::from_secs(300);
-/// Longest request head the loopback server reads.
-const MAX_HEAD: usize = 16 * 1024;
-/// How long one browser connection may take to send its request.
-const READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why Application Default Credentials refuse OAuth client ID files.
+const NO_CONSENT_IN_ADC: &str = "Application Default Credentials do not run a consent flow";
+
+/// OAuth client ID files of a Desktop app, as [`KINDS`](super::KINDS) lists them.
+pub(super) static INSTALLED_FILE: FileKind = FileKind {
+    tag: Tag::Object("installed"),
+    noun: "an OAuth client ID file",
+    stem: "oauth_client",
+    adc_refusal: Some(NO_CONSENT_IN_ADC),
+    parse: credentials,
+};
+
+/// OAuth client ID files of a Web application, as [`KINDS`](super::KINDS) lists them.
+pub(super) static WEB_FILE: FileKind = FileKind {
+    tag: Tag::Object("web"),
+    noun: "an OAuth client ID file",
+    stem: "oauth_client",
+    adc_refusal: Some(NO_CONSENT_IN_ADC),
+    parse: credentials,
+};
+
+fn credentials(json: &str) -> Result<Credentials> {
+    InstalledFlow::parse(json).map(InstalledFlow::into_credentials)
+}
+
+impl Credentials {
+    /// An OAuth client ID file (`{"installed": ...}` or `{"web": ...}`, what the Cloud
+    /// console downloads for "Create credentials > OAuth client ID" and the Chat guides
+    /// call `credentials.json`): calls act as the user who consents in a browser. Set
+    /// the scopes with [`with_scopes`](Self::with_scopes). See [`InstalledFlow`] for
+    /// the flow, its refresh-token cache and headless use.
+    pub fn oauth_client_file(path: impl AsRef<Path>) -> Result<Self> {
+        InstalledFlow::from_file(path).map(InstalledFlow::into_credentials)
+    }
+
+    /// An OAuth client ID, as the JSON text of its file.
+    pub fn oauth_client_json(json: &str) -> Result<Self> {
+        InstalledFlow::from_json(json).map(InstalledFlow::into_credentials)
+    }
+}
+
+impl Provider for InstalledSource {
+    fn kind(&self) -> &'static str {
+        "OAuth client ID (installed-app flow)"
+    }
+
+    fn fetch<'a>(&'a self, http: TokenHttp<'a>, scopes: &'a [String]) -> FetchFuture<'a> {
+        Box::pin(self.token(http, scopes))
+    }
+
+    fn debug_fields(&self, d: &mut fmt::DebugStruct<'_, '_>) {
+        d.field("flow", &self.flow);
+    }
+}
 
 /// An OAuth client ID: a Desktop app (`installed`) or a Web application (`web`).
 pub(super) struct OAuthClient {
@@ -155,7 +214,7 @@ pub struct InstalledFlow {
 /// Where the refresh token is kept.
 #[derive(Clone, Debug)]
 enum CacheSetting {
-    /// [`token_cache::default_dir`].
+    /// [`refresh_cache::default_dir`].
     Default,
     Dir(PathBuf),
     File(PathBuf),
@@ -166,14 +225,14 @@ impl InstalledFlow {
     /// The flow of an OAuth client ID file (`installed` or `web`).
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let json = read_file(path)?;
-        expect_kind(&json, &[FileKind::Installed, FileKind::Web], Some(path))?;
-        Self::parse(&json).map_err(|e| super::in_file(e, path))
+        let json = file::read_file(path)?;
+        file::expect_kind(&json, &[&INSTALLED_FILE, &WEB_FILE], Some(path))?;
+        Self::parse(&json).map_err(|e| file::in_file(e, path))
     }
 
     /// The flow of an OAuth client ID, as the JSON text of its file.
     pub fn from_json(json: &str) -> Result<Self> {
-        expect_kind(json, &[FileKind::Installed, FileKind::Web], None)?;
+        file::expect_kind(json, &[&INSTALLED_FILE, &WEB_FILE], None)?;
         Self::parse(json)
     }
 
@@ -228,16 +287,16 @@ impl InstalledFlow {
     /// Credentials that run this flow; set the scopes with
     /// [`Credentials::with_scopes`].
     pub fn into_credentials(self) -> Credentials {
-        Credentials::with_source(Source::Installed(Arc::new(InstalledSource {
+        Credentials::with_provider(InstalledSource {
             flow: self,
             refresh_token: Mutex::new(None),
-        })))
+        })
     }
 
     fn cache_path(&self, scopes: &[String]) -> Option<PathBuf> {
-        let name = || token_cache::file_name(&self.client.client_id, scopes);
+        let name = || refresh_cache::file_name(&self.client.client_id, scopes);
         match &self.cache {
-            CacheSetting::Default => token_cache::default_dir().map(|d| d.join(name())),
+            CacheSetting::Default => refresh_cache::default_dir().map(|d| d.join(name())),
             CacheSetting::Dir(dir) => Some(dir.join(name())),
             CacheSetting::File(path) => Some(path.clone()),
             CacheSetting::Off => None,
@@ -265,128 +324,6 @@ impl fmt::Debug for InstalledFlow {
     }
 }
 
-/// What a [`ConsentPresenter`] shows the user.
-#[derive(Debug, Clone)]
-pub struct ConsentRequest {
-    url: String,
-    redirect_uri: String,
-}
-
-impl ConsentRequest {
-    /// The consent page to open in a browser.
-    pub fn url(&self) -> &str {
-        &self.url
-    }
-
-    /// Where the browser is sent after consent (`http://127.0.0.1:PORT/`); the
-    /// address it ends on starts with this.
-    pub fn redirect_uri(&self) -> &str {
-        &self.redirect_uri
-    }
-}
-
-/// The future a [`ConsentPresenter`] returns: the final redirect URL when the presenter
-/// got it itself (pasted by the user), or `None` to wait for the browser to reach the
-/// loopback address.
-pub type PresentFuture<'a> =
-    Pin<Box<dyn Future<Output = std::result::Result<Option<String>, BoxError>> + Send + 'a>>;
-
-/// Shows the consent URL to the user: opens a browser, prints it, sends it to a chat,
-/// or (in tests) plays the browser.
-///
-/// The flow waits for whichever comes first: the browser reaching the loopback
-/// redirect, or the presenter's future resolving to `Some(final_url)`; a future that
-/// resolves to `None` leaves the loopback redirect as the only way.
-pub trait ConsentPresenter: Send + Sync + fmt::Debug {
-    /// Shows `consent` to the user.
-    fn present<'a>(&'a self, consent: &'a ConsentRequest) -> PresentFuture<'a>;
-}
-
-/// The default presenter: prints the consent URL on stderr and opens it in the default
-/// browser (`xdg-open`, `open`, or the Windows URL handler) when one can be started;
-/// then waits for the loopback redirect.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct OpenBrowser;
-
-impl ConsentPresenter for OpenBrowser {
-    fn present<'a>(&'a self, consent: &'a ConsentRequest) -> PresentFuture<'a> {
-        eprintln!(
-            "To authorize this application, open this address in a browser:\n\n    {}\n",
-            consent.url
-        );
-        if open_browser(&consent.url) {
-            eprintln!("(a browser window should have opened; waiting for the redirect)");
-        }
-        Box::pin(async { Ok(None) })
-    }
-}
-
-/// For machines without a browser: prints the consent URL on stderr and reads the
-/// address the browser ended on from stdin. Open the URL on any machine; after
-/// consent the browser goes to `http://127.0.0.1:PORT/?code=...`, a page that does not
-/// load there; copy that whole address and paste it. The loopback redirect still works
-/// when the browser runs on this machine (the stdin reader then stays blocked until
-/// the next line or the end of input).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PasteRedirect;
-
-impl ConsentPresenter for PasteRedirect {
-    fn present<'a>(&'a self, consent: &'a ConsentRequest) -> PresentFuture<'a> {
-        eprintln!(
-            "To authorize this application, open this address in a browser (on any machine):\n\n    {}\n\n\
-             After you allow access the browser goes to {}... If that page does not load,\n\
-             copy the whole address from the browser's address bar, paste it here and press Enter:",
-            consent.url, consent.redirect_uri
-        );
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let read = std::io::stdin().read_line(&mut line);
-            let _ = tx.send(read.map(|_| line));
-        });
-        Box::pin(async move {
-            match rx.await {
-                Ok(Ok(line)) if !line.trim().is_empty() => Ok(Some(line.trim().to_owned())),
-                // End of input: only the loopback redirect is left.
-                Ok(Ok(_)) | Err(_) => Ok(None),
-                Ok(Err(e)) => Err(Box::new(e) as BoxError),
-            }
-        })
-    }
-}
-
-/// Starts the system's URL handler; false when there is none.
-fn open_browser(url: &str) -> bool {
-    use std::process::{Command, Stdio};
-    let mut command = if cfg!(target_os = "macos") {
-        Command::new("open")
-    } else if cfg!(windows) {
-        // Not `cmd /c start`: cmd would read the `&`s of the URL as command separators.
-        let mut c = Command::new("rundll32");
-        c.arg("url.dll,FileProtocolHandler");
-        c
-    } else {
-        if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
-            return false;
-        }
-        Command::new("xdg-open")
-    };
-    let child = command
-        .arg(url)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn();
-    match child {
-        Ok(mut child) => {
-            // Reap it without blocking the flow.
-            std::thread::spawn(move || child.wait());
-            true
-        }
-        Err(_) => false,
-    }
-}
-
 /// The installed-app flow inside [`Credentials`], with the refresh token of this
 /// process.
 pub(super) struct InstalledSource {
@@ -395,7 +332,7 @@ pub(super) struct InstalledSource {
 }
 
 impl InstalledSource {
-    pub(super) async fn fetch(
+    pub(super) async fn token(
         &self,
         http: TokenHttp<'_>,
         scopes: &[String],
@@ -413,7 +350,7 @@ impl InstalledSource {
         let cache = self.flow.cache_path(scopes);
         let remembered = self.remembered().or_else(|| {
             let path = cache.as_deref()?;
-            token_cache::load(path, &client.client_id, scopes, &client.token_uri)
+            refresh_cache::load(path, &client.client_id, scopes, &client.token_uri)
         });
         if let Some(refresh) = remembered {
             let mut secrets = vec![refresh.as_str()];
@@ -445,7 +382,7 @@ impl InstalledSource {
                     tracing::info!(client_id = %client.client_id, "the refresh token was refused (invalid_grant); asking for consent again");
                     self.remember(None);
                     if let Some(path) = &cache {
-                        token_cache::remove(path);
+                        refresh_cache::remove(path);
                     }
                 }
                 Err(refusal) => return Err(refusal.into_error(&target)),
@@ -478,409 +415,14 @@ impl InstalledSource {
         if let Some(path) = cache {
             let entry = CacheEntry {
                 client_id: client.client_id.clone(),
-                scopes: token_cache::normalized_scopes(scopes),
+                scopes: refresh_cache::normalized_scopes(scopes),
                 token_uri: client.token_uri.clone(),
                 refresh_token: refresh.clone(),
             };
-            if let Err(e) = token_cache::store(path, &entry) {
+            if let Err(e) = refresh_cache::store(path, &entry) {
                 tracing::warn!(path = %path.display(), error = %io_cause(&e), "could not write the token cache file; the next run asks for consent again");
             }
         }
         self.remember(Some(refresh));
-    }
-
-    /// Runs the consent flow and exchanges the code: the access token and the refresh
-    /// token, if the endpoint sent one.
-    async fn consent(
-        &self,
-        http: TokenHttp<'_>,
-        who: &str,
-        scopes: &[String],
-    ) -> Result<(AccessToken, Option<String>)> {
-        let client = &*self.flow.client;
-        let (listener, redirect_uri, path) = loopback(client, who).await?;
-        let verifier = random_token(32)?;
-        let state = random_token(16)?;
-        let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(
-            ring::digest::digest(&ring::digest::SHA256, verifier.as_bytes()),
-        );
-        let mut url = reqwest::Url::parse(&client.auth_uri)
-            .map_err(|_| Error::auth(format!("{who}: auth_uri is not a URL"), None))?;
-        url.query_pairs_mut()
-            .append_pair("response_type", "code")
-            .append_pair("client_id", &client.client_id)
-            .append_pair("redirect_uri", &redirect_uri)
-            .append_pair("scope", &scopes.join(" "))
-            .append_pair("state", &state)
-            .append_pair("code_challenge", &challenge)
-            .append_pair("code_challenge_method", "S256")
-            .append_pair("access_type", "offline")
-            .append_pair("prompt", "consent");
-        let request = ConsentRequest {
-            url: url.to_string(),
-            redirect_uri: redirect_uri.clone(),
-        };
-        tracing::debug!(redirect_uri = %redirect_uri, "waiting for consent");
-        let waiting = async {
-            let presented = self.flow.presenter.present(&request);
-            let served = std::pin::pin!(serve(&listener, &path, &state, who));
-            match futures_util::future::select(presented, served).await {
-                futures_util::future::Either::Left((Ok(Some(pasted)), _)) => {
-                    from_pasted(&pasted, &state, who)
-                }
-                futures_util::future::Either::Left((Ok(None), served)) => served.await,
-                futures_util::future::Either::Left((Err(e), _)) => Err(Error::auth(
-                    format!(
-                        "{who}: the consent presenter failed: {}",
-                        one_line(&e.to_string())
-                    ),
-                    Some(e),
-                )),
-                futures_util::future::Either::Right((code, _)) => code,
-            }
-        };
-        let code = tokio::time::timeout(self.flow.consent_timeout, waiting)
-            .await
-            .map_err(|_| {
-                Error::auth(
-                    format!(
-                        "{who}: no consent within {:?}: the browser never came back to {redirect_uri}",
-                        self.flow.consent_timeout
-                    ),
-                    None,
-                )
-            })??;
-        drop(listener);
-        let mut form = vec![
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("redirect_uri", redirect_uri.as_str()),
-            ("client_id", client.client_id.as_str()),
-            ("code_verifier", verifier.as_str()),
-        ];
-        if let Some(secret) = &client.client_secret {
-            form.push(("client_secret", secret));
-        }
-        let mut secrets = vec![code.as_str(), verifier.as_str()];
-        secrets.extend(client.client_secret.as_deref());
-        let target = Target {
-            who,
-            what: "token request",
-            url: &client.token_uri,
-            secrets: &secrets,
-        };
-        match http.post_form(&target, &form, None).await? {
-            Ok(answer) => answer.into_token(&target),
-            Err(refusal) => Err(refusal.into_error(&target)),
-        }
-    }
-}
-
-/// The listener, the redirect URI to send and the path the browser comes back to.
-async fn loopback(client: &OAuthClient, who: &str) -> Result<(TcpListener, String, String)> {
-    if client.kind == "installed" {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await.map_err(|e| {
-            Error::auth(
-                format!(
-                    "{who}: cannot listen on 127.0.0.1 for the redirect: {}",
-                    io_cause(&e)
-                ),
-                Some(Box::new(e)),
-            )
-        })?;
-        let port = listener
-            .local_addr()
-            .map_err(|e| Error::auth(format!("{who}: {}", io_cause(&e)), Some(Box::new(e))))?
-            .port();
-        return Ok((
-            listener,
-            format!("http://127.0.0.1:{port}/"),
-            "/".to_owned(),
-        ));
-    }
-    // A web client's redirect URI must be registered: use its loopback one.
-    let registered = client.redirect_uris.iter().find_map(|uri| {
-        let url = reqwest::Url::parse(uri).ok()?;
-        let loopback =
-            url.scheme() == "http" && matches!(url.host_str(), Some("localhost" | "127.0.0.1"));
-        loopback.then(|| {
-            Some((
-                uri.clone(),
-                url.port_or_known_default()?,
-                url.path().to_owned(),
-            ))
-        })?
-    });
-    let Some((uri, port, path)) = registered else {
-        return Err(Error::auth(
-            format!(
-                "{who}: none of the web client's redirect_uris is a loopback address \
-                 (http://localhost:PORT/ or http://127.0.0.1:PORT/); add one in the Cloud console, \
-                 or create a \"Desktop app\" OAuth client"
-            ),
-            None,
-        ));
-    };
-    let listener = TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| {
-        Error::auth(
-            format!(
-                "{who}: cannot listen on 127.0.0.1:{port} for the redirect URI {uri}: {}",
-                io_cause(&e)
-            ),
-            Some(Box::new(e)),
-        )
-    })?;
-    Ok((listener, uri, path))
-}
-
-/// `bytes` random bytes, base64url: PKCE verifiers (43 characters for 32 bytes) and
-/// states.
-fn random_token(bytes: usize) -> Result<String> {
-    use ring::rand::SecureRandom as _;
-    let mut buf = vec![0u8; bytes];
-    ring::rand::SystemRandom::new()
-        .fill(&mut buf)
-        .map_err(|_| Error::auth("the system random number generator failed", None))?;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf))
-}
-
-/// What the browser brought back.
-struct Callback {
-    state: Option<String>,
-    code: Option<String>,
-    error: Option<String>,
-}
-
-impl Callback {
-    /// The callback in a query, if it is one (it has a code or an error).
-    fn from_url(url: &reqwest::Url) -> Option<Self> {
-        let mut cb = Callback {
-            state: None,
-            code: None,
-            error: None,
-        };
-        for (name, value) in url.query_pairs() {
-            match &*name {
-                "state" => cb.state = Some(value.into_owned()),
-                "code" => cb.code = Some(value.into_owned()),
-                "error" => cb.error = Some(value.into_owned()),
-                _ => {}
-            }
-        }
-        (cb.code.is_some() || cb.error.is_some()).then_some(cb)
-    }
-
-    /// The code, if the state is this request's and consent was given.
-    fn check(self, state: &str) -> std::result::Result<String, Refused> {
-        if self.state.as_deref() != Some(state) {
-            return Err(Refused::State);
-        }
-        if let Some(error) = self.error {
-            return Err(Refused::Denied(
-                one_line(&error).chars().take(100).collect(),
-            ));
-        }
-        match self.code {
-            Some(code) if !code.is_empty() => Ok(code),
-            _ => Err(Refused::EmptyCode),
-        }
-    }
-}
-
-/// Why a redirect brought no usable code.
-enum Refused {
-    State,
-    Denied(String),
-    EmptyCode,
-}
-
-impl Refused {
-    fn into_error(self, who: &str) -> Error {
-        let why = match self {
-            Refused::State => "the redirect's state does not match this consent request \
-                 (a stale or forged redirect); the code was not used, start again"
-                .to_owned(),
-            Refused::Denied(error) => format!("consent was not given: {error}"),
-            Refused::EmptyCode => "the redirect has an empty code".to_owned(),
-        };
-        Error::auth(format!("{who}: {why}"), None)
-    }
-}
-
-/// The code in a pasted final redirect URL (or its query string).
-fn from_pasted(pasted: &str, state: &str, who: &str) -> Result<String> {
-    let pasted = pasted.trim();
-    let url = if pasted.contains("://") {
-        reqwest::Url::parse(pasted).ok()
-    } else {
-        let query = pasted.rsplit_once('?').map_or(pasted, |(_, q)| q);
-        reqwest::Url::parse(&format!("http://127.0.0.1/?{query}")).ok()
-    };
-    match url.as_ref().and_then(Callback::from_url) {
-        Some(callback) => callback.check(state).map_err(|r| r.into_error(who)),
-        None => Err(Error::auth(
-            format!(
-                "{who}: the pasted text is not the address the browser ended on \
-                 (http://127.0.0.1:PORT/?state=...&code=...)"
-            ),
-            None,
-        )),
-    }
-}
-
-/// Answers browser requests on the loopback listener until one brings the callback.
-/// Connections are read concurrently: a browser's idle speculative connection must not
-/// hold up the one that carries the redirect.
-async fn serve(listener: &TcpListener, path: &str, state: &str, who: &str) -> Result<String> {
-    let (tx, mut heads) = tokio::sync::mpsc::channel::<(TcpStream, String)>(8);
-    loop {
-        let accepted = std::pin::pin!(listener.accept());
-        let read = std::pin::pin!(heads.recv());
-        let (mut stream, head) = match futures_util::future::select(accepted, read).await {
-            futures_util::future::Either::Left((accepted, _)) => {
-                let (mut stream, _) = accepted.map_err(|e| {
-                    Error::auth(
-                        format!("{who}: the redirect listener failed: {}", io_cause(&e)),
-                        Some(Box::new(e)),
-                    )
-                })?;
-                let tx = tx.clone();
-                tokio::spawn(async move {
-                    if let Ok(Ok(head)) =
-                        tokio::time::timeout(READ_TIMEOUT, read_head(&mut stream)).await
-                    {
-                        let _ = tx.send((stream, head)).await;
-                    }
-                });
-                continue;
-            }
-            futures_util::future::Either::Right((Some(read), _)) => read,
-            // `tx` lives as long as this loop.
-            futures_util::future::Either::Right((None, _)) => continue,
-        };
-        let target = head
-            .lines()
-            .next()
-            .and_then(|line| line.split_whitespace().nth(1))
-            .filter(|t| t.starts_with('/'))
-            .and_then(|t| reqwest::Url::parse(&format!("http://127.0.0.1{t}")).ok());
-        let Some(url) = target else {
-            respond(&mut stream, 400, "Bad request.").await;
-            continue;
-        };
-        if url.path() != path {
-            respond(&mut stream, 404, "Not found.").await;
-            continue;
-        }
-        let Some(callback) = Callback::from_url(&url) else {
-            respond(&mut stream, 400, "This address expects the OAuth redirect.").await;
-            continue;
-        };
-        let result = callback.check(state);
-        let page = match &result {
-            Ok(_) => (
-                200,
-                "Authorization complete. You can close this window and return to the application.",
-            ),
-            Err(Refused::State) => (
-                400,
-                "This authorization was refused: its state does not match the request. Start again.",
-            ),
-            Err(_) => (
-                200,
-                "Authorization was not granted. You can close this window.",
-            ),
-        };
-        respond(&mut stream, page.0, page.1).await;
-        return result.map_err(|r| r.into_error(who));
-    }
-}
-
-/// Reads an HTTP request head (up to the blank line).
-async fn read_head(stream: &mut TcpStream) -> std::io::Result<String> {
-    let mut buf = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 1024];
-    while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < MAX_HEAD {
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            break;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
-    Ok(String::from_utf8_lossy(&buf).into_owned())
-}
-
-/// A small HTML page; failures to answer the browser do not matter to the flow.
-async fn respond(stream: &mut TcpStream, status: u16, text: &str) {
-    let reason = match status {
-        200 => "OK",
-        404 => "Not Found",
-        _ => "Bad Request",
-    };
-    let body = format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sign-in</title></head><body><p>{text}</p></body></html>"
-    );
-    let response = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\nCache-Control: no-store\r\n\r\n{body}",
-        body.len()
-    );
-    let _ = stream.write_all(response.as_bytes()).await;
-    let _ = stream.shutdown().await;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pasted_redirects_are_checked_like_loopback_ones() {
-        let ok = from_pasted(
-            "  http://127.0.0.1:5555/?state=S1&code=C%2F1&scope=x \n",
-            "S1",
-            "w",
-        );
-        assert_eq!(ok.unwrap(), "C/1");
-        assert_eq!(from_pasted("?code=C&state=S1", "S1", "w").unwrap(), "C");
-        assert_eq!(from_pasted("code=C&state=S1", "S1", "w").unwrap(), "C");
-        let e = from_pasted("http://127.0.0.1:5555/?state=S2&code=C", "S1", "w").unwrap_err();
-        assert!(e.to_string().contains("state does not match"), "{e}");
-        let e =
-            from_pasted("http://127.0.0.1/?state=S1&error=access_denied", "S1", "w").unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "authentication failed: w: consent was not given: access_denied"
-        );
-        let e = from_pasted("C0DE", "S1", "w").unwrap_err();
-        assert!(e.to_string().contains("not the address"), "{e}");
-    }
-
-    #[test]
-    fn pkce_verifier_is_43_url_safe_characters() {
-        let v = random_token(32).unwrap();
-        assert_eq!(v.len(), 43);
-        assert!(
-            v.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        );
-        assert_ne!(v, random_token(32).unwrap());
-    }
-
-    #[test]
-    fn web_clients_need_a_loopback_redirect_uri() {
-        let json = r#"{"web":{"client_id":"w.apps","client_secret":"CS","redirect_uris":["https://example.com/cb"]}}"#;
-        let flow = InstalledFlow::from_json(json).unwrap();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let e = rt
-            .block_on(loopback(&flow.client, &flow.client.who()))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("OAuth client w.apps (\"web\"): none of the web client's redirect_uris"),
-            "{e}"
-        );
-        assert!(!e.contains("CS"));
     }
 }
