@@ -78,11 +78,12 @@ enum Detected {
     Unknown,
 }
 
-fn detect(json: &str) -> Detected {
+/// What `json` is, among `kinds`.
+fn detect(kinds: &[&'static FileKind], json: &str) -> Detected {
     let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(json) else {
         return Detected::Unknown;
     };
-    let kinds = super::KINDS.iter().copied();
+    let kinds = kinds.iter().copied();
     match map.get("type").and_then(|t| t.as_str()) {
         Some(name) => kinds
             .into_iter()
@@ -98,8 +99,13 @@ fn detect(json: &str) -> Detected {
 /// Reads any credentials file, told apart by its content; with `adc`, refuses the
 /// kinds Application Default Credentials do not read.
 pub(super) fn read_any(path: &Path, adc: bool) -> Result<Credentials> {
+    read_any_of(super::KINDS, path, adc)
+}
+
+/// [`read_any`] among `kinds`.
+fn read_any_of(kinds: &[&'static FileKind], path: &Path, adc: bool) -> Result<Credentials> {
     let json = read_file(path)?;
-    match detect(&json) {
+    match detect(kinds, &json) {
         Detected::Known(kind) => match kind.adc_refusal.filter(|_| adc) {
             Some(why) => Err(Error::auth(
                 format!(
@@ -112,9 +118,9 @@ pub(super) fn read_any(path: &Path, adc: bool) -> Result<Credentials> {
             )),
             None => (kind.parse)(&json).map_err(|e| in_file(e, path)),
         },
-        Detected::Other(kind) => Err(unsupported_type(&kind, Some(path))),
+        Detected::Other(kind) => Err(unsupported_type(kinds, &kind, Some(path))),
         Detected::Unknown => {
-            let objects: Vec<String> = super::KINDS
+            let objects: Vec<String> = kinds
                 .iter()
                 .filter(|k| !adc || k.adc_refusal.is_none())
                 .filter_map(|k| match k.tag {
@@ -143,7 +149,17 @@ pub(super) fn expect_kind(
     expected: &[&'static FileKind],
     path: Option<&Path>,
 ) -> Result<()> {
-    match detect(json) {
+    expect_kind_of(super::KINDS, json, expected, path)
+}
+
+/// [`expect_kind`] among `kinds`.
+fn expect_kind_of(
+    kinds: &[&'static FileKind],
+    json: &str,
+    expected: &[&'static FileKind],
+    path: Option<&Path>,
+) -> Result<()> {
+    match detect(kinds, json) {
         Detected::Known(kind) if expected.iter().any(|e| e.tag == kind.tag) => Ok(()),
         Detected::Known(kind) => {
             let (subject, call) = match path {
@@ -155,15 +171,15 @@ pub(super) fn expect_kind(
                 None,
             ))
         }
-        Detected::Other(kind) => Err(unsupported_type(&kind, path)),
+        Detected::Other(kind) => Err(unsupported_type(kinds, &kind, path)),
         Detected::Unknown => Ok(()),
     }
 }
 
-fn unsupported_type(kind: &str, path: Option<&Path>) -> Error {
+fn unsupported_type(kinds: &[&'static FileKind], kind: &str, path: Option<&Path>) -> Error {
     let subject = path.map_or_else(|| "the JSON".to_owned(), |p| p.display().to_string());
     let kind: String = one_line(kind).chars().take(60).collect();
-    let types: Vec<&str> = super::KINDS
+    let types: Vec<&str> = kinds
         .iter()
         .filter_map(|k| match k.tag {
             Tag::Type(name) => Some(name),
@@ -228,4 +244,87 @@ pub(super) fn json_error(what: &str, e: &serde_json::Error) -> Error {
         ),
         None,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    //! A kind of credentials the crate does not have, added the way a real one is: a
+    //! [`Provider`], a [`FileKind`] static with its parser, and one line in a table (here
+    //! a copy of [`KINDS`](super::super::KINDS) with the line added).
+
+    use super::*;
+    use crate::auth::http::TokenHttp;
+    use crate::auth::provider::{FetchFuture, Provider};
+    use crate::auth::{AccessToken, Auth, KINDS, service_account};
+    use crate::retry::RetryPolicy;
+
+    /// What the fake kind's module would hold.
+    struct Fake {
+        token: String,
+    }
+
+    impl Provider for Fake {
+        fn kind(&self) -> &'static str {
+            "fake"
+        }
+
+        fn fetch<'a>(&'a self, _: TokenHttp<'a>, scopes: &'a [String]) -> FetchFuture<'a> {
+            let token = format!("{}:{}", self.token, scopes.join(","));
+            Box::pin(async move { Ok(AccessToken::new(token, None)) })
+        }
+    }
+
+    fn fake(json: &str) -> Result<Credentials> {
+        let value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| json_error("fake credentials", &e))?;
+        let token = value["token"].as_str().unwrap_or_default().to_owned();
+        Ok(Credentials::with_provider(Fake { token }).with_api_default_scopes())
+    }
+
+    static FAKE: FileKind = FileKind {
+        tag: Tag::Type("fake_kind"),
+        noun: "fake credentials",
+        stem: "fake",
+        adc_refusal: None,
+        parse: fake,
+    };
+
+    #[tokio::test]
+    async fn a_new_kind_is_a_provider_a_file_kind_and_one_table_line() {
+        let kinds: Vec<&'static FileKind> = KINDS.iter().copied().chain([&FAKE]).collect();
+        let dir = std::env::temp_dir().join(format!("auth-fake-kind-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("fake.json");
+        let json = r#"{"type":"fake_kind","token":"T1"}"#;
+        std::fs::write(&path, json).unwrap();
+
+        // Told apart by content, for `from_file` and ADC alike, and fetched through the
+        // client's token cache with the API's default scopes.
+        for adc in [false, true] {
+            let credentials = read_any_of(&kinds, &path, adc).unwrap();
+            assert_eq!(credentials.kind(), "fake");
+            let auth = Auth::new(credentials.for_api(&["s1"]), RetryPolicy::none(), None);
+            let token = auth.token(&reqwest::Client::new()).await.unwrap().unwrap();
+            assert_eq!(token.secret(), "T1:s1");
+        }
+        // Other kinds' constructors name the new kind's when handed its file.
+        let e = expect_kind_of(&kinds, json, &[&service_account::FILE], None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.ends_with(
+                "the JSON is fake credentials (\"type\": \"fake_kind\"); use Credentials::fake_json(json)"
+            ),
+            "{e}"
+        );
+        // Without the table line, the same file is refused by its type.
+        let e = read_any_of(KINDS, &path, false).unwrap_err().to_string();
+        assert!(
+            e.contains("type \"fake_kind\", which this crate does not read"),
+            "{e}"
+        );
+        let e = read_any_of(&kinds, &dir.join("absent.json"), false).unwrap_err();
+        assert!(matches!(e, Error::Io { .. }), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
