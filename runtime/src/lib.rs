@@ -41,6 +41,6 @@ pub use builder::ClientBuilder;
 pub use client::Client;
 pub use error::{ApiError, Error, INSUFFICIENT_SCOPES_HINT, Result};
 pub use pagination::{PageItems, Pageable};
-pub use params::{StandardParams, WithStandardParams};
+pub use params::{RequestOptions, StandardParams, WithStandardParams};
 pub use resource_name::InvalidName;
 pub use retry::RetryPolicy;

@@ -8,7 +8,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::error::{Error, Result};
-use crate::params::{CallOptions, StandardParams};
+use crate::params::{RequestOptions, StandardParams};
 
 /// Static description of one API method, emitted as a `const` by the generator.
 #[derive(Debug)]
@@ -54,8 +54,8 @@ pub struct ApiRequest {
     pub(crate) query: Vec<(&'static str, String)>,
     /// The JSON body, serialized when the builder is sent.
     pub(crate) body: Option<Result<Vec<u8>, serde_json::Error>>,
-    /// Per-call timeout and retry policy (from the standard parameters).
-    pub(crate) options: CallOptions,
+    /// Per-call timeout and retry policy.
+    pub(crate) options: RequestOptions,
 }
 
 impl ApiRequest {
@@ -66,7 +66,7 @@ impl ApiRequest {
             path_params: Vec::new(),
             query: Vec::new(),
             body: None,
-            options: CallOptions::default(),
+            options: RequestOptions::default(),
         }
     }
 
@@ -80,10 +80,17 @@ impl ApiRequest {
         self.query.push((name, value.to_query_value()));
     }
 
-    /// Adds the standard parameters that are set, and takes the per-call options.
+    /// Adds the standard parameters that are set, and takes the per-call options the
+    /// builder keeps beside them ([`StandardParams::options`]).
     pub fn standard(&mut self, params: &StandardParams) {
         self.query.extend(params.query_pairs());
-        self.options = params.call_options();
+        self.options = params.options.clone();
+    }
+
+    /// Takes per-call options kept apart from the standard parameters (for builders
+    /// that hold a [`RequestOptions`] of their own; replaces those `standard` took).
+    pub fn request_options(&mut self, options: &RequestOptions) {
+        self.options = options.clone();
     }
 
     /// Serializes `body` as the JSON request body; `None` fields are omitted by the models.

@@ -19,7 +19,7 @@ use tracing::Instrument;
 use crate::auth::Auth;
 use crate::error::{Error, Result, api_error, snippet, transport_error};
 use crate::json_path;
-use crate::params::CallOptions;
+use crate::params::RequestOptions;
 use crate::retry::{RetryPolicy, retryable_status};
 use crate::retry_loop::{Attempt, retry_loop};
 use crate::rt::{ApiRequest, append_query, expand_path};
@@ -195,7 +195,7 @@ impl Transport {
     pub(crate) async fn send_headers_timeout(
         &self,
         out: &Outgoing<'_>,
-        options: &CallOptions,
+        options: &RequestOptions,
         body: &MakeBody<'_>,
     ) -> Result<reqwest::Response> {
         match options.timeout.or(self.inner.request_timeout) {
@@ -214,7 +214,7 @@ impl Transport {
         out: &Outgoing<'_>,
         body: &MakeBody<'_>,
     ) -> Result<reqwest::Response> {
-        self.send_with(out, &CallOptions::default(), body).await
+        self.send_with(out, &RequestOptions::default(), body).await
     }
 
     /// [`send`](Self::send) with one call's timeout and retry policy, where set,
@@ -222,11 +222,11 @@ impl Transport {
     async fn send_with(
         &self,
         out: &Outgoing<'_>,
-        options: &CallOptions,
+        options: &RequestOptions,
         body: &MakeBody<'_>,
     ) -> Result<reqwest::Response> {
         let inner = &*self.inner;
-        let retry = options.retry.as_ref().unwrap_or(&inner.retry);
+        let retry = options.retry_policy.as_ref().unwrap_or(&inner.retry);
         let timeout = options.timeout.or(inner.request_timeout);
         // One token refresh per call, whichever attempt meets the 401.
         let refreshed = AtomicBool::new(false);
