@@ -20,9 +20,9 @@ use crate::auth::Auth;
 use crate::error::{Error, Result, api_error, snippet, transport_error};
 use crate::json_path;
 use crate::params::RequestOptions;
+use crate::request::{ApiRequest, append_query, expand_path};
 use crate::retry::{RetryPolicy, retryable_status};
 use crate::retry_loop::{Attempt, retry_loop};
-use crate::rt::{ApiRequest, append_query, expand_path};
 use crate::service::Service;
 
 /// The HTTP connection pool, credentials and settings every call of one client shares.

@@ -11,9 +11,9 @@ use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 
 use crate::error::{Error, Result};
 use crate::media::{MediaReader, Mode, RESUMABLE_THRESHOLD, UploadMedia, UploadSession};
+use crate::request::{ApiRequest, expand_path};
 use crate::retry::retryable_status;
 use crate::retry_loop::{Attempt, Cause, retry_loop};
-use crate::rt::{ApiRequest, expand_path};
 use crate::stream_body::StreamBody;
 use crate::transport::{BodyFuture, Outgoing, Transport, is_idempotent, read_body};
 

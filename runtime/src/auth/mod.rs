@@ -19,7 +19,7 @@
 //!
 //! Every token request (JWT grant, refresh token, authorization code, STS exchange,
 //! IAM `generateAccessToken`) goes through the client's own HTTP pool with the client's
-//! [`RetryPolicy`] and request timeout, to the endpoint the
+//! [`RetryPolicy`](crate::RetryPolicy) and request timeout, to the endpoint the
 //! credentials file names (`token_uri`, `token_url`, ...). A failure is an
 //! [`Error::Auth`] whose text names the credentials, the endpoint and the cause on one
 //! line, e.g. `authentication failed: service account app@p.iam.gserviceaccount.com:
@@ -29,10 +29,10 @@
 
 //!
 //! Each kind of credentials is a module of its own: its file's fields, its
-//! `Credentials::*_file` / `*_json` constructors, and its [`Provider`] (how it fetches a
-//! token). A kind read from a file also has a `FileKind` static, listed in [`KINDS`]:
+//! `Credentials::*_file` / `*_json` constructors, and its `Provider` (how it fetches a
+//! token). A kind read from a file also has a `FileKind` static, listed in `KINDS`:
 //! what [`Credentials::from_file`] and [`Credentials::application_default`] recognize.
-//! Adding a kind is one new module and one line in [`KINDS`] (besides its `mod` line).
+//! Adding a kind is one new module and one line in `KINDS` (besides its `mod` line).
 
 use std::fmt;
 use std::future::Future;

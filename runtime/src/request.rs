@@ -1,9 +1,9 @@
-//! What generated request builders hand to the runtime: a static description of the
-//! method ([`MethodInfo`]) and the values of one call ([`ApiRequest`]).
+//! One request as generated request builders describe it: a static description of the
+//! method ([`MethodInfo`]), the values of one call ([`ApiRequest`]), and how those
+//! values become the URL's path ([`expand_path`]) and query ([`append_query`]).
 //!
-//! This is the whole contract between `src/gen` and the hand-written runtime: generated
-//! code builds an [`ApiRequest`] and calls `Client::execute`, `Client::execute_upload`
-//! or `Client::execute_download`.
+//! (Formerly `rt.rs`.) Part of the contract with generated code, which
+//! [`contract`](crate::contract) lists whole; the transport sends what is built here.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
