@@ -77,7 +77,7 @@ macro_rules! wire_string_impls {
             }
         }
 
-        impl crate::rt::QueryValue for $t {
+        impl crate::request::QueryValue for $t {
             fn to_query_value(&self) -> String {
                 self.to_string()
             }

@@ -14,7 +14,7 @@ use super::*;
 use crate::auth::{AccessToken, TokenFuture, TokenProvider};
 use crate::builder::API_CLIENT_HEADER;
 use crate::media::UploadMedia;
-use crate::rt::{ApiRequest, MethodInfo, UploadInfo};
+use crate::request::{ApiRequest, MethodInfo, UploadInfo};
 use crate::service::Service;
 use crate::{ClientBuilder, Credentials, Error, RetryPolicy};
 

@@ -23,7 +23,7 @@
 use serde::de::DeserializeOwned;
 
 pub use crate::client::ApiClient;
-pub use crate::rt::{ApiRequest, MethodInfo, QueryValue, UploadInfo};
+pub use crate::request::{ApiRequest, MethodInfo, QueryValue, UploadInfo};
 pub use crate::service::{HintFn, Service};
 pub use futures_core::Stream;
 pub use reqwest::Method;

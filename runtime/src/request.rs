@@ -1,14 +1,14 @@
-//! What generated request builders hand to the runtime: a static description of the
-//! method ([`MethodInfo`]) and the values of one call ([`ApiRequest`]).
+//! One request as generated request builders describe it: a static description of the
+//! method ([`MethodInfo`]), the values of one call ([`ApiRequest`]), and how those
+//! values become the URL's path ([`expand_path`]) and query ([`append_query`]).
 //!
-//! This is the whole contract between `src/gen` and the hand-written runtime: generated
-//! code builds an [`ApiRequest`] and calls `Client::execute`, `Client::execute_upload`
-//! or `Client::execute_download`.
+//! (Formerly `rt.rs`.) Part of the contract with generated code, which
+//! [`contract`](crate::contract) lists whole; the transport sends what is built here.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::error::{Error, Result};
-use crate::params::{CallOptions, StandardParams};
+use crate::params::{RequestOptions, StandardParams};
 
 /// Static description of one API method, emitted as a `const` by the generator.
 #[derive(Debug)]
@@ -57,8 +57,8 @@ pub struct ApiRequest {
     pub(crate) query: Vec<(&'static str, String)>,
     /// The JSON body, serialized when the builder is sent.
     pub(crate) body: Option<Result<Vec<u8>, serde_json::Error>>,
-    /// Per-call timeout and retry policy (from the standard parameters).
-    pub(crate) options: CallOptions,
+    /// Per-call timeout and retry policy.
+    pub(crate) options: RequestOptions,
 }
 
 impl ApiRequest {
@@ -69,7 +69,7 @@ impl ApiRequest {
             path_params: Vec::new(),
             query: Vec::new(),
             body: None,
-            options: CallOptions::default(),
+            options: RequestOptions::default(),
         }
     }
 
@@ -83,10 +83,17 @@ impl ApiRequest {
         self.query.push((name, value.to_query_value()));
     }
 
-    /// Adds the standard parameters that are set, and takes the per-call options.
+    /// Adds the standard parameters that are set, and takes the per-call options the
+    /// builder keeps beside them ([`StandardParams::options`]).
     pub fn standard(&mut self, params: &StandardParams) {
         self.query.extend(params.query_pairs());
-        self.options = params.call_options();
+        self.options = params.options.clone();
+    }
+
+    /// Takes per-call options kept apart from the standard parameters (for builders
+    /// that hold a [`RequestOptions`] of their own; replaces those `standard` took).
+    pub fn request_options(&mut self, options: &RequestOptions) {
+        self.options = options.clone();
     }
 
     /// Serializes `body` as the JSON request body; `None` fields are omitted by the models.
