@@ -72,7 +72,7 @@ impl StandardParams {
 /// [`retry_policy`](Self::retry_policy)) are available on every request once the trait
 /// is in scope (generated crates re-export it: `use chat_api::WithStandardParams;`).
 /// (A new method here is a name generated builders must not take: add it to
-/// `contract/reserved.rs`.)
+/// the generator's reserved names, `codegen/src/model/reserved.rs`.)
 ///
 /// ```
 /// use std::time::Duration;

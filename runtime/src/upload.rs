@@ -67,11 +67,11 @@ pub(crate) async fn upload(
         // `POST https://www.googleapis.com/upload/drive/v3/files?uploadType=resumable`).
         // The documents' `/resumable/upload/...` path is one Google's clients left in
         // 2012 (google-api-java-client#429) and Drive has answered 404 on
-        // (google-api-objectivec-client-for-rest#580), so it is used only by a method
-        // that has no simple path.
+        // (google-api-objectivec-client-for-rest#580), so it only says that the method
+        // takes resumable uploads, and is used only by a method with no simple path.
         let template = endpoints
-            .simple_path
-            .or(endpoints.resumable_path)
+            .resumable_path
+            .map(|resumable| endpoints.simple_path.unwrap_or(resumable))
             .ok_or_else(|| {
                 Error::invalid(info.id, "this method has no resumable upload endpoint")
             })?;
