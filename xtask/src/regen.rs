@@ -24,6 +24,7 @@ mod command;
 mod inputs;
 pub mod locate;
 mod previous;
+mod renames;
 pub mod write;
 
 pub use command::run;

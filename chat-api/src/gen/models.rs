@@ -276,7 +276,7 @@ impl<'de> serde::Deserialize<'de> for AccessSettings {
 pub enum AccessSettingsAccessState {
     /// Access state is unknown or not supported in this API.
     #[default]
-    AccessStateUnspecified,
+    Unspecified,
     /// Only users or Google Groups that have been individually added or invited by other users or Google Workspace administrators can discover and access the space.
     Private,
     /// A space manager has granted a target audience access to the space. Users or Google Groups that have been individually added or invited to the space can also discover and access the space. To learn more, see [Make a space discoverable to specific users](https://developers.google.com/workspace/chat/space-target-audience). Creating discoverable spaces requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user).
@@ -288,7 +288,7 @@ impl AccessSettingsAccessState {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::AccessStateUnspecified => "ACCESS_STATE_UNSPECIFIED",
+            Self::Unspecified => "ACCESS_STATE_UNSPECIFIED",
             Self::Private => "PRIVATE",
             Self::Discoverable => "DISCOVERABLE",
             Self::Unknown(value) => value.as_str(),
@@ -298,7 +298,7 @@ impl AccessSettingsAccessState {
 impl From<&str> for AccessSettingsAccessState {
     fn from(value: &str) -> Self {
         match value {
-            "ACCESS_STATE_UNSPECIFIED" => Self::AccessStateUnspecified,
+            "ACCESS_STATE_UNSPECIFIED" => Self::Unspecified,
             "PRIVATE" => Self::Private,
             "DISCOVERABLE" => Self::Discoverable,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -564,7 +564,7 @@ impl<'de> serde::Deserialize<'de> for ActionResponse {
 pub enum ActionResponseType {
     /// Default type that's handled as `NEW_MESSAGE`.
     #[default]
-    TypeUnspecified,
+    Unspecified,
     /// Post as a new message in the topic.
     NewMessage,
     /// Update the Chat app's message. This is only permitted on a `CARD_CLICKED` event where the message sender type is `BOT`.
@@ -584,7 +584,7 @@ impl ActionResponseType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::TypeUnspecified => "TYPE_UNSPECIFIED",
+            Self::Unspecified => "TYPE_UNSPECIFIED",
             Self::NewMessage => "NEW_MESSAGE",
             Self::UpdateMessage => "UPDATE_MESSAGE",
             Self::UpdateUserMessageCards => "UPDATE_USER_MESSAGE_CARDS",
@@ -598,7 +598,7 @@ impl ActionResponseType {
 impl From<&str> for ActionResponseType {
     fn from(value: &str) -> Self {
         match value {
-            "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
+            "TYPE_UNSPECIFIED" => Self::Unspecified,
             "NEW_MESSAGE" => Self::NewMessage,
             "UPDATE_MESSAGE" => Self::UpdateMessage,
             "UPDATE_USER_MESSAGE_CARDS" => Self::UpdateUserMessageCards,
@@ -932,7 +932,7 @@ impl<'de> serde::Deserialize<'de> for Annotation {
 pub enum AnnotationType {
     /// Default value for the enum. Don't use.
     #[default]
-    AnnotationTypeUnspecified,
+    Unspecified,
     /// A user is mentioned.
     UserMention,
     /// A slash command is invoked.
@@ -948,7 +948,7 @@ impl AnnotationType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::AnnotationTypeUnspecified => "ANNOTATION_TYPE_UNSPECIFIED",
+            Self::Unspecified => "ANNOTATION_TYPE_UNSPECIFIED",
             Self::UserMention => "USER_MENTION",
             Self::SlashCommand => "SLASH_COMMAND",
             Self::RichLink => "RICH_LINK",
@@ -960,7 +960,7 @@ impl AnnotationType {
 impl From<&str> for AnnotationType {
     fn from(value: &str) -> Self {
         match value {
-            "ANNOTATION_TYPE_UNSPECIFIED" => Self::AnnotationTypeUnspecified,
+            "ANNOTATION_TYPE_UNSPECIFIED" => Self::Unspecified,
             "USER_MENTION" => Self::UserMention,
             "SLASH_COMMAND" => Self::SlashCommand,
             "RICH_LINK" => Self::RichLink,
@@ -1062,7 +1062,7 @@ impl<'de> serde::Deserialize<'de> for AppCommandMetadata {
 pub enum AppCommandMetadataAppCommandType {
     /// Default value. Unspecified.
     #[default]
-    AppCommandTypeUnspecified,
+    Unspecified,
     /// A slash command. The user sends the command in a Chat message.
     SlashCommand,
     /// A quick command. The user selects the command from the Chat menu in the message reply area.
@@ -1076,7 +1076,7 @@ impl AppCommandMetadataAppCommandType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::AppCommandTypeUnspecified => "APP_COMMAND_TYPE_UNSPECIFIED",
+            Self::Unspecified => "APP_COMMAND_TYPE_UNSPECIFIED",
             Self::SlashCommand => "SLASH_COMMAND",
             Self::QuickCommand => "QUICK_COMMAND",
             Self::MessageAction => "MESSAGE_ACTION",
@@ -1087,7 +1087,7 @@ impl AppCommandMetadataAppCommandType {
 impl From<&str> for AppCommandMetadataAppCommandType {
     fn from(value: &str) -> Self {
         match value {
-            "APP_COMMAND_TYPE_UNSPECIFIED" => Self::AppCommandTypeUnspecified,
+            "APP_COMMAND_TYPE_UNSPECIFIED" => Self::Unspecified,
             "SLASH_COMMAND" => Self::SlashCommand,
             "QUICK_COMMAND" => Self::QuickCommand,
             "MESSAGE_ACTION" => Self::MessageAction,
@@ -1419,7 +1419,7 @@ impl<'de> serde::Deserialize<'de> for AttachmentDataRef {
 pub enum AttachmentSource {
     /// Reserved.
     #[default]
-    SourceUnspecified,
+    Unspecified,
     /// The file is a Google Drive file.
     DriveFile,
     /// The file is uploaded to Chat.
@@ -1431,7 +1431,7 @@ impl AttachmentSource {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::SourceUnspecified => "SOURCE_UNSPECIFIED",
+            Self::Unspecified => "SOURCE_UNSPECIFIED",
             Self::DriveFile => "DRIVE_FILE",
             Self::UploadedContent => "UPLOADED_CONTENT",
             Self::Unknown(value) => value.as_str(),
@@ -1441,7 +1441,7 @@ impl AttachmentSource {
 impl From<&str> for AttachmentSource {
     fn from(value: &str) -> Self {
         match value {
-            "SOURCE_UNSPECIFIED" => Self::SourceUnspecified,
+            "SOURCE_UNSPECIFIED" => Self::Unspecified,
             "DRIVE_FILE" => Self::DriveFile,
             "UPLOADED_CONTENT" => Self::UploadedContent,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -1629,7 +1629,7 @@ impl<'de> serde::Deserialize<'de> for Availability {
 pub enum AvailabilityState {
     /// Default value. The state is unspecified.
     #[default]
-    StateUnspecified,
+    Unspecified,
     /// The user is currently active, based on recent activity.
     Active,
     /// The user is currently idle. This state indicates a period of inactivity after being ACTIVE, before potentially transitioning to AWAY.
@@ -1645,7 +1645,7 @@ impl AvailabilityState {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::StateUnspecified => "STATE_UNSPECIFIED",
+            Self::Unspecified => "STATE_UNSPECIFIED",
             Self::Active => "ACTIVE",
             Self::Idle => "IDLE",
             Self::Away => "AWAY",
@@ -1657,7 +1657,7 @@ impl AvailabilityState {
 impl From<&str> for AvailabilityState {
     fn from(value: &str) -> Self {
         match value {
-            "STATE_UNSPECIFIED" => Self::StateUnspecified,
+            "STATE_UNSPECIFIED" => Self::Unspecified,
             "ACTIVE" => Self::Active,
             "IDLE" => Self::Idle,
             "AWAY" => Self::Away,
@@ -2124,7 +2124,7 @@ impl<'de> serde::Deserialize<'de> for CardHeader {
 pub enum CardHeaderImageStyle {
     /// `IMAGE_STYLE_UNSPECIFIED`.
     #[default]
-    ImageStyleUnspecified,
+    Unspecified,
     /// Square border.
     Image,
     /// Circular border.
@@ -2136,7 +2136,7 @@ impl CardHeaderImageStyle {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::ImageStyleUnspecified => "IMAGE_STYLE_UNSPECIFIED",
+            Self::Unspecified => "IMAGE_STYLE_UNSPECIFIED",
             Self::Image => "IMAGE",
             Self::Avatar => "AVATAR",
             Self::Unknown(value) => value.as_str(),
@@ -2146,7 +2146,7 @@ impl CardHeaderImageStyle {
 impl From<&str> for CardHeaderImageStyle {
     fn from(value: &str) -> Self {
         match value {
-            "IMAGE_STYLE_UNSPECIFIED" => Self::ImageStyleUnspecified,
+            "IMAGE_STYLE_UNSPECIFIED" => Self::Unspecified,
             "IMAGE" => Self::Image,
             "AVATAR" => Self::Avatar,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -3784,7 +3784,7 @@ impl<'de> serde::Deserialize<'de> for DeletionMetadata {
 pub enum DeletionMetadataDeletionType {
     /// This value is unused.
     #[default]
-    DeletionTypeUnspecified,
+    Unspecified,
     /// User deleted their own message.
     Creator,
     /// An owner or manager deleted the message.
@@ -3806,7 +3806,7 @@ impl DeletionMetadataDeletionType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::DeletionTypeUnspecified => "DELETION_TYPE_UNSPECIFIED",
+            Self::Unspecified => "DELETION_TYPE_UNSPECIFIED",
             Self::Creator => "CREATOR",
             Self::SpaceOwner => "SPACE_OWNER",
             Self::Admin => "ADMIN",
@@ -3821,7 +3821,7 @@ impl DeletionMetadataDeletionType {
 impl From<&str> for DeletionMetadataDeletionType {
     fn from(value: &str) -> Self {
         match value {
-            "DELETION_TYPE_UNSPECIFIED" => Self::DeletionTypeUnspecified,
+            "DELETION_TYPE_UNSPECIFIED" => Self::Unspecified,
             "CREATOR" => Self::Creator,
             "SPACE_OWNER" => Self::SpaceOwner,
             "ADMIN" => Self::Admin,
@@ -4078,7 +4078,7 @@ impl<'de> serde::Deserialize<'de> for DeprecatedEvent {
 pub enum DeprecatedEventDialogEventType {
     /// Default value. Unspecified.
     #[default]
-    TypeUnspecified,
+    Unspecified,
     /// A user opens a dialog.
     RequestDialog,
     /// A user clicks an interactive element of a dialog. For example, a user fills out information in a dialog and clicks a button to submit the information.
@@ -4092,7 +4092,7 @@ impl DeprecatedEventDialogEventType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::TypeUnspecified => "TYPE_UNSPECIFIED",
+            Self::Unspecified => "TYPE_UNSPECIFIED",
             Self::RequestDialog => "REQUEST_DIALOG",
             Self::SubmitDialog => "SUBMIT_DIALOG",
             Self::CancelDialog => "CANCEL_DIALOG",
@@ -4103,7 +4103,7 @@ impl DeprecatedEventDialogEventType {
 impl From<&str> for DeprecatedEventDialogEventType {
     fn from(value: &str) -> Self {
         match value {
-            "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
+            "TYPE_UNSPECIFIED" => Self::Unspecified,
             "REQUEST_DIALOG" => Self::RequestDialog,
             "SUBMIT_DIALOG" => Self::SubmitDialog,
             "CANCEL_DIALOG" => Self::CancelDialog,
@@ -5345,7 +5345,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Action {
 pub enum GoogleAppsCardV1ActionInteraction {
     /// Default value. The `action` executes as normal.
     #[default]
-    InteractionUnspecified,
+    Unspecified,
     /// Opens a [dialog](https://developers.google.com/workspace/chat/dialogs), a windowed, card-based interface that Chat apps use to interact with users. Only supported by Chat apps in response to button-clicks on card messages. If specified for an add-on, the entire card is stripped and nothing is shown in the client. [Google Chat apps](https://developers.google.com/workspace/chat):
     OpenDialog,
     /// A value this version of the crate does not know, kept as sent.
@@ -5355,7 +5355,7 @@ impl GoogleAppsCardV1ActionInteraction {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::InteractionUnspecified => "INTERACTION_UNSPECIFIED",
+            Self::Unspecified => "INTERACTION_UNSPECIFIED",
             Self::OpenDialog => "OPEN_DIALOG",
             Self::Unknown(value) => value.as_str(),
         }
@@ -5364,7 +5364,7 @@ impl GoogleAppsCardV1ActionInteraction {
 impl From<&str> for GoogleAppsCardV1ActionInteraction {
     fn from(value: &str) -> Self {
         match value {
-            "INTERACTION_UNSPECIFIED" => Self::InteractionUnspecified,
+            "INTERACTION_UNSPECIFIED" => Self::Unspecified,
             "OPEN_DIALOG" => Self::OpenDialog,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
@@ -5833,7 +5833,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ButtonList {
 pub enum GoogleAppsCardV1ButtonType {
     /// Don't use. Unspecified.
     #[default]
-    TypeUnspecified,
+    Unspecified,
     /// Outlined buttons are medium-emphasis buttons. They usually contain actions that are important, but aren’t the primary action in a Chat app or an add-on.
     Outlined,
     /// A filled button has a container with a solid color. It has the most visual impact and is recommended for the important and primary action in a Chat app or an add-on.
@@ -5849,7 +5849,7 @@ impl GoogleAppsCardV1ButtonType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::TypeUnspecified => "TYPE_UNSPECIFIED",
+            Self::Unspecified => "TYPE_UNSPECIFIED",
             Self::Outlined => "OUTLINED",
             Self::Filled => "FILLED",
             Self::FilledTonal => "FILLED_TONAL",
@@ -5861,7 +5861,7 @@ impl GoogleAppsCardV1ButtonType {
 impl From<&str> for GoogleAppsCardV1ButtonType {
     fn from(value: &str) -> Self {
         match value {
-            "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
+            "TYPE_UNSPECIFIED" => Self::Unspecified,
             "OUTLINED" => Self::Outlined,
             "FILLED" => Self::Filled,
             "FILLED_TONAL" => Self::FilledTonal,
@@ -6134,7 +6134,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1CardAction {
 pub enum GoogleAppsCardV1CardDisplayStyle {
     /// Don't use. Unspecified.
     #[default]
-    DisplayStyleUnspecified,
+    Unspecified,
     /// The header of the card appears at the bottom of the sidebar, partially covering the current top card of the stack. Clicking the header pops the card into the card stack. If the card has no header, a generated header is used instead.
     Peek,
     /// Default value. The card is shown by replacing the view of the top card in the card stack.
@@ -6146,7 +6146,7 @@ impl GoogleAppsCardV1CardDisplayStyle {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::DisplayStyleUnspecified => "DISPLAY_STYLE_UNSPECIFIED",
+            Self::Unspecified => "DISPLAY_STYLE_UNSPECIFIED",
             Self::Peek => "PEEK",
             Self::Replace => "REPLACE",
             Self::Unknown(value) => value.as_str(),
@@ -6156,7 +6156,7 @@ impl GoogleAppsCardV1CardDisplayStyle {
 impl From<&str> for GoogleAppsCardV1CardDisplayStyle {
     fn from(value: &str) -> Self {
         match value {
-            "DISPLAY_STYLE_UNSPECIFIED" => Self::DisplayStyleUnspecified,
+            "DISPLAY_STYLE_UNSPECIFIED" => Self::Unspecified,
             "PEEK" => Self::Peek,
             "REPLACE" => Self::Replace,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -6412,7 +6412,7 @@ wire::string_enum!(GoogleAppsCardV1CardHeaderImageType);
 pub enum GoogleAppsCardV1CardSectionDividerStyle {
     /// Don't use. Unspecified.
     #[default]
-    DividerStyleUnspecified,
+    Unspecified,
     /// Default option. Render a solid divider.
     SolidDivider,
     /// If set, no divider is rendered. This style completely removes the divider from the layout. The result is equivalent to not adding a divider at all.
@@ -6424,7 +6424,7 @@ impl GoogleAppsCardV1CardSectionDividerStyle {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::DividerStyleUnspecified => "DIVIDER_STYLE_UNSPECIFIED",
+            Self::Unspecified => "DIVIDER_STYLE_UNSPECIFIED",
             Self::SolidDivider => "SOLID_DIVIDER",
             Self::NoDivider => "NO_DIVIDER",
             Self::Unknown(value) => value.as_str(),
@@ -6434,7 +6434,7 @@ impl GoogleAppsCardV1CardSectionDividerStyle {
 impl From<&str> for GoogleAppsCardV1CardSectionDividerStyle {
     fn from(value: &str) -> Self {
         match value {
-            "DIVIDER_STYLE_UNSPECIFIED" => Self::DividerStyleUnspecified,
+            "DIVIDER_STYLE_UNSPECIFIED" => Self::Unspecified,
             "SOLID_DIVIDER" => Self::SolidDivider,
             "NO_DIVIDER" => Self::NoDivider,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -6812,7 +6812,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ChipList {
 pub enum GoogleAppsCardV1ChipListLayout {
     /// Don't use. Unspecified.
     #[default]
-    LayoutUnspecified,
+    Unspecified,
     /// Default value. The chip list wraps to the next line if there isn't enough horizontal space.
     Wrapped,
     /// The chips scroll horizontally if they don't fit in the available space.
@@ -6824,7 +6824,7 @@ impl GoogleAppsCardV1ChipListLayout {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::LayoutUnspecified => "LAYOUT_UNSPECIFIED",
+            Self::Unspecified => "LAYOUT_UNSPECIFIED",
             Self::Wrapped => "WRAPPED",
             Self::HorizontalScrollable => "HORIZONTAL_SCROLLABLE",
             Self::Unknown(value) => value.as_str(),
@@ -6834,7 +6834,7 @@ impl GoogleAppsCardV1ChipListLayout {
 impl From<&str> for GoogleAppsCardV1ChipListLayout {
     fn from(value: &str) -> Self {
         match value {
-            "LAYOUT_UNSPECIFIED" => Self::LayoutUnspecified,
+            "LAYOUT_UNSPECIFIED" => Self::Unspecified,
             "WRAPPED" => Self::Wrapped,
             "HORIZONTAL_SCROLLABLE" => Self::HorizontalScrollable,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -6947,7 +6947,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1CollapseControl {
 pub enum GoogleAppsCardV1CollapseControlHorizontalAlignment {
     /// Don't use. Unspecified.
     #[default]
-    HorizontalAlignmentUnspecified,
+    Unspecified,
     /// Default value. Aligns widgets to the start position of the column. For left-to-right layouts, aligns to the left. For right-to-left layouts, aligns to the right.
     Start,
     /// Aligns widgets to the center of the column.
@@ -6961,7 +6961,7 @@ impl GoogleAppsCardV1CollapseControlHorizontalAlignment {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::HorizontalAlignmentUnspecified => "HORIZONTAL_ALIGNMENT_UNSPECIFIED",
+            Self::Unspecified => "HORIZONTAL_ALIGNMENT_UNSPECIFIED",
             Self::Start => "START",
             Self::Center => "CENTER",
             Self::End => "END",
@@ -6972,7 +6972,7 @@ impl GoogleAppsCardV1CollapseControlHorizontalAlignment {
 impl From<&str> for GoogleAppsCardV1CollapseControlHorizontalAlignment {
     fn from(value: &str) -> Self {
         match value {
-            "HORIZONTAL_ALIGNMENT_UNSPECIFIED" => Self::HorizontalAlignmentUnspecified,
+            "HORIZONTAL_ALIGNMENT_UNSPECIFIED" => Self::Unspecified,
             "START" => Self::Start,
             "CENTER" => Self::Center,
             "END" => Self::End,
@@ -7107,7 +7107,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Column {
 pub enum GoogleAppsCardV1ColumnHorizontalAlignment {
     /// Don't use. Unspecified.
     #[default]
-    HorizontalAlignmentUnspecified,
+    Unspecified,
     /// Default value. Aligns widgets to the start position of the column. For left-to-right layouts, aligns to the left. For right-to-left layouts, aligns to the right.
     Start,
     /// Aligns widgets to the center of the column.
@@ -7121,7 +7121,7 @@ impl GoogleAppsCardV1ColumnHorizontalAlignment {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::HorizontalAlignmentUnspecified => "HORIZONTAL_ALIGNMENT_UNSPECIFIED",
+            Self::Unspecified => "HORIZONTAL_ALIGNMENT_UNSPECIFIED",
             Self::Start => "START",
             Self::Center => "CENTER",
             Self::End => "END",
@@ -7132,7 +7132,7 @@ impl GoogleAppsCardV1ColumnHorizontalAlignment {
 impl From<&str> for GoogleAppsCardV1ColumnHorizontalAlignment {
     fn from(value: &str) -> Self {
         match value {
-            "HORIZONTAL_ALIGNMENT_UNSPECIFIED" => Self::HorizontalAlignmentUnspecified,
+            "HORIZONTAL_ALIGNMENT_UNSPECIFIED" => Self::Unspecified,
             "START" => Self::Start,
             "CENTER" => Self::Center,
             "END" => Self::End,
@@ -7147,7 +7147,7 @@ wire::string_enum!(GoogleAppsCardV1ColumnHorizontalAlignment);
 pub enum GoogleAppsCardV1ColumnHorizontalSizeStyle {
     /// Don't use. Unspecified.
     #[default]
-    HorizontalSizeStyleUnspecified,
+    Unspecified,
     /// Default value. Column fills the available space, up to 70% of the card's width. If both columns are set to `FILL_AVAILABLE_SPACE`, each column fills 50% of the space.
     FillAvailableSpace,
     /// Column fills the least amount of space possible and no more than 30% of the card's width.
@@ -7159,7 +7159,7 @@ impl GoogleAppsCardV1ColumnHorizontalSizeStyle {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::HorizontalSizeStyleUnspecified => "HORIZONTAL_SIZE_STYLE_UNSPECIFIED",
+            Self::Unspecified => "HORIZONTAL_SIZE_STYLE_UNSPECIFIED",
             Self::FillAvailableSpace => "FILL_AVAILABLE_SPACE",
             Self::FillMinimumSpace => "FILL_MINIMUM_SPACE",
             Self::Unknown(value) => value.as_str(),
@@ -7169,7 +7169,7 @@ impl GoogleAppsCardV1ColumnHorizontalSizeStyle {
 impl From<&str> for GoogleAppsCardV1ColumnHorizontalSizeStyle {
     fn from(value: &str) -> Self {
         match value {
-            "HORIZONTAL_SIZE_STYLE_UNSPECIFIED" => Self::HorizontalSizeStyleUnspecified,
+            "HORIZONTAL_SIZE_STYLE_UNSPECIFIED" => Self::Unspecified,
             "FILL_AVAILABLE_SPACE" => Self::FillAvailableSpace,
             "FILL_MINIMUM_SPACE" => Self::FillMinimumSpace,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -7183,7 +7183,7 @@ wire::string_enum!(GoogleAppsCardV1ColumnHorizontalSizeStyle);
 pub enum GoogleAppsCardV1ColumnVerticalAlignment {
     /// Don't use. Unspecified.
     #[default]
-    VerticalAlignmentUnspecified,
+    Unspecified,
     /// Default value. Aligns widgets to the center of a column.
     Center,
     /// Aligns widgets to the top of a column.
@@ -7197,7 +7197,7 @@ impl GoogleAppsCardV1ColumnVerticalAlignment {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::VerticalAlignmentUnspecified => "VERTICAL_ALIGNMENT_UNSPECIFIED",
+            Self::Unspecified => "VERTICAL_ALIGNMENT_UNSPECIFIED",
             Self::Center => "CENTER",
             Self::Top => "TOP",
             Self::Bottom => "BOTTOM",
@@ -7208,7 +7208,7 @@ impl GoogleAppsCardV1ColumnVerticalAlignment {
 impl From<&str> for GoogleAppsCardV1ColumnVerticalAlignment {
     fn from(value: &str) -> Self {
         match value {
-            "VERTICAL_ALIGNMENT_UNSPECIFIED" => Self::VerticalAlignmentUnspecified,
+            "VERTICAL_ALIGNMENT_UNSPECIFIED" => Self::Unspecified,
             "CENTER" => Self::Center,
             "TOP" => Self::Top,
             "BOTTOM" => Self::Bottom,
@@ -7970,7 +7970,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1DecoratedText {
 pub enum GoogleAppsCardV1DecoratedTextStartIconVerticalAlignment {
     /// Unspecified type. Do not use.
     #[default]
-    VerticalAlignmentUnspecified,
+    Unspecified,
     /// Alignment to the top position.
     Top,
     /// Alignment to the middle position.
@@ -7984,7 +7984,7 @@ impl GoogleAppsCardV1DecoratedTextStartIconVerticalAlignment {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::VerticalAlignmentUnspecified => "VERTICAL_ALIGNMENT_UNSPECIFIED",
+            Self::Unspecified => "VERTICAL_ALIGNMENT_UNSPECIFIED",
             Self::Top => "TOP",
             Self::Middle => "MIDDLE",
             Self::Bottom => "BOTTOM",
@@ -7995,7 +7995,7 @@ impl GoogleAppsCardV1DecoratedTextStartIconVerticalAlignment {
 impl From<&str> for GoogleAppsCardV1DecoratedTextStartIconVerticalAlignment {
     fn from(value: &str) -> Self {
         match value {
-            "VERTICAL_ALIGNMENT_UNSPECIFIED" => Self::VerticalAlignmentUnspecified,
+            "VERTICAL_ALIGNMENT_UNSPECIFIED" => Self::Unspecified,
             "TOP" => Self::Top,
             "MIDDLE" => Self::Middle,
             "BOTTOM" => Self::Bottom,
@@ -8337,7 +8337,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ExpressionDataCondition {
 pub enum GoogleAppsCardV1ExpressionDataConditionConditionType {
     /// Unspecified condition type.
     #[default]
-    ConditionTypeUnspecified,
+    Unspecified,
     /// The expression evaluation was successful.
     ExpressionEvaluationSuccess,
     /// The expression evaluation was unsuccessful.
@@ -8349,7 +8349,7 @@ impl GoogleAppsCardV1ExpressionDataConditionConditionType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::ConditionTypeUnspecified => "CONDITION_TYPE_UNSPECIFIED",
+            Self::Unspecified => "CONDITION_TYPE_UNSPECIFIED",
             Self::ExpressionEvaluationSuccess => "EXPRESSION_EVALUATION_SUCCESS",
             Self::ExpressionEvaluationFailure => "EXPRESSION_EVALUATION_FAILURE",
             Self::Unknown(value) => value.as_str(),
@@ -8359,7 +8359,7 @@ impl GoogleAppsCardV1ExpressionDataConditionConditionType {
 impl From<&str> for GoogleAppsCardV1ExpressionDataConditionConditionType {
     fn from(value: &str) -> Self {
         match value {
-            "CONDITION_TYPE_UNSPECIFIED" => Self::ConditionTypeUnspecified,
+            "CONDITION_TYPE_UNSPECIFIED" => Self::Unspecified,
             "EXPRESSION_EVALUATION_SUCCESS" => Self::ExpressionEvaluationSuccess,
             "EXPRESSION_EVALUATION_FAILURE" => Self::ExpressionEvaluationFailure,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -8621,7 +8621,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1GridItem {
 pub enum GoogleAppsCardV1GridItemLayout {
     /// Don't use. Unspecified.
     #[default]
-    GridItemLayoutUnspecified,
+    Unspecified,
     /// The title and subtitle are shown below the grid item's image.
     TextBelow,
     /// The title and subtitle are shown above the grid item's image.
@@ -8633,7 +8633,7 @@ impl GoogleAppsCardV1GridItemLayout {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::GridItemLayoutUnspecified => "GRID_ITEM_LAYOUT_UNSPECIFIED",
+            Self::Unspecified => "GRID_ITEM_LAYOUT_UNSPECIFIED",
             Self::TextBelow => "TEXT_BELOW",
             Self::TextAbove => "TEXT_ABOVE",
             Self::Unknown(value) => value.as_str(),
@@ -8643,7 +8643,7 @@ impl GoogleAppsCardV1GridItemLayout {
 impl From<&str> for GoogleAppsCardV1GridItemLayout {
     fn from(value: &str) -> Self {
         match value {
-            "GRID_ITEM_LAYOUT_UNSPECIFIED" => Self::GridItemLayoutUnspecified,
+            "GRID_ITEM_LAYOUT_UNSPECIFIED" => Self::Unspecified,
             "TEXT_BELOW" => Self::TextBelow,
             "TEXT_ABOVE" => Self::TextAbove,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -11099,7 +11099,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1TextParagraph {
 pub enum GoogleAppsCardV1TextParagraphTextSyntax {
     /// The text is rendered as HTML if unspecified.
     #[default]
-    TextSyntaxUnspecified,
+    Unspecified,
     /// The text is rendered as HTML. This is the default value.
     Html,
     /// The text is rendered as Markdown.
@@ -11111,7 +11111,7 @@ impl GoogleAppsCardV1TextParagraphTextSyntax {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::TextSyntaxUnspecified => "TEXT_SYNTAX_UNSPECIFIED",
+            Self::Unspecified => "TEXT_SYNTAX_UNSPECIFIED",
             Self::Html => "HTML",
             Self::Markdown => "MARKDOWN",
             Self::Unknown(value) => value.as_str(),
@@ -11121,7 +11121,7 @@ impl GoogleAppsCardV1TextParagraphTextSyntax {
 impl From<&str> for GoogleAppsCardV1TextParagraphTextSyntax {
     fn from(value: &str) -> Self {
         match value {
-            "TEXT_SYNTAX_UNSPECIFIED" => Self::TextSyntaxUnspecified,
+            "TEXT_SYNTAX_UNSPECIFIED" => Self::Unspecified,
             "HTML" => Self::Html,
             "MARKDOWN" => Self::Markdown,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -11274,7 +11274,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1UpdateVisibilityAction {
 pub enum GoogleAppsCardV1UpdateVisibilityActionVisibility {
     /// Unspecified visibility. Do not use.
     #[default]
-    VisibilityUnspecified,
+    Unspecified,
     /// The UI element is visible.
     Visible,
     /// The UI element is hidden.
@@ -11286,7 +11286,7 @@ impl GoogleAppsCardV1UpdateVisibilityActionVisibility {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::VisibilityUnspecified => "VISIBILITY_UNSPECIFIED",
+            Self::Unspecified => "VISIBILITY_UNSPECIFIED",
             Self::Visible => "VISIBLE",
             Self::Hidden => "HIDDEN",
             Self::Unknown(value) => value.as_str(),
@@ -11296,7 +11296,7 @@ impl GoogleAppsCardV1UpdateVisibilityActionVisibility {
 impl From<&str> for GoogleAppsCardV1UpdateVisibilityActionVisibility {
     fn from(value: &str) -> Self {
         match value {
-            "VISIBILITY_UNSPECIFIED" => Self::VisibilityUnspecified,
+            "VISIBILITY_UNSPECIFIED" => Self::Unspecified,
             "VISIBLE" => Self::Visible,
             "HIDDEN" => Self::Hidden,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -11396,7 +11396,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Validation {
 pub enum GoogleAppsCardV1ValidationInputType {
     /// Unspecified type. Do not use.
     #[default]
-    InputTypeUnspecified,
+    Unspecified,
     /// Regular text that accepts all characters.
     Text,
     /// An integer value.
@@ -11414,7 +11414,7 @@ impl GoogleAppsCardV1ValidationInputType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::InputTypeUnspecified => "INPUT_TYPE_UNSPECIFIED",
+            Self::Unspecified => "INPUT_TYPE_UNSPECIFIED",
             Self::Text => "TEXT",
             Self::Integer => "INTEGER",
             Self::Float => "FLOAT",
@@ -11427,7 +11427,7 @@ impl GoogleAppsCardV1ValidationInputType {
 impl From<&str> for GoogleAppsCardV1ValidationInputType {
     fn from(value: &str) -> Self {
         match value {
-            "INPUT_TYPE_UNSPECIFIED" => Self::InputTypeUnspecified,
+            "INPUT_TYPE_UNSPECIFIED" => Self::Unspecified,
             "TEXT" => Self::Text,
             "INTEGER" => Self::Integer,
             "FLOAT" => Self::Float,
@@ -11699,7 +11699,7 @@ impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Widget {
 pub enum GoogleAppsCardV1WidgetHorizontalAlignment {
     /// Don't use. Unspecified.
     #[default]
-    HorizontalAlignmentUnspecified,
+    Unspecified,
     /// Default value. Aligns widgets to the start position of the column. For left-to-right layouts, aligns to the left. For right-to-left layouts, aligns to the right.
     Start,
     /// Aligns widgets to the center of the column.
@@ -11713,7 +11713,7 @@ impl GoogleAppsCardV1WidgetHorizontalAlignment {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::HorizontalAlignmentUnspecified => "HORIZONTAL_ALIGNMENT_UNSPECIFIED",
+            Self::Unspecified => "HORIZONTAL_ALIGNMENT_UNSPECIFIED",
             Self::Start => "START",
             Self::Center => "CENTER",
             Self::End => "END",
@@ -11724,7 +11724,7 @@ impl GoogleAppsCardV1WidgetHorizontalAlignment {
 impl From<&str> for GoogleAppsCardV1WidgetHorizontalAlignment {
     fn from(value: &str) -> Self {
         match value {
-            "HORIZONTAL_ALIGNMENT_UNSPECIFIED" => Self::HorizontalAlignmentUnspecified,
+            "HORIZONTAL_ALIGNMENT_UNSPECIFIED" => Self::Unspecified,
             "START" => Self::Start,
             "CENTER" => Self::Center,
             "END" => Self::End,
@@ -11739,7 +11739,7 @@ wire::string_enum!(GoogleAppsCardV1WidgetHorizontalAlignment);
 pub enum GoogleAppsCardV1WidgetVisibility {
     /// Unspecified visibility. Do not use.
     #[default]
-    VisibilityUnspecified,
+    Unspecified,
     /// The UI element is visible.
     Visible,
     /// The UI element is hidden.
@@ -11751,7 +11751,7 @@ impl GoogleAppsCardV1WidgetVisibility {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::VisibilityUnspecified => "VISIBILITY_UNSPECIFIED",
+            Self::Unspecified => "VISIBILITY_UNSPECIFIED",
             Self::Visible => "VISIBLE",
             Self::Hidden => "HIDDEN",
             Self::Unknown(value) => value.as_str(),
@@ -11761,7 +11761,7 @@ impl GoogleAppsCardV1WidgetVisibility {
 impl From<&str> for GoogleAppsCardV1WidgetVisibility {
     fn from(value: &str) -> Self {
         match value {
-            "VISIBILITY_UNSPECIFIED" => Self::VisibilityUnspecified,
+            "VISIBILITY_UNSPECIFIED" => Self::Unspecified,
             "VISIBLE" => Self::Visible,
             "HIDDEN" => Self::Hidden,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -12039,7 +12039,7 @@ impl<'de> serde::Deserialize<'de> for GoogleChatV1Section {
 pub enum GoogleChatV1SectionType {
     /// Unspecified section type.
     #[default]
-    SectionTypeUnspecified,
+    Unspecified,
     /// Custom section.
     CustomSection,
     /// Default section containing [DIRECT_MESSAGE](https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces#spacetype) between two human users or [GROUP_CHAT](https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces#spacetype) spaces that don't belong to any custom section.
@@ -12055,7 +12055,7 @@ impl GoogleChatV1SectionType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::SectionTypeUnspecified => "SECTION_TYPE_UNSPECIFIED",
+            Self::Unspecified => "SECTION_TYPE_UNSPECIFIED",
             Self::CustomSection => "CUSTOM_SECTION",
             Self::DefaultDirectMessages => "DEFAULT_DIRECT_MESSAGES",
             Self::DefaultSpaces => "DEFAULT_SPACES",
@@ -12067,7 +12067,7 @@ impl GoogleChatV1SectionType {
 impl From<&str> for GoogleChatV1SectionType {
     fn from(value: &str) -> Self {
         match value {
-            "SECTION_TYPE_UNSPECIFIED" => Self::SectionTypeUnspecified,
+            "SECTION_TYPE_UNSPECIFIED" => Self::Unspecified,
             "CUSTOM_SECTION" => Self::CustomSection,
             "DEFAULT_DIRECT_MESSAGES" => Self::DefaultDirectMessages,
             "DEFAULT_SPACES" => Self::DefaultSpaces,
@@ -12431,7 +12431,7 @@ impl<'de> serde::Deserialize<'de> for ImageButton {
 pub enum ImageButtonIcon {
     /// `ICON_UNSPECIFIED`.
     #[default]
-    IconUnspecified,
+    Unspecified,
     /// `AIRPLANE`.
     Airplane,
     /// `BOOKMARK`.
@@ -12499,7 +12499,7 @@ impl ImageButtonIcon {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::IconUnspecified => "ICON_UNSPECIFIED",
+            Self::Unspecified => "ICON_UNSPECIFIED",
             Self::Airplane => "AIRPLANE",
             Self::Bookmark => "BOOKMARK",
             Self::Bus => "BUS",
@@ -12537,7 +12537,7 @@ impl ImageButtonIcon {
 impl From<&str> for ImageButtonIcon {
     fn from(value: &str) -> Self {
         match value {
-            "ICON_UNSPECIFIED" => Self::IconUnspecified,
+            "ICON_UNSPECIFIED" => Self::Unspecified,
             "AIRPLANE" => Self::Airplane,
             "BOOKMARK" => Self::Bookmark,
             "BUS" => Self::Bus,
@@ -12835,7 +12835,7 @@ impl<'de> serde::Deserialize<'de> for KeyValue {
 pub enum KeyValueIcon {
     /// `ICON_UNSPECIFIED`.
     #[default]
-    IconUnspecified,
+    Unspecified,
     /// `AIRPLANE`.
     Airplane,
     /// `BOOKMARK`.
@@ -12903,7 +12903,7 @@ impl KeyValueIcon {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::IconUnspecified => "ICON_UNSPECIFIED",
+            Self::Unspecified => "ICON_UNSPECIFIED",
             Self::Airplane => "AIRPLANE",
             Self::Bookmark => "BOOKMARK",
             Self::Bus => "BUS",
@@ -12941,7 +12941,7 @@ impl KeyValueIcon {
 impl From<&str> for KeyValueIcon {
     fn from(value: &str) -> Self {
         match value {
-            "ICON_UNSPECIFIED" => Self::IconUnspecified,
+            "ICON_UNSPECIFIED" => Self::Unspecified,
             "AIRPLANE" => Self::Airplane,
             "BOOKMARK" => Self::Bookmark,
             "BUS" => Self::Bus,
@@ -14158,7 +14158,7 @@ impl<'de> serde::Deserialize<'de> for MeetSpaceLinkData {
 pub enum MeetSpaceLinkDataHuddleStatus {
     /// Default value for the enum. Don't use.
     #[default]
-    HuddleStatusUnspecified,
+    Unspecified,
     /// The huddle has started.
     Started,
     /// The huddle has ended. In this case the Meet space URI and identifiers will no longer be valid.
@@ -14172,7 +14172,7 @@ impl MeetSpaceLinkDataHuddleStatus {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::HuddleStatusUnspecified => "HUDDLE_STATUS_UNSPECIFIED",
+            Self::Unspecified => "HUDDLE_STATUS_UNSPECIFIED",
             Self::Started => "STARTED",
             Self::Ended => "ENDED",
             Self::Missed => "MISSED",
@@ -14183,7 +14183,7 @@ impl MeetSpaceLinkDataHuddleStatus {
 impl From<&str> for MeetSpaceLinkDataHuddleStatus {
     fn from(value: &str) -> Self {
         match value {
-            "HUDDLE_STATUS_UNSPECIFIED" => Self::HuddleStatusUnspecified,
+            "HUDDLE_STATUS_UNSPECIFIED" => Self::Unspecified,
             "STARTED" => Self::Started,
             "ENDED" => Self::Ended,
             "MISSED" => Self::Missed,
@@ -14198,7 +14198,7 @@ wire::string_enum!(MeetSpaceLinkDataHuddleStatus);
 pub enum MeetSpaceLinkDataType {
     /// Default value for the enum. Don't use.
     #[default]
-    TypeUnspecified,
+    Unspecified,
     /// The Meet space is a meeting.
     Meeting,
     /// The Meet space is a huddle.
@@ -14210,7 +14210,7 @@ impl MeetSpaceLinkDataType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::TypeUnspecified => "TYPE_UNSPECIFIED",
+            Self::Unspecified => "TYPE_UNSPECIFIED",
             Self::Meeting => "MEETING",
             Self::Huddle => "HUDDLE",
             Self::Unknown(value) => value.as_str(),
@@ -14220,7 +14220,7 @@ impl MeetSpaceLinkDataType {
 impl From<&str> for MeetSpaceLinkDataType {
     fn from(value: &str) -> Self {
         match value {
-            "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
+            "TYPE_UNSPECIFIED" => Self::Unspecified,
             "MEETING" => Self::Meeting,
             "HUDDLE" => Self::Huddle,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -14393,7 +14393,7 @@ impl<'de> serde::Deserialize<'de> for Membership {
 pub enum MembershipAffiliation {
     /// Default value. This value is unused.
     #[default]
-    AffiliationUnspecified,
+    Unspecified,
     /// An account managed by the same Google Workspace organization that owns the space.
     Internal,
     /// An account external to the Google Workspace organization that owns the space (e.g., a consumer account, or an account managed by a different Workspace organization).
@@ -14407,7 +14407,7 @@ impl MembershipAffiliation {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::AffiliationUnspecified => "AFFILIATION_UNSPECIFIED",
+            Self::Unspecified => "AFFILIATION_UNSPECIFIED",
             Self::Internal => "INTERNAL",
             Self::External => "EXTERNAL",
             Self::ManagedExternal => "MANAGED_EXTERNAL",
@@ -14418,7 +14418,7 @@ impl MembershipAffiliation {
 impl From<&str> for MembershipAffiliation {
     fn from(value: &str) -> Self {
         match value {
-            "AFFILIATION_UNSPECIFIED" => Self::AffiliationUnspecified,
+            "AFFILIATION_UNSPECIFIED" => Self::Unspecified,
             "INTERNAL" => Self::Internal,
             "EXTERNAL" => Self::External,
             "MANAGED_EXTERNAL" => Self::ManagedExternal,
@@ -14846,13 +14846,13 @@ impl<'de> serde::Deserialize<'de> for MembershipDeletedEventData {
 pub enum MembershipRole {
     /// Default value. For users: they aren't a member of the space, but can be invited. For Google Groups: they're always assigned this role (other enum values might be used in the future).
     #[default]
-    MembershipRoleUnspecified,
+    Unspecified,
     /// A member of the space. In the Chat UI, this role is called Member. The user has basic permissions, like sending messages to the space. Managers and owners can grant members additional permissions in a space, including: - Add or remove members. - Modify space details. - Turn history on or off. - Mention everyone in the space with `@all`. - Manage Chat apps and webhooks installed in the space. In direct messages and unnamed group conversations, everyone has this role.
-    RoleMember,
+    Member,
     /// A space owner. In the Chat UI, this role is called Owner. The user has the complete set of space permissions to manage the space, including: - Change the role of other members in the space to member, manager, or owner. - Delete the space. Only supported in SpaceType.SPACE (named spaces). To learn more, see [Learn more about your role as a space owner or manager](https://support.google.com/chat/answer/11833441).
-    RoleManager,
+    Manager,
     /// A space manager. In the Chat UI, this role is called Manager. The user has all basic permissions of `ROLE_MEMBER`, and can be granted a subset of administrative permissions by an owner. By default, managers have all the permissions of an owner except for the ability to: - Delete the space. - Make another space member an owner. - Change an owner's role. By default, managers permissions include but aren't limited to: - Make another member a manager. - Delete messages in the space. - Manage space permissions. - Receive notifications for requests to join the space if the manager has the "manage members" permission in the space settings. - Make a space discoverable. Only supported in SpaceType.SPACE (named spaces). To learn more, see [Manage space settings](https://support.google.com/chat/answer/13340792).
-    RoleAssistantManager,
+    AssistantManager,
     /// A value this version of the crate does not know, kept as sent.
     Unknown(::google_api_runtime::types::UnknownValue),
 }
@@ -14860,10 +14860,10 @@ impl MembershipRole {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::MembershipRoleUnspecified => "MEMBERSHIP_ROLE_UNSPECIFIED",
-            Self::RoleMember => "ROLE_MEMBER",
-            Self::RoleManager => "ROLE_MANAGER",
-            Self::RoleAssistantManager => "ROLE_ASSISTANT_MANAGER",
+            Self::Unspecified => "MEMBERSHIP_ROLE_UNSPECIFIED",
+            Self::Member => "ROLE_MEMBER",
+            Self::Manager => "ROLE_MANAGER",
+            Self::AssistantManager => "ROLE_ASSISTANT_MANAGER",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -14871,10 +14871,10 @@ impl MembershipRole {
 impl From<&str> for MembershipRole {
     fn from(value: &str) -> Self {
         match value {
-            "MEMBERSHIP_ROLE_UNSPECIFIED" => Self::MembershipRoleUnspecified,
-            "ROLE_MEMBER" => Self::RoleMember,
-            "ROLE_MANAGER" => Self::RoleManager,
-            "ROLE_ASSISTANT_MANAGER" => Self::RoleAssistantManager,
+            "MEMBERSHIP_ROLE_UNSPECIFIED" => Self::Unspecified,
+            "ROLE_MEMBER" => Self::Member,
+            "ROLE_MANAGER" => Self::Manager,
+            "ROLE_ASSISTANT_MANAGER" => Self::AssistantManager,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
@@ -14886,7 +14886,7 @@ wire::string_enum!(MembershipRole);
 pub enum MembershipState {
     /// Default value. Don't use.
     #[default]
-    MembershipStateUnspecified,
+    Unspecified,
     /// The user is added to the space, and can participate in the space.
     Joined,
     /// The user is invited to join the space, but hasn't joined it.
@@ -14900,7 +14900,7 @@ impl MembershipState {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::MembershipStateUnspecified => "MEMBERSHIP_STATE_UNSPECIFIED",
+            Self::Unspecified => "MEMBERSHIP_STATE_UNSPECIFIED",
             Self::Joined => "JOINED",
             Self::Invited => "INVITED",
             Self::NotAMember => "NOT_A_MEMBER",
@@ -14911,7 +14911,7 @@ impl MembershipState {
 impl From<&str> for MembershipState {
     fn from(value: &str) -> Self {
         match value {
-            "MEMBERSHIP_STATE_UNSPECIFIED" => Self::MembershipStateUnspecified,
+            "MEMBERSHIP_STATE_UNSPECIFIED" => Self::Unspecified,
             "JOINED" => Self::Joined,
             "INVITED" => Self::Invited,
             "NOT_A_MEMBER" => Self::NotAMember,
@@ -15744,11 +15744,11 @@ impl<'de> serde::Deserialize<'de> for MessageDeletedEventData {
 pub enum MessageMarkupSyntax {
     /// Represents the unspecified value.
     #[default]
-    MarkupSyntaxUnspecified,
+    Unspecified,
     /// Uses Google Chat's markup syntax. See <https://developers.google.com/workspace/chat/format-messages#format-texts> for more information.
-    MarkupSyntaxChat,
+    Chat,
     /// Uses Markdown syntax. This syntax is based on the [CommonMark](https://commonmark.org/help/) specification, with additional extensions. See <https://developers.google.com/workspace/chat/format-messages#format-texts> for more information.
-    MarkupSyntaxMarkdown,
+    Markdown,
     /// A value this version of the crate does not know, kept as sent.
     Unknown(::google_api_runtime::types::UnknownValue),
 }
@@ -15756,9 +15756,9 @@ impl MessageMarkupSyntax {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::MarkupSyntaxUnspecified => "MARKUP_SYNTAX_UNSPECIFIED",
-            Self::MarkupSyntaxChat => "MARKUP_SYNTAX_CHAT",
-            Self::MarkupSyntaxMarkdown => "MARKUP_SYNTAX_MARKDOWN",
+            Self::Unspecified => "MARKUP_SYNTAX_UNSPECIFIED",
+            Self::Chat => "MARKUP_SYNTAX_CHAT",
+            Self::Markdown => "MARKUP_SYNTAX_MARKDOWN",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -15766,9 +15766,9 @@ impl MessageMarkupSyntax {
 impl From<&str> for MessageMarkupSyntax {
     fn from(value: &str) -> Self {
         match value {
-            "MARKUP_SYNTAX_UNSPECIFIED" => Self::MarkupSyntaxUnspecified,
-            "MARKUP_SYNTAX_CHAT" => Self::MarkupSyntaxChat,
-            "MARKUP_SYNTAX_MARKDOWN" => Self::MarkupSyntaxMarkdown,
+            "MARKUP_SYNTAX_UNSPECIFIED" => Self::Unspecified,
+            "MARKUP_SYNTAX_CHAT" => Self::Chat,
+            "MARKUP_SYNTAX_MARKDOWN" => Self::Markdown,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
@@ -16545,7 +16545,7 @@ impl<'de> serde::Deserialize<'de> for PositionSectionRequest {
 pub enum PositionSectionRequestRelativePosition {
     /// Unspecified position.
     #[default]
-    PositionUnspecified,
+    Unspecified,
     /// Start of the list of sections.
     Start,
     /// End of the list of sections.
@@ -16557,7 +16557,7 @@ impl PositionSectionRequestRelativePosition {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::PositionUnspecified => "POSITION_UNSPECIFIED",
+            Self::Unspecified => "POSITION_UNSPECIFIED",
             Self::Start => "START",
             Self::End => "END",
             Self::Unknown(value) => value.as_str(),
@@ -16567,7 +16567,7 @@ impl PositionSectionRequestRelativePosition {
 impl From<&str> for PositionSectionRequestRelativePosition {
     fn from(value: &str) -> Self {
         match value {
-            "POSITION_UNSPECIFIED" => Self::PositionUnspecified,
+            "POSITION_UNSPECIFIED" => Self::Unspecified,
             "START" => Self::Start,
             "END" => Self::End,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -16832,7 +16832,7 @@ impl<'de> serde::Deserialize<'de> for QuotedMessageMetadata {
 pub enum QuotedMessageMetadataQuoteType {
     /// Reserved. This value is unused.
     #[default]
-    QuoteTypeUnspecified,
+    Unspecified,
     /// When `quote_type` is `REPLY`, you can do the following: * If you're replying in a thread, you can quote another message in that thread. * If you're creating a root message, you can quote another root message in that space.
     Reply,
     /// When `quote_type` is `FORWARD`, you can quote a: * Message from a different space. * Message reply from a different thread in the same space.
@@ -16844,7 +16844,7 @@ impl QuotedMessageMetadataQuoteType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::QuoteTypeUnspecified => "QUOTE_TYPE_UNSPECIFIED",
+            Self::Unspecified => "QUOTE_TYPE_UNSPECIFIED",
             Self::Reply => "REPLY",
             Self::Forward => "FORWARD",
             Self::Unknown(value) => value.as_str(),
@@ -16854,7 +16854,7 @@ impl QuotedMessageMetadataQuoteType {
 impl From<&str> for QuotedMessageMetadataQuoteType {
     fn from(value: &str) -> Self {
         match value {
-            "QUOTE_TYPE_UNSPECIFIED" => Self::QuoteTypeUnspecified,
+            "QUOTE_TYPE_UNSPECIFIED" => Self::Unspecified,
             "REPLY" => Self::Reply,
             "FORWARD" => Self::Forward,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -17590,7 +17590,7 @@ impl<'de> serde::Deserialize<'de> for RichLinkMetadata {
 pub enum RichLinkMetadataRichLinkType {
     /// Default value for the enum. Don't use.
     #[default]
-    RichLinkTypeUnspecified,
+    Unspecified,
     /// A Google Drive rich link type.
     DriveFile,
     /// A Chat space rich link type. For example, a space smart chip.
@@ -17608,7 +17608,7 @@ impl RichLinkMetadataRichLinkType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::RichLinkTypeUnspecified => "RICH_LINK_TYPE_UNSPECIFIED",
+            Self::Unspecified => "RICH_LINK_TYPE_UNSPECIFIED",
             Self::DriveFile => "DRIVE_FILE",
             Self::ChatSpace => "CHAT_SPACE",
             Self::GmailMessage => "GMAIL_MESSAGE",
@@ -17621,7 +17621,7 @@ impl RichLinkMetadataRichLinkType {
 impl From<&str> for RichLinkMetadataRichLinkType {
     fn from(value: &str) -> Self {
         match value {
-            "RICH_LINK_TYPE_UNSPECIFIED" => Self::RichLinkTypeUnspecified,
+            "RICH_LINK_TYPE_UNSPECIFIED" => Self::Unspecified,
             "DRIVE_FILE" => Self::DriveFile,
             "CHAT_SPACE" => Self::ChatSpace,
             "GMAIL_MESSAGE" => Self::GmailMessage,
@@ -17734,7 +17734,7 @@ impl<'de> serde::Deserialize<'de> for SearchMessageResult {
 pub enum SearchMessageResultSpaceMuteSetting {
     /// Reserved.
     #[default]
-    MuteSettingUnspecified,
+    Unspecified,
     /// The user will receive notifications for the space based on the notification setting.
     Unmuted,
     /// The user will not receive any notifications for the space, regardless of the notification setting.
@@ -17746,7 +17746,7 @@ impl SearchMessageResultSpaceMuteSetting {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::MuteSettingUnspecified => "MUTE_SETTING_UNSPECIFIED",
+            Self::Unspecified => "MUTE_SETTING_UNSPECIFIED",
             Self::Unmuted => "UNMUTED",
             Self::Muted => "MUTED",
             Self::Unknown(value) => value.as_str(),
@@ -17756,7 +17756,7 @@ impl SearchMessageResultSpaceMuteSetting {
 impl From<&str> for SearchMessageResultSpaceMuteSetting {
     fn from(value: &str) -> Self {
         match value {
-            "MUTE_SETTING_UNSPECIFIED" => Self::MuteSettingUnspecified,
+            "MUTE_SETTING_UNSPECIFIED" => Self::Unspecified,
             "UNMUTED" => Self::Unmuted,
             "MUTED" => Self::Muted,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -17916,11 +17916,11 @@ impl<'de> serde::Deserialize<'de> for SearchMessagesRequest {
 pub enum SearchMessagesRequestMarkupSyntax {
     /// Represents the unspecified value.
     #[default]
-    MarkupSyntaxUnspecified,
+    Unspecified,
     /// Uses Google Chat's markup syntax. See <https://developers.google.com/workspace/chat/format-messages#format-texts> for more information.
-    MarkupSyntaxChat,
+    Chat,
     /// Uses Markdown syntax. This syntax is based on the [CommonMark](https://commonmark.org/help/) specification, with additional extensions. See <https://developers.google.com/workspace/chat/format-messages#format-texts> for more information.
-    MarkupSyntaxMarkdown,
+    Markdown,
     /// A value this version of the crate does not know, kept as sent.
     Unknown(::google_api_runtime::types::UnknownValue),
 }
@@ -17928,9 +17928,9 @@ impl SearchMessagesRequestMarkupSyntax {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::MarkupSyntaxUnspecified => "MARKUP_SYNTAX_UNSPECIFIED",
-            Self::MarkupSyntaxChat => "MARKUP_SYNTAX_CHAT",
-            Self::MarkupSyntaxMarkdown => "MARKUP_SYNTAX_MARKDOWN",
+            Self::Unspecified => "MARKUP_SYNTAX_UNSPECIFIED",
+            Self::Chat => "MARKUP_SYNTAX_CHAT",
+            Self::Markdown => "MARKUP_SYNTAX_MARKDOWN",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -17938,9 +17938,9 @@ impl SearchMessagesRequestMarkupSyntax {
 impl From<&str> for SearchMessagesRequestMarkupSyntax {
     fn from(value: &str) -> Self {
         match value {
-            "MARKUP_SYNTAX_UNSPECIFIED" => Self::MarkupSyntaxUnspecified,
-            "MARKUP_SYNTAX_CHAT" => Self::MarkupSyntaxChat,
-            "MARKUP_SYNTAX_MARKDOWN" => Self::MarkupSyntaxMarkdown,
+            "MARKUP_SYNTAX_UNSPECIFIED" => Self::Unspecified,
+            "MARKUP_SYNTAX_CHAT" => Self::Chat,
+            "MARKUP_SYNTAX_MARKDOWN" => Self::Markdown,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
@@ -18755,7 +18755,7 @@ impl<'de> serde::Deserialize<'de> for SlashCommandMetadata {
 pub enum SlashCommandMetadataType {
     /// Default value for the enum. Don't use.
     #[default]
-    TypeUnspecified,
+    Unspecified,
     /// Add Chat app to space.
     Add,
     /// Invoke slash command in space.
@@ -18767,7 +18767,7 @@ impl SlashCommandMetadataType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::TypeUnspecified => "TYPE_UNSPECIFIED",
+            Self::Unspecified => "TYPE_UNSPECIFIED",
             Self::Add => "ADD",
             Self::Invoke => "INVOKE",
             Self::Unknown(value) => value.as_str(),
@@ -18777,7 +18777,7 @@ impl SlashCommandMetadataType {
 impl From<&str> for SlashCommandMetadataType {
     fn from(value: &str) -> Self {
         match value {
-            "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
+            "TYPE_UNSPECIFIED" => Self::Unspecified,
             "ADD" => Self::Add,
             "INVOKE" => Self::Invoke,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -19906,7 +19906,7 @@ impl<'de> serde::Deserialize<'de> for SpaceEvent {
 pub enum SpaceHistoryState {
     /// Default value. Do not use.
     #[default]
-    HistoryStateUnspecified,
+    Unspecified,
     /// History off. [Messages and threads are kept for 24 hours](https://support.google.com/chat/answer/7664687).
     HistoryOff,
     /// History on. The organization's [Vault retention rules](https://support.google.com/vault/answer/7657597) specify for how long messages and threads are kept.
@@ -19918,7 +19918,7 @@ impl SpaceHistoryState {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::HistoryStateUnspecified => "HISTORY_STATE_UNSPECIFIED",
+            Self::Unspecified => "HISTORY_STATE_UNSPECIFIED",
             Self::HistoryOff => "HISTORY_OFF",
             Self::HistoryOn => "HISTORY_ON",
             Self::Unknown(value) => value.as_str(),
@@ -19928,7 +19928,7 @@ impl SpaceHistoryState {
 impl From<&str> for SpaceHistoryState {
     fn from(value: &str) -> Self {
         match value {
-            "HISTORY_STATE_UNSPECIFIED" => Self::HistoryStateUnspecified,
+            "HISTORY_STATE_UNSPECIFIED" => Self::Unspecified,
             "HISTORY_OFF" => Self::HistoryOff,
             "HISTORY_ON" => Self::HistoryOn,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -20046,7 +20046,7 @@ impl<'de> serde::Deserialize<'de> for SpaceNotificationSetting {
 pub enum SpaceNotificationSettingMuteSetting {
     /// Reserved.
     #[default]
-    MuteSettingUnspecified,
+    Unspecified,
     /// The user will receive notifications for the space based on the notification setting.
     Unmuted,
     /// The user will not receive any notifications for the space, regardless of the notification setting.
@@ -20058,7 +20058,7 @@ impl SpaceNotificationSettingMuteSetting {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::MuteSettingUnspecified => "MUTE_SETTING_UNSPECIFIED",
+            Self::Unspecified => "MUTE_SETTING_UNSPECIFIED",
             Self::Unmuted => "UNMUTED",
             Self::Muted => "MUTED",
             Self::Unknown(value) => value.as_str(),
@@ -20068,7 +20068,7 @@ impl SpaceNotificationSettingMuteSetting {
 impl From<&str> for SpaceNotificationSettingMuteSetting {
     fn from(value: &str) -> Self {
         match value {
-            "MUTE_SETTING_UNSPECIFIED" => Self::MuteSettingUnspecified,
+            "MUTE_SETTING_UNSPECIFIED" => Self::Unspecified,
             "UNMUTED" => Self::Unmuted,
             "MUTED" => Self::Muted,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -20082,7 +20082,7 @@ wire::string_enum!(SpaceNotificationSettingMuteSetting);
 pub enum SpaceNotificationSettingNotificationSetting {
     /// Reserved.
     #[default]
-    NotificationSettingUnspecified,
+    Unspecified,
     /// Notifications are triggered by @mentions, followed threads, first message of new threads. All new threads are automatically followed, unless manually unfollowed by the user.
     All,
     /// The notification is triggered by @mentions, followed threads, first message of new threads. Not available for 1:1 direct messages.
@@ -20098,7 +20098,7 @@ impl SpaceNotificationSettingNotificationSetting {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::NotificationSettingUnspecified => "NOTIFICATION_SETTING_UNSPECIFIED",
+            Self::Unspecified => "NOTIFICATION_SETTING_UNSPECIFIED",
             Self::All => "ALL",
             Self::MainConversations => "MAIN_CONVERSATIONS",
             Self::ForYou => "FOR_YOU",
@@ -20110,7 +20110,7 @@ impl SpaceNotificationSettingNotificationSetting {
 impl From<&str> for SpaceNotificationSettingNotificationSetting {
     fn from(value: &str) -> Self {
         match value {
-            "NOTIFICATION_SETTING_UNSPECIFIED" => Self::NotificationSettingUnspecified,
+            "NOTIFICATION_SETTING_UNSPECIFIED" => Self::Unspecified,
             "ALL" => Self::All,
             "MAIN_CONVERSATIONS" => Self::MainConversations,
             "FOR_YOU" => Self::ForYou,
@@ -20126,7 +20126,7 @@ wire::string_enum!(SpaceNotificationSettingNotificationSetting);
 pub enum SpacePredefinedPermissionSettings {
     /// Unspecified. Don't use.
     #[default]
-    PredefinedPermissionSettingsUnspecified,
+    Unspecified,
     /// Setting to make the space a collaboration space where all members can post messages.
     CollaborationSpace,
     /// Setting to make the space an announcement space where only space managers can post messages.
@@ -20138,9 +20138,7 @@ impl SpacePredefinedPermissionSettings {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::PredefinedPermissionSettingsUnspecified => {
-                "PREDEFINED_PERMISSION_SETTINGS_UNSPECIFIED"
-            }
+            Self::Unspecified => "PREDEFINED_PERMISSION_SETTINGS_UNSPECIFIED",
             Self::CollaborationSpace => "COLLABORATION_SPACE",
             Self::AnnouncementSpace => "ANNOUNCEMENT_SPACE",
             Self::Unknown(value) => value.as_str(),
@@ -20150,9 +20148,7 @@ impl SpacePredefinedPermissionSettings {
 impl From<&str> for SpacePredefinedPermissionSettings {
     fn from(value: &str) -> Self {
         match value {
-            "PREDEFINED_PERMISSION_SETTINGS_UNSPECIFIED" => {
-                Self::PredefinedPermissionSettingsUnspecified
-            }
+            "PREDEFINED_PERMISSION_SETTINGS_UNSPECIFIED" => Self::Unspecified,
             "COLLABORATION_SPACE" => Self::CollaborationSpace,
             "ANNOUNCEMENT_SPACE" => Self::AnnouncementSpace,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -20247,7 +20243,7 @@ impl<'de> serde::Deserialize<'de> for SpaceReadState {
 pub enum SpaceSpaceType {
     /// Reserved.
     #[default]
-    SpaceTypeUnspecified,
+    Unspecified,
     /// A place where people send messages, share files, and collaborate. A `SPACE` can include Chat apps.
     Space,
     /// Group conversations between 3 or more people. A `GROUP_CHAT` can include Chat apps.
@@ -20261,7 +20257,7 @@ impl SpaceSpaceType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::SpaceTypeUnspecified => "SPACE_TYPE_UNSPECIFIED",
+            Self::Unspecified => "SPACE_TYPE_UNSPECIFIED",
             Self::Space => "SPACE",
             Self::GroupChat => "GROUP_CHAT",
             Self::DirectMessage => "DIRECT_MESSAGE",
@@ -20272,7 +20268,7 @@ impl SpaceSpaceType {
 impl From<&str> for SpaceSpaceType {
     fn from(value: &str) -> Self {
         match value {
-            "SPACE_TYPE_UNSPECIFIED" => Self::SpaceTypeUnspecified,
+            "SPACE_TYPE_UNSPECIFIED" => Self::Unspecified,
             "SPACE" => Self::Space,
             "GROUP_CHAT" => Self::GroupChat,
             "DIRECT_MESSAGE" => Self::DirectMessage,
@@ -20287,7 +20283,7 @@ wire::string_enum!(SpaceSpaceType);
 pub enum SpaceThreadingState {
     /// Reserved.
     #[default]
-    SpaceThreadingStateUnspecified,
+    Unspecified,
     /// Spaces that support message threads. When users respond to a message, they can reply in-thread, which keeps their response in the context of the original message.
     ThreadedMessages,
     /// Named spaces where the conversation is organized by topic. Topics and their replies are grouped together.
@@ -20301,7 +20297,7 @@ impl SpaceThreadingState {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::SpaceThreadingStateUnspecified => "SPACE_THREADING_STATE_UNSPECIFIED",
+            Self::Unspecified => "SPACE_THREADING_STATE_UNSPECIFIED",
             Self::ThreadedMessages => "THREADED_MESSAGES",
             Self::GroupedMessages => "GROUPED_MESSAGES",
             Self::UnthreadedMessages => "UNTHREADED_MESSAGES",
@@ -20312,7 +20308,7 @@ impl SpaceThreadingState {
 impl From<&str> for SpaceThreadingState {
     fn from(value: &str) -> Self {
         match value {
-            "SPACE_THREADING_STATE_UNSPECIFIED" => Self::SpaceThreadingStateUnspecified,
+            "SPACE_THREADING_STATE_UNSPECIFIED" => Self::Unspecified,
             "THREADED_MESSAGES" => Self::ThreadedMessages,
             "GROUPED_MESSAGES" => Self::GroupedMessages,
             "UNTHREADED_MESSAGES" => Self::UnthreadedMessages,
@@ -20329,7 +20325,7 @@ wire::string_enum!(SpaceThreadingState);
 pub enum SpaceType {
     /// Reserved.
     #[default]
-    TypeUnspecified,
+    Unspecified,
     /// Conversations between two or more humans.
     Room,
     /// 1:1 Direct Message between a human and a Chat app, where all messages are flat. Note that this doesn't include direct messages between two humans.
@@ -20341,7 +20337,7 @@ impl SpaceType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::TypeUnspecified => "TYPE_UNSPECIFIED",
+            Self::Unspecified => "TYPE_UNSPECIFIED",
             Self::Room => "ROOM",
             Self::Dm => "DM",
             Self::Unknown(value) => value.as_str(),
@@ -20351,7 +20347,7 @@ impl SpaceType {
 impl From<&str> for SpaceType {
     fn from(value: &str) -> Self {
         match value {
-            "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
+            "TYPE_UNSPECIFIED" => Self::Unspecified,
             "ROOM" => Self::Room,
             "DM" => Self::Dm,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -20428,11 +20424,11 @@ impl<'de> serde::Deserialize<'de> for SpaceUpdatedEventData {
 pub enum SpacesFindGroupChatsSpaceView {
     /// The default / unset value.
     #[default]
-    SpaceViewUnspecified,
+    Unspecified,
     /// Populates only the Space resource name.
-    SpaceViewResourceNameOnly,
+    ResourceNameOnly,
     /// Populates Space resource fields. Note: the `permissionSettings` field will not be populated. Requests that specify SPACE_VIEW_EXPANDED must include scopes that allow reading space data, for example, <https://www.googleapis.com/auth/chat.spaces> or <https://www.googleapis.com/auth/chat.spaces.readonly>.
-    SpaceViewExpanded,
+    Expanded,
     /// A value this version of the crate does not know, kept as sent.
     Unknown(::google_api_runtime::types::UnknownValue),
 }
@@ -20440,9 +20436,9 @@ impl SpacesFindGroupChatsSpaceView {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::SpaceViewUnspecified => "SPACE_VIEW_UNSPECIFIED",
-            Self::SpaceViewResourceNameOnly => "SPACE_VIEW_RESOURCE_NAME_ONLY",
-            Self::SpaceViewExpanded => "SPACE_VIEW_EXPANDED",
+            Self::Unspecified => "SPACE_VIEW_UNSPECIFIED",
+            Self::ResourceNameOnly => "SPACE_VIEW_RESOURCE_NAME_ONLY",
+            Self::Expanded => "SPACE_VIEW_EXPANDED",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -20450,9 +20446,9 @@ impl SpacesFindGroupChatsSpaceView {
 impl From<&str> for SpacesFindGroupChatsSpaceView {
     fn from(value: &str) -> Self {
         match value {
-            "SPACE_VIEW_UNSPECIFIED" => Self::SpaceViewUnspecified,
-            "SPACE_VIEW_RESOURCE_NAME_ONLY" => Self::SpaceViewResourceNameOnly,
-            "SPACE_VIEW_EXPANDED" => Self::SpaceViewExpanded,
+            "SPACE_VIEW_UNSPECIFIED" => Self::Unspecified,
+            "SPACE_VIEW_RESOURCE_NAME_ONLY" => Self::ResourceNameOnly,
+            "SPACE_VIEW_EXPANDED" => Self::Expanded,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
@@ -20471,9 +20467,9 @@ pub enum SpacesMessagesCreateCreateMessageNotificationOptionsNotificationType {
     #[default]
     NotificationTypeNone,
     /// Force notify recipients. This bypasses users' space notification settings and [Chat Do Not Disturb settings](https://support.google.com/chat/answer/9093489). This option does not bypass device-level Do Not Disturb settings. Requires \[app authentication\] (<https://developers.google.com/workspace/chat/authenticate-authorize-chat-app>).
-    NotificationTypeForceNotify,
+    ForceNotify,
     /// Do not notify recipients, and do not mark the message as unread. This behaves similarly to the user muting the conversation or enabling [Chat Do Not Disturb](https://support.google.com/chat/answer/9093489). Requires \[app authentication\] (<https://developers.google.com/workspace/chat/authenticate-authorize-chat-app>).
-    NotificationTypeSilent,
+    Silent,
     /// A value this version of the crate does not know, kept as sent.
     Unknown(::google_api_runtime::types::UnknownValue),
 }
@@ -20482,8 +20478,8 @@ impl SpacesMessagesCreateCreateMessageNotificationOptionsNotificationType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotificationTypeNone => "NOTIFICATION_TYPE_NONE",
-            Self::NotificationTypeForceNotify => "NOTIFICATION_TYPE_FORCE_NOTIFY",
-            Self::NotificationTypeSilent => "NOTIFICATION_TYPE_SILENT",
+            Self::ForceNotify => "NOTIFICATION_TYPE_FORCE_NOTIFY",
+            Self::Silent => "NOTIFICATION_TYPE_SILENT",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -20493,8 +20489,8 @@ for SpacesMessagesCreateCreateMessageNotificationOptionsNotificationType {
     fn from(value: &str) -> Self {
         match value {
             "NOTIFICATION_TYPE_NONE" => Self::NotificationTypeNone,
-            "NOTIFICATION_TYPE_FORCE_NOTIFY" => Self::NotificationTypeForceNotify,
-            "NOTIFICATION_TYPE_SILENT" => Self::NotificationTypeSilent,
+            "NOTIFICATION_TYPE_FORCE_NOTIFY" => Self::ForceNotify,
+            "NOTIFICATION_TYPE_SILENT" => Self::Silent,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
@@ -20512,7 +20508,7 @@ for SpacesMessagesCreateCreateMessageNotificationOptionsNotificationType {
 pub enum SpacesMessagesCreateMessageReplyOption {
     /// Default. Starts a new thread. Using this option ignores any thread ID or `thread_key` that's included.
     #[default]
-    MessageReplyOptionUnspecified,
+    Unspecified,
     /// Creates the message as a reply to the thread specified by thread ID or `thread_key`. If it fails, the message starts a new thread instead.
     ReplyMessageFallbackToNewThread,
     /// Creates the message as a reply to the thread specified by thread ID or `thread_key`. If a new `thread_key` is used, a new thread is created. If the message creation fails, a `NOT_FOUND` error is returned instead.
@@ -20524,7 +20520,7 @@ impl SpacesMessagesCreateMessageReplyOption {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::MessageReplyOptionUnspecified => "MESSAGE_REPLY_OPTION_UNSPECIFIED",
+            Self::Unspecified => "MESSAGE_REPLY_OPTION_UNSPECIFIED",
             Self::ReplyMessageFallbackToNewThread => {
                 "REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD"
             }
@@ -20536,7 +20532,7 @@ impl SpacesMessagesCreateMessageReplyOption {
 impl From<&str> for SpacesMessagesCreateMessageReplyOption {
     fn from(value: &str) -> Self {
         match value {
-            "MESSAGE_REPLY_OPTION_UNSPECIFIED" => Self::MessageReplyOptionUnspecified,
+            "MESSAGE_REPLY_OPTION_UNSPECIFIED" => Self::Unspecified,
             "REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD" => {
                 Self::ReplyMessageFallbackToNewThread
             }
@@ -20558,11 +20554,11 @@ for SpacesMessagesCreateMessageReplyOption {
 pub enum SpacesMessagesGetMarkupSyntax {
     /// Represents the unspecified value.
     #[default]
-    MarkupSyntaxUnspecified,
+    Unspecified,
     /// Uses Google Chat's markup syntax. See <https://developers.google.com/workspace/chat/format-messages#format-texts> for more information.
-    MarkupSyntaxChat,
+    Chat,
     /// Uses Markdown syntax. This syntax is based on the [CommonMark](https://commonmark.org/help/) specification, with additional extensions. See <https://developers.google.com/workspace/chat/format-messages#format-texts> for more information.
-    MarkupSyntaxMarkdown,
+    Markdown,
     /// A value this version of the crate does not know, kept as sent.
     Unknown(::google_api_runtime::types::UnknownValue),
 }
@@ -20570,9 +20566,9 @@ impl SpacesMessagesGetMarkupSyntax {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::MarkupSyntaxUnspecified => "MARKUP_SYNTAX_UNSPECIFIED",
-            Self::MarkupSyntaxChat => "MARKUP_SYNTAX_CHAT",
-            Self::MarkupSyntaxMarkdown => "MARKUP_SYNTAX_MARKDOWN",
+            Self::Unspecified => "MARKUP_SYNTAX_UNSPECIFIED",
+            Self::Chat => "MARKUP_SYNTAX_CHAT",
+            Self::Markdown => "MARKUP_SYNTAX_MARKDOWN",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -20580,9 +20576,9 @@ impl SpacesMessagesGetMarkupSyntax {
 impl From<&str> for SpacesMessagesGetMarkupSyntax {
     fn from(value: &str) -> Self {
         match value {
-            "MARKUP_SYNTAX_UNSPECIFIED" => Self::MarkupSyntaxUnspecified,
-            "MARKUP_SYNTAX_CHAT" => Self::MarkupSyntaxChat,
-            "MARKUP_SYNTAX_MARKDOWN" => Self::MarkupSyntaxMarkdown,
+            "MARKUP_SYNTAX_UNSPECIFIED" => Self::Unspecified,
+            "MARKUP_SYNTAX_CHAT" => Self::Chat,
+            "MARKUP_SYNTAX_MARKDOWN" => Self::Markdown,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
@@ -20599,11 +20595,11 @@ impl ::google_api_runtime::contract::QueryValue for SpacesMessagesGetMarkupSynta
 pub enum SpacesMessagesListMarkupSyntax {
     /// Represents the unspecified value.
     #[default]
-    MarkupSyntaxUnspecified,
+    Unspecified,
     /// Uses Google Chat's markup syntax. See <https://developers.google.com/workspace/chat/format-messages#format-texts> for more information.
-    MarkupSyntaxChat,
+    Chat,
     /// Uses Markdown syntax. This syntax is based on the [CommonMark](https://commonmark.org/help/) specification, with additional extensions. See <https://developers.google.com/workspace/chat/format-messages#format-texts> for more information.
-    MarkupSyntaxMarkdown,
+    Markdown,
     /// A value this version of the crate does not know, kept as sent.
     Unknown(::google_api_runtime::types::UnknownValue),
 }
@@ -20611,9 +20607,9 @@ impl SpacesMessagesListMarkupSyntax {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::MarkupSyntaxUnspecified => "MARKUP_SYNTAX_UNSPECIFIED",
-            Self::MarkupSyntaxChat => "MARKUP_SYNTAX_CHAT",
-            Self::MarkupSyntaxMarkdown => "MARKUP_SYNTAX_MARKDOWN",
+            Self::Unspecified => "MARKUP_SYNTAX_UNSPECIFIED",
+            Self::Chat => "MARKUP_SYNTAX_CHAT",
+            Self::Markdown => "MARKUP_SYNTAX_MARKDOWN",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -20621,9 +20617,9 @@ impl SpacesMessagesListMarkupSyntax {
 impl From<&str> for SpacesMessagesListMarkupSyntax {
     fn from(value: &str) -> Self {
         match value {
-            "MARKUP_SYNTAX_UNSPECIFIED" => Self::MarkupSyntaxUnspecified,
-            "MARKUP_SYNTAX_CHAT" => Self::MarkupSyntaxChat,
-            "MARKUP_SYNTAX_MARKDOWN" => Self::MarkupSyntaxMarkdown,
+            "MARKUP_SYNTAX_UNSPECIFIED" => Self::Unspecified,
+            "MARKUP_SYNTAX_CHAT" => Self::Chat,
+            "MARKUP_SYNTAX_MARKDOWN" => Self::Markdown,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
@@ -21728,7 +21724,7 @@ impl<'de> serde::Deserialize<'de> for UserMentionMetadata {
 pub enum UserMentionMetadataType {
     /// Default value for the enum. Don't use.
     #[default]
-    TypeUnspecified,
+    Unspecified,
     /// Add user to space.
     Add,
     /// Mention user in space.
@@ -21740,7 +21736,7 @@ impl UserMentionMetadataType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::TypeUnspecified => "TYPE_UNSPECIFIED",
+            Self::Unspecified => "TYPE_UNSPECIFIED",
             Self::Add => "ADD",
             Self::Mention => "MENTION",
             Self::Unknown(value) => value.as_str(),
@@ -21750,7 +21746,7 @@ impl UserMentionMetadataType {
 impl From<&str> for UserMentionMetadataType {
     fn from(value: &str) -> Self {
         match value {
-            "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
+            "TYPE_UNSPECIFIED" => Self::Unspecified,
             "ADD" => Self::Add,
             "MENTION" => Self::Mention,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -21764,7 +21760,7 @@ wire::string_enum!(UserMentionMetadataType);
 pub enum UserType {
     /// Default value for the enum. DO NOT USE.
     #[default]
-    TypeUnspecified,
+    Unspecified,
     /// Human user.
     Human,
     /// Chat app user.
@@ -21776,7 +21772,7 @@ impl UserType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::TypeUnspecified => "TYPE_UNSPECIFIED",
+            Self::Unspecified => "TYPE_UNSPECIFIED",
             Self::Human => "HUMAN",
             Self::Bot => "BOT",
             Self::Unknown(value) => value.as_str(),
@@ -21786,7 +21782,7 @@ impl UserType {
 impl From<&str> for UserType {
     fn from(value: &str) -> Self {
         match value {
-            "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
+            "TYPE_UNSPECIFIED" => Self::Unspecified,
             "HUMAN" => Self::Human,
             "BOT" => Self::Bot,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),

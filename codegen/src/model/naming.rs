@@ -242,6 +242,28 @@ pub fn variant(wire: &str) -> String {
     }
 }
 
+/// `variant` without a leading part that repeats `enum_name` or one of its trailing
+/// words (`SpaceType` and `Type` of `SpaceSpaceType`), longest first: `None` when there
+/// is none, or when what is left would not be a name of its own (empty, not starting a
+/// word, a digit, `Unknown`, `Self`, or a name of the prelude's variants).
+pub fn without_repeated_prefix(enum_name: &str, variant: &str) -> Option<String> {
+    let starts: Vec<usize> = enum_name
+        .char_indices()
+        .filter(|&(_, c)| c.is_ascii_uppercase())
+        .map(|(i, _)| i)
+        .collect();
+    starts.iter().find_map(|&start| {
+        let rest = variant.strip_prefix(&enum_name[start..])?;
+        // `None`, `Some`, `Ok` and `Err` would read as the prelude's in a pattern.
+        let ok = rest.starts_with(|c: char| c.is_ascii_uppercase())
+            && !matches!(
+                rest,
+                UNKNOWN_VARIANT | "Self" | "Value" | "None" | "Some" | "Ok" | "Err"
+            );
+        ok.then(|| rest.to_owned())
+    })
+}
+
 /// One name to be made unique within a scope.
 #[derive(Debug, Clone)]
 pub(crate) struct Candidate {
@@ -359,6 +381,29 @@ mod tests {
         assert_eq!(snake(""), "unnamed");
         assert_eq!(snake("union"), "union");
         assert_eq!(snake("HTMLBody"), "html_body");
+    }
+
+    #[test]
+    fn variants_lose_a_prefix_that_repeats_the_enum() {
+        let short = |e: &str, v: &str| without_repeated_prefix(e, v);
+        assert_eq!(
+            short("SpaceSpaceType", "SpaceTypeUnspecified").as_deref(),
+            Some("Unspecified")
+        );
+        assert_eq!(
+            short("UserType", "TypeUnspecified").as_deref(),
+            Some("Unspecified")
+        );
+        assert_eq!(
+            short("AnnotationType", "AnnotationTypeUnspecified").as_deref(),
+            Some("Unspecified")
+        );
+        assert_eq!(short("UserType", "Human"), None);
+        assert_eq!(short("UserType", "Typed"), None);
+        assert_eq!(short("UserType", "Type"), None);
+        assert_eq!(short("UserType", "TypeUnknown"), None);
+        assert_eq!(short("UserType", "Type1"), None);
+        assert_eq!(short("NotificationType", "NotificationTypeNone"), None);
     }
 
     #[test]

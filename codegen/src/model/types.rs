@@ -188,17 +188,7 @@ impl<'a> TypeBuilder<'a> {
                     .of(availability, &format!("{json_path}.enum.{value}")),
             });
         }
-        let candidates: Vec<Candidate> = out
-            .iter()
-            .map(|v| {
-                Candidate::new(v.wire_value.clone(), naming::variant(&v.wire_value))
-                    .available(v.availability)
-            })
-            .collect();
-        let mut taken = BTreeSet::from([naming::UNKNOWN_VARIANT.to_owned()]);
-        for (value, name) in out.iter_mut().zip(naming::assign(&candidates, &mut taken)) {
-            value.rust_name = name;
-        }
+        // Named in `finish`, once the enum's own name is known.
         out
     }
 
@@ -439,6 +429,9 @@ impl<'a> TypeBuilder<'a> {
         }
         let mut types: Vec<TypeDef> = drafts.into_iter().map(|d| d.def).collect();
         for def in &mut types {
+            if let TypeKind::Enum(values) = &mut def.kind {
+                name_variants(&def.rust_name, values);
+            }
             match &mut def.kind {
                 TypeKind::Struct(fields) => {
                     for field in fields {
@@ -451,6 +444,49 @@ impl<'a> TypeBuilder<'a> {
         }
         types.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
         (types, names)
+    }
+}
+
+/// Names the variants of the enum `enum_name`: each value's UpperCamelCase name, without
+/// a leading part that repeats the enum's name (`SpaceSpaceType::SpaceTypeUnspecified`
+/// is `SpaceSpaceType::Unspecified`, `UserType::TypeUnspecified` is
+/// `UserType::Unspecified`), unless that would give two values one name; then both keep
+/// their full names.
+fn name_variants(enum_name: &str, values: &mut [EnumValue]) {
+    let bases: Vec<String> = values
+        .iter()
+        .map(|v| naming::variant(&v.wire_value))
+        .collect();
+    let short: Vec<Option<String>> = bases
+        .iter()
+        .map(|base| naming::without_repeated_prefix(enum_name, base))
+        .collect();
+    let mut wanted: BTreeMap<String, usize> = BTreeMap::new();
+    for (base, short) in bases.iter().zip(&short) {
+        *wanted
+            .entry(short.clone().unwrap_or_else(|| base.clone()))
+            .or_default() += 1;
+        if short.is_some() {
+            *wanted.entry(base.clone()).or_default() += 1;
+        }
+    }
+    let candidates: Vec<Candidate> = values
+        .iter()
+        .zip(bases.iter().zip(short))
+        .map(|(v, (base, short))| {
+            let name = match short {
+                Some(short) if wanted.get(short.as_str()) == Some(&1) => short,
+                _ => base.clone(),
+            };
+            Candidate::new(v.wire_value.clone(), name).available(v.availability)
+        })
+        .collect();
+    let mut taken = BTreeSet::from([naming::UNKNOWN_VARIANT.to_owned()]);
+    for (value, name) in values
+        .iter_mut()
+        .zip(naming::assign(&candidates, &mut taken))
+    {
+        value.rust_name = name;
     }
 }
 

@@ -80,6 +80,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .review_files
         .into_iter()
         .partition(|f| f.path == LOCK_FILE);
+    // Rust names that change for items both generations have (the listings say).
+    let mut renamed = Vec::new();
+    for listing in review_files
+        .iter()
+        .filter(|f| f.path.starts_with("surface-"))
+    {
+        if let Ok(old) = std::fs::read_to_string(generated_dir.join(&listing.path)) {
+            for line in super::renames::renames(&old, &listing.contents) {
+                renamed.push(format!("{}: {line}", listing.path));
+            }
+        }
+    }
     let plan = Plan::new(vec![
         Target {
             shown: gen_shown.clone(),
@@ -155,5 +167,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!("  {:<8} {}", change.kind.label(), change.shown);
     }
     print!("{summary}");
+    if !renamed.is_empty() {
+        println!(
+            "renamed in Rust ({}; breaking for code using the old names, even where the \
+             documents did not change):",
+            renamed.len()
+        );
+        for line in &renamed {
+            println!("  {line}");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
