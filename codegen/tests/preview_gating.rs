@@ -48,6 +48,13 @@ fn preview_only_items_are_gated() {
     // Every top-level item (struct, enum, alias, static) of every generated file, by name.
     let mut items = std::collections::BTreeMap::new();
     for f in &gen_files {
+        // Types of a module of their own (`cards.rs`) are named by path (`cards::Card`).
+        let stem = f.path.trim_end_matches(".rs");
+        let module = model
+            .types
+            .iter()
+            .find_map(|t| t.module().filter(|m| *m == stem));
+        let prefix = module.map(|m| format!("{m}::")).unwrap_or_default();
         let file: syn::File = syn::parse_str(&f.contents).unwrap();
         for item in file.items {
             let (name, attrs) = match &item {
@@ -56,7 +63,7 @@ fn preview_only_items_are_gated() {
                 syn::Item::Type(t) => (t.ident.to_string(), &t.attrs),
                 _ => continue,
             };
-            items.insert(name, cfg_of(attrs));
+            items.insert(format!("{prefix}{name}"), cfg_of(attrs));
         }
     }
 

@@ -142,7 +142,7 @@ fn stable_vs_preview_is_exactly_replace_cards_and_its_two_schemas() {
     assert_eq!(fields, vec!["ReplaceMessageCardsRequest.cardsV2"]);
     match request.contains[0].attr(AttrName::Type) {
         Some(AttrValue::Type(ty)) => {
-            assert_eq!(ty.rust, "Vec<CardWithId>");
+            assert_eq!(ty.rust, "Vec<cards::CardWithId>");
             assert_eq!(ty.wire, "array<$ref:CardWithId>");
         }
         other => panic!("cardsV2 type: {other:?}"),

@@ -154,14 +154,7 @@ fn lib_rs(model: &Model) -> anyhow::Result<String> {
         #[rustfmt::skip]
         #[path = "gen/mod.rs"]
         mod generated;
-        pub use generated::client::{Client, ClientBuilder};
-        pub use generated::{MTLS_ROOT_URL, ROOT_URL, SERVICE_PATH};
-        pub use generated::{models, names, resources, scopes};
-
-        pub use google_api_runtime::{
-            AccessToken, ApiError, Credentials, Error, InvalidName, PageItems, Pageable, Result,
-            RetryPolicy, StandardParams, TokenProvider, WithStandardParams, auth, media, types,
-        };
+        pub use generated::exports::*;
 
         /// The API as the runtime sees it: where it lives (from the document) and the
         /// scopes credentials ask for by default.

@@ -23,7 +23,7 @@ pub const UNKNOWN: &str = "Unknown";
 pub fn enum_def(ctx: &Ctx<'_>, td: &TypeDef, values: &[EnumValue]) -> anyhow::Result<TokenStream> {
     let docs = type_docs(ctx, td);
     let cfg = cfg_attr(td.availability);
-    let name = ident(&td.rust_name)?;
+    let name = ident(td.name())?;
     let unknown = ident(UNKNOWN)?;
     let mut variants = Vec::new();
     let mut to_str = Vec::new();

@@ -77,10 +77,12 @@ pub fn cfg_within(parent: Availability, child: Availability) -> TokenStream {
 
 /// How named types are written where a [`TypeRef`] appears.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// Inside the models module: `Message`.
-    Models,
-    /// Anywhere else: `crate::models::Message`.
+pub enum Scope<'a> {
+    /// Inside the file of a types module: `None` for `models`, `Some("cards")` for a
+    /// module of its own (see [`crate::model::TypeDef::module`]). A type of the same
+    /// module is written bare (`Message`), others by path (`crate::cards::Card`).
+    Types(Option<&'a str>),
+    /// Anywhere else: `crate::models::Message`, `crate::cards::Card`.
     Elsewhere,
 }
 
@@ -137,7 +139,7 @@ impl<'a> Types<'a> {
 }
 
 /// The Rust type of `ty`.
-pub fn rust_type(ty: &TypeRef, scope: Scope) -> anyhow::Result<TokenStream> {
+pub fn rust_type(ty: &TypeRef, scope: Scope<'_>) -> anyhow::Result<TokenStream> {
     Ok(match ty {
         TypeRef::String => quote!(String),
         TypeRef::Bool => quote!(bool),
@@ -153,11 +155,16 @@ pub fn rust_type(ty: &TypeRef, scope: Scope) -> anyhow::Result<TokenStream> {
         TypeRef::Duration => quote!(::google_api_runtime::types::Duration),
         TypeRef::FieldMask => quote!(::google_api_runtime::types::FieldMask),
         TypeRef::Any => quote!(serde_json::Value),
-        TypeRef::Named(name) => {
+        TypeRef::Named(path) => {
+            let (module, name) = match path.rsplit_once("::") {
+                Some((module, name)) => (Some(module), name),
+                None => (None, path.as_str()),
+            };
             let name = ident(name)?;
+            let module_ident = ident(module.unwrap_or("models"))?;
             match scope {
-                Scope::Models => quote!(#name),
-                Scope::Elsewhere => quote!(crate::models::#name),
+                Scope::Types(here) if here == module => quote!(#name),
+                _ => quote!(crate::#module_ident::#name),
             }
         }
         TypeRef::Array(inner) => {

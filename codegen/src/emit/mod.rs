@@ -191,35 +191,19 @@ fn generate_in_pieces(model: &Model, model_pieces: usize) -> anyhow::Result<Vec<
     // small files fill in at the end.
     let models_doc =
         format!(" The data types of the {title}: one item per schema of the Discovery document.");
-    // Structs and enums call the runtime's serde helpers by the short path `wire::`: the
-    // full path made lines long enough that prettyplease wrapped them differently when
-    // printing its own output again (and aliases alone need no import).
-    let uses_wire = model
+    let models: Vec<&TypeDef> = model
         .types
         .iter()
-        .any(|t| !matches!(t.kind, crate::model::TypeKind::Alias(_)));
-    let chunk = model.types.len().div_ceil(model_pieces.max(1)).max(1);
+        .filter(|t| t.module().is_none())
+        .collect();
+    let chunk = models.len().div_ceil(model_pieces.max(1)).max(1);
     let mut pieces: Vec<Piece<'_>> = Vec::new();
-    for (i, types) in model.types.chunks(chunk).enumerate() {
+    for (i, types) in models.chunks(chunk).enumerate() {
         let models_doc = models_doc.clone();
+        let types = types.to_vec();
         pieces.push(Box::new(move || {
-            let mut tokens = if i == 0 {
-                let mut head = quote!(#![doc = #models_doc]);
-                if uses_wire {
-                    head.extend(quote!(
-                        use ::google_api_runtime::contract::wire;
-                    ));
-                }
-                head
-            } else {
-                TokenStream::new()
-            };
-            for td in types {
-                let item = models::type_def(ctx, td)
-                    .with_context(|| format!("type {} ({})", td.rust_name, td.wire_name))?;
-                tokens.extend(item);
-            }
-            Ok(tokens)
+            let head = (i == 0).then(|| types_file_head(&models_doc, &model.types, None));
+            types_tokens(ctx, head.unwrap_or_default(), &types)
         }));
     }
     if pieces.is_empty() {
@@ -230,6 +214,25 @@ fn generate_in_pieces(model: &Model, model_pieces: usize) -> anyhow::Result<Vec<
         path: "models.rs".to_owned(),
         pieces,
     });
+    // A file per type module (`cards.rs`).
+    for module in type_modules(model) {
+        jobs.push(FileJob::whole(format!("{module}.rs"), move || {
+            let doc = format!(
+                " The `{module}` types of the {title}: schemas of the Discovery document that \
+                 form a family of their own, under their names without the family's prefix."
+            );
+            let types: Vec<&TypeDef> = model
+                .types
+                .iter()
+                .filter(|t| t.module() == Some(module))
+                .collect();
+            types_tokens(
+                ctx,
+                types_file_head(&doc, &model.types, Some(module)),
+                &types,
+            )
+        }));
+    }
 
     jobs.push(FileJob::whole("names.rs", move || {
         let names_doc = format!(
@@ -287,9 +290,71 @@ fn generate_in_pieces(model: &Model, model_pieces: usize) -> anyhow::Result<Vec<
     Ok(files)
 }
 
+/// The type modules of `model` besides `models` (`cards`), sorted.
+fn type_modules(model: &Model) -> Vec<&str> {
+    let mut modules: Vec<&str> = model.types.iter().filter_map(TypeDef::module).collect();
+    modules.sort_unstable();
+    modules.dedup();
+    modules
+}
+
+/// The start of a types file: its doc, and the import of the runtime's serde helpers by
+/// the short path `wire::` when a struct or enum of `module` uses them. (The full path
+/// made lines long enough that prettyplease wrapped them differently when printing its
+/// own output again; aliases alone need no import.)
+fn types_file_head(doc: &str, types: &[TypeDef], module: Option<&str>) -> TokenStream {
+    let uses_wire = types
+        .iter()
+        .filter(|t| t.module() == module)
+        .any(|t| !matches!(t.kind, crate::model::TypeKind::Alias(_)));
+    let mut head = quote!(#![doc = #doc]);
+    if uses_wire {
+        head.extend(quote!(
+            use ::google_api_runtime::contract::wire;
+        ));
+    }
+    head
+}
+
+/// `head` followed by the items of `types`.
+fn types_tokens(
+    ctx: &Ctx<'_>,
+    head: TokenStream,
+    types: &[&TypeDef],
+) -> anyhow::Result<TokenStream> {
+    let mut tokens = head;
+    for td in types {
+        let item = models::type_def(ctx, td)
+            .with_context(|| format!("type {} ({})", td.rust_name, td.wire_name))?;
+        tokens.extend(item);
+    }
+    Ok(tokens)
+}
+
 /// Pieces `models.rs` is rendered in (see [`render`]): enough for every core to have work
 /// while the other files are done.
 const MODEL_PIECES: usize = 8;
+
+/// What every generated crate re-exports from `google-api-runtime` (through
+/// `generated::exports`), so that users need not depend on the runtime themselves.
+const RUNTIME_EXPORTS: &[&str] = &[
+    "AccessToken",
+    "ApiError",
+    "Credentials",
+    "Error",
+    "InvalidName",
+    "PageItems",
+    "Pageable",
+    "RequestOptions",
+    "Result",
+    "RetryPolicy",
+    "StandardParams",
+    "TokenProvider",
+    "WithStandardParams",
+    "auth",
+    "media",
+    "types",
+];
 
 /// `mod.rs`: the modules, and where the API lives (from the document).
 fn root_module(model: &Model, title: &str) -> TokenStream {
@@ -306,16 +371,33 @@ fn root_module(model: &Model, title: &str) -> TokenStream {
     );
     let path_doc = " The service path (the document's `servicePath`) between the root URL and every method's path.";
     let mtls_doc = " The mTLS root URL (the document's `mtlsRootUrl`), if the API has one.";
+    let modules: Vec<proc_macro2::Ident> = type_modules(model)
+        .into_iter()
+        .map(|m| quote::format_ident!("{m}"))
+        .collect();
+    let runtime_exports = RUNTIME_EXPORTS
+        .iter()
+        .map(|name| quote::format_ident!("{name}"));
     quote! {
         #![doc = " Generated from the API's Discovery documents by `cargo xtask regen`."]
         #![doc = ""]
         #![doc = " The crate root defines `SERVICE` ([`DOCUMENT_SERVICE`] with the crate's own defaults:"]
-        #![doc = " scopes, user agent, error hints) and re-exports `models`, `names` and `resources`."]
+        #![doc = " scopes, user agent, error hints) and re-exports [`exports`]."]
         pub mod client;
         pub mod models;
+        #(pub mod #modules;)*
         pub mod names;
         pub mod resources;
         pub mod scopes;
+
+        /// What the crate root re-exports: the generated modules, and the runtime's items
+        /// users need, under the crate's name (`pub use generated::exports::*;`).
+        pub mod exports {
+            pub use super::client::{Client, ClientBuilder};
+            pub use super::{MTLS_ROOT_URL, ROOT_URL, SERVICE_PATH};
+            pub use super::{models, #(#modules,)* names, resources, scopes};
+            pub use ::google_api_runtime::{#(#runtime_exports),*};
+        }
 
         /// The API's name in its Discovery document.
         pub const NAME: &str = #name;

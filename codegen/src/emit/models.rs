@@ -17,8 +17,8 @@ pub fn type_def(ctx: &Ctx<'_>, td: &TypeDef) -> anyhow::Result<TokenStream> {
         TypeKind::Alias(ty) => {
             let docs = super::type_docs(ctx, td);
             let cfg = cfg_attr(td.availability);
-            let name = ident(&td.rust_name)?;
-            let ty = rust_type(ty, Scope::Models)?;
+            let name = ident(td.name())?;
+            let ty = rust_type(ty, Scope::Types(td.module()))?;
             Ok(quote! {
                 #docs
                 #cfg
@@ -31,7 +31,7 @@ pub fn type_def(ctx: &Ctx<'_>, td: &TypeDef) -> anyhow::Result<TokenStream> {
 fn struct_def(ctx: &Ctx<'_>, td: &TypeDef, fields: &[Field]) -> anyhow::Result<TokenStream> {
     let docs = super::type_docs(ctx, td);
     let cfg = cfg_attr(td.availability);
-    let name = ident(&td.rust_name)?;
+    let name = ident(td.name())?;
     let mut decls = Vec::new();
     let mut puts = Vec::new();
     let mut arms = Vec::new();
@@ -177,11 +177,11 @@ fn field(ctx: &Ctx<'_>, td: &TypeDef, f: &Field) -> anyhow::Result<FieldParts> {
     let name = ident(&f.rust_name)?;
     let setter = ident(&naming::setter_name(&f.rust_name))?;
     let holder = match &f.ty {
-        TypeRef::Array(inner) => Holder::List(rust_type(inner, Scope::Models)?),
-        TypeRef::Map(inner) => Holder::Map(rust_type(inner, Scope::Models)?),
+        TypeRef::Array(inner) => Holder::List(rust_type(inner, Scope::Types(td.module()))?),
+        TypeRef::Map(inner) => Holder::Map(rust_type(inner, Scope::Types(td.module()))?),
         _ => Holder::Optional,
     };
-    let mut ty = rust_type(&f.ty, Scope::Models)?;
+    let mut ty = rust_type(&f.ty, Scope::Types(td.module()))?;
     if f.boxed {
         ty = quote!(Box<#ty>);
     }
@@ -222,7 +222,7 @@ fn field(ctx: &Ctx<'_>, td: &TypeDef, f: &Field) -> anyhow::Result<FieldParts> {
             }
         },
         Holder::Optional => {
-            let plain = rust_type(&f.ty, Scope::Models)?;
+            let plain = rust_type(&f.ty, Scope::Types(td.module()))?;
             // Numbers and `bool` are taken as they are, so literals infer their type.
             let (arg, value) = if is_copy_scalar(&f.ty) {
                 (quote!(#plain), quote!(value))
@@ -257,7 +257,7 @@ fn field(ctx: &Ctx<'_>, td: &TypeDef, f: &Field) -> anyhow::Result<FieldParts> {
             })
         }
         (Holder::Optional, ty) if is_copy_scalar(ty) => {
-            let ty = rust_type(ty, Scope::Models)?;
+            let ty = rust_type(ty, Scope::Types(td.module()))?;
             let doc = doc_attrs(&format!(
                 "`{rust}`, or {} when it is not set.",
                 if f.ty == TypeRef::Bool {

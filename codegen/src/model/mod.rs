@@ -381,7 +381,9 @@ pub struct TypeDef {
     /// Where it comes from: the schema id, or for a promoted inline schema or enum the
     /// JSON path that defines it (e.g. `Message.properties.matchedUrl`).
     pub wire_name: String,
-    /// UpperCamelCase Rust name; never a prelude name.
+    /// UpperCamelCase Rust name; never a prelude name. A type of a module of its own
+    /// (see [`TypeDef::module`]) has it in front: `cards::Card`. This path is what
+    /// [`TypeRef::Named`] holds.
     pub rust_name: String,
     /// Description.
     pub description: Option<String>,
@@ -391,6 +393,50 @@ pub struct TypeDef {
     pub availability: Availability,
     /// What kind of type it is.
     pub kind: TypeKind,
+}
+
+impl TypeDef {
+    /// The module the type is generated in besides `models`, if any (`cards` for Chat's
+    /// `GoogleAppsCardV1*` schemas, see [`type_modules`]).
+    pub fn module(&self) -> Option<&str> {
+        self.rust_name.rsplit_once("::").map(|(module, _)| module)
+    }
+
+    /// The type's own name, without its module (`Card` of `cards::Card`).
+    pub fn name(&self) -> &str {
+        self.rust_name
+            .rsplit_once("::")
+            .map_or(self.rust_name.as_str(), |(_, name)| name)
+    }
+}
+
+/// A module of its own for a family of schemas: the schemas whose id starts with
+/// `prefix` (and what they promote) are generated in `module` under their id without
+/// the prefix, together with the schemas named in `also`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TypeModule {
+    /// The module, e.g. `cards`.
+    pub module: &'static str,
+    /// The common prefix of the schema ids, e.g. `GoogleAppsCardV1`.
+    pub prefix: &'static str,
+    /// Schemas without the prefix that belong there too, e.g. `CardWithId`.
+    pub also: &'static [&'static str],
+}
+
+/// The type modules of the API `id` (`name:version`). Chat's card schemas, all named
+/// `GoogleAppsCardV1*` because Google shares them with Workspace add-ons, are what a
+/// Chat app writes most: in `cards` they read `cards::Card`, `cards::Section`, and
+/// rustdoc and compiler errors show those names (aliases would show the long ones).
+/// Names within a module are unique within it (`models::Card`, the legacy card, stays).
+pub fn type_modules(id: &str) -> &'static [TypeModule] {
+    match id {
+        "chat:v1" => &[TypeModule {
+            module: "cards",
+            prefix: "GoogleAppsCardV1",
+            also: &["CardWithId"],
+        }],
+        _ => &[],
+    }
 }
 
 /// The shape of a named type.

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::merge::Marks;
 use super::naming::{self, Candidate};
-use super::{Availability, EnumValue, Field, TypeDef, TypeKind, TypeRef};
+use super::{Availability, EnumValue, Field, TypeDef, TypeKind, TypeModule, TypeRef};
 use discovery::document::{self, Document, Schema};
 use discovery::error::{Error, Result};
 
@@ -50,6 +50,8 @@ pub struct TypeBuilder<'a> {
     origin: &'a str,
     drafts: Vec<Draft>,
     keys: BTreeSet<String>,
+    /// The document's type modules ([`super::type_modules`]).
+    modules: &'static [TypeModule],
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -61,6 +63,7 @@ impl<'a> TypeBuilder<'a> {
             origin,
             drafts: Vec::new(),
             keys: BTreeSet::new(),
+            modules: super::type_modules(&doc.id),
         };
         for (id, schema) in &doc.schemas {
             builder.add_schema(id, schema)?;
@@ -378,16 +381,32 @@ impl<'a> TypeBuilder<'a> {
                 .map(|&i| {
                     let draft = &drafts[i];
                     match &draft.naming {
-                        Naming::Schema => (naming::camel(&draft.def.wire_name), None),
+                        Naming::Schema => {
+                            let id = &draft.def.wire_name;
+                            match self.modules.iter().find(|m| in_module(m, id)) {
+                                // `GoogleAppsCardV1Card` is `cards::Card`.
+                                Some(m) => {
+                                    let short = id.strip_prefix(m.prefix).unwrap_or(id);
+                                    (format!("{}::{}", m.module, naming::camel(short)), None)
+                                }
+                                None => (naming::camel(id), None),
+                            }
+                        }
                         Naming::Child { parent, segment } => {
                             let parent = names.get(parent).map(String::as_str).unwrap_or("");
+                            // A child is in its parent's module: `cards::Button` +
+                            // `type` is `cards::ButtonType`.
+                            let (module, parent) = match parent.rsplit_once("::") {
+                                Some((module, name)) => (format!("{module}::"), name),
+                                None => (String::new(), parent),
+                            };
                             let segment = naming::camel(segment);
                             // `Space.spaceType` is `SpaceType`, not `SpaceSpaceType`.
                             let short = (segment.len() > parent.len()
                                 && !parent.is_empty()
                                 && segment.starts_with(parent))
-                            .then(|| naming::type_name(segment.clone()));
-                            (format!("{parent}{segment}"), short)
+                            .then(|| format!("{module}{}", naming::type_name(segment.clone())));
+                            (format!("{module}{parent}{segment}"), short)
                         }
                         Naming::Prefixed { prefix, segment } => {
                             (format!("{prefix}{}", naming::camel(segment)), None)
@@ -488,6 +507,11 @@ fn name_variants(enum_name: &str, values: &mut [EnumValue]) {
     {
         value.rust_name = name;
     }
+}
+
+/// Whether the schema `id` belongs in the type module `m`.
+fn in_module(m: &TypeModule, id: &str) -> bool {
+    (id.len() > m.prefix.len() && id.starts_with(m.prefix)) || m.also.contains(&id)
 }
 
 /// Rewrites the keys in [`TypeRef::Named`] to Rust names.

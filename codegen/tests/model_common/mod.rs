@@ -107,7 +107,10 @@ pub fn check_identifiers(model: &Model) {
     let types: BTreeSet<&str> = model.types.iter().map(|t| t.rust_name.as_str()).collect();
     assert_unique(model.types.iter().map(|t| t.rust_name.as_str()), "types");
     for t in &model.types {
-        assert_ident(&t.rust_name, false, "type");
+        assert_ident(t.name(), false, "type");
+        if let Some(module) = t.module() {
+            assert_ident(module, true, "type module");
+        }
         assert!(
             !PRELUDE.contains(&t.rust_name.as_str()),
             "type {} shadows the prelude",
