@@ -95,8 +95,8 @@ pub use generated::{models, names, resources, scopes};
 
 // What users need from the runtime, under this crate's name.
 pub use google_api_runtime::{
-    AccessToken, ApiError, Credentials, Error, InvalidName, PageItems, Pageable, Result,
-    RetryPolicy, StandardParams, TokenProvider, WithStandardParams, auth, media, types,
+    AccessToken, ApiError, Credentials, Error, InvalidName, PageItems, PageStream, Pageable,
+    Result, RetryPolicy, StandardParams, TokenProvider, WithStandardParams, auth, media, types,
 };
 
 /// The scope a Chat app (service account) asks for by default.
