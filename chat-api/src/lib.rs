@@ -114,6 +114,13 @@ mod generated;
 // the list (`generated::exports`), the same for every generated crate.
 pub use generated::exports::*;
 
+/// The repository's README (`README.md` here is a link to it, so the packaged crate has
+/// it too): every Rust snippet in it is compiled as a doctest, so none can drift from
+/// the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeSnippets;
+
 /// The scope a Chat app (service account) asks for by default.
 pub const CHAT_BOT_SCOPE: &str = scopes::CHAT_BOT;
 

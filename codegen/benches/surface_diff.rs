@@ -1,6 +1,7 @@
 //! Benchmark: the diff of two full Chat documents (20260120 -> 20260405).
 //!
-//! Run with `DISCOVERY_DIR=../shared/discovery cargo bench -p discovery --bench surface_diff`
+//! Run with `cargo bench -p discovery --bench surface_diff` (the documents are committed
+//! in `testdata/discovery/chat/`)
 //! (release profile). Prints the median, minimum and maximum wall time of each stage over
 //! `BENCH_RUNS` runs (default 31), and each one's ratio to a baseline measured in the same
 //! run: parsing the two files into untyped `serde_json::Value`s, the least any diff of two
@@ -17,9 +18,7 @@ use discovery::surface::View;
 use discovery::surface::render::{self, Options};
 
 fn main() {
-    let Some(dir) = discovery::testing::real_documents_dir("surface_diff benchmark") else {
-        return;
-    };
+    let dir = discovery::testing::real_documents_dir();
     let runs: usize = std::env::var("BENCH_RUNS")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -1,4 +1,4 @@
-//! The normalized model of the real documents (skipped when `DISCOVERY_DIR` is unset).
+//! The normalized model of the real documents (committed in `testdata/discovery/`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -36,9 +36,7 @@ fn find<'m>(resources: &'m [Resource], path: &[&str]) -> &'m Resource {
 
 #[test]
 fn chat_stable_model() {
-    let Some(dir) = testing::real_documents_dir("chat_stable_model") else {
-        return;
-    };
+    let dir = testing::real_documents_dir();
     let doc = chat(&dir);
     let model = Model::build(&doc, None).expect("chat builds");
     let mut methods = Vec::new();
@@ -158,9 +156,7 @@ fn chat_stable_model() {
 
 #[test]
 fn chat_preview_merge() {
-    let Some(dir) = testing::real_documents_dir("chat_preview_merge") else {
-        return;
-    };
+    let dir = testing::real_documents_dir();
     let stable = chat(&dir);
     let preview = chat_preview(&dir);
     assert!(Model::merge_conflicts(&stable, &preview).is_empty());
@@ -237,11 +233,7 @@ fn chat_preview_merge() {
 
 #[test]
 fn every_chat_revision_builds_and_merges_with_the_next() {
-    let Some(dir) =
-        testing::real_documents_dir("every_chat_revision_builds_and_merges_with_the_next")
-    else {
-        return;
-    };
+    let dir = testing::real_documents_dir();
     let revisions = ["20210314", "20230406", "20240709", "20260120", "20260405"];
     let docs: Vec<Document> = revisions
         .iter()
@@ -271,16 +263,10 @@ fn every_chat_revision_builds_and_merges_with_the_next() {
 
 #[test]
 fn other_apis_build_with_valid_unique_names() {
-    let Some(dir) = testing::real_documents_dir("other_apis_build_with_valid_unique_names") else {
-        return;
-    };
-    for name in [
-        "drive.v3.json",
-        "gmail.v1.json",
-        "calendar.v3.json",
-        "storage.v1.json",
-    ] {
-        let doc = load(&dir.join("other").join(name));
+    // Every document in other/, so one placed there is checked too.
+    for path in testing::other_documents() {
+        let name = path.display();
+        let doc = load(&path);
         let model = Model::build(&doc, None).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(
             Model::build(&doc, None).unwrap(),
@@ -303,10 +289,7 @@ fn other_apis_build_with_valid_unique_names() {
 /// path patterns, one per form.
 #[test]
 fn chat_20261107_pages_search_and_names_resources() {
-    let Some(dir) = testing::real_documents_dir("chat_20261107_pages_search_and_names_resources")
-    else {
-        return;
-    };
+    let dir = testing::real_documents_dir();
     let model = Model::build(&load(&dir.join("chat").join("chat.v1.20261107.json")), None).unwrap();
     let search = find(&model.resources, &["spaces"])
         .methods

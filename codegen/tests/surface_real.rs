@@ -90,9 +90,7 @@ fn auth(scope: &str) -> String {
 
 #[test]
 fn stable_vs_preview_is_exactly_replace_cards_and_its_two_schemas() {
-    let Some(dir) = real_documents_dir("stable_vs_preview_is_exactly_replace_cards") else {
-        return;
-    };
+    let dir = real_documents_dir();
     let model = Model::build(
         &document(&dir, "chat.v1.20260405.json"),
         Some(&document(&dir, "chat.v1.preview.20260405.json")),
@@ -164,9 +162,7 @@ fn stable_vs_preview_is_exactly_replace_cards_and_its_two_schemas() {
 
 #[test]
 fn revision_20260120_to_20260405() {
-    let Some(dir) = real_documents_dir("revision_20260120_to_20260405") else {
-        return;
-    };
+    let dir = real_documents_dir();
     let diff = revision_diff(&dir, "chat.v1.20260120.json", "chat.v1.20260405.json");
 
     // Methods: 8 added, none removed.
@@ -372,9 +368,7 @@ fn revision_20260120_to_20260405() {
 
 #[test]
 fn revision_20210314_to_20260405() {
-    let Some(dir) = real_documents_dir("revision_20210314_to_20260405") else {
-        return;
-    };
+    let dir = real_documents_dir();
     let diff = revision_diff(&dir, "chat.v1.20210314.json", "chat.v1.20260405.json");
 
     // The old room/dm surface is gone, and so is spaces.webhooks.
@@ -621,9 +615,7 @@ fn revision_20210314_to_20260405() {
 
 #[test]
 fn listings_of_the_locked_documents() {
-    let Some(dir) = real_documents_dir("listings_of_the_locked_documents") else {
-        return;
-    };
+    let dir = real_documents_dir();
     let model = Model::build(
         &document(&dir, "chat.v1.20260405.json"),
         Some(&document(&dir, "chat.v1.preview.20260405.json")),
@@ -653,9 +645,7 @@ fn listings_of_the_locked_documents() {
 
 #[test]
 fn parameters_and_keys_round_trip_in_order() {
-    let Some(dir) = real_documents_dir("parameters_and_keys_round_trip_in_order") else {
-        return;
-    };
+    let dir = real_documents_dir();
     let surface = stable_surface(&dir, "chat.v1.20260405.json");
     for item in &surface.items {
         assert_eq!(surface.get(&item.key).map(|i| &i.key), Some(&item.key));

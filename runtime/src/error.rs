@@ -168,7 +168,10 @@ impl Error {
 
 /// An error answer of the API, parsed from Google's error body
 /// (`{"error": {"code", "message", "status", "details"}}`).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Its `Debug` shows the fields that are set, and the accepted scopes only when they are
+/// the fix (a token without any of them).
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiError {
     /// Method id, e.g. `chat.spaces.messages.create`.
@@ -213,6 +216,36 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = f.debug_struct("ApiError");
+        out.field("method", &self.method)
+            .field("http_status", &self.http_status);
+        // What is absent or empty says nothing; a method's scopes can be a dozen URLs,
+        // worth reading only when the token lacked them.
+        if let Some(code) = self.code.filter(|&c| c != i64::from(self.http_status)) {
+            out.field("code", &code);
+        }
+        if let Some(status) = &self.status {
+            out.field("status", status);
+        }
+        out.field("message", &self.message);
+        if !self.details.is_empty() {
+            out.field("details", &self.details);
+        }
+        if let Some(id) = &self.request_id {
+            out.field("request_id", id);
+        }
+        if let Some(hint) = self.hint {
+            out.field("hint", &hint);
+        }
+        if self.hint == Some(INSUFFICIENT_SCOPES_HINT) && !self.scopes.is_empty() {
+            out.field("scopes", &self.scopes);
+        }
+        out.finish_non_exhaustive()
+    }
+}
 
 /// Longest part of a response body quoted in an error.
 const SNIPPET_CHARS: usize = 300;
@@ -375,6 +408,30 @@ mod tests {
                 .ends_with("\nthis method accepts: https://a, https://b"),
             "{e}"
         );
+        assert!(
+            format!("{e:?}").contains(r#"scopes: ["https://a", "https://b"]"#),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn debug_is_short_and_lists_scopes_only_when_they_are_the_fix() {
+        let body = br#"{"error":{"code":403,"message":"The caller does not have permission","status":"PERMISSION_DENIED"}}"#;
+        let scopes = &[
+            "https://www.googleapis.com/auth/chat.bot",
+            "https://b",
+            "https://c",
+        ];
+        let e = api_error(None, "chat.spaces.get", scopes, 403, None, body);
+        assert_eq!(
+            format!("{e:?}"),
+            r#"ApiError { method: "chat.spaces.get", http_status: 403, status: "PERMISSION_DENIED", message: "The caller does not have permission", .. }"#
+        );
+        // A `code` that differs from the HTTP status is shown.
+        let body = br#"{"error":{"code":7,"message":"no"}}"#;
+        let e = api_error(None, "m", scopes, 403, None, body);
+        assert!(format!("{e:?}").contains("code: 7"), "{e:?}");
+        assert!(!format!("{e:?}").contains("scopes"), "{e:?}");
     }
 
     #[test]

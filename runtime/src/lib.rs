@@ -43,7 +43,12 @@ pub use auth::{AccessToken, Credentials, TokenProvider};
 pub use builder::ClientBuilder;
 pub use client::Client;
 pub use error::{ApiError, Error, INSUFFICIENT_SCOPES_HINT, Result};
-pub use pagination::{PageItems, Pageable};
+pub use pagination::{PageItems, PageStream, Pageable};
+
+/// The futures of [`PageStream`]'s methods.
+pub mod stream {
+    pub use crate::pagination::{Next, TryNext};
+}
 pub use params::{RequestOptions, StandardParams, WithStandardParams};
 pub use resource_name::InvalidName;
 pub use retry::RetryPolicy;

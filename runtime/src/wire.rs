@@ -368,9 +368,17 @@ pub fn put_int64<M: SerializeMap, T: Present + StringNumber>(
 }
 
 /// A field as `Debug` shows it: only when present.
-pub trait DebugField: Present + fmt::Debug {}
+pub trait DebugField: Present + fmt::Debug {
+    /// The field as a `dyn Debug` (a method rather than trait upcasting, which needs
+    /// Rust 1.86; the crates support 1.85).
+    fn as_debug(&self) -> &dyn fmt::Debug;
+}
 
-impl<T: Present + fmt::Debug> DebugField for T {}
+impl<T: Present + fmt::Debug> DebugField for T {
+    fn as_debug(&self) -> &dyn fmt::Debug {
+        self
+    }
+}
 
 /// The `Debug` output of a model: the fields that are set, then the unknown members.
 /// Objects (not generic code per field) so that each model's `Debug` impl stays small.
@@ -389,7 +397,7 @@ impl<'a, 'b> DebugObject<'a, 'b> {
     /// Shows `name: value` when the field is set.
     pub fn field(&mut self, name: &str, value: &dyn DebugField) {
         if value.is_present() {
-            self.inner.field(name, value);
+            self.inner.field(name, value.as_debug());
         }
     }
 

@@ -176,9 +176,7 @@ fn chat(dir: &Path, file: &str) -> String {
 
 #[test]
 fn regen_from_the_locked_documents_rewrites_nothing() {
-    let Some(docs) = real_documents_dir("regen_from_the_locked_documents_rewrites_nothing") else {
-        return;
-    };
+    let docs = real_documents_dir();
     let scratch = Scratch::new("idempotent");
     let before = scratch.state();
     let run = scratch.regen(&[
@@ -219,9 +217,7 @@ fn method_ids(path: &str) -> Vec<String> {
 
 #[test]
 fn regen_to_an_older_revision_shows_the_breaking_changes_and_round_trips() {
-    let Some(docs) = real_documents_dir("regen_to_an_older_revision") else {
-        return;
-    };
+    let docs = real_documents_dir();
     let (older, newer) = (
         chat(&docs, "chat.v1.20260920.json"),
         chat(&docs, "chat.v1.20261107.json"),
@@ -294,9 +290,7 @@ fn regen_to_an_older_revision_shows_the_breaking_changes_and_round_trips() {
 
 #[test]
 fn a_failing_regen_leaves_every_file_as_it_was() {
-    let Some(docs) = real_documents_dir("a_failing_regen_leaves_every_file_as_it_was") else {
-        return;
-    };
+    let docs = real_documents_dir();
     let scratch = Scratch::new("failing");
     let before = scratch.state();
     let stable = chat(&docs, "chat.v1.20210314.json");
@@ -393,9 +387,7 @@ fn serve(stable: Vec<u8>, preview: Option<Vec<u8>>) -> String {
 
 #[test]
 fn fetching_with_a_key_regenerates_from_the_fetched_documents() {
-    let Some(docs) = real_documents_dir("fetching_with_a_key") else {
-        return;
-    };
+    let docs = real_documents_dir();
     let stable = std::fs::read(chat(&docs, "chat.v1.20261107.json")).unwrap();
     let preview = std::fs::read(chat(&docs, "chat.v1.preview.20261107.json")).unwrap();
     let url = serve(stable.clone(), Some(preview.clone()));
@@ -432,11 +424,9 @@ fn fetching_with_a_key_regenerates_from_the_fetched_documents() {
 
 #[test]
 fn without_a_key_the_locked_preview_is_reused_only_for_the_same_stable_revision() {
-    let Some(docs) = real_documents_dir("without_a_key_the_locked_preview") else {
-        return;
-    };
-    // Same stable revision as the lock: the locked preview (found by sha256 in
-    // DISCOVERY_DIR) stands in, and nothing changes.
+    let docs = real_documents_dir();
+    // Same stable revision as the lock: the locked preview (found by sha256 among the
+    // committed documents) stands in, and nothing changes.
     let url = serve(
         std::fs::read(chat(&docs, "chat.v1.20261107.json")).unwrap(),
         None,
@@ -481,9 +471,7 @@ fn without_a_key_the_locked_preview_is_reused_only_for_the_same_stable_revision(
 
 #[test]
 fn without_the_locked_documents_the_summary_says_the_diff_is_unavailable() {
-    let Some(docs) = real_documents_dir("without_the_locked_documents") else {
-        return;
-    };
+    let docs = real_documents_dir();
     let scratch = Scratch::new("unknown-old");
     let lock_path = scratch.dir.join("generated/lock.json");
     let committed = std::fs::read_to_string(&lock_path).unwrap();
@@ -706,9 +694,7 @@ fn a_crash_at_each_step_is_seen_by_check_and_repaired_by_check_fix_and_the_next_
 /// locked documents old): `check --fix` repairs it to the locked 20260920 generation.
 #[test]
 fn a_crash_going_back_to_the_newest_chat_revision_is_repaired_by_check_fix() {
-    let Some(docs) = real_documents_dir("a_crash_going_back_to_the_newest_chat_revision") else {
-        return;
-    };
+    let docs = real_documents_dir();
     let scratch = Scratch::new("crash-chat");
     scratch
         .regen(&[
@@ -783,9 +769,7 @@ fn a_real_kill_9_during_the_renames_is_repaired_by_the_next_regen() {
 
 #[test]
 fn an_io_error_during_the_writes_puts_the_files_back() {
-    let Some(docs) = real_documents_dir("an_io_error_during_the_writes") else {
-        return;
-    };
+    let docs = real_documents_dir();
     let args = to_older(&docs);
     let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let scratch = Scratch::new("io-error");
@@ -806,9 +790,7 @@ fn an_io_error_during_the_writes_puts_the_files_back() {
 
 #[test]
 fn leftovers_of_interrupted_runs_are_removed_and_nothing_else_is_touched() {
-    let Some(docs) = real_documents_dir("leftovers_of_interrupted_runs") else {
-        return;
-    };
+    let docs = real_documents_dir();
     let scratch = Scratch::new("leftovers");
     let before = scratch.state();
     // What the earlier writer's crashes left (staging folders beside both outputs), and a
@@ -896,9 +878,7 @@ fn leftover_names_are_git_ignored() {
 
 #[test]
 fn a_document_whose_metadata_or_paths_would_inject_code_is_refused() {
-    let Some(docs) = real_documents_dir("a_document_whose_metadata_would_inject") else {
-        return;
-    };
+    let docs = real_documents_dir();
     let scratch = Scratch::new("inject");
     let before = scratch.state();
     let original: serde_json::Value =

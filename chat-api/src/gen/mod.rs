@@ -16,8 +16,8 @@ pub mod exports {
     pub use super::{MTLS_ROOT_URL, ROOT_URL, SERVICE_PATH};
     pub use super::{models, cards, names, resources, scopes};
     pub use ::google_api_runtime::{
-        AccessToken, ApiError, Credentials, Error, InvalidName, PageItems, Pageable,
-        RequestOptions, Result, RetryPolicy, StandardParams, TokenProvider,
+        AccessToken, ApiError, Credentials, Error, InvalidName, PageItems, PageStream,
+        Pageable, RequestOptions, Result, RetryPolicy, StandardParams, TokenProvider,
         WithStandardParams, auth, media, types,
     };
 }

@@ -344,6 +344,7 @@ const RUNTIME_EXPORTS: &[&str] = &[
     "Error",
     "InvalidName",
     "PageItems",
+    "PageStream",
     "Pageable",
     "RequestOptions",
     "Result",

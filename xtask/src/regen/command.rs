@@ -58,8 +58,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 p
             }
         });
-    let dev = std::env::var_os(discovery::testing::DISCOVERY_DIR_VAR)
-        .map(|d| PathBuf::from(d).join("chat"));
+    // The real Chat documents committed for the tests (or DISCOVERY_DIR's): where a
+    // previously locked revision is found when it is no longer in `generated/documents/`.
+    let dev = Some(discovery::testing::documents_dir().join("chat"));
     let committed = generated_dir.join(super::DOCUMENTS_DIR);
     let search = locate::dedup(
         std::iter::once(committed)
