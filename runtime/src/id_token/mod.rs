@@ -193,6 +193,12 @@ pub struct IdTokenVerifierBuilder {
 }
 
 impl IdTokenVerifierBuilder {
+    /// Fetches the keys from `url` instead (a test's or emulator's key server).
+    pub fn keys_url(mut self, url: impl Into<String>) -> Self {
+        self.keys_url = url.into();
+        self
+    }
+
     /// Accepts tokens whose `iss` is `issuer` (may be called again to accept several).
     pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
         self.issuers.push(issuer.into());
