@@ -380,7 +380,9 @@ async fn the_endpoint_core_maps_each_refusal_to_its_status() {
     let lower = good.replacen("Bearer", "bearer", 1);
     assert!(endpoint.receive(Some(lower.as_bytes()), body).await.is_ok());
 
-    let cases: Vec<(Option<&[u8]>, Vec<u8>, u16)> = vec![
+    // (Authorization header, body, expected status)
+    type Case<'a> = (Option<&'a [u8]>, Vec<u8>, u16);
+    let cases: Vec<Case> = vec![
         (None, body.to_vec(), 401),
         (Some(b"Basic dXNlcjpwYXNz"), body.to_vec(), 401),
         (Some(b"Bearer"), body.to_vec(), 401),

@@ -249,9 +249,17 @@ fn the_readme_snippet_is_the_compiled_doc_example() {
     let doc: Vec<String> = include_str!("../src/app/axum.rs")
         .lines()
         .filter_map(|l| l.strip_prefix("//!"))
-        .map(|l| l.strip_prefix(' ').unwrap_or(l).trim_start_matches("# ").to_owned())
+        .map(|l| {
+            l.strip_prefix(' ')
+                .unwrap_or(l)
+                .trim_start_matches("# ")
+                .to_owned()
+        })
         .collect();
     for line in block.lines().filter(|l| !l.trim().is_empty()) {
-        assert!(doc.iter().any(|d| d == line), "README line not in the doc example: {line}");
+        assert!(
+            doc.iter().any(|d| d == line),
+            "README line not in the doc example: {line}"
+        );
     }
 }

@@ -124,7 +124,7 @@ impl KeyCache {
         let state = self.state.read().unwrap_or_else(|e| e.into_inner());
         let may_fetch = state.may_fetch(now, self.min_refetch_interval);
         let has = state.keys.contains_key(kid);
-        if (has && state.fresh(now)) || (!may_fetch && has) {
+        if has && (state.fresh(now) || !may_fetch) {
             Lookup::Found(state.keys.clone())
         } else if may_fetch {
             Lookup::Fetch
