@@ -436,3 +436,13 @@ async fn the_endpoint_core_maps_each_refusal_to_its_status() {
     let rejection = down.receive(Some(good.as_bytes()), body).await.unwrap_err();
     assert_eq!(rejection.status(), 503, "{rejection}");
 }
+
+#[test]
+fn app_types_are_send_sync() {
+    fn send_sync<T: Send + Sync + std::fmt::Debug>() {}
+    send_sync::<Endpoint>();
+    send_sync::<Event>();
+    send_sync::<Answer>();
+    send_sync::<Rejection>();
+    send_sync::<ChatAuth>();
+}

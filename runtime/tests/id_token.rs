@@ -507,3 +507,13 @@ fn the_builder_refuses_incomplete_settings() {
         .unwrap_err();
     assert!(err.to_string().contains("no audience"), "{err}");
 }
+
+#[test]
+fn verifier_types_are_send_sync_and_debug_shows_no_key_material() {
+    fn send_sync<T: Send + Sync + std::fmt::Debug>() {}
+    send_sync::<IdTokenVerifier>();
+    send_sync::<Signer>();
+    send_sync::<IdTokenError>();
+    let shown = format!("{:?}", signer_a());
+    assert_eq!(shown, "Signer { kid: \"key-a\", .. }");
+}
