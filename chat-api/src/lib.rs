@@ -103,6 +103,10 @@
 mod hints;
 mod widgets;
 
+// Answering Chat's interaction events (features `app`, `axum`): hand-written.
+#[cfg(feature = "app")]
+pub mod app;
+
 // Generated from the Discovery documents into `src/gen/`: never edit by hand.
 // (`gen` is a reserved word in edition 2024, hence the module name.)
 // prettyplease formats it, so rustfmt must leave it alone.
@@ -116,8 +120,9 @@ pub use generated::exports::*;
 
 /// The repository's README (`README.md` here is a link to it, so the packaged crate has
 /// it too): every Rust snippet in it is compiled as a doctest, so none can drift from
-/// the API.
-#[cfg(doctest)]
+/// the API. (Its "Answer Chat" snippet needs the `axum` feature, so the README is
+/// compiled in the `--all-features` run that `scripts/test.sh` makes.)
+#[cfg(all(doctest, feature = "axum"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeSnippets;
 

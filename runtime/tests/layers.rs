@@ -184,6 +184,6 @@ fn retries_happen_in_the_one_retry_loop_only() {
     }
     assert_eq!(
         callers,
-        BTreeSet::from(["auth/http.rs", "transport.rs", "upload.rs"].map(String::from))
+        BTreeSet::from(["auth/http.rs", "fetch.rs", "transport.rs", "upload.rs"].map(String::from))
     );
 }
