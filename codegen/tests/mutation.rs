@@ -133,10 +133,10 @@ fn mutate(doc: &mut Value, rng: &mut Rng, all: &[String]) -> String {
                     map.remove(&key);
                 }
                 Some(Value::Array(items)) => {
-                    if let Ok(i) = key.parse::<usize>() {
-                        if i < items.len() {
-                            items.remove(i);
-                        }
+                    if let Ok(i) = key.parse::<usize>()
+                        && i < items.len()
+                    {
+                        items.remove(i);
                     }
                 }
                 _ => {}
@@ -165,10 +165,10 @@ fn mutate(doc: &mut Value, rng: &mut Rng, all: &[String]) -> String {
         2 => {
             // Rename the member to a hostile name.
             let name = rng.pick(NAMES).to_string();
-            if let Some(Value::Object(map)) = doc.pointer_mut(parent) {
-                if let Some(v) = map.remove(&key) {
-                    map.insert(name.clone(), v);
-                }
+            if let Some(Value::Object(map)) = doc.pointer_mut(parent)
+                && let Some(v) = map.remove(&key)
+            {
+                map.insert(name.clone(), v);
             }
             format!("rename {pointer} -> {name:?}")
         }
@@ -186,12 +186,11 @@ fn mutate(doc: &mut Value, rng: &mut Rng, all: &[String]) -> String {
             for _ in 0..100 {
                 ty = json!({"type": "array", "items": ty});
             }
-            if let Some(Value::Object(schemas)) = doc.pointer_mut("/schemas") {
-                if let Some(Value::Object(message)) = schemas.get_mut("Message") {
-                    if let Some(Value::Object(props)) = message.get_mut("properties") {
-                        props.insert("deep".to_owned(), ty);
-                    }
-                }
+            if let Some(Value::Object(schemas)) = doc.pointer_mut("/schemas")
+                && let Some(Value::Object(message)) = schemas.get_mut("Message")
+                && let Some(Value::Object(props)) = message.get_mut("properties")
+            {
+                props.insert("deep".to_owned(), ty);
             }
             "deep nesting in Message.deep".to_owned()
         }
