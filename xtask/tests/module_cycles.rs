@@ -83,14 +83,75 @@ fn references(code: &str, here: &[String], children: &BTreeSet<String>) -> Vec<V
         if start > 0 && (bytes[start - 1] == b':' || bytes[start - 1] == b'$') {
             continue; // not the first segment (or a macro's `$crate`)
         }
-        let path = segments(&code[start..]);
-        let Some(first) = path.first() else { continue };
+        for path in paths_at(&code[start..]) {
+            resolve(path, here, children, &mut out);
+        }
+    }
+    out
+}
+
+/// The paths written at the start of `text`: `a::b::C` is one, and a braced group gives
+/// one per item, nested groups included (`crate::{a, b::{c, D}}` is `crate::a`,
+/// `crate::b::c` and `crate::b::D`).
+fn paths_at(text: &str) -> Vec<Vec<String>> {
+    let prefix = segments(text);
+    let consumed: usize = prefix.iter().map(|s| s.len() + 2).sum();
+    let rest = text.get(consumed..).unwrap_or("");
+    let Some(group) = rest.strip_prefix('{') else {
+        return vec![prefix];
+    };
+    let mut out = Vec::new();
+    let (mut depth, mut item_start) = (0usize, 0usize);
+    for (i, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => {
+                push_item(&prefix, &group[item_start..i], &mut out);
+                return out;
+            }
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                push_item(&prefix, &group[item_start..i], &mut out);
+                item_start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `prefix` joined with every path of one item of a braced group.
+fn push_item(prefix: &[String], item: &str, out: &mut Vec<Vec<String>>) {
+    let item = item.trim();
+    if item.is_empty() {
+        return;
+    }
+    if item == "self" {
+        out.push(prefix.to_vec());
+        return;
+    }
+    for tail in paths_at(item) {
+        let mut path = prefix.to_vec();
+        path.extend(tail);
+        out.push(path);
+    }
+}
+
+/// Adds the absolute module path `path` (in module `here`) refers to, if it is one.
+fn resolve(
+    path: Vec<String>,
+    here: &[String],
+    children: &BTreeSet<String>,
+    out: &mut Vec<Vec<String>>,
+) {
+    {
+        let Some(first) = path.first() else { return };
         let mut base: Vec<String> = match first.as_str() {
             "crate" => Vec::new(),
             "self" => here.to_vec(),
             "super" => here.to_vec(),
             name if children.contains(name) => here.to_vec(),
-            _ => continue,
+            _ => return,
         };
         let mut rest = &path[..];
         if first == "crate" || first == "self" {
@@ -103,7 +164,6 @@ fn references(code: &str, here: &[String], children: &BTreeSet<String>) -> Vec<V
         base.extend(rest.iter().cloned());
         out.push(base);
     }
-    out
 }
 
 /// Cycles among the sibling modules of each level of `src`'s crate.
@@ -210,11 +270,12 @@ fn the_check_finds_a_cycle() {
     let dir = std::env::temp_dir().join(format!("module-cycles-{}", std::process::id()));
     let src = dir.join("src");
     std::fs::create_dir_all(src.join("a")).unwrap();
-    std::fs::write(src.join("lib.rs"), "mod a;\nmod b;\n").unwrap();
+    std::fs::write(src.join("lib.rs"), "mod a;\nmod b;\nmod c;\n").unwrap();
     std::fs::write(src.join("a/mod.rs"), "mod x;\nmod y;\nuse crate::b::B;\n").unwrap();
     std::fs::write(src.join("a/x.rs"), "use super::y::Y;\npub struct X;\n").unwrap();
     std::fs::write(src.join("a/y.rs"), "use super::x::X;\npub struct Y;\n").unwrap();
-    std::fs::write(src.join("b.rs"), "use crate::a::A;\n").unwrap();
+    std::fs::write(src.join("b.rs"), "use crate::{a::A, c};\n").unwrap();
+    std::fs::write(src.join("c.rs"), "use crate::{b::{self, B}};\n").unwrap();
     let found = cycles(&src);
     let _ = std::fs::remove_dir_all(&dir);
     assert!(
@@ -222,4 +283,9 @@ fn the_check_finds_a_cycle() {
         "{found:?}"
     );
     assert!(found.contains(&"a: x -> y -> x".to_owned()), "{found:?}");
+    // Through braced imports too.
+    assert!(
+        found.contains(&"crate: b -> c -> b".to_owned()),
+        "{found:?}"
+    );
 }
