@@ -1,0 +1,1 @@
+//! Interaction events sent to the app under test, signed as Chat signs them.
