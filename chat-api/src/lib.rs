@@ -83,6 +83,10 @@
 pub mod cards;
 mod hints;
 
+// Answering Chat's interaction events (features `app`, `axum`): hand-written.
+#[cfg(feature = "app")]
+pub mod app;
+
 // Generated from the Discovery documents into `src/gen/`: never edit by hand.
 // (`gen` is a reserved word in edition 2024, hence the module name.)
 // prettyplease formats it, so rustfmt must leave it alone.

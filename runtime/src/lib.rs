@@ -19,6 +19,10 @@ mod client;
 pub mod contract;
 mod download;
 mod error;
+#[cfg(feature = "id-token")]
+mod fetch;
+#[cfg(feature = "id-token")]
+pub mod id_token;
 mod json_object;
 mod json_path;
 pub mod media;
