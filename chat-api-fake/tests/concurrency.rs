@@ -13,7 +13,9 @@ async fn thousand_concurrent_creates_across_ten_spaces() {
     fake.add_user("reader", "Reader").unwrap();
     let spaces: Vec<String> = (0..10)
         .map(|i| {
-            let s = fake.add_space(&format!("S{i}"), &format!("Space {i}")).unwrap();
+            let s = fake
+                .add_space(&format!("S{i}"), &format!("Space {i}"))
+                .unwrap();
             fake.add_app_to_space(&s).unwrap();
             fake.add_member(&s, "reader").unwrap();
             s
@@ -66,7 +68,10 @@ async fn thousand_concurrent_creates_across_ten_spaces() {
         let stored = fake.messages(space).unwrap();
         assert_eq!(stored.len(), 100, "{space}");
         let texts: HashSet<String> = stored.iter().map(|m| m.text().to_owned()).collect();
-        let expected: HashSet<String> = (0..1000).filter(|i| i % 10 == k).map(|i| format!("m{i}")).collect();
+        let expected: HashSet<String> = (0..1000)
+            .filter(|i| i % 10 == k)
+            .map(|i| format!("m{i}"))
+            .collect();
         assert_eq!(texts, expected, "{space} holds exactly its messages");
         total += stored.len();
     }

@@ -10,7 +10,11 @@ use chat_api::{Client, Credentials};
 use chat_api_fake::{FakeChat, Identity};
 
 fn client(fake: &FakeChat, credentials: Credentials) -> Client {
-    Client::builder().base_url(fake.url()).credentials(credentials).build().unwrap()
+    Client::builder()
+        .base_url(fake.url())
+        .credentials(credentials)
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -25,7 +29,10 @@ async fn service_account_key_file_gets_an_app_token() {
         .await
         .unwrap();
     assert_eq!(sent.sender.as_ref().unwrap().name(), "users/app");
-    assert_eq!(sent.sender.as_ref().unwrap().type_, Some(chat_api::models::UserType::Bot));
+    assert_eq!(
+        sent.sender.as_ref().unwrap().type_,
+        Some(chat_api::models::UserType::Bot)
+    );
     let calls = fake.calls();
     assert_eq!(calls[0].method, "oauth.token");
     assert_eq!(calls[0].status, 200);
@@ -55,7 +62,8 @@ async fn a_jwt_signed_with_another_key_is_refused() {
 #[tokio::test]
 async fn authorized_user_refresh_token_acts_as_the_user() {
     let (fake, space) = common::team().await;
-    let credentials = Credentials::authorized_user_json(&fake.authorized_user_json("alice").unwrap()).unwrap();
+    let credentials =
+        Credentials::authorized_user_json(&fake.authorized_user_json("alice").unwrap()).unwrap();
     let sent = client(&fake, credentials)
         .spaces()
         .messages()
@@ -81,7 +89,10 @@ async fn unknown_token_is_401_with_googles_text() {
     let api = err.api().unwrap();
     assert_eq!(api.http_status, 401);
     assert_eq!(api.status.as_deref(), Some("UNAUTHENTICATED"));
-    assert!(api.message.starts_with("Request had invalid authentication credentials."));
+    assert!(
+        api.message
+            .starts_with("Request had invalid authentication credentials.")
+    );
 }
 
 /// Plays the browser: asks the consent URL (which the fake answers with a redirect at
@@ -92,7 +103,9 @@ struct Browser;
 impl ConsentPresenter for Browser {
     fn present<'a>(&'a self, consent: &'a ConsentRequest) -> PresentFuture<'a> {
         Box::pin(async move {
-            let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+            let http = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()?;
             let answer = http.get(consent.url()).send().await?;
             let location = answer.headers()["location"].to_str()?.to_owned();
             assert!(location.starts_with(consent.redirect_uri()), "{location}");
@@ -109,11 +122,24 @@ async fn installed_app_flow_consents_and_exchanges_the_code_with_pkce() {
         .unwrap()
         .token_cache_dir(&dir)
         .presenter(Browser);
-    let user = client(&fake, flow.into_credentials().with_scopes(["https://www.googleapis.com/auth/chat.messages.create"]));
+    let user = client(
+        &fake,
+        flow.into_credentials()
+            .with_scopes(["https://www.googleapis.com/auth/chat.messages.create"]),
+    );
     user.authorize().await.unwrap();
-    let sent = user.spaces().messages().create(&space, Message::new().set_text("hi")).send().await.unwrap();
+    let sent = user
+        .spaces()
+        .messages()
+        .create(&space, Message::new().set_text("hi"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(sent.sender.unwrap().name(), "users/bob");
     let methods: Vec<String> = fake.calls().into_iter().map(|c| c.method).collect();
-    assert_eq!(methods, ["oauth.authorize", "oauth.token", "spaces.messages.create"]);
+    assert_eq!(
+        methods,
+        ["oauth.authorize", "oauth.token", "spaces.messages.create"]
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -29,7 +29,10 @@ struct Args {
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut out = Args::default();
     while let Some(flag) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
+        let mut value = || {
+            args.next()
+                .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
+        };
         match flag.as_str() {
             "--addr" => {
                 let v = value()?;
@@ -72,9 +75,15 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     }
     if let Some(dir) = &args.credentials_dir {
         std::fs::create_dir_all(dir)?;
-        std::fs::write(dir.join("service_account.json"), fake.service_account_json())?;
+        std::fs::write(
+            dir.join("service_account.json"),
+            fake.service_account_json(),
+        )?;
         for user in &args.users {
-            std::fs::write(dir.join(format!("user-{user}.json")), fake.authorized_user_json(user)?)?;
+            std::fs::write(
+                dir.join(format!("user-{user}.json")),
+                fake.authorized_user_json(user)?,
+            )?;
         }
         println!("credentials_dir={}", dir.display());
     }

@@ -22,8 +22,8 @@ use crate::{Call, Fault, Identity, WriteQuota};
 #[derive(Debug, Clone)]
 pub(crate) struct App {
     pub display_name: String,
-    /// Where Chat sends this app's interaction events, if configured.
-    pub endpoint: Option<String>,
+    /// Where Chat sends this app's interaction events, and which token it sends.
+    pub endpoint: Option<(String, crate::events::Audience)>,
 }
 
 /// Bytes uploaded through `media.upload`, waiting for (or referenced by) a message.
