@@ -35,7 +35,10 @@ unsafe impl GlobalAlloc for Counting {
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size as isize - layout.size() as isize, Ordering::Relaxed);
+        LIVE.fetch_add(
+            new_size as isize - layout.size() as isize,
+            Ordering::Relaxed,
+        );
         // SAFETY: forwarded as given.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -63,7 +66,10 @@ async fn run(client: &Client, calls: usize, concurrency: usize) -> f64 {
                 client
                     .spaces()
                     .messages()
-                    .create("spaces/AAAA", Message::new().set_text(format!("message {i}")))
+                    .create(
+                        "spaces/AAAA",
+                        Message::new().set_text(format!("message {i}")),
+                    )
                     .send()
                     .await
                     .expect("create");

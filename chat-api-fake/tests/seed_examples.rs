@@ -15,14 +15,29 @@ use std::sync::OnceLock;
 fn examples_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap()
+            .to_owned();
         let status = Command::new(env!("CARGO"))
             .current_dir(&root)
-            .args(["build", "-q", "-p", "chat-api", "--example", "post_message", "--example", "card_message", "--example", "card_message_user"])
+            .args([
+                "build",
+                "-q",
+                "-p",
+                "chat-api",
+                "--example",
+                "post_message",
+                "--example",
+                "card_message",
+                "--example",
+                "card_message_user",
+            ])
             .status()
             .unwrap();
         assert!(status.success(), "building the examples failed");
-        let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+        let target =
+            std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
         target.join("debug").join("examples")
     })
 }
@@ -56,16 +71,33 @@ async fn post_message_as_the_app() {
     })
     .await
     .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stored = fake.messages(&space).unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), format!("created {}", stored[0].name()));
-    assert_eq!((stored[0].text(), stored[0].sender.as_ref().unwrap().name()), ("Test message", "users/app"));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("created {}", stored[0].name())
+    );
+    assert_eq!(
+        (stored[0].text(), stored[0].sender.as_ref().unwrap().name()),
+        ("Test message", "users/app")
+    );
     // Outside the space the example prints Google's refusal with the hint.
     let other = fake.add_space("BBBB", "No app").unwrap();
-    let out = example("post_message", fake.url(), &dir).arg(&key).arg(&other).output().unwrap();
+    let out = example("post_message", fake.url(), &dir)
+        .arg(&key)
+        .arg(&other)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(stderr.contains("403 PERMISSION_DENIED: You are not permitted to use this app"), "{stderr}");
+    assert!(
+        stderr.contains("403 PERMISSION_DENIED: You are not permitted to use this app"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -84,11 +116,21 @@ async fn card_message_by_the_user_then_cards_replaced_by_the_app() {
     })
     .await
     .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stored = fake.messages(&space).unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].sender.as_ref().unwrap().name(), "users/alice");
-    let header = stored[0].cards_v2[0].card.as_ref().unwrap().header.as_ref().unwrap();
+    let header = stored[0].cards_v2[0]
+        .card
+        .as_ref()
+        .unwrap()
+        .header
+        .as_ref()
+        .unwrap();
     assert_eq!(header.title(), "Updated Card Title");
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -120,14 +162,22 @@ async fn interactive_card_message_user_consents_through_the_fake() {
     .await
     .unwrap();
     // Play the browser: the fake consents at once and redirects.
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let answer = http.get(&consent).send().await.unwrap();
     let redirect = answer.headers()["location"].to_str().unwrap().to_owned();
     writeln!(child.stdin.take().unwrap(), "{redirect}").unwrap();
-    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap()).await.unwrap();
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
     assert!(out.status.success());
     let stored = fake.messages(&space).unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), format!("created {}", stored[0].name()));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("created {}", stored[0].name())
+    );
     assert_eq!(stored[0].sender.as_ref().unwrap().name(), "users/alice");
     assert_eq!(stored[0].cards_v2[0].card_id(), "unique-card-id");
     let _ = std::fs::remove_dir_all(dir);
