@@ -564,7 +564,7 @@ async fn list_pages_with_filter_and_order() {
         ["m3", "t4", "m5"]
     );
     // Filter on the thread and createTime, newest first, two per page.
-    let after = names[1].create_time.clone().unwrap();
+    let after = names[1].create_time.unwrap();
     let filter = format!("thread.name = {thread} AND create_time > \"{after}\"");
     let texts: Vec<String> = {
         use futures_util::StreamExt as _;

@@ -1,6 +1,7 @@
 //! The API's methods: one function per implemented method, over the state, behind one
 //! dispatcher keyed by the method id.
 
+mod edit;
 mod filter;
 pub(crate) mod media;
 pub(crate) mod members;
@@ -235,10 +236,10 @@ pub(crate) fn dispatch(
         "spaces.messages.get" => messages::get(state, ctx, arg(0), arg(1))?,
         "spaces.messages.list" => messages::list(state, ctx, arg(0))?,
         "spaces.messages.patch" | "spaces.messages.update" => {
-            messages::update(state, ctx, arg(0), arg(1), id == "spaces.messages.update")?
+            edit::update(state, ctx, arg(0), arg(1), id == "spaces.messages.update")?
         }
-        "spaces.messages.delete" => messages::delete(state, ctx, arg(0), arg(1))?,
-        "spaces.messages.replaceCards" => messages::replace_cards(state, ctx, arg(0), arg(1))?,
+        "spaces.messages.delete" => edit::delete(state, ctx, arg(0), arg(1))?,
+        "spaces.messages.replaceCards" => edit::replace_cards(state, ctx, arg(0), arg(1))?,
         "spaces.messages.attachments.get" => media::attachment(state, ctx, arg(0), arg(1), arg(2))?,
         "spaces.messages.reactions.create" => reactions::create(state, ctx, arg(0), arg(1))?,
         "spaces.messages.reactions.list" => reactions::list(state, ctx, arg(0), arg(1))?,
