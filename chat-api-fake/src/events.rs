@@ -396,16 +396,20 @@ fn apply(
             } else {
                 &["cardsV2"]
             };
-            for key in keys {
-                if let Some(v) = fields.get(*key) {
-                    m.json.insert((*key).to_owned(), v.clone());
+            m.edit(|stored| {
+                for key in keys {
+                    if let Some(v) = fields.get(*key) {
+                        stored.insert((*key).to_owned(), v.clone());
+                        if *key == "text" {
+                            stored.remove("argumentText");
+                        }
+                    }
                 }
-            }
+            });
             if m.has_cards() {
                 m.card_owner = Some(app.to_owned());
             }
-            m.json
-                .insert("lastUpdateTime".into(), json!(time::format(now)));
+            m.last_update = Some(now);
             Ok((None, Some(m.to_json())))
         }
         // Dialogs, configuration requests and autocomplete change nothing stored.

@@ -136,10 +136,9 @@ async fn slash_command_with_the_endpoint_url_audience() {
         .send_slash_command(&space, "alice", 7, "/deploy prod")
         .await
         .unwrap();
-    assert_eq!(
-        outcome.created.unwrap().text(),
-        "command Some(7): /deploy prod"
-    );
+    // The app reads `argumentText`: the command's arguments, as Chat sends them.
+    assert_eq!(outcome.created.unwrap().text(), "command Some(7): prod");
+    assert_eq!(outcome.event_message.unwrap().text(), "/deploy prod");
 }
 
 #[tokio::test]

@@ -150,17 +150,24 @@ async fn interactive_card_message_user_consents_through_the_fake() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Read stderr until the consent URL, as a user would.
+    // Read stderr until the consent URL, as a user would, and keep draining it.
     let stderr = child.stderr.take().unwrap();
-    let consent = tokio::task::spawn_blocking(move || {
-        BufReader::new(stderr)
-            .lines()
-            .map(Result::unwrap)
-            .find_map(|l| l.trim().starts_with("http://").then(|| l.trim().to_owned()))
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let (url_tx, url_rx) = std::sync::mpsc::channel();
+    let drain = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stderr).lines() {
+            let line = line.unwrap();
+            if line.trim().starts_with("http://") {
+                let _ = url_tx.send(line.trim().to_owned());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let consent = tokio::task::spawn_blocking(move || url_rx.recv().unwrap())
+        .await
+        .unwrap();
     // Play the browser: the fake consents at once and redirects.
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -172,7 +179,8 @@ async fn interactive_card_message_user_consents_through_the_fake() {
     let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
         .await
         .unwrap();
-    assert!(out.status.success());
+    let errors = drain.join().unwrap();
+    assert!(out.status.success(), "{errors}");
     let stored = fake.messages(&space).unwrap();
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),

@@ -8,7 +8,6 @@ use super::{Ctx, update_mask};
 use crate::Identity;
 use crate::error::{ApiError, ApiResult};
 use crate::store::{State, app_user_name};
-use crate::time;
 
 /// The fields `updateMask` may name ("Currently supported field paths: `text`,
 /// `attachment`, `cards`, `cards_v2`, `accessory_widgets`, `quoted_message_metadata`").
@@ -92,31 +91,32 @@ pub(super) fn update(
     let now = state.next_time();
     let s = state.space_mut(space)?;
     let message = s.message_mut(id).ok_or_else(ApiError::not_found)?;
-    for path in &paths {
-        if path == "attachment" {
-            // Attachments are kept apart; an update can only drop them.
-            if body
-                .get("attachment")
-                .and_then(Value::as_array)
-                .is_none_or(Vec::is_empty)
-            {
-                message.attachments.clear();
-            }
-            continue;
-        }
-        match body.get(path) {
-            Some(v) => message.json.insert(path.clone(), v.clone()),
-            None => message.json.remove(path),
-        };
-        if path == "text" {
-            let text = body.get("text").cloned().unwrap_or(json!(""));
-            message.json.insert("argumentText".into(), text.clone());
-            message.json.insert("formattedText".into(), text);
-        }
+    let user_edits_text = is_user && paths.iter().any(|p| p == "text");
+    let drop_attachments = paths.iter().any(|p| p == "attachment")
+        && body
+            .get("attachment")
+            .and_then(Value::as_array)
+            .is_none_or(Vec::is_empty);
+    if drop_attachments {
+        // Attachments are kept apart; an update can only drop them.
+        message.attachments.clear();
     }
-    if is_user && paths.iter().any(|p| p == "text") && message.card_owner.is_some() {
-        message.json.remove("cardsV2");
-        message.json.remove("cards");
+    message.edit(|fields| {
+        for path in paths.iter().filter(|p| *p != "attachment") {
+            match body.get(path) {
+                Some(v) => fields.insert(path.clone(), v.clone()),
+                None => fields.remove(path),
+            };
+            if path == "text" {
+                fields.remove("argumentText");
+            }
+        }
+        if user_edits_text {
+            fields.remove("cardsV2");
+            fields.remove("cards");
+        }
+    });
+    if user_edits_text {
         message.card_owner = None;
     }
     if let Identity::App(app) = &ctx.identity {
@@ -124,9 +124,7 @@ pub(super) fn update(
             message.card_owner = message.has_cards().then(|| app.clone());
         }
     }
-    message
-        .json
-        .insert("lastUpdateTime".into(), json!(time::format(now)));
+    message.last_update = Some(now);
     Ok(message.to_json())
 }
 
@@ -215,20 +213,21 @@ pub(super) fn replace_cards(
     if message.card_owner.as_deref() != Some(app.as_str()) {
         return Err(ApiError::permission_denied(format!(
             "The cards of {} were not attached by this Chat app ({}); only the app that added them can replace them.",
-            message
-                .json
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or(id),
+            message.name(),
             app_user_name(app)
         )));
     }
-    message.json.remove("cards");
-    if cards.is_empty() {
-        message.json.remove("cardsV2");
+    let empty = cards.is_empty();
+    message.edit(|fields| {
+        fields.remove("cards");
+        if empty {
+            fields.remove("cardsV2");
+        } else {
+            fields.insert("cardsV2".into(), Value::Array(cards));
+        }
+    });
+    if empty {
         message.card_owner = None;
-    } else {
-        message.json.insert("cardsV2".into(), Value::Array(cards));
     }
     Ok(json!({}))
 }

@@ -1,14 +1,12 @@
 //! `spaces.messages.*`: create (requestId, client-assigned ids, threads), get, list
 //! (pagination, filter, order); the edits are in `edit.rs`.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Value, json};
 
 use super::{Ctx, filter, media, page_token};
 use crate::Identity;
 use crate::error::{ApiError, ApiResult};
-use crate::store::{Message, State, check_member};
+use crate::store::{Message, NewMessage, State, check_member};
 use crate::time;
 
 /// Reference page of `spaces.messages.create`.
@@ -191,7 +189,7 @@ pub(crate) fn create_message(
     let system_id = state.next_id("M");
     let thread_id = existing.clone().unwrap_or_else(|| state.next_id("T"));
     let create_time = state.next_time();
-    let sender = state.user_json(identity);
+    let sender_json = state.sender_json(identity);
     let attachments = media::attach(state, space_id, &system_id, body.remove("attachment"))?;
     // Output-only fields a caller may have copied from another message.
     for key in [
@@ -204,51 +202,36 @@ pub(crate) fn create_message(
         "threadReply",
         "clientAssignedMessageId",
         "emojiReactionSummaries",
+        "formattedText",
     ] {
         body.remove(key);
     }
-    let mut thread = Map::new();
-    thread.insert("name".into(), json!(format!("{prefix}{thread_id}")));
     let space = state.space_mut(space_id)?;
     if let Some(key) = &register_key {
         space
             .thread_keys
             .insert((app.clone(), key.clone()), thread_id.clone());
     }
-    if let Some(key) = thread_key.filter(|_| existing.is_some() || register_key.is_some()) {
-        thread.insert("threadKey".into(), json!(key));
-    }
-    body.insert(
-        "name".into(),
-        json!(format!("spaces/{space_id}/messages/{system_id}")),
-    );
-    body.insert("sender".into(), sender);
-    body.insert("createTime".into(), json!(time::format(create_time)));
-    body.insert("thread".into(), Value::Object(thread));
-    body.insert("space".into(), json!({"name": format!("spaces/{space_id}"), "type": "ROOM", "spaceType": space.space_type()}));
-    body.insert("threadReply".into(), json!(existing.is_some()));
-    if let Some(text) = body.get("text").cloned() {
-        body.insert("argumentText".into(), text.clone());
-        body.insert("formattedText".into(), text);
-    }
-    if let Some(client) = &options.message_id {
-        body.insert("clientAssignedMessageId".into(), json!(client));
-    }
     space.threads.insert(thread_id.clone());
     let seq = space.next_seq;
     space.next_seq += 1;
-    let message = Message {
-        id: system_id.clone(),
-        client_id: options.message_id.clone(),
-        seq,
-        create_time,
-        sender: identity.clone(),
-        thread: thread_id,
-        card_owner: cards.then_some(app),
-        json: body,
-        attachments,
-        reactions: BTreeMap::new(),
-    };
+    let message = Message::new(
+        NewMessage {
+            id: system_id.clone(),
+            client_id: options.message_id.clone(),
+            seq,
+            create_time,
+            sender: identity.clone(),
+            sender_json,
+            space_json: space.message_space.clone(),
+            thread: thread_id,
+            thread_key: thread_key.filter(|_| existing.is_some() || register_key.is_some()),
+            thread_reply: existing.is_some(),
+            card_owner: cards.then_some(app),
+            attachments,
+        },
+        &body,
+    );
     let value = message.to_json();
     space.by_id.insert(system_id, seq);
     if let Some(client) = &options.message_id {

@@ -63,13 +63,7 @@ pub(super) fn create(
     let id = state.next_id("R");
     let s = state.space_mut(space)?;
     let m = s.message_mut(message).ok_or_else(ApiError::not_found)?;
-    let name = format!(
-        "{}/reactions/{id}",
-        m.json
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-    );
+    let name = format!("{}/reactions/{id}", m.name());
     let mut json = Map::new();
     json.insert("name".into(), json!(name));
     json.insert("user".into(), user);

@@ -442,6 +442,7 @@ pub(super) fn patch(state: &mut State, ctx: &Ctx<'_>, id: &str) -> ApiResult<Val
     {
         return Err(ApiError::invalid("A named space needs a displayName."));
     }
+    space.refresh_message_space();
     Ok(Value::Object(space.json.clone()))
 }
 

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value, json};
 
-pub(crate) use message::{Attachment, Message};
+pub(crate) use message::{Attachment, Message, NewMessage};
 pub(crate) use space::{MemberKey, Membership, Space};
 
 use crate::error::{ApiError, ApiResult};
@@ -76,6 +76,8 @@ pub(crate) struct State {
     pub space_requests: HashMap<(Identity, String), String>,
     /// Users who are Workspace administrators (`useAdminAccess`).
     pub admins: std::collections::HashSet<String>,
+    /// The `sender` object of each caller, shared by their messages.
+    senders: HashMap<Identity, std::sync::Arc<Value>>,
     counter: u64,
     last_time: Micros,
 }
@@ -117,6 +119,16 @@ impl State {
                 "type": "HUMAN",
             }),
         }
+    }
+
+    /// The `sender` object of `identity`, shared by all its messages.
+    pub fn sender_json(&mut self, identity: &Identity) -> std::sync::Arc<Value> {
+        if let Some(json) = self.senders.get(identity) {
+            return json.clone();
+        }
+        let json = std::sync::Arc::new(self.user_json(identity));
+        self.senders.insert(identity.clone(), json.clone());
+        json
     }
 
     /// The space `id`, or 404.

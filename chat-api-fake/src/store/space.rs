@@ -59,14 +59,17 @@ pub(crate) struct Space {
     /// (app, threadKey) -> thread id: thread keys are per app.
     pub thread_keys: HashMap<(String, String), String>,
     pub threads: HashSet<String>,
-    /// (caller, requestId) of `spaces.create`/`setup` live in the fake, not here.
     pub next_seq: u64,
+    /// The `space` object of its messages, shared by them.
+    pub message_space: std::sync::Arc<Value>,
 }
 
 impl Space {
     /// An empty space.
     pub fn new(id: String, json: Map<String, Value>, create_time: Micros) -> Self {
+        let message_space = std::sync::Arc::new(message_space(&id, &json));
         Self {
+            message_space,
             id,
             json,
             create_time,
@@ -77,6 +80,14 @@ impl Space {
             thread_keys: HashMap::new(),
             threads: HashSet::new(),
             next_seq: 0,
+        }
+    }
+
+    /// Refreshes the `space` object of messages after a change of the space.
+    pub fn refresh_message_space(&mut self) {
+        self.message_space = std::sync::Arc::new(message_space(&self.id, &self.json));
+        for m in self.messages.values_mut() {
+            m.space_json = self.message_space.clone();
         }
     }
 
@@ -122,4 +133,18 @@ impl Space {
             .and_then(Value::as_str)
             .unwrap_or("SPACE")
     }
+}
+
+/// The `space` object a message carries.
+fn message_space(id: &str, json: &Map<String, Value>) -> Value {
+    let space_type = json
+        .get("spaceType")
+        .and_then(Value::as_str)
+        .unwrap_or("SPACE");
+    let kind = if space_type == "DIRECT_MESSAGE" {
+        "DM"
+    } else {
+        "ROOM"
+    };
+    serde_json::json!({"name": format!("spaces/{id}"), "type": kind, "spaceType": space_type})
 }
