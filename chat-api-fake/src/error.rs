@@ -202,6 +202,16 @@ pub enum FakeError {
         #[source]
         source: serde_json::Error,
     },
+    /// A seeding call broke one of Chat's rules (the answer the API would give).
+    #[error("refused as the API would refuse it: HTTP {code} {status}: {message}")]
+    Refused {
+        /// The HTTP status.
+        code: u16,
+        /// Google's status name (`PERMISSION_DENIED`, ...).
+        status: &'static str,
+        /// Google's message.
+        message: String,
+    },
     /// An event could not be delivered to the app under test.
     #[error("the event could not be delivered to {url}: {message}")]
     Event {
@@ -210,4 +220,14 @@ pub enum FakeError {
         /// What went wrong.
         message: String,
     },
+}
+
+impl From<ApiError> for FakeError {
+    fn from(e: ApiError) -> Self {
+        Self::Refused {
+            code: e.code,
+            status: e.status,
+            message: e.message,
+        }
+    }
 }

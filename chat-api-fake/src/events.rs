@@ -201,10 +201,7 @@ impl FakeChat {
                 body,
                 &CreateOptions::default(),
             )
-            .map_err(|e| FakeError::NotFound {
-                what: "space or membership",
-                name: format!("{space} ({})", e.message),
-            })?;
+            .map_err(FakeError::from)?;
             let space_json = Value::Object(
                 state
                     .spaces

@@ -322,10 +322,7 @@ impl FakeChat {
             body,
             &CreateOptions::default(),
         )
-        .map_err(|e| FakeError::NotFound {
-            what: "space or membership",
-            name: format!("spaces/{id} ({})", e.message),
-        })?;
+        .map_err(FakeError::from)?;
         decode("message", value)
     }
 
