@@ -146,10 +146,10 @@ impl State {
     /// A Chat app must be a member of the space, else Chat answers 403
     /// "You are not permitted to use this app"
     /// (<https://developers.google.com/workspace/chat/authenticate-authorize-chat-app>:
-    /// with app authentication the app "can only access spaces that it's a member of");
-    /// a user must be a member too
-    /// (<https://developers.google.com/workspace/chat/authenticate-authorize-chat-user>;
-    /// e.g. `spaces.messages.list` "Lists messages in a space that the caller is a member
+    /// "to get data about or perform actions in a Chat space, Chat apps must have
+    /// membership in the space ... The only exception is when a Chat app creates a
+    /// space with app authentication"); a user must be a member too (e.g.
+    /// `spaces.messages.list` "Lists messages in a space that the caller is a member
     /// of"). A user who is not a member gets 403 PERMISSION_DENIED with Google's
     /// generic text "The caller does not have permission".
     pub fn member_space(&self, id: &str, identity: &Identity) -> ApiResult<&Space> {
