@@ -421,16 +421,29 @@ async fn a_rotated_key_is_fetched_once_and_bogus_key_ids_are_bounded() {
 async fn concurrent_first_requests_share_one_fetch_and_max_age_is_honoured() {
     let a = signer_a();
     let (server, _) = key_server(jwk_set(&[&a]), "public, max-age=1, must-revalidate").await;
+    let token = a.sign(&project_claims());
+    // Default refetch interval: requests that arrive while the first fetch is under way
+    // wait for it rather than fail.
+    let verifier = project_verifier(&server);
+    let results = futures_util::future::join_all((0..50).map(|_| verifier.verify(&token))).await;
+    for r in &results {
+        assert!(r.is_ok(), "{r:?}");
+    }
+    assert_eq!(verifier.key_fetches(), 1);
+
     let verifier = IdTokenVerifier::builder(format!("{}/keys", server.uri()))
         .issuer(CHAT)
         .audience(PROJECT)
         .min_refetch_interval(Duration::ZERO)
         .build()
         .unwrap();
-    let token = a.sign(&project_claims());
-    let results = futures_util::future::join_all((0..50).map(|_| verifier.verify(&token))).await;
-    assert!(results.iter().all(Result::is_ok));
-    assert_eq!(verifier.key_fetches(), 1);
+    verifier.verify(&token).await.unwrap();
+    verifier.verify(&token).await.unwrap();
+    assert_eq!(
+        verifier.key_fetches(),
+        1,
+        "within max-age: not fetched again"
+    );
     tokio::time::sleep(Duration::from_millis(1100)).await;
     verifier.verify(&token).await.unwrap();
     assert_eq!(
@@ -438,6 +451,29 @@ async fn concurrent_first_requests_share_one_fetch_and_max_age_is_honoured() {
         2,
         "max-age=1 expired: fetched again"
     );
+}
+
+#[tokio::test]
+async fn a_request_dropped_during_the_first_fetch_does_not_block_the_next() {
+    let a = signer_a();
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/keys"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(jwk_set(&[&a]))
+                .set_delay(Duration::from_millis(500)),
+        )
+        .mount(&server)
+        .await;
+    let verifier = project_verifier(&server);
+    let token = a.sign(&project_claims());
+    // The caller gives up (a client disconnected) while the keys are being fetched.
+    let gave_up = tokio::time::timeout(Duration::from_millis(100), verifier.verify(&token)).await;
+    assert!(gave_up.is_err());
+    // The next request fetches again rather than wait out the refetch interval.
+    verifier.verify(&token).await.unwrap();
+    assert_eq!(verifier.key_fetches(), 2);
 }
 
 #[tokio::test]
@@ -506,4 +542,14 @@ fn the_builder_refuses_incomplete_settings() {
         .build()
         .unwrap_err();
     assert!(err.to_string().contains("no audience"), "{err}");
+}
+
+#[test]
+fn verifier_types_are_send_sync_and_debug_shows_no_key_material() {
+    fn send_sync<T: Send + Sync + std::fmt::Debug>() {}
+    send_sync::<IdTokenVerifier>();
+    send_sync::<Signer>();
+    send_sync::<IdTokenError>();
+    let shown = format!("{:?}", signer_a());
+    assert_eq!(shown, "Signer { kid: \"key-a\", .. }");
 }

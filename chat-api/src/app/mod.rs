@@ -12,11 +12,15 @@
 //!   ([`Interaction::raw`]).
 //! - [`Answer`] is what it returns, written in the event's envelope.
 //! - [`Endpoint`] joins them for any web framework; the `axum` feature adds
-//!   [`axum::post`](crate::app::axum::post).
+//!   `app::axum::post`, a route.
+//!
+//! Tests, fakes and emulators point the endpoint at their own key server with
+//! [`ChatAuth::keys_url`], and sign events' tokens with [`id_token::Signer`] (an RSA key
+//! in PKCS #8), serving [`id_token::jwk_set`] or [`id_token::x509_set`] at that URL.
 //!
 //! ```
 //! use chat_api::app::{Answer, Event};
-//! use chat_api::cards::{Button, ButtonList, Card, CardWithId, OnClick, Section, TextParagraph};
+//! use chat_api::cards::{Button, ButtonList, Card, CardWithId, OnClick, Section, TextParagraph, Widget};
 //! use chat_api::models::Message;
 //!
 //! fn counter_card(count: u32) -> CardWithId {
@@ -27,10 +31,10 @@
 //!             .set_value(count.to_string())]);
 //!     CardWithId::new().set_card_id("counter").set_card(Card::new().set_sections([
 //!         Section::new().set_widgets([
-//!             TextParagraph::new().set_text(format!("Clicked {count} times")).into(),
-//!             ButtonList::new()
-//!                 .set_buttons([Button::new().set_text("+1").set_on_click(OnClick::new().set_action(click))])
-//!                 .into(),
+//!             Widget::from(TextParagraph::new().set_text(format!("Clicked {count} times"))),
+//!             Widget::from(ButtonList::new().set_buttons([
+//!                 Button::new().set_text("+1").set_on_click(OnClick::new().set_action(click)),
+//!             ])),
 //!         ]),
 //!     ]))
 //! }
@@ -64,4 +68,4 @@ pub use answer::Answer;
 pub use auth::{CHAT_ISSUER, ChatAuth, add_on_service_agent};
 pub use endpoint::{DEFAULT_BODY_LIMIT, Endpoint, Rejection, Reply, parse_event};
 pub use event::{Event, Format, Interaction, RawEvent};
-pub use google_api_runtime::id_token::{IdTokenError, IdTokenVerifier};
+pub use google_api_runtime::id_token::{self, IdTokenError, IdTokenVerifier};

@@ -40,6 +40,8 @@ struct State {
     last_fetch: Option<Instant>,
     /// Why the last fetch failed, if it did.
     last_error: Option<String>,
+    /// Whether a fetch is under way (requests that need it wait for it).
+    in_flight: bool,
 }
 
 impl State {
@@ -81,13 +83,13 @@ impl KeyCache {
         kid: &str,
         f: impl FnOnce(&RsaKey) -> R,
     ) -> Result<R, IdTokenError> {
-        let keys = match self.lookup(kid) {
+        let keys = match self.lookup(kid, false) {
             Lookup::Found(keys) => keys,
             Lookup::Unknown => return Err(self.unknown(kid)),
             Lookup::Fetch => {
                 let _one_at_a_time = self.fetching.lock().await;
                 // Another request may have fetched while this one waited.
-                match self.lookup(kid) {
+                match self.lookup(kid, true) {
                     Lookup::Found(keys) => keys,
                     Lookup::Unknown => return Err(self.unknown(kid)),
                     Lookup::Fetch => match self.fetch().await {
@@ -119,14 +121,17 @@ impl KeyCache {
         }
     }
 
-    fn lookup(&self, kid: &str) -> Lookup {
+    /// What to do for `kid`. `holding_lock`: the caller holds the fetch lock, so no fetch
+    /// is under way (an `in_flight` left by a cancelled fetch is ignored).
+    fn lookup(&self, kid: &str, holding_lock: bool) -> Lookup {
         let now = Instant::now();
         let state = self.state.read().unwrap_or_else(|e| e.into_inner());
         let may_fetch = state.may_fetch(now, self.min_refetch_interval);
         let has = state.keys.contains_key(kid);
-        if (has && state.fresh(now)) || (!may_fetch && has) {
+        if has && (state.fresh(now) || !may_fetch) {
             Lookup::Found(state.keys.clone())
-        } else if may_fetch {
+        } else if may_fetch || (state.in_flight && !holding_lock) {
+            // Due, or under way: wait for it (then look again).
             Lookup::Fetch
         } else {
             Lookup::Unknown
@@ -137,15 +142,24 @@ impl KeyCache {
     async fn fetch(&self) -> Result<Arc<KeyMap>, IdTokenError> {
         let started = Instant::now();
         self.fetches.fetch_add(1, Ordering::Relaxed);
-        {
+        let previous = {
             let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
-            state.last_fetch = Some(started);
-        }
+            state.in_flight = true;
+            state.last_fetch.replace(started)
+        };
+        // Clears `in_flight` however the fetch ends; if the request is dropped mid-fetch,
+        // the fetch does not count against the refetch interval either.
+        let mut in_flight = InFlight {
+            state: &self.state,
+            previous,
+            done: false,
+        };
         tracing::debug!(url = %self.url, "fetching signing keys");
         let result = match self.client.get_public("id_token.keys", &self.url).await {
             Ok(fetched) => parse_key_set(&fetched.body).map(|keys| (keys, fetched.max_age)),
             Err(e) => Err(e.to_string()),
         };
+        in_flight.done = true;
         let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
         match result {
             Ok((keys, max_age)) => {
@@ -163,6 +177,24 @@ impl KeyCache {
                     message,
                 })
             }
+        }
+    }
+}
+
+/// Marks the end of a fetch, however it ends.
+struct InFlight<'a> {
+    state: &'a RwLock<State>,
+    /// `last_fetch` before this fetch, restored if it never completes.
+    previous: Option<Instant>,
+    done: bool,
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+        state.in_flight = false;
+        if !self.done {
+            state.last_fetch = self.previous;
         }
     }
 }

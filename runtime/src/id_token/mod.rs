@@ -12,7 +12,7 @@
 //!
 //! These are the checks of Google's own verifiers: google-auth-library-nodejs
 //! (`OAuth2Client.verifySignedJwtWithCertsAsync`: RS256, `CLOCK_SKEW_SECS_ = 300`,
-//! `MAX_TOKEN_LIFETIME_SECS_ = 86400`, issuers `accounts.google.com` and
+//! `DEFAULT_MAX_TOKEN_LIFETIME_SECS_ = 86400`, issuers `accounts.google.com` and
 //! `https://accounts.google.com`) and google-api-java-client (`IdTokenVerifier`,
 //! `DEFAULT_TIME_SKEW_SECONDS = 300`). The cases Chat uses are described in
 //! <https://developers.google.com/workspace/chat/verify-requests-from-chat>.
