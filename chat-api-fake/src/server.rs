@@ -68,6 +68,10 @@ async fn handle(
     // OAuth and keys: no bearer token.
     match (&method, path) {
         (&Method::POST, "/token") => {
+            let fault = take_fault(&mut shared.lock(), "oauth.token");
+            if let Some(fault) = fault {
+                return log(&shared, "oauth.token", None, Err(fault));
+            }
             return log(&shared, "oauth.token", None, auth::token(&shared, &body));
         }
         (&Method::GET, "/o/oauth2/auth") => {

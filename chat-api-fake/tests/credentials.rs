@@ -143,3 +143,26 @@ async fn installed_app_flow_consents_and_exchanges_the_code_with_pkce() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn token_endpoint_faults_are_retried_by_the_client() {
+    let (fake, space) = common::team().await;
+    fake.fail_next("oauth.token", 2, chat_api_fake::Fault::unavailable());
+    let credentials = Credentials::service_account_json(&fake.service_account_json()).unwrap();
+    let app = Client::builder()
+        .base_url(fake.url())
+        .credentials(credentials)
+        .retry_policy(
+            chat_api::RetryPolicy::default().initial_backoff(std::time::Duration::from_millis(1)),
+        )
+        .build()
+        .unwrap();
+    app.spaces().get(&space).send().await.unwrap();
+    let token_statuses: Vec<u16> = fake
+        .calls()
+        .iter()
+        .filter(|c| c.method == "oauth.token")
+        .map(|c| c.status)
+        .collect();
+    assert_eq!(token_statuses, [503, 503, 200]);
+}

@@ -215,6 +215,9 @@ pub(crate) fn chunk(
             _ => return Err(ApiError::invalid("Content-Range does not match the body.")),
         };
         let have = upload.data.len() as u64;
+        if b >= MAX_SIZE {
+            return Err(too_big());
+        }
         // Bytes already stored are skipped; a gap is refused by answering where we are.
         if a <= have && b >= have {
             let skip = usize::try_from(have - a).unwrap_or(usize::MAX);
