@@ -165,6 +165,39 @@ impl FakeChat {
         self.deliver(space_id, message_id, event, true).await
     }
 
+    /// `user` (a member of `space`) adds the app to the space, and Chat sends the app an
+    /// `ADDED_TO_SPACE` event; a message in the answer is posted in the space.
+    pub async fn send_added_to_space(
+        &self,
+        space: &str,
+        user: &str,
+    ) -> Result<EventOutcome, FakeError> {
+        let space_id = space.strip_prefix("spaces/").unwrap_or(space);
+        let identity = self.identity_of(user)?;
+        let app = self.shared.default_app.clone();
+        let (space_json, user_json) = {
+            let mut state = self.shared.lock();
+            state.member_space(space_id, &identity)?;
+            state.add_member(space_id, crate::store::MemberKey::App(app), "ROLE_MEMBER")?;
+            let space_json = Value::Object(
+                state
+                    .spaces
+                    .get(space_id)
+                    .map(|s| s.json.clone())
+                    .unwrap_or_default(),
+            );
+            (space_json, state.user_json(&identity))
+        };
+        let event = json!({
+            "type": "ADDED_TO_SPACE",
+            "eventTime": time::format(time::now()),
+            "space": space_json,
+            "user": user_json,
+            "common": {"hostApp": "CHAT", "userLocale": "en"},
+        });
+        self.deliver(space_id, "", event, false).await
+    }
+
     fn identity_of(&self, user: &str) -> Result<Identity, FakeError> {
         let name = if user.starts_with("users/") {
             user.to_owned()
@@ -280,7 +313,10 @@ impl FakeChat {
             serde_json::from_slice(&bytes)
                 .map_err(|e| err(&url, format!("the answer is not JSON: {e}")))?
         };
-        let event_message = Some(decode(&event["message"])?);
+        let event_message = match event.get("message") {
+            Some(m) => Some(decode(m)?),
+            None => None,
+        };
         if status != 200 {
             return Ok(EventOutcome {
                 status,

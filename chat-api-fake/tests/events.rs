@@ -44,6 +44,7 @@ async fn answer(event: Event) -> Answer {
                 .unwrap_or(0);
             Answer::update_message(Message::new().set_cards_v2([counter_card(count + 1)]))
         }
+        Event::AddedToSpace(_) => Answer::text("Thanks for adding me"),
         Event::AppCommand(command) => Answer::text(format!(
             "command {:?}: {}",
             command.command_id(),
@@ -153,5 +154,25 @@ async fn a_token_for_another_audience_is_refused_by_the_app_and_changes_nothing(
         fake.messages(&space).unwrap().len(),
         1,
         "only the user's message"
+    );
+}
+
+#[tokio::test]
+async fn adding_the_app_sends_added_to_space_and_its_welcome_is_posted() {
+    let fake = chat_api_fake::FakeChat::start().await.unwrap();
+    let space = fake.add_space("NEW", "New space").unwrap();
+    fake.add_user("alice", "Alice").unwrap();
+    fake.add_member(&space, "alice").unwrap();
+    let url = serve_app(ChatAuth::project_number("42").keys_url(fake.jwk_keys_url())).await;
+    fake.set_app_endpoint(&url, Audience::ProjectNumber("42".into()));
+    let outcome = fake.send_added_to_space(&space, "alice").await.unwrap();
+    assert!(outcome.event_message.is_none());
+    assert_eq!(outcome.created.unwrap().text(), "Thanks for adding me");
+    assert_eq!(fake.members(&space).unwrap().len(), 2);
+    // Adding it twice is refused as members.create would refuse it.
+    let again = fake.send_added_to_space(&space, "alice").await.unwrap_err();
+    assert!(
+        matches!(again, chat_api_fake::FakeError::Refused { code: 409, .. }),
+        "{again}"
     );
 }
