@@ -10,6 +10,26 @@
 //! Methods it does not implement answer 501 UNIMPLEMENTED naming the method
 //! ([`unimplemented_methods`]).
 //!
+//! # Coverage (Chat API v1, 55 methods)
+//!
+//! Implemented (26): `media.upload` (multipart and resumable, on `/upload/v1/...` and
+//! `/resumable/upload/v1/...`), `media.download`; `spaces.create`, `.setup`, `.get`,
+//! `.list`, `.search`, `.patch`, `.delete`, `.findDirectMessage`;
+//! `spaces.members.create`, `.get`, `.list`, `.patch`, `.delete`;
+//! `spaces.messages.create`, `.get`, `.list`, `.patch`, `.update`, `.delete`,
+//! `.replaceCards`; `spaces.messages.attachments.get`;
+//! `spaces.messages.reactions.create`, `.list`, `.delete`.
+//!
+//! 501 UNIMPLEMENTED (29): `customEmojis.*` (4), `spaces.completeImport`,
+//! `spaces.findGroupChats`, `spaces.messagePins.*` (3), `spaces.messages.search`,
+//! `spaces.spaceEvents.*` (2), `users.availability.*` (5), `users.sections.*` (5),
+//! `users.sections.items.*` (2), `users.spaces.*` (4), `users.spaces.threads.*` (1).
+//!
+//! # Events to the app under test
+//!
+//! [`events`]: a user's message, a slash command, a card click or the app being added,
+//! sent to the app's endpoint signed as Chat signs them; see [`FakeChat::set_app_endpoint`].
+//!
 //! It also plays Google's OAuth endpoints, so the real credential flows work against it:
 //! a service-account key file ([`FakeChat::service_account_json`]) whose JWT grant it
 //! verifies, authorized-user credentials whose refresh token it honours, and an OAuth
