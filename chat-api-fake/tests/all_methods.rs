@@ -166,7 +166,7 @@ async fn all_55_methods_answer() {
         "spaces.members.patch",
         m.patch(
             &bob_member,
-            Membership::new().set_role(MembershipRole::RoleManager),
+            Membership::new().set_role(MembershipRole::Manager),
         )
         .update_mask("role")
         .send(),

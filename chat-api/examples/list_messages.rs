@@ -8,8 +8,8 @@
 //! `gcloud auth application-default login` with a `chat.messages.readonly` scope);
 //! `CHAT_API_BASE_URL` points the client at an emulator or test server.
 
-use chat_api::{Client, Credentials};
-use futures_util::StreamExt as _;
+// `PageStream` gives `.stream()` its `try_next()`; no futures crate needed.
+use chat_api::{Client, Credentials, PageStream};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -43,8 +43,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .page_size(100)
         .stream();
     let mut count = 0usize;
-    while let Some(message) = messages.next().await {
-        let message = message?;
+    while let Some(message) = messages.try_next().await? {
         count += 1;
         let first_line = message.text().lines().next().unwrap_or_default();
         println!("{}\t{first_line}", message.name());

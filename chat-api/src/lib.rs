@@ -67,8 +67,28 @@
 //!
 //! # Cards
 //!
-//! `cards` has the card types under short names, and every widget converts into a
-//! `Widget`; see its docs for the guide's card in a few lines.
+//! [`cards`] has the card types under their short names (`cards::Card`,
+//! `cards::Section`, `cards::TextParagraph`, ...: Google's `GoogleAppsCardV1*` schemas,
+//! generated there), and every kind of widget converts into a `cards::Widget`, so the
+//! guide's card takes a few lines:
+//!
+//! ```
+//! use chat_api::cards::{Card, CardHeader, CardWithId, Divider, Section, TextParagraph, Widget};
+//!
+//! let card = CardWithId::new().set_card_id("unique-card-id").set_card(
+//!     Card::new()
+//!         .set_header(CardHeader::new().set_title("Card Title").set_subtitle("Card Subtitle"))
+//!         .set_sections([Section::new()
+//!             .set_widgets([TextParagraph::new().set_text("This card is attached to a user message.")])]),
+//! );
+//! assert_eq!(card.card_id(), "unique-card-id");
+//! // Widgets of different kinds in one list: convert each with `Widget::from`.
+//! let mixed = Section::new().set_widgets([
+//!     Widget::from(TextParagraph::new().set_text("Above the line")),
+//!     Widget::from(Divider::new()),
+//! ]);
+//! assert_eq!(mixed.widgets.len(), 2);
+//! ```
 //!
 //! # Features
 //!
@@ -79,9 +99,9 @@
 //!   it on never removes an item.
 
 // Chat's own: the service description (defaults the document cannot say), error hints,
-// card types under short names.
-pub mod cards;
+// widgets converting into `cards::Widget`.
 mod hints;
+mod widgets;
 
 // Answering Chat's interaction events (features `app`, `axum`): hand-written.
 #[cfg(feature = "app")]
@@ -93,15 +113,18 @@ pub mod app;
 #[rustfmt::skip]
 #[path = "gen/mod.rs"]
 mod generated;
-pub use generated::client::{Client, ClientBuilder};
-pub use generated::{MTLS_ROOT_URL, ROOT_URL, SERVICE_PATH};
-pub use generated::{models, names, resources, scopes};
+// The generated modules (`models`, `cards`, `names`, `resources`, `scopes`), `Client`,
+// and what users need from the runtime, under this crate's name: the generator writes
+// the list (`generated::exports`), the same for every generated crate.
+pub use generated::exports::*;
 
-// What users need from the runtime, under this crate's name.
-pub use google_api_runtime::{
-    AccessToken, ApiError, Credentials, Error, InvalidName, PageItems, Pageable, Result,
-    RetryPolicy, StandardParams, TokenProvider, WithStandardParams, auth, media, types,
-};
+/// The repository's README (`README.md` here is a link to it, so the packaged crate has
+/// it too): every Rust snippet in it is compiled as a doctest, so none can drift from
+/// the API. (Its "Answer Chat" snippet needs the `axum` feature, so the README is
+/// compiled in the `--all-features` run that `scripts/test.sh` makes.)
+#[cfg(all(doctest, feature = "axum"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeSnippets;
 
 /// The scope a Chat app (service account) asks for by default.
 pub const CHAT_BOT_SCOPE: &str = scopes::CHAT_BOT;

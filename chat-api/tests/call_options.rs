@@ -38,7 +38,8 @@ async fn a_per_call_timeout_fires_while_the_client_default_waits() {
         matches!(
             e,
             Error::Timeout {
-                method: "chat.spaces.get"
+                method: "chat.spaces.get",
+                ..
             }
         ),
         "{e:?}"

@@ -262,8 +262,11 @@ async fn update_keeps_fields_the_crate_does_not_know() {
         .await
         .unwrap();
     assert_eq!(
-        message.unknown_fields().get("fieldFromTheFuture"),
-        Some(&json!({"nested": [1, "two", null], "flag": true}))
+        message
+            .unknown_fields()
+            .decode::<serde_json::Value>("fieldFromTheFuture")
+            .map(Result::unwrap),
+        Some(json!({"nested": [1, "two", null], "flag": true}))
     );
     // Debug shows what is set, the unknown members included, and no unset field.
     let debug = format!("{message:?}");
@@ -283,6 +286,32 @@ async fn update_keeps_fields_the_crate_does_not_know() {
         serde_json::to_value(&updated).unwrap(),
         expected,
         "decode -> encode keeps every member"
+    );
+}
+
+/// Unknown members come back as the same JSON text: numbers no Rust type holds exactly,
+/// or writes the same way, included.
+#[test]
+fn unknown_numbers_keep_their_exact_text() {
+    let text = r#"{"zBig":12345678901234567890123,"e":1e2,"huge":1e400,"text":"hi"}"#;
+    let message: Message = serde_json::from_str(text).unwrap();
+    assert_eq!(message.text(), "hi");
+    assert_eq!(
+        message.unknown_fields().json("zBig"),
+        Some("12345678901234567890123")
+    );
+    assert_eq!(message.unknown_fields().json("e"), Some("1e2"));
+    assert_eq!(
+        serde_json::to_string(&message).unwrap(),
+        r#"{"text":"hi","zBig":12345678901234567890123,"e":1e2,"huge":1e400}"#
+    );
+    // Through a `serde_json::Value` too (which keeps what a `Value` can, in its order).
+    let value: serde_json::Value =
+        serde_json::from_str(r#"{"zBig":12,"x":[1,{"y":null}]}"#).unwrap();
+    let message: Message = serde_json::from_value(value).unwrap();
+    assert_eq!(
+        serde_json::to_string(&message).unwrap(),
+        r#"{"x":[1,{"y":null}],"zBig":12}"#
     );
 }
 
@@ -560,8 +589,12 @@ async fn resumable_upload_interrupted_midway_then_resumed() {
         ranges: Mutex::default(),
     });
     let session_uri = format!("{}/upload/session?upload_id=SESSION-SECRET", server.uri());
+    // The session starts at the upload URL of Chat's reference
+    // (developers.google.com/workspace/chat/api/reference/rest/v1/media/upload:
+    // `POST https://chat.googleapis.com/upload/v1/{parent}/attachments:upload`) with
+    // `uploadType=resumable`, not at the document's `/resumable/upload/...` path.
     Mock::given(method("POST"))
-        .and(path("/resumable/upload/v1/spaces/A/attachments:upload"))
+        .and(path("/upload/v1/spaces/A/attachments:upload"))
         .and(query_param("uploadType", "resumable"))
         .and(header("x-upload-content-type", "video/mp4"))
         .and(header(

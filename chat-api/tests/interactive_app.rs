@@ -144,10 +144,9 @@ async fn the_app_refuses_bad_requests_with_their_status() {
     let other = signer().sign(&json!({"iss": CHAT_ISSUER, "aud": "999", "iat": t, "exp": t + 600}));
     let (status, body) = post(&url, Some(&other), click.clone()).await;
     assert_eq!(status, 401);
-    assert!(
-        body["error"].as_str().unwrap().contains("wrong audience"),
-        "{body}"
-    );
+    // The body names the failed check, not the expected audience.
+    assert_eq!(body["error"], "the bearer token was refused (audience)");
+    assert!(!body.to_string().contains(PROJECT));
     assert!(!body.to_string().contains(&other));
 
     let token = project_token();
@@ -236,30 +235,4 @@ async fn an_add_on_click_is_answered_in_the_add_on_envelope() {
     // A Chat-app (not add-on) token is refused by the add-on endpoint.
     let (status, _) = post(&url, Some(&project_token()), click.to_string()).await;
     assert_eq!(status, 401);
-}
-
-/// The README's "Answer Chat" snippet is the `app::axum` doc example, which rustdoc
-/// compiles (`cargo test --doc --features axum`): every line of it must be there.
-#[test]
-fn the_readme_snippet_is_the_compiled_doc_example() {
-    let readme = include_str!("../../README.md");
-    let section = &readme[readme.find("## Answer Chat").expect("the section")..];
-    let start = section.find("```rust\n").expect("a rust block") + "```rust\n".len();
-    let block = &section[start..start + section[start..].find("```").unwrap()];
-    let doc: Vec<String> = include_str!("../src/app/axum.rs")
-        .lines()
-        .filter_map(|l| l.strip_prefix("//!"))
-        .map(|l| {
-            l.strip_prefix(' ')
-                .unwrap_or(l)
-                .trim_start_matches("# ")
-                .to_owned()
-        })
-        .collect();
-    for line in block.lines().filter(|l| !l.trim().is_empty()) {
-        assert!(
-            doc.iter().any(|d| d == line),
-            "README line not in the doc example: {line}"
-        );
-    }
 }

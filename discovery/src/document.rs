@@ -440,3 +440,17 @@ pub struct Annotations {
     #[serde(default)]
     pub required: Vec<String>,
 }
+
+/// Orders two revisions (strings of digits, as validation requires) as numbers:
+/// `"0" < "9" < "20261107"`, where comparing the text would put `"9"` last.
+///
+/// ```
+/// use std::cmp::Ordering;
+/// assert_eq!(discovery::revision_order("9", "20261107"), Ordering::Less);
+/// assert_eq!(discovery::revision_order("020261107", "20261107"), Ordering::Equal);
+/// ```
+pub fn revision_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let a = a.trim_start_matches('0');
+    let b = b.trim_start_matches('0');
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}

@@ -1,15 +1,15 @@
-//! Google API Discovery documents and everything derived from them.
+//! Google API Discovery documents: the format and what reviews read.
 //!
-//! Data flows one way: bytes -> [`document::Document`] (exactly what Google serves,
-//! validated) -> [`model::Model`] (the normalized API with final Rust names, stable and
-//! preview merged) -> [`surface::Surface`] (a flat listing, and diffs of two).
+//! - [`document::Document`]: exactly what Google serves, parsed and validated (every
+//!   error names the file and the JSON path).
+//! - [`surface::Surface`]: a flat line-per-item listing of an API, its diffs and their
+//!   reports. Surfaces are built from the generator's model (the `codegen` crate, which
+//!   owns every Rust name); this crate knows nothing of Rust naming.
 
 pub mod document;
 pub mod error;
-pub mod model;
 pub mod surface;
 pub mod testing;
 
-pub use document::Document;
+pub use document::{Document, revision_order};
 pub use error::{Error, Result};
-pub use model::Model;

@@ -11,7 +11,6 @@
 //! [`Surface::diff`] compares two surfaces; see [`diff`] for how changes are classified
 //! and [`render`] for the text, Markdown and JSON reports.
 
-mod build;
 pub mod diff;
 pub mod render;
 
@@ -19,13 +18,11 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::model::Model;
-
 pub use diff::{
     AttrChange, Bump, Change, ChangeKind, DescriptionChange, Group, Impact, SurfaceDiff,
 };
 
-/// Which surface of a merged [`Model`] to list.
+/// Which surface of a merged model (stable and preview) to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum View {
@@ -82,14 +79,6 @@ pub struct Surface {
 }
 
 impl Surface {
-    /// The surface of `model` seen through `view`.
-    ///
-    /// [`View::Stable`] leaves out preview-only items, [`View::Preview`] leaves out
-    /// stable-only ones; an item left out takes everything it contains with it.
-    pub fn from_model(model: &Model, view: View) -> Surface {
-        build::surface(model, view)
-    }
-
     /// The listing: one line per item, sorted, ending in a newline.
     ///
     /// Each line is `KIND KEY  ATTRIBUTES`, e.g.
@@ -117,11 +106,6 @@ impl Surface {
     pub fn diff(&self, new: &Surface) -> SurfaceDiff {
         diff::diff(self, new)
     }
-}
-
-/// What changed from `old` to `new`, both seen through `view`.
-pub fn diff_models(old: &Model, new: &Model, view: View) -> SurfaceDiff {
-    Surface::from_model(old, view).diff(&Surface::from_model(new, view))
 }
 
 /// The identity of an item: what a diff matches old and new items by.
@@ -302,26 +286,55 @@ fn dotted(prefix: &str, name: &str) -> String {
 
 impl fmt::Display for ItemKey {
     /// The key as the listing shows it, e.g. `spaces.messages.list.pageSize` or
-    /// `Message.createTime`.
+    /// `Message.createTime`, on one line: see [`one_line_text`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ItemKey::Api { id } => f.write_str(id),
-            ItemKey::Scope { url } => f.write_str(url),
-            ItemKey::StandardParameter { name } => f.write_str(name),
-            ItemKey::Resource { path } if path.is_empty() => f.write_str("(top level)"),
-            ItemKey::Resource { path } => f.write_str(path),
-            ItemKey::Method { resource, name } => f.write_str(&dotted(resource, name)),
+        let key = match self {
+            ItemKey::Api { id } => id.clone(),
+            ItemKey::Scope { url } => url.clone(),
+            ItemKey::StandardParameter { name } => name.clone(),
+            ItemKey::Resource { path } if path.is_empty() => "(top level)".to_owned(),
+            ItemKey::Resource { path } => path.clone(),
+            ItemKey::Method { resource, name } => dotted(resource, name),
             ItemKey::Parameter {
                 resource,
                 method,
                 name,
-            } => write!(f, "{}.{name}", dotted(resource, method)),
-            ItemKey::Type { name } => f.write_str(name),
-            ItemKey::Field { type_name, name } => write!(f, "{type_name}.{name}"),
-            ItemKey::EnumValue { type_name, value } => write!(f, "{type_name}::{value}"),
-            ItemKey::ResourceName { template } => f.write_str(template),
+            } => format!("{}.{name}", dotted(resource, method)),
+            ItemKey::Type { name } => name.clone(),
+            ItemKey::Field { type_name, name } => format!("{type_name}.{name}"),
+            ItemKey::EnumValue { type_name, value } => format!("{type_name}::{value}"),
+            ItemKey::ResourceName { template } => template.clone(),
+        };
+        f.write_str(&one_line_text(&key))
+    }
+}
+
+/// Text from a document as one line of a listing or report: a backslash, a control
+/// character (line breaks included), a Unicode line or paragraph separator or a
+/// bidirectional-text control is written as a Rust escape (`\\`, `\n`, `\u{2028}`).
+/// A name or enum value holding a line break can then never forge a line of its own (a
+/// fake item, a fake "0 breaking" summary) in `surface-*.txt` or a diff report.
+pub fn one_line_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let needs_escape = |c: char| {
+        c == '\\'
+            || c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(needs_escape) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
         }
     }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The kind of an item.
@@ -494,7 +507,13 @@ impl fmt::Display for Attr {
             AttrValue::Flag(true) => f.write_str(self.name.as_str()),
             AttrValue::List(items) if items.is_empty() => Ok(()),
             AttrValue::Text(text) if text.is_empty() => Ok(()),
-            AttrValue::Type(ty) => write!(f, "{}={} wire={}", self.name.as_str(), ty.rust, ty.wire),
+            AttrValue::Type(ty) => write!(
+                f,
+                "{}={} wire={}",
+                self.name.as_str(),
+                one_line_text(&ty.rust),
+                one_line_text(&ty.wire)
+            ),
             value => write!(f, "{}={}", self.name.as_str(), value.display_for(self.name)),
         }
     }
@@ -618,7 +637,7 @@ impl AttrValue {
     pub fn display_for(&self, name: AttrName) -> String {
         match self {
             AttrValue::Flag(flag) => flag.to_string(),
-            AttrValue::Text(text) => text.clone(),
+            AttrValue::Text(text) => one_line_text(text).into_owned(),
             AttrValue::List(items) => {
                 let mut out = String::new();
                 for (i, item) in items.iter().enumerate() {
@@ -629,7 +648,7 @@ impl AttrValue {
                         AttrName::Scopes => item.strip_prefix(SCOPE_PREFIX).unwrap_or(item),
                         _ => item,
                     };
-                    out.push_str(shown);
+                    out.push_str(&one_line_text(shown));
                 }
                 out
             }
@@ -675,6 +694,11 @@ impl TypeText {
 
 impl fmt::Display for TypeText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} [{}]", self.rust, self.wire)
+        write!(
+            f,
+            "{} [{}]",
+            one_line_text(&self.rust),
+            one_line_text(&self.wire)
+        )
     }
 }

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::Result;
 use crate::media::{Download, UploadMedia, UploadSession};
-use crate::rt::ApiRequest;
+use crate::request::ApiRequest;
 use crate::transport::{Transport, decode};
 
 /// A client of one Google API. Cheap to clone (one `Arc`); `Send + Sync`; all clones

@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::media::Download;
-use crate::rt::{ApiRequest, expand_path};
+use crate::request::{ApiRequest, expand_path};
 use crate::transport::{Outgoing, Transport, is_idempotent};
 
 /// Sends `request` with `alt=media` and returns the body as a stream.

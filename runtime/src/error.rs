@@ -18,6 +18,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Everything that can go wrong calling the API.
+///
+/// The enum and each struct-like variant are `#[non_exhaustive]`, so that a new kind of
+/// failure or a new field is not a breaking change: match with `..`
+/// (`Error::Timeout { method, .. }`), or use the accessors ([`api`](Self::api),
+/// [`http_status`](Self::http_status), [`method`](Self::method),
+/// [`upload_session`](Self::upload_session)).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -27,6 +33,7 @@ pub enum Error {
 
     /// The request could not be sent or the response could not be read.
     #[error("{method}: transport error: {message}")]
+    #[non_exhaustive]
     Transport {
         /// Method id, e.g. `chat.spaces.messages.create`.
         method: &'static str,
@@ -39,6 +46,7 @@ pub enum Error {
 
     /// The request or its connection attempt took longer than the configured timeout.
     #[error("{method}: timed out")]
+    #[non_exhaustive]
     Timeout {
         /// Method id.
         method: &'static str,
@@ -46,6 +54,7 @@ pub enum Error {
 
     /// Credentials could not be loaded or a token could not be obtained.
     #[error("authentication failed: {message}")]
+    #[non_exhaustive]
     Auth {
         /// What failed (never contains a key or token).
         message: String,
@@ -58,6 +67,7 @@ pub enum Error {
     #[error(
         "{method}: could not decode the response at `{path}`: {message}; body starts with: {snippet}"
     )]
+    #[non_exhaustive]
     Decode {
         /// Method id.
         method: &'static str,
@@ -72,6 +82,7 @@ pub enum Error {
     /// An argument given to the client or a request was invalid (for example a missing
     /// path parameter or a malformed base URL).
     #[error("{context}: invalid argument: {message}")]
+    #[non_exhaustive]
     InvalidArgument {
         /// Method id, or the builder/constructor that rejected the argument.
         context: String,
@@ -81,6 +92,7 @@ pub enum Error {
 
     /// A local file or reader could not be read.
     #[error("{context}: {source}")]
+    #[non_exhaustive]
     Io {
         /// What was being read, e.g. the file path.
         context: String,
@@ -93,6 +105,7 @@ pub enum Error {
     /// [`UploadSession`] tells how far it got; pass it to
     /// [`Client::resume_upload`](crate::Client::resume_upload) to continue.
     #[error("upload incomplete ({session}): {source}")]
+    #[non_exhaustive]
     UploadIncomplete {
         /// The resumable session to continue.
         session: UploadSession,
@@ -115,6 +128,19 @@ impl Error {
     /// The HTTP status of an API error.
     pub fn http_status(&self) -> Option<u16> {
         self.api().map(|e| e.http_status)
+    }
+
+    /// The id of the method that failed (`chat.spaces.messages.create`), when the
+    /// failure belongs to a call.
+    pub fn method(&self) -> Option<&'static str> {
+        match self {
+            Error::Api(e) => Some(e.method),
+            Error::Transport { method, .. }
+            | Error::Timeout { method }
+            | Error::Decode { method, .. } => Some(method),
+            Error::UploadIncomplete { session, .. } => Some(session.method),
+            Error::Auth { .. } | Error::InvalidArgument { .. } | Error::Io { .. } => None,
+        }
     }
 
     /// The resumable upload session of an interrupted upload.
@@ -142,7 +168,10 @@ impl Error {
 
 /// An error answer of the API, parsed from Google's error body
 /// (`{"error": {"code", "message", "status", "details"}}`).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Its `Debug` shows the fields that are set, and the accepted scopes only when they are
+/// the fix (a token without any of them).
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiError {
     /// Method id, e.g. `chat.spaces.messages.create`.
@@ -187,6 +216,36 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = f.debug_struct("ApiError");
+        out.field("method", &self.method)
+            .field("http_status", &self.http_status);
+        // What is absent or empty says nothing; a method's scopes can be a dozen URLs,
+        // worth reading only when the token lacked them.
+        if let Some(code) = self.code.filter(|&c| c != i64::from(self.http_status)) {
+            out.field("code", &code);
+        }
+        if let Some(status) = &self.status {
+            out.field("status", status);
+        }
+        out.field("message", &self.message);
+        if !self.details.is_empty() {
+            out.field("details", &self.details);
+        }
+        if let Some(id) = &self.request_id {
+            out.field("request_id", id);
+        }
+        if let Some(hint) = self.hint {
+            out.field("hint", &hint);
+        }
+        if self.hint == Some(INSUFFICIENT_SCOPES_HINT) && !self.scopes.is_empty() {
+            out.field("scopes", &self.scopes);
+        }
+        out.finish_non_exhaustive()
+    }
+}
 
 /// Longest part of a response body quoted in an error.
 const SNIPPET_CHARS: usize = 300;
@@ -349,6 +408,44 @@ mod tests {
                 .ends_with("\nthis method accepts: https://a, https://b"),
             "{e}"
         );
+        assert!(
+            format!("{e:?}").contains(r#"scopes: ["https://a", "https://b"]"#),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn debug_is_short_and_lists_scopes_only_when_they_are_the_fix() {
+        let body = br#"{"error":{"code":403,"message":"The caller does not have permission","status":"PERMISSION_DENIED"}}"#;
+        let scopes = &[
+            "https://www.googleapis.com/auth/chat.bot",
+            "https://b",
+            "https://c",
+        ];
+        let e = api_error(None, "chat.spaces.get", scopes, 403, None, body);
+        assert_eq!(
+            format!("{e:?}"),
+            r#"ApiError { method: "chat.spaces.get", http_status: 403, status: "PERMISSION_DENIED", message: "The caller does not have permission", .. }"#
+        );
+        // A `code` that differs from the HTTP status is shown.
+        let body = br#"{"error":{"code":7,"message":"no"}}"#;
+        let e = api_error(None, "m", scopes, 403, None, body);
+        assert!(format!("{e:?}").contains("code: 7"), "{e:?}");
+        assert!(!format!("{e:?}").contains("scopes"), "{e:?}");
+    }
+
+    #[test]
+    fn the_method_is_read_without_matching_fields() {
+        let api = Error::Api(Box::new(api_error(None, "m.get", &[], 500, None, b"")));
+        assert_eq!(api.method(), Some("m.get"));
+        assert_eq!(Error::Timeout { method: "m.list" }.method(), Some("m.list"));
+        let session = UploadSession::from_uri("m.upload", "https://u/s?upload_id=X");
+        let stopped = Error::UploadIncomplete {
+            session,
+            source: Box::new(Error::Timeout { method: "m.upload" }),
+        };
+        assert_eq!(stopped.method(), Some("m.upload"));
+        assert_eq!(Error::auth("no", None).method(), None);
     }
 
     #[test]

@@ -7,13 +7,14 @@
 //! must be fetched anonymously. The retry rules are the client's: 429 and 5xx, and
 //! connection failures, with the policy's backoff and `Retry-After`.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 
 use crate::client::Client;
 use crate::error::{Error, Result, api_error, transport_error};
-use crate::retry::{parse_retry_after, retryable_status};
+use crate::retry::retryable_status;
+use crate::retry_loop::{Attempt, retry_loop};
 use crate::transport::read_body;
 
 /// A fetched document: its body and the `Cache-Control: max-age` it came with.
@@ -26,54 +27,47 @@ pub(crate) struct Fetched {
 }
 
 impl Client {
-    /// GETs `url` without credentials, retrying as the client's policy says; a non-2xx
-    /// final answer is an [`Error::Api`]. `id` names the operation in errors and spans.
+    /// GETs `url` without credentials, retrying through the crate's one retry loop as
+    /// the client's policy says; a non-2xx final answer is an [`Error::Api`]. `id` names
+    /// the operation in errors and spans.
     pub(crate) async fn get_public(&self, id: &'static str, url: &reqwest::Url) -> Result<Fetched> {
         let inner = self.transport.inner();
-        let retry = &inner.retry;
-        let started = Instant::now();
-        let mut attempt = 0u32;
-        loop {
-            attempt += 1;
+        retry_loop(&inner.retry, id, |attempt| async move {
             let mut request = inner.http.get(url.clone());
             if let Some(t) = inner.request_timeout {
                 request = request.timeout(t);
             }
-            let (retry_after, failure) = match request.send().await {
-                Ok(response) => {
-                    let status = response.status().as_u16();
-                    tracing::debug!(operation = id, attempt, status, "GET");
-                    if response.status().is_success() {
-                        let max_age = response
-                            .headers()
-                            .get(reqwest::header::CACHE_CONTROL)
-                            .and_then(|v| v.to_str().ok())
-                            .and_then(parse_max_age);
-                        let body = read_body(id, response).await?;
-                        return Ok(Fetched { body, max_age });
-                    }
-                    let retry_after = response
-                        .headers()
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(parse_retry_after);
-                    let body = response.bytes().await.unwrap_or_default();
-                    let error = Error::Api(Box::new(api_error(None, id, &[], status, None, &body)));
-                    if !retryable_status(status) {
-                        return Err(error);
-                    }
-                    (retry_after, error)
-                }
+            let response = match request.send().await {
+                Ok(response) => response,
                 Err(e) if e.is_timeout() || e.is_connect() || e.is_request() => {
-                    (None, transport_error(id, e))
+                    return Attempt::transport(transport_error(id, e));
                 }
-                Err(e) => return Err(transport_error(id, e)),
+                Err(e) => return Attempt::Done(Err(transport_error(id, e))),
             };
-            match retry.next_delay(attempt, started.elapsed(), retry_after) {
-                Some(delay) => tokio::time::sleep(delay).await,
-                None => return Err(failure),
+            let status = response.status().as_u16();
+            tracing::debug!(operation = id, attempt, status, "GET");
+            if response.status().is_success() {
+                let max_age = response
+                    .headers()
+                    .get(reqwest::header::CACHE_CONTROL)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(parse_max_age);
+                return Attempt::Done(
+                    read_body(id, response)
+                        .await
+                        .map(|body| Fetched { body, max_age }),
+                );
             }
-        }
+            let headers = response.headers().clone();
+            let body = response.bytes().await.unwrap_or_default();
+            let error = Error::Api(Box::new(api_error(None, id, &[], status, None, &body)));
+            if retryable_status(status) {
+                Attempt::status(error, status, &headers)
+            } else {
+                Attempt::Done(Err(error))
+            }
+        })
+        .await
     }
 }
 

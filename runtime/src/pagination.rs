@@ -6,6 +6,9 @@ use std::future::Future;
 
 use crate::error::Result;
 
+mod next;
+pub use next::{Next, PageStream, TryNext};
+
 /// A list request that can be sent page after page.
 ///
 /// Generated list builders implement this and expose `.pages()`.
@@ -116,7 +119,8 @@ mod tests {
 
     use futures_util::StreamExt as _;
 
-    use super::*;
+    // Not `super::*`: `PageStream` and futures-util's `StreamExt` both have `next()`.
+    use super::{PageItems, Pageable, Result, items, pages};
     use crate::error::Error;
 
     /// Pages `["a","b"]`, `[]`, `["c"]` behind tokens, then an empty token.
@@ -185,5 +189,26 @@ mod tests {
         assert!(s.next().await.unwrap().is_err());
         assert!(s.next().await.is_none());
         assert_eq!(fetches.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn try_next_reads_every_page_and_stops_at_the_error() {
+        let mut s = items(fake(None));
+        let mut all = Vec::new();
+        while let Some(item) = super::PageStream::try_next(&mut s).await.unwrap() {
+            all.push(item);
+        }
+        assert_eq!(all, ["a", "b", "c"]);
+        let mut s = pages(fake(Some("t1")));
+        assert_eq!(
+            super::PageStream::try_next(&mut s)
+                .await
+                .unwrap()
+                .unwrap()
+                .0,
+            ["a", "b"]
+        );
+        assert!(super::PageStream::try_next(&mut s).await.is_err());
+        assert!(super::PageStream::try_next(&mut s).await.unwrap().is_none());
     }
 }

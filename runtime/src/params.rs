@@ -1,13 +1,17 @@
-//! Standard query parameters every method accepts, and per-call options.
+//! What a request carries besides its own parameters: the standard query parameters
+//! every method accepts ([`StandardParams`]), and the per-call options that are not
+//! sent but change how the call is made ([`RequestOptions`]).
 
 use std::time::Duration;
 
 use crate::retry::RetryPolicy;
 
 /// Standard query parameters every Google API method accepts (`fields`, `quotaUser`,
-/// `prettyPrint`), and the per-call options that override the client's settings for
-/// one call (`timeout`, `retry_policy`; never sent).
+/// `prettyPrint`), and, apart from them, the request builder's [`RequestOptions`].
+///
+/// `#[non_exhaustive]`: build it with `StandardParams::default()` and set fields.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StandardParams {
     /// Selector specifying which fields to include in a partial response.
     pub fields: Option<String>,
@@ -15,6 +19,17 @@ pub struct StandardParams {
     pub quota_user: Option<String>,
     /// Returns the response with indentations and line breaks.
     pub pretty_print: Option<bool>,
+    /// Not parameters (never sent): how this call is made. Kept here because request
+    /// builders hold one `StandardParams`.
+    pub options: RequestOptions,
+}
+
+/// Per-call options: settings of one call that override the client's, never sent.
+///
+/// `#[non_exhaustive]`: build it with `RequestOptions::default()` and its setters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RequestOptions {
     /// For this call only, instead of
     /// [`ClientBuilder::request_timeout`](crate::ClientBuilder::request_timeout).
     pub timeout: Option<Duration>,
@@ -23,11 +38,18 @@ pub struct StandardParams {
     pub retry_policy: Option<RetryPolicy>,
 }
 
-/// The per-call options of one request, as the send loop reads them.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct CallOptions {
-    pub timeout: Option<Duration>,
-    pub retry: Option<RetryPolicy>,
+impl RequestOptions {
+    /// Sets [`timeout`](Self::timeout).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets [`retry_policy`](Self::retry_policy).
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
 }
 
 impl StandardParams {
@@ -41,22 +63,16 @@ impl StandardParams {
         .into_iter()
         .filter_map(|(name, value)| value.map(|v| (name, v)))
     }
-
-    /// The per-call options.
-    pub(crate) fn call_options(&self) -> CallOptions {
-        CallOptions {
-            timeout: self.timeout,
-            retry: self.retry_policy.clone(),
-        }
-    }
 }
 
 /// Setters for the [`StandardParams`] of any request builder.
 ///
 /// Every generated request builder implements this trait, so `fields`, `quota_user` and
-/// the per-call [`timeout`](Self::timeout) and [`retry_policy`](Self::retry_policy) are
-/// available on every request once the trait is in scope (generated crates re-export
-/// it: `use chat_api::WithStandardParams;`).
+/// the per-call [`RequestOptions`] ([`timeout`](Self::timeout) and
+/// [`retry_policy`](Self::retry_policy)) are available on every request once the trait
+/// is in scope (generated crates re-export it: `use chat_api::WithStandardParams;`).
+/// (A new method here is a name generated builders must not take: add it to
+/// the generator's reserved names, `codegen/src/model/reserved.rs`.)
 ///
 /// ```
 /// use std::time::Duration;
@@ -97,7 +113,7 @@ pub trait WithStandardParams: Sized {
     /// each attempt and its response (for a download, the wait for the response and the
     /// longest silence between chunks). Uploads keep the client's settings.
     fn timeout(mut self, timeout: Duration) -> Self {
-        self.standard_params_mut().timeout = Some(timeout);
+        self.standard_params_mut().options.timeout = Some(timeout);
         self
     }
 
@@ -106,7 +122,7 @@ pub trait WithStandardParams: Sized {
     /// for a call that must fail fast, or a shorter `max_elapsed` to bound the whole
     /// call. Token requests and uploads keep the client's policy.
     fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.standard_params_mut().retry_policy = Some(policy);
+        self.standard_params_mut().options.retry_policy = Some(policy);
         self
     }
 }

@@ -1,4 +1,5 @@
-//! When and how long to wait before sending a request again.
+//! When and how long to wait before sending a request again: the [`RetryPolicy`] the
+//! one retry loop (`retry_loop.rs`) asks.
 //!
 //! Exponential backoff with "full jitter" (a random wait between zero and the current
 //! bound), honouring `Retry-After`. The randomness comes from std's randomly keyed
@@ -97,11 +98,6 @@ pub(crate) fn retryable_status(status: u16) -> bool {
     matches!(status, 429 | 500 | 502 | 503 | 504)
 }
 
-/// Parses `Retry-After` given in seconds (the form Google sends; HTTP dates are ignored).
-pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
-}
-
 /// A random number in `[0, 1)`.
 fn random_unit() -> f64 {
     let bits = RandomState::new().build_hasher().finish() >> 11;
@@ -139,8 +135,6 @@ mod tests {
         assert_eq!(p.next_delay(1, Duration::from_secs(9), two), None);
         let huge = Some(Duration::from_secs(3600));
         assert_eq!(p.next_delay(1, Duration::ZERO, huge), None);
-        assert_eq!(parse_retry_after(" 7 "), Some(Duration::from_secs(7)));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
     }
 
     #[test]

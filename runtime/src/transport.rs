@@ -1,13 +1,15 @@
 //! Sending one API call: URL from the service's root and the method's path template,
-//! query, JSON body, headers, auth (with one token refresh on 401), retries, tracing,
-//! and the answer turned into bytes or an [`Error`]. The bottom layer: upload, download
+//! query, JSON body, headers, auth (with one token refresh on 401), tracing, and the
+//! answer turned into bytes or an [`Error`]; its attempts are repeated by the one
+//! retry loop (`retry_loop.rs`). The bottom layer: upload, download
 //! and the [`Client`](crate::Client) facade are built on it.
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
@@ -17,9 +19,10 @@ use tracing::Instrument;
 use crate::auth::Auth;
 use crate::error::{Error, Result, api_error, snippet, transport_error};
 use crate::json_path;
-use crate::params::CallOptions;
-use crate::retry::{RetryPolicy, parse_retry_after, retryable_status};
-use crate::rt::{ApiRequest, append_query, expand_path};
+use crate::params::RequestOptions;
+use crate::request::{ApiRequest, append_query, expand_path};
+use crate::retry::{RetryPolicy, retryable_status};
+use crate::retry_loop::{Attempt, retry_loop};
 use crate::service::Service;
 
 /// The HTTP connection pool, credentials and settings every call of one client shares.
@@ -96,6 +99,8 @@ enum Failure {
     Fatal(Error),
     /// A transport error a retry may cure.
     Transient(reqwest::Error),
+    /// An answer with an error status (read into [`Error::Api`] when the call ends).
+    Status(reqwest::Response),
 }
 
 impl Transport {
@@ -190,7 +195,7 @@ impl Transport {
     pub(crate) async fn send_headers_timeout(
         &self,
         out: &Outgoing<'_>,
-        options: &CallOptions,
+        options: &RequestOptions,
         body: &MakeBody<'_>,
     ) -> Result<reqwest::Response> {
         match options.timeout.or(self.inner.request_timeout) {
@@ -209,107 +214,100 @@ impl Transport {
         out: &Outgoing<'_>,
         body: &MakeBody<'_>,
     ) -> Result<reqwest::Response> {
-        self.send_with(out, &CallOptions::default(), body).await
+        self.send_with(out, &RequestOptions::default(), body).await
     }
 
     /// [`send`](Self::send) with one call's timeout and retry policy, where set,
-    /// instead of the client's.
+    /// instead of the client's. The attempts go through the one [`retry_loop`].
     async fn send_with(
         &self,
         out: &Outgoing<'_>,
-        options: &CallOptions,
+        options: &RequestOptions,
         body: &MakeBody<'_>,
     ) -> Result<reqwest::Response> {
         let inner = &*self.inner;
-        let retry = options.retry.as_ref().unwrap_or(&inner.retry);
+        let retry = options.retry_policy.as_ref().unwrap_or(&inner.retry);
         let timeout = options.timeout.or(inner.request_timeout);
-        let started = Instant::now();
-        let mut attempt = 0u32;
-        let mut refreshed = false;
-        loop {
-            attempt += 1;
-            let span = tracing::debug_span!(
-                "google_api.request",
-                method = out.id,
-                http_method = %out.method,
-                attempt,
-                status = tracing::field::Empty,
-            );
-            let token = inner.auth.token(&inner.http).await?;
-            let result = self
-                .attempt(
-                    out,
-                    timeout,
-                    token.as_ref().map(|t| t.secret()),
-                    body().await?,
-                )
-                .instrument(span.clone())
-                .await;
-            let retry_after;
-            match result {
-                Ok(response) => {
-                    let status = response.status().as_u16();
-                    span.record("status", status);
-                    if response.status().is_success() || out.accept.contains(&status) {
-                        return Ok(response);
-                    }
-                    if status == 401 && !refreshed && inner.auth.can_refresh() && out.replayable {
-                        if let Some(token) = &token {
-                            refreshed = true;
-                            inner.auth.invalidate(token).await;
-                            attempt -= 1;
-                            tracing::debug!(parent: &span, "401: refreshing the token and retrying");
-                            continue;
-                        }
-                    }
-                    retry_after = response
-                        .headers()
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(parse_retry_after);
-                    if !(out.retryable && retryable_status(status)) {
-                        return Err(
-                            error_response(inner.service, out.id, out.scopes, response).await
-                        );
-                    }
-                    match retry.next_delay(attempt, started.elapsed(), retry_after) {
-                        Some(delay) => {
-                            tracing::debug!(parent: &span, ?delay, "retryable status; waiting");
-                            drop(response);
-                            tokio::time::sleep(delay).await;
-                        }
-                        None => {
-                            return Err(error_response(
-                                inner.service,
-                                out.id,
-                                out.scopes,
-                                response,
-                            )
-                            .await);
-                        }
-                    }
-                }
-                Err(Failure::Fatal(e)) => return Err(e),
-                Err(Failure::Transient(e)) => {
-                    let delay = if out.retryable {
-                        retry.next_delay(attempt, started.elapsed(), None)
-                    } else {
-                        None
-                    };
-                    match delay {
-                        Some(delay) => {
-                            tracing::debug!(parent: &span, ?delay, "transport error; waiting");
-                            tokio::time::sleep(delay).await;
-                        }
-                        None => return Err(transport_error(out.id, e)),
-                    }
-                }
+        // One token refresh per call, whichever attempt meets the 401.
+        let refreshed = AtomicBool::new(false);
+        let refreshed = &refreshed;
+        let outcome = retry_loop(retry, out.id, move |number| async move {
+            self.attempt(out, timeout, body, number, refreshed).await
+        })
+        .await;
+        match outcome {
+            Ok(response) => Ok(response),
+            Err(Failure::Fatal(e)) => Err(e),
+            Err(Failure::Transient(e)) => Err(transport_error(out.id, e)),
+            Err(Failure::Status(response)) => {
+                Err(error_response(inner.service, out.id, out.scopes, response).await)
             }
         }
     }
 
-    /// One HTTP exchange.
+    /// One attempt: a token, the body, the exchange, and what its answer means. A 401
+    /// is answered here, once per call, with a new token and the same exchange again:
+    /// a refresh, not a retry.
     async fn attempt(
+        &self,
+        out: &Outgoing<'_>,
+        timeout: Option<Duration>,
+        body: &MakeBody<'_>,
+        number: u32,
+        refreshed: &AtomicBool,
+    ) -> Attempt<reqwest::Response, Failure> {
+        let inner = &*self.inner;
+        loop {
+            let span = tracing::debug_span!(
+                "google_api.request",
+                method = out.id,
+                http_method = %out.method,
+                attempt = number,
+                status = tracing::field::Empty,
+            );
+            let token = match inner.auth.token(&inner.http).await {
+                Ok(token) => token,
+                Err(e) => return Attempt::Done(Err(Failure::Fatal(e))),
+            };
+            let body = match body().await {
+                Ok(body) => body,
+                Err(e) => return Attempt::Done(Err(Failure::Fatal(e))),
+            };
+            let response = match self
+                .exchange(out, timeout, token.as_ref().map(|t| t.secret()), body)
+                .instrument(span.clone())
+                .await
+            {
+                Ok(response) => response,
+                Err(Failure::Transient(e)) if out.retryable => {
+                    return Attempt::transport(Failure::Transient(e));
+                }
+                Err(failure) => return Attempt::Done(Err(failure)),
+            };
+            let status = response.status().as_u16();
+            span.record("status", status);
+            if response.status().is_success() || out.accept.contains(&status) {
+                return Attempt::Done(Ok(response));
+            }
+            if status == 401 && inner.auth.can_refresh() && out.replayable {
+                if let Some(token) = &token {
+                    if !refreshed.swap(true, Ordering::Relaxed) {
+                        inner.auth.invalidate(token).await;
+                        tracing::debug!(parent: &span, "401: refreshing the token and sending again");
+                        continue;
+                    }
+                }
+            }
+            if out.retryable && retryable_status(status) {
+                let headers = response.headers().clone();
+                return Attempt::status(Failure::Status(response), status, &headers);
+            }
+            return Attempt::Done(Err(Failure::Status(response)));
+        }
+    }
+
+    /// One HTTP exchange.
+    async fn exchange(
         &self,
         out: &Outgoing<'_>,
         timeout: Option<Duration>,

@@ -5,13 +5,37 @@
 //! [`InvalidValue`] error, never a panic) and writes it back, so values round-trip. They
 //! implement `Display` + `FromStr` (the wire form) and serde. They are written here rather
 //! than taken from a date/time crate to keep that crate's types (and versions) out of
-//! this crate's public API and its compile time; convert through `std::time` where needed.
+//! this crate's public API and its compile time. They convert to and from `std::time`,
+//! and, each behind an optional feature of the same name (off by default), to and from
+//! the types of `jiff`, `chrono` and `time` (`From` into them, `TryFrom` back, failing
+//! with [`InvalidValue`] outside the wire's range; a [`Timestamp`] into `jiff` is a
+//! `TryFrom` too, as jiff's instants end 26 hours before the year 9999 does):
+//!
+//! | wire type | `jiff` | `chrono` | `time` |
+//! |---|---|---|---|
+//! | [`Timestamp`] | `jiff::Timestamp` | `DateTime<Utc>`, `DateTime<FixedOffset>` | `OffsetDateTime` |
+//! | [`Date`] | `jiff::civil::Date` | `NaiveDate` | `time::Date` |
+//! | [`Duration`] | `jiff::SignedDuration` | `TimeDelta` | `time::Duration` |
 
 use std::fmt;
 use std::str::FromStr;
 use std::time::{Duration as StdDuration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
+
+mod unknown_fields;
+
+pub use unknown_fields::UnknownFields;
+
+// Conversions to and from the date/time crates, one file each, behind their features.
+#[cfg(feature = "chrono")]
+mod chrono;
+#[cfg(any(feature = "jiff", feature = "chrono", feature = "time"))]
+mod convert;
+#[cfg(feature = "jiff")]
+mod jiff;
+#[cfg(feature = "time")]
+mod time;
 
 /// A value that does not have the wire format of its type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -73,7 +97,7 @@ macro_rules! wire_string_impls {
             }
         }
 
-        impl crate::rt::QueryValue for $t {
+        impl crate::request::QueryValue for $t {
             fn to_query_value(&self) -> String {
                 self.to_string()
             }
@@ -682,11 +706,6 @@ impl fmt::Display for Bytes {
 }
 
 wire_string_impls!(Bytes, "a base64 string");
-
-/// Members of a JSON object that the model type does not know (yet): kept when a value
-/// is decoded and written back, in this order, when it is encoded again, so a
-/// read-modify-write never drops what a newer server sent.
-pub type UnknownFields = serde_json::Map<String, serde_json::Value>;
 
 /// An enum value this version of the crate does not know, kept as the server sent it.
 ///

@@ -4,7 +4,6 @@
 //! server's committed offset after a failure).
 
 use std::hash::{BuildHasher, Hasher, RandomState};
-use std::time::Instant;
 
 use bytes::Bytes;
 use futures_util::StreamExt as _;
@@ -12,8 +11,9 @@ use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 
 use crate::error::{Error, Result};
 use crate::media::{MediaReader, Mode, RESUMABLE_THRESHOLD, UploadMedia, UploadSession};
+use crate::request::{ApiRequest, expand_path};
 use crate::retry::retryable_status;
-use crate::rt::{ApiRequest, expand_path};
+use crate::retry_loop::{Attempt, Cause, retry_loop};
 use crate::stream_body::StreamBody;
 use crate::transport::{BodyFuture, Outgoing, Transport, is_idempotent, read_body};
 
@@ -61,9 +61,20 @@ pub(crate) async fn upload(
         }
     };
     if resumable {
-        let template = endpoints.resumable_path.ok_or_else(|| {
-            Error::invalid(info.id, "this method has no resumable upload endpoint")
-        })?;
+        // A resumable session starts at the simple path with `uploadType=resumable`, as
+        // Google's documentation and its Go, Python, Java and .NET clients do
+        // (https://developers.google.com/workspace/drive/api/guides/manage-uploads#resumable:
+        // `POST https://www.googleapis.com/upload/drive/v3/files?uploadType=resumable`).
+        // The documents' `/resumable/upload/...` path is one Google's clients left in
+        // 2012 (google-api-java-client#429) and Drive has answered 404 on
+        // (google-api-objectivec-client-for-rest#580), so it only says that the method
+        // takes resumable uploads, and is used only by a method with no simple path.
+        let template = endpoints
+            .resumable_path
+            .map(|resumable| endpoints.simple_path.unwrap_or(resumable))
+            .ok_or_else(|| {
+                Error::invalid(info.id, "this method has no resumable upload endpoint")
+            })?;
         start_resumable(client, request, template, media).await
     } else {
         let template = endpoints
@@ -279,8 +290,8 @@ async fn drive(
     mut reader: MediaReader,
     chunk_size: usize,
 ) -> Result<Bytes> {
-    let started = Instant::now();
-    let mut failures = 0u32;
+    // Whether the last answer came from a status query after a failed chunk.
+    let mut after_failure = false;
     let mut chunk = Bytes::new();
     let mut chunk_start = session.committed;
     let mut eof = false;
@@ -296,7 +307,7 @@ async fn drive(
                 eof = true;
                 session.total = Some(end);
             }
-        } else if chunk.is_empty() && session.total == Some(session.committed) && failures == 0 {
+        } else if chunk.is_empty() && session.total == Some(session.committed) && !after_failure {
             // Everything was sent and stored, yet the server did not finish.
             return Err(incomplete(
                 session,
@@ -306,43 +317,17 @@ async fn drive(
                 ),
             ));
         }
-        let total = session
-            .total
-            .map_or_else(|| "*".to_owned(), |t| t.to_string());
-        let range = if chunk.is_empty() {
-            format!("bytes */{total}")
-        } else {
-            format!(
-                "bytes {}-{}/{total}",
-                chunk_start,
-                chunk_start + chunk.len() as u64 - 1
-            )
-        };
-        tracing::debug!(method = session.method, range = %range, "upload chunk");
-        let result = match put(client, &session, &range, chunk.clone()).await {
-            Err(e) if is_transient(&e) => {
-                failures += 1;
-                let policy = client.retry_policy();
-                match policy.next_delay(failures, started.elapsed(), None) {
-                    None => return Err(incomplete(session, e)),
-                    Some(delay) => tokio::time::sleep(delay).await,
-                }
-                // Ask where the server stands before sending again.
-                match status(client, &session).await {
-                    Err(e) if is_transient(&e) => continue,
-                    other => other,
-                }
+        let answer = match send_chunk(client, &session, chunk_start, &chunk).await {
+            Ok((answer, recovered)) => {
+                after_failure = recovered;
+                answer
             }
-            other => {
-                if other.is_ok() {
-                    failures = 0;
-                }
-                other
-            }
+            Err(e) if session_gone(&e) => return Err(e),
+            Err(e) => return Err(incomplete(session, e)),
         };
-        match result {
-            Ok(Put::Done(body)) => return Ok(body),
-            Ok(Put::Incomplete(committed)) => {
+        match answer {
+            Put::Done(body) => return Ok(body),
+            Put::Incomplete(committed) => {
                 let chunk_end = chunk_start + chunk.len() as u64;
                 if committed < chunk_start {
                     // The server lost bytes of an earlier chunk: go back for them.
@@ -368,9 +353,74 @@ async fn drive(
                     ));
                 }
             }
-            Err(e) if session_gone(&e) => return Err(e),
-            Err(e) => return Err(incomplete(session, e)),
         }
+    }
+}
+
+/// Sends the chunk that starts at `start` through the one retry loop, and returns the
+/// server's answer and whether it came after a failure. The first attempt PUTs the
+/// chunk; after a transient failure each further attempt asks the server where it
+/// stands (a status query) and PUTs only what it lacks of the chunk. An answer that
+/// leaves the chunk (done, or an offset outside it) ends the loop: [`drive`] takes it
+/// from there. The policy's limits count per chunk.
+async fn send_chunk(
+    client: &Transport,
+    session: &UploadSession,
+    start: u64,
+    chunk: &Bytes,
+) -> Result<(Put, bool)> {
+    let end = start + chunk.len() as u64;
+    retry_loop(
+        client.retry_policy(),
+        session.method,
+        move |number| async move {
+            let mut from = start;
+            // An empty chunk's PUT is itself a status query.
+            if number > 1 && !chunk.is_empty() {
+                match status(client, session).await {
+                    Ok(Put::Incomplete(committed)) if (start..end).contains(&committed) => {
+                        from = committed;
+                    }
+                    Ok(answer) => return Attempt::Done(Ok((answer, true))),
+                    Err(e) => return chunk_failure(e),
+                }
+            }
+            let part = chunk.slice((from - start) as usize..);
+            let range = content_range(from, part.len() as u64, session.total);
+            tracing::debug!(method = session.method, range = %range, "upload chunk");
+            match put(client, session, &range, part).await {
+                Ok(answer) => Attempt::Done(Ok((answer, number > 1))),
+                Err(e) => chunk_failure(e),
+            }
+        },
+    )
+    .await
+}
+
+/// A failed chunk PUT or status query: worth another attempt when transient.
+fn chunk_failure<T>(e: Error) -> Attempt<T, Error> {
+    if !is_transient(&e) {
+        return Attempt::Done(Err(e));
+    }
+    let cause = match e.http_status() {
+        Some(status) => Cause::Status(status),
+        None => Cause::Transport,
+    };
+    Attempt::Failed {
+        error: e,
+        cause,
+        retry_after: None,
+    }
+}
+
+/// `bytes START-END/TOTAL` for `len` bytes from `start`, or `bytes */TOTAL` for none;
+/// `*` for an unknown total.
+fn content_range(start: u64, len: u64, total: Option<u64>) -> String {
+    let total = total.map_or_else(|| "*".to_owned(), |t| t.to_string());
+    if len == 0 {
+        format!("bytes */{total}")
+    } else {
+        format!("bytes {start}-{}/{total}", start + len - 1)
     }
 }
 
@@ -392,7 +442,7 @@ async fn put(
             reqwest::header::CONTENT_RANGE,
             header_value(session.method, range)?,
         )],
-        // `drive` retries itself, after asking the server what it has.
+        // `send_chunk` retries, after asking the server what it has.
         retryable: false,
         replayable: true,
         timeout: true,
@@ -420,10 +470,8 @@ async fn put(
 
 /// Asks the server how many bytes of the session it has.
 async fn status(client: &Transport, session: &UploadSession) -> Result<Put> {
-    let total = session
-        .total
-        .map_or_else(|| "*".to_owned(), |t| t.to_string());
-    put(client, session, &format!("bytes */{total}"), Bytes::new()).await
+    let range = content_range(0, 0, session.total);
+    put(client, session, &range, Bytes::new()).await
 }
 
 /// Errors after which sending again may work.

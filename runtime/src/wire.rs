@@ -301,15 +301,17 @@ pub fn keep<'de, A: MapAccess<'de>>(
     key: &str,
     map: &mut A,
 ) -> Result<(), A::Error> {
-    let value: serde_json::Value = map.next_value()?;
-    unknown.insert(key.to_owned(), value);
+    // As its JSON text: a number no Rust type holds exactly (`12345678901234567890123`,
+    // `1e400`) or writes the same way (`1e2`) comes back unchanged.
+    let value: Box<serde_json::value::RawValue> = map.next_value()?;
+    unknown.put(key.to_owned(), value);
     Ok(())
 }
 
 /// Writes back the members the model did not know, after its own fields.
 pub fn put_unknown<M: SerializeMap>(map: &mut M, unknown: &UnknownFields) -> Result<(), M::Error> {
-    for (key, value) in unknown {
-        map.serialize_entry(key, value)?;
+    for (key, json) in unknown.raw() {
+        map.serialize_entry(key, json)?;
     }
     Ok(())
 }
@@ -366,9 +368,17 @@ pub fn put_int64<M: SerializeMap, T: Present + StringNumber>(
 }
 
 /// A field as `Debug` shows it: only when present.
-pub trait DebugField: Present + fmt::Debug {}
+pub trait DebugField: Present + fmt::Debug {
+    /// The field as a `dyn Debug` (a method rather than trait upcasting, which needs
+    /// Rust 1.86; the crates support 1.85).
+    fn as_debug(&self) -> &dyn fmt::Debug;
+}
 
-impl<T: Present + fmt::Debug> DebugField for T {}
+impl<T: Present + fmt::Debug> DebugField for T {
+    fn as_debug(&self) -> &dyn fmt::Debug {
+        self
+    }
+}
 
 /// The `Debug` output of a model: the fields that are set, then the unknown members.
 /// Objects (not generic code per field) so that each model's `Debug` impl stays small.
@@ -387,7 +397,7 @@ impl<'a, 'b> DebugObject<'a, 'b> {
     /// Shows `name: value` when the field is set.
     pub fn field(&mut self, name: &str, value: &dyn DebugField) {
         if value.is_present() {
-            self.inner.field(name, value);
+            self.inner.field(name, value.as_debug());
         }
     }
 
@@ -463,7 +473,7 @@ mod tests {
         )
         .unwrap();
         let mut unknown = UnknownFields::new();
-        unknown.insert("later".to_owned(), serde_json::json!({"a": [1, 2]}));
+        unknown.insert_json("later", r#"{"a":[1,2]}"#).unwrap();
         assert_eq!(
             value,
             Wire {

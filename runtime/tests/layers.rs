@@ -147,3 +147,43 @@ fn the_cycle_search_sees_paths() {
     );
     assert_eq!(code("a\n// crate::x\n#[cfg(test)]\ncrate::y"), "a");
 }
+
+/// Retrying lives in one place: no module but the retry loop (and the policy it asks)
+/// reads `Retry-After`, asks for a delay or sleeps between attempts; the three senders
+/// (API calls, token requests, upload chunks) go through the loop.
+#[test]
+fn retries_happen_in_the_one_retry_loop_only() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut callers = BTreeSet::new();
+    for file in &files {
+        let module = module_of(&src, file);
+        let rel = file
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if module == "retry_loop" || module == "retry" || rel.ends_with("tests.rs") {
+            continue;
+        }
+        let code = code(&std::fs::read_to_string(file).unwrap());
+        for retry_logic in ["RETRY_AFTER", "next_delay(", "time::sleep("] {
+            // The download's stall timer is a sleep, not a wait between attempts.
+            if retry_logic == "time::sleep(" && rel == "media.rs" {
+                continue;
+            }
+            assert!(
+                !code.contains(retry_logic),
+                "{rel} has retry logic of its own (`{retry_logic}`): use retry_loop"
+            );
+        }
+        if code.contains("retry_loop(") {
+            callers.insert(rel);
+        }
+    }
+    assert_eq!(
+        callers,
+        BTreeSet::from(["auth/http.rs", "fetch.rs", "transport.rs", "upload.rs"].map(String::from))
+    );
+}

@@ -210,7 +210,7 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn count_methods(resources: &[discovery::model::Resource]) -> usize {
+fn count_methods(resources: &[codegen::model::Resource]) -> usize {
     resources
         .iter()
         .map(|r| r.methods.len() + count_methods(&r.resources))

@@ -120,7 +120,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// Loads one document file as a stable-only model and lists its surface.
 pub fn file_surface(path: &std::path::Path) -> anyhow::Result<Surface> {
     let document = discovery::Document::from_file(path)?;
-    let model = discovery::Model::build(&document, None)
+    let model = codegen::Model::build(&document, None)
         .with_context(|| format!("{}: cannot build the model", path.display()))?;
-    Ok(Surface::from_model(&model, View::Stable))
+    Ok(codegen::surface(&model, View::Stable))
 }

@@ -1,11 +1,12 @@
-//! The library half of `cargo xtask`: the code generator and the regen/check commands,
-//! so integration tests (snapshots, the committed-output check) can call them.
+//! The library half of `cargo xtask`: the commands (fetch, regen, check, diff, generate,
+//! the benchmarks) over the `codegen` and `discovery` crates, so integration tests can
+//! call them.
 
 pub mod bench;
 pub mod bench_build;
 pub mod check;
-pub mod codegen;
 pub mod diff;
 pub mod fetch;
 pub mod generate;
+pub mod layout;
 pub mod regen;

@@ -12,17 +12,19 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use discovery::surface::{Surface, View};
-use discovery::{Document, Model};
+use codegen::Model;
+use discovery::Document;
+use discovery::surface::View;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::codegen::{self, GeneratedFile};
+use codegen::GeneratedFile;
 
 mod command;
 mod inputs;
 pub mod locate;
 mod previous;
+mod renames;
 pub mod write;
 
 pub use command::run;
@@ -120,8 +122,7 @@ pub struct Rendered {
     pub documents: Vec<GeneratedFile>,
 }
 
-/// Where the locked documents are committed, under `generated/`.
-pub const DOCUMENTS_DIR: &str = "documents";
+pub use crate::layout::{DOCUMENTS_DIR, workspace_root};
 
 /// Hex sha256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -250,15 +251,9 @@ fn surface_listings(model: &Model) -> Vec<GeneratedFile> {
     .into_iter()
     .map(|(view, path)| GeneratedFile {
         path: path.to_owned(),
-        contents: Surface::from_model(model, view).listing(),
+        contents: codegen::surface(model, view).listing(),
     })
     .collect()
-}
-
-/// The workspace root (the parent of the xtask crate).
-pub fn workspace_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
 /// Brings the directory `dir` to exactly `files` (stale files are removed), writing only

@@ -5,11 +5,7 @@ use std::path::Path;
 
 #[test]
 fn committed_output_matches_the_locked_documents() {
-    let Some(docs) =
-        discovery::testing::real_documents_dir("committed_output_matches_the_locked_documents")
-    else {
-        return;
-    };
+    let docs = discovery::testing::real_documents_dir();
     let root = xtask::regen::workspace_root();
     let diffs =
         xtask::check::differences(&root, Path::new("chat-api"), &docs.join("chat")).unwrap();
@@ -23,10 +19,7 @@ fn committed_output_matches_the_locked_documents() {
 
 #[test]
 fn check_names_the_files_that_differ() {
-    let Some(docs) = discovery::testing::real_documents_dir("check_names_the_files_that_differ")
-    else {
-        return;
-    };
+    let docs = discovery::testing::real_documents_dir();
     // A copy of the committed output with one generated file changed, one removed and
     // one stale file added.
     let root = xtask::regen::workspace_root();
@@ -49,6 +42,7 @@ fn check_names_the_files_that_differ() {
         "chat-api/src/gen/client.rs",
         "chat-api/src/gen/scopes.rs",
         "chat-api/src/gen/models.rs",
+        "chat-api/src/gen/cards.rs",
         "chat-api/src/gen/names.rs",
         "chat-api/src/gen/resources/mod.rs",
         "chat-api/src/gen/resources/spaces.rs",

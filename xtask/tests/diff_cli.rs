@@ -3,8 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use codegen::Model;
+use discovery::Document;
 use discovery::testing::real_documents_dir;
-use discovery::{Document, Model};
 
 fn xtask(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))
@@ -37,9 +38,7 @@ fn scratch(test: &str) -> PathBuf {
 
 #[test]
 fn additive_revision_passes_fail_on_breaking() {
-    let Some(dir) = real_documents_dir("additive_revision_passes_fail_on_breaking") else {
-        return;
-    };
+    let dir = real_documents_dir();
     let old = chat(&dir, "chat.v1.20260120.json");
     let new = chat(&dir, "chat.v1.20260405.json");
     let out = xtask(&["diff", &old, &new, "--fail-on", "breaking"]);
@@ -61,9 +60,7 @@ fn additive_revision_passes_fail_on_breaking() {
 
 #[test]
 fn breaking_revision_fails_fail_on_breaking() {
-    let Some(dir) = real_documents_dir("breaking_revision_fails_fail_on_breaking") else {
-        return;
-    };
+    let dir = real_documents_dir();
     let old = chat(&dir, "chat.v1.20210314.json");
     let new = chat(&dir, "chat.v1.20260405.json");
     let out = xtask(&["diff", &old, &new, "--fail-on", "breaking"]);
@@ -81,9 +78,7 @@ fn breaking_revision_fails_fail_on_breaking() {
 
 #[test]
 fn json_and_markdown_formats() {
-    let Some(dir) = real_documents_dir("json_and_markdown_formats") else {
-        return;
-    };
+    let dir = real_documents_dir();
     let old = chat(&dir, "chat.v1.20210314.json");
     let new = chat(&dir, "chat.v1.20260405.json");
     let out = xtask(&["diff", &old, &new, "--format", "json"]);
@@ -105,9 +100,7 @@ fn json_and_markdown_formats() {
 
 #[test]
 fn stable_and_preview_come_from_the_lock() {
-    let Some(dir) = real_documents_dir("stable_and_preview_come_from_the_lock") else {
-        return;
-    };
+    let dir = real_documents_dir();
     let scratch = scratch("lock");
     let lock = scratch.join("lock.json");
     std::fs::write(
@@ -243,9 +236,7 @@ fn model(dir: &Path, stable: &str, preview: Option<&str>) -> Model {
 
 #[test]
 fn regen_summary_reports_revisions_counts_breaking_changes_and_bump() {
-    let Some(dir) = real_documents_dir("regen_summary_reports") else {
-        return;
-    };
+    let dir = real_documents_dir();
     let old = model(&dir, "chat.v1.20210314.json", None);
     let new = model(
         &dir,
@@ -282,9 +273,7 @@ fn regen_summary_reports_revisions_counts_breaking_changes_and_bump() {
 
 #[test]
 fn preview_vs_stable_markdown_lists_the_preview_additions() {
-    let Some(dir) = real_documents_dir("preview_vs_stable_markdown") else {
-        return;
-    };
+    let dir = real_documents_dir();
     let merged = model(
         &dir,
         "chat.v1.20260405.json",

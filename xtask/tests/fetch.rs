@@ -115,31 +115,13 @@ fn serve_one(
     let _ = stream.write_all(&reply.body);
 }
 
-/// The stable and preview documents to serve: the real ones when DISCOVERY_DIR is set,
-/// else small valid documents.
+/// The stable and preview documents to serve: the real ones (committed in
+/// `testdata/discovery/`).
 fn documents() -> (Vec<u8>, Vec<u8>, &'static str) {
-    if let Some(dir) = discovery::testing::real_documents_dir("xtask fetch (real documents)") {
-        let stable = std::fs::read(dir.join("chat/chat.v1.20260405.json")).unwrap();
-        let preview = std::fs::read(dir.join("chat/chat.v1.preview.20260405.json")).unwrap();
-        return (stable, preview, "20260405");
-    }
-    let doc = |extra: &str| {
-        format!(
-            r#"{{"kind": "discovery#restDescription", "id": "chat:v1", "name": "chat",
-            "version": "v1", "revision": "20260101", "rootUrl": "https://chat.googleapis.com/",
-            "servicePath": "", {extra} "schemas": {{"Space": {{"id": "Space", "type": "object"}}}},
-            "resources": {{"spaces": {{"methods": {{"get": {{"id": "chat.spaces.get",
-            "path": "v1/{{+name}}", "httpMethod": "GET", "parameters": {{"name": {{"type": "string",
-            "location": "path", "required": true}}}}, "parameterOrder": ["name"],
-            "response": {{"$ref": "Space"}}}}}}}}}}}}"#
-        )
-        .into_bytes()
-    };
-    (
-        doc(""),
-        doc(r#""labels": ["DEVELOPER_PREVIEW"],"#),
-        "20260101",
-    )
+    let dir = discovery::testing::real_documents_dir();
+    let stable = std::fs::read(dir.join("chat/chat.v1.20260405.json")).unwrap();
+    let preview = std::fs::read(dir.join("chat/chat.v1.preview.20260405.json")).unwrap();
+    (stable, preview, "20260405")
 }
 
 /// Serves the stable document, or the preview one when the request asks for it.

@@ -176,9 +176,7 @@ fn chat(dir: &Path, file: &str) -> String {
 
 #[test]
 fn regen_from_the_locked_documents_rewrites_nothing() {
-    let Some(docs) = real_documents_dir("regen_from_the_locked_documents_rewrites_nothing") else {
-        return;
-    };
+    let docs = real_documents_dir();
     let scratch = Scratch::new("idempotent");
     let before = scratch.state();
     let run = scratch.regen(&[
@@ -219,9 +217,7 @@ fn method_ids(path: &str) -> Vec<String> {
 
 #[test]
 fn regen_to_an_older_revision_shows_the_breaking_changes_and_round_trips() {
-    let Some(docs) = real_documents_dir("regen_to_an_older_revision") else {
-        return;
-    };
+    let docs = real_documents_dir();
     let (older, newer) = (
         chat(&docs, "chat.v1.20260920.json"),
         chat(&docs, "chat.v1.20261107.json"),
@@ -294,9 +290,7 @@ fn regen_to_an_older_revision_shows_the_breaking_changes_and_round_trips() {
 
 #[test]
 fn a_failing_regen_leaves_every_file_as_it_was() {
-    let Some(docs) = real_documents_dir("a_failing_regen_leaves_every_file_as_it_was") else {
-        return;
-    };
+    let docs = real_documents_dir();
     let scratch = Scratch::new("failing");
     let before = scratch.state();
     let stable = chat(&docs, "chat.v1.20210314.json");
@@ -393,9 +387,7 @@ fn serve(stable: Vec<u8>, preview: Option<Vec<u8>>) -> String {
 
 #[test]
 fn fetching_with_a_key_regenerates_from_the_fetched_documents() {
-    let Some(docs) = real_documents_dir("fetching_with_a_key") else {
-        return;
-    };
+    let docs = real_documents_dir();
     let stable = std::fs::read(chat(&docs, "chat.v1.20261107.json")).unwrap();
     let preview = std::fs::read(chat(&docs, "chat.v1.preview.20261107.json")).unwrap();
     let url = serve(stable.clone(), Some(preview.clone()));
@@ -432,11 +424,9 @@ fn fetching_with_a_key_regenerates_from_the_fetched_documents() {
 
 #[test]
 fn without_a_key_the_locked_preview_is_reused_only_for_the_same_stable_revision() {
-    let Some(docs) = real_documents_dir("without_a_key_the_locked_preview") else {
-        return;
-    };
-    // Same stable revision as the lock: the locked preview (found by sha256 in
-    // DISCOVERY_DIR) stands in, and nothing changes.
+    let docs = real_documents_dir();
+    // Same stable revision as the lock: the locked preview (found by sha256 among the
+    // committed documents) stands in, and nothing changes.
     let url = serve(
         std::fs::read(chat(&docs, "chat.v1.20261107.json")).unwrap(),
         None,
@@ -481,9 +471,7 @@ fn without_a_key_the_locked_preview_is_reused_only_for_the_same_stable_revision(
 
 #[test]
 fn without_the_locked_documents_the_summary_says_the_diff_is_unavailable() {
-    let Some(docs) = real_documents_dir("without_the_locked_documents") else {
-        return;
-    };
+    let docs = real_documents_dir();
     let scratch = Scratch::new("unknown-old");
     let lock_path = scratch.dir.join("generated/lock.json");
     let committed = std::fs::read_to_string(&lock_path).unwrap();
@@ -538,7 +526,7 @@ fn to_older(docs: &Path) -> Vec<String> {
 /// A codegen fixture document.
 fn fixture(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/codegen")
+        .join("../codegen/tests/fixtures/codegen")
         .join(name)
         .display()
         .to_string()
@@ -597,8 +585,12 @@ fn temporary_files(scratch: &Scratch) -> Vec<String> {
         .collect()
 }
 
+/// Every fault point of the writer: a crash before each rename (the lock's last) and
+/// before each removal of a stale file (after the lock). `check` names every such tree,
+/// `check --fix` repairs every one to a whole generation (the locked one), and running
+/// the regen again finishes it.
 #[test]
-fn a_crash_before_each_rename_is_seen_by_check_and_repaired_by_the_next_run() {
+fn a_crash_at_each_step_is_seen_by_check_and_repaired_by_check_fix_and_the_next_run() {
     let args = fixture_to_stable_only();
     let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let (target, renames, removals) = reference("crash-reference", &args);
@@ -608,7 +600,7 @@ fn a_crash_before_each_rename_is_seen_by_check_and_repaired_by_the_next_run() {
         "{renames} renames, {removals} removals"
     );
     let documents = PathBuf::from(fixture(""));
-    for after in 0..renames {
+    for after in 0..renames + removals {
         let scratch = fixture_scratch(&format!("crash-{after}"));
         let before = bytes_of(scratch.state());
 
@@ -621,48 +613,107 @@ fn a_crash_before_each_rename_is_seen_by_check_and_repaired_by_the_next_run() {
             "{}",
             crashed.output
         );
-        // The lock old, `after` files new (the stale file goes right after the
-        // generated files are written, the lock last), and the temporary files of the
-        // renames not made yet.
         let now = bytes_of(scratch.state());
-        assert_eq!(
-            now.get("generated/lock.json"),
-            before.get("generated/lock.json")
-        );
-        let new_files = now
-            .iter()
-            .filter(|(k, v)| before.get(*k) != Some(*v) && !k.contains(".regen-tmp-"))
-            .count();
-        assert_eq!(new_files, after, "after {after}: files written");
-        let left = temporary_files(&scratch).len();
-        assert_eq!(left, renames - after, "after {after}");
+        let lock_renamed = after >= renames;
+        if lock_renamed {
+            // The lock new, every file written, and stale files not all removed yet.
+            assert_eq!(
+                now.get("generated/lock.json"),
+                target.get("generated/lock.json")
+            );
+            assert!(temporary_files(&scratch).is_empty(), "after {after}");
+            let stale = now.keys().filter(|k| !target.contains_key(*k)).count();
+            assert_eq!(
+                stale,
+                renames + removals - after,
+                "after {after}: stale files"
+            );
+        } else {
+            // The lock old, `after` files new, nothing removed (stale files go after the
+            // lock), and the temporary files of the renames not made yet.
+            assert_eq!(
+                now.get("generated/lock.json"),
+                before.get("generated/lock.json")
+            );
+            let new_files = now
+                .iter()
+                .filter(|(k, v)| before.get(*k) != Some(*v) && !k.contains(".regen-tmp-"))
+                .count();
+            assert_eq!(new_files, after, "after {after}: files written");
+            assert!(
+                before.keys().all(|k| now.contains_key(k)),
+                "after {after}: removed early"
+            );
+            assert_eq!(
+                temporary_files(&scratch).len(),
+                renames - after,
+                "after {after}"
+            );
+        }
 
-        // `check` sees it, says it looks interrupted and how to repair.
+        // `check` sees it and says how to repair.
         let checked = scratch.check(&documents, &[]);
         let out = checked.assert_failed();
-        assert!(out.contains("(leftover of an interrupted regen)"), "{out}");
-        assert!(
-            out.contains("looks like an interrupted `cargo xtask regen`"),
-            "{out}"
-        );
         assert!(out.contains("cargo xtask check --fix"), "{out}");
-
-        if after % 2 == 1 {
-            // `check --fix` goes back to the locked generation, byte for byte.
-            let out = scratch.check(&documents, &["--fix"]).assert_ok().to_owned();
-            assert!(out.contains("repaired:"), "{out}");
-            assert_eq!(bytes_of(scratch.state()), before, "after {after}");
-        } else {
-            // Running the regen again finishes it, byte for byte, leaving nothing behind.
-            let out = scratch.regen(&arg_refs).assert_ok().to_owned();
-            let removing = format!("removing {left} leftover");
-            assert!(out.contains(&removing), "{out}");
-            assert_eq!(bytes_of(scratch.state()), target, "after {after}");
+        if !lock_renamed {
+            assert!(out.contains("(leftover of an interrupted regen)"), "{out}");
+            assert!(
+                out.contains("looks like an interrupted `cargo xtask regen`"),
+                "{out}"
+            );
         }
+
+        // `check --fix` brings back the locked generation, byte for byte.
+        let out = scratch.check(&documents, &["--fix"]).assert_ok().to_owned();
+        assert!(out.contains("repaired:"), "{out}");
+        let locked = if lock_renamed { &target } else { &before };
+        assert_eq!(&bytes_of(scratch.state()), locked, "after {after}");
         assert!(temporary_files(&scratch).is_empty());
         let out = scratch.check(&documents, &[]).assert_ok().to_owned();
         assert!(out.contains("up to date"), "{out}");
+
+        // And from a crashed tree, running the regen again finishes it.
+        if after % 2 == 0 {
+            let again = fixture_scratch(&format!("crash-again-{after}"));
+            let mut command = again.regen_command(&arg_refs);
+            command.env("XTASK_FAULT_AFTER_WRITES", after.to_string());
+            assert_eq!(Run::of(&mut command).code, Some(86));
+            again.regen(&arg_refs).assert_ok();
+            assert_eq!(
+                bytes_of(again.state()),
+                target,
+                "after {after}: regen again"
+            );
+            assert!(temporary_files(&again).is_empty());
+        }
     }
+}
+
+/// The issue's reproducer on Chat's own documents: regen to 20260920, then a crash at
+/// step 15 of the regen back to 20261107 (some generated files new, the lock and the
+/// locked documents old): `check --fix` repairs it to the locked 20260920 generation.
+#[test]
+fn a_crash_going_back_to_the_newest_chat_revision_is_repaired_by_check_fix() {
+    let docs = real_documents_dir();
+    let scratch = Scratch::new("crash-chat");
+    scratch
+        .regen(&[
+            "--stable",
+            &chat(&docs, "chat.v1.20260920.json"),
+            "--no-preview",
+        ])
+        .assert_ok();
+    let locked = bytes_of(scratch.state());
+    let newer = chat(&docs, "chat.v1.20261107.json");
+    let mut command = scratch.regen_command(&["--stable", &newer, "--no-preview"]);
+    command.env("XTASK_FAULT_AFTER_WRITES", "15");
+    assert_eq!(Run::of(&mut command).code, Some(86));
+    let documents = scratch.dir.join("generated/documents");
+    scratch.check(&documents, &[]).assert_failed();
+    let out = scratch.check(&documents, &["--fix"]).assert_ok().to_owned();
+    assert!(out.contains("repaired:"), "{out}");
+    assert_eq!(bytes_of(scratch.state()), locked);
+    scratch.check(&documents, &[]).assert_ok();
 }
 
 #[cfg(unix)]
@@ -718,9 +769,7 @@ fn a_real_kill_9_during_the_renames_is_repaired_by_the_next_regen() {
 
 #[test]
 fn an_io_error_during_the_writes_puts_the_files_back() {
-    let Some(docs) = real_documents_dir("an_io_error_during_the_writes") else {
-        return;
-    };
+    let docs = real_documents_dir();
     let args = to_older(&docs);
     let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let scratch = Scratch::new("io-error");
@@ -741,9 +790,7 @@ fn an_io_error_during_the_writes_puts_the_files_back() {
 
 #[test]
 fn leftovers_of_interrupted_runs_are_removed_and_nothing_else_is_touched() {
-    let Some(docs) = real_documents_dir("leftovers_of_interrupted_runs") else {
-        return;
-    };
+    let docs = real_documents_dir();
     let scratch = Scratch::new("leftovers");
     let before = scratch.state();
     // What the earlier writer's crashes left (staging folders beside both outputs), and a
@@ -831,9 +878,7 @@ fn leftover_names_are_git_ignored() {
 
 #[test]
 fn a_document_whose_metadata_or_paths_would_inject_code_is_refused() {
-    let Some(docs) = real_documents_dir("a_document_whose_metadata_would_inject") else {
-        return;
-    };
+    let docs = real_documents_dir();
     let scratch = Scratch::new("inject");
     let before = scratch.state();
     let original: serde_json::Value =
@@ -843,7 +888,7 @@ fn a_document_whose_metadata_or_paths_would_inject_code_is_refused() {
         (
             "/revision",
             "20260405\n\npub fn injected() {}".into(),
-            "crafted.json: revision: must be 8 digits (YYYYMMDD), got \"20260405\\n\\npub fn \
+            "crafted.json: revision: must be 1 to 16 digits (Google's are YYYYMMDD dates), got \"20260405\\n\\npub fn \
              injected() {}\"",
         ),
         (

@@ -81,11 +81,19 @@ impl Rejection {
         }
     }
 
-    /// The refusal as an HTTP answer: its status, and `{"error": "<reason>"}`.
+    /// The refusal as an HTTP answer: its status, and `{"error": "<reason>"}`. For a
+    /// refused token the reason names only the failed check (`audience`, `signature`,
+    /// ...): the expected audience or issuer is configuration an unauthenticated caller
+    /// need not learn. The whole reason is in the `Display` (and the log).
     pub fn reply(&self) -> Reply {
+        let reason = match self {
+            Self::Token(e) => format!("the bearer token was refused ({})", e.check()),
+            Self::KeysUnavailable(_) => "cannot verify tokens now".to_owned(),
+            other => other.to_string(),
+        };
         Reply {
             status: self.status(),
-            body: serde_json::json!({ "error": self.to_string() })
+            body: serde_json::json!({ "error": reason })
                 .to_string()
                 .into_bytes(),
         }

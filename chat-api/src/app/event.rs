@@ -205,9 +205,9 @@ impl Interaction {
                     .map(|(_, name)| *name)
                     .or_else(|| {
                         chat.unknown_fields()
-                            .keys()
-                            .find(|k| k.ends_with("Payload"))
-                            .map(String::as_str)
+                            .iter()
+                            .map(|(name, _)| name)
+                            .find(|name| name.ends_with("Payload"))
                     })
                     .unwrap_or("")
             }

@@ -2,12 +2,25 @@
 //! Generated from the API's Discovery documents by `cargo xtask regen`.
 //!
 //! The crate root defines `SERVICE` ([`DOCUMENT_SERVICE`] with the crate's own defaults:
-//! scopes, user agent, error hints) and re-exports `models`, `names` and `resources`.
+//! scopes, user agent, error hints) and re-exports [`exports`].
 pub mod client;
 pub mod models;
+pub mod cards;
 pub mod names;
 pub mod resources;
 pub mod scopes;
+/// What the crate root re-exports: the generated modules, and the runtime's items
+/// users need, under the crate's name (`pub use generated::exports::*;`).
+pub mod exports {
+    pub use super::client::{Client, ClientBuilder};
+    pub use super::{MTLS_ROOT_URL, ROOT_URL, SERVICE_PATH};
+    pub use super::{models, cards, names, resources, scopes};
+    pub use ::google_api_runtime::{
+        AccessToken, ApiError, Credentials, Error, InvalidName, PageItems, PageStream,
+        Pageable, RequestOptions, Result, RetryPolicy, StandardParams, TokenProvider,
+        WithStandardParams, auth, media, types,
+    };
+}
 /// The API's name in its Discovery document.
 pub const NAME: &str = "chat";
 /// The API's version.

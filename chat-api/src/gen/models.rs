@@ -276,7 +276,7 @@ impl<'de> serde::Deserialize<'de> for AccessSettings {
 pub enum AccessSettingsAccessState {
     /// Access state is unknown or not supported in this API.
     #[default]
-    AccessStateUnspecified,
+    Unspecified,
     /// Only users or Google Groups that have been individually added or invited by other users or Google Workspace administrators can discover and access the space.
     Private,
     /// A space manager has granted a target audience access to the space. Users or Google Groups that have been individually added or invited to the space can also discover and access the space. To learn more, see [Make a space discoverable to specific users](https://developers.google.com/workspace/chat/space-target-audience). Creating discoverable spaces requires [user authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user).
@@ -288,7 +288,7 @@ impl AccessSettingsAccessState {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::AccessStateUnspecified => "ACCESS_STATE_UNSPECIFIED",
+            Self::Unspecified => "ACCESS_STATE_UNSPECIFIED",
             Self::Private => "PRIVATE",
             Self::Discoverable => "DISCOVERABLE",
             Self::Unknown(value) => value.as_str(),
@@ -298,7 +298,7 @@ impl AccessSettingsAccessState {
 impl From<&str> for AccessSettingsAccessState {
     fn from(value: &str) -> Self {
         match value {
-            "ACCESS_STATE_UNSPECIFIED" => Self::AccessStateUnspecified,
+            "ACCESS_STATE_UNSPECIFIED" => Self::Unspecified,
             "PRIVATE" => Self::Private,
             "DISCOVERABLE" => Self::Discoverable,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -311,7 +311,7 @@ wire::string_enum!(AccessSettingsAccessState);
 #[non_exhaustive]
 pub struct AccessoryWidget {
     /// A list of buttons.
-    pub button_list: Option<GoogleAppsCardV1ButtonList>,
+    pub button_list: Option<crate::cards::ButtonList>,
     unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl AccessoryWidget {
@@ -329,7 +329,7 @@ impl AccessoryWidget {
     /// Sets `button_list` (`buttonList` on the wire).
     pub fn set_button_list(
         mut self,
-        value: impl Into<GoogleAppsCardV1ButtonList>,
+        value: impl Into<crate::cards::ButtonList>,
     ) -> Self {
         self.button_list = Some(value.into());
         self
@@ -564,7 +564,7 @@ impl<'de> serde::Deserialize<'de> for ActionResponse {
 pub enum ActionResponseType {
     /// Default type that's handled as `NEW_MESSAGE`.
     #[default]
-    TypeUnspecified,
+    Unspecified,
     /// Post as a new message in the topic.
     NewMessage,
     /// Update the Chat app's message. This is only permitted on a `CARD_CLICKED` event where the message sender type is `BOT`.
@@ -584,7 +584,7 @@ impl ActionResponseType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::TypeUnspecified => "TYPE_UNSPECIFIED",
+            Self::Unspecified => "TYPE_UNSPECIFIED",
             Self::NewMessage => "NEW_MESSAGE",
             Self::UpdateMessage => "UPDATE_MESSAGE",
             Self::UpdateUserMessageCards => "UPDATE_USER_MESSAGE_CARDS",
@@ -598,7 +598,7 @@ impl ActionResponseType {
 impl From<&str> for ActionResponseType {
     fn from(value: &str) -> Self {
         match value {
-            "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
+            "TYPE_UNSPECIFIED" => Self::Unspecified,
             "NEW_MESSAGE" => Self::NewMessage,
             "UPDATE_MESSAGE" => Self::UpdateMessage,
             "UPDATE_USER_MESSAGE_CARDS" => Self::UpdateUserMessageCards,
@@ -932,7 +932,7 @@ impl<'de> serde::Deserialize<'de> for Annotation {
 pub enum AnnotationType {
     /// Default value for the enum. Don't use.
     #[default]
-    AnnotationTypeUnspecified,
+    Unspecified,
     /// A user is mentioned.
     UserMention,
     /// A slash command is invoked.
@@ -948,7 +948,7 @@ impl AnnotationType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::AnnotationTypeUnspecified => "ANNOTATION_TYPE_UNSPECIFIED",
+            Self::Unspecified => "ANNOTATION_TYPE_UNSPECIFIED",
             Self::UserMention => "USER_MENTION",
             Self::SlashCommand => "SLASH_COMMAND",
             Self::RichLink => "RICH_LINK",
@@ -960,7 +960,7 @@ impl AnnotationType {
 impl From<&str> for AnnotationType {
     fn from(value: &str) -> Self {
         match value {
-            "ANNOTATION_TYPE_UNSPECIFIED" => Self::AnnotationTypeUnspecified,
+            "ANNOTATION_TYPE_UNSPECIFIED" => Self::Unspecified,
             "USER_MENTION" => Self::UserMention,
             "SLASH_COMMAND" => Self::SlashCommand,
             "RICH_LINK" => Self::RichLink,
@@ -1062,7 +1062,7 @@ impl<'de> serde::Deserialize<'de> for AppCommandMetadata {
 pub enum AppCommandMetadataAppCommandType {
     /// Default value. Unspecified.
     #[default]
-    AppCommandTypeUnspecified,
+    Unspecified,
     /// A slash command. The user sends the command in a Chat message.
     SlashCommand,
     /// A quick command. The user selects the command from the Chat menu in the message reply area.
@@ -1076,7 +1076,7 @@ impl AppCommandMetadataAppCommandType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::AppCommandTypeUnspecified => "APP_COMMAND_TYPE_UNSPECIFIED",
+            Self::Unspecified => "APP_COMMAND_TYPE_UNSPECIFIED",
             Self::SlashCommand => "SLASH_COMMAND",
             Self::QuickCommand => "QUICK_COMMAND",
             Self::MessageAction => "MESSAGE_ACTION",
@@ -1087,7 +1087,7 @@ impl AppCommandMetadataAppCommandType {
 impl From<&str> for AppCommandMetadataAppCommandType {
     fn from(value: &str) -> Self {
         match value {
-            "APP_COMMAND_TYPE_UNSPECIFIED" => Self::AppCommandTypeUnspecified,
+            "APP_COMMAND_TYPE_UNSPECIFIED" => Self::Unspecified,
             "SLASH_COMMAND" => Self::SlashCommand,
             "QUICK_COMMAND" => Self::QuickCommand,
             "MESSAGE_ACTION" => Self::MessageAction,
@@ -1419,7 +1419,7 @@ impl<'de> serde::Deserialize<'de> for AttachmentDataRef {
 pub enum AttachmentSource {
     /// Reserved.
     #[default]
-    SourceUnspecified,
+    Unspecified,
     /// The file is a Google Drive file.
     DriveFile,
     /// The file is uploaded to Chat.
@@ -1431,7 +1431,7 @@ impl AttachmentSource {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::SourceUnspecified => "SOURCE_UNSPECIFIED",
+            Self::Unspecified => "SOURCE_UNSPECIFIED",
             Self::DriveFile => "DRIVE_FILE",
             Self::UploadedContent => "UPLOADED_CONTENT",
             Self::Unknown(value) => value.as_str(),
@@ -1441,7 +1441,7 @@ impl AttachmentSource {
 impl From<&str> for AttachmentSource {
     fn from(value: &str) -> Self {
         match value {
-            "SOURCE_UNSPECIFIED" => Self::SourceUnspecified,
+            "SOURCE_UNSPECIFIED" => Self::Unspecified,
             "DRIVE_FILE" => Self::DriveFile,
             "UPLOADED_CONTENT" => Self::UploadedContent,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -1629,7 +1629,7 @@ impl<'de> serde::Deserialize<'de> for Availability {
 pub enum AvailabilityState {
     /// Default value. The state is unspecified.
     #[default]
-    StateUnspecified,
+    Unspecified,
     /// The user is currently active, based on recent activity.
     Active,
     /// The user is currently idle. This state indicates a period of inactivity after being ACTIVE, before potentially transitioning to AWAY.
@@ -1645,7 +1645,7 @@ impl AvailabilityState {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::StateUnspecified => "STATE_UNSPECIFIED",
+            Self::Unspecified => "STATE_UNSPECIFIED",
             Self::Active => "ACTIVE",
             Self::Idle => "IDLE",
             Self::Away => "AWAY",
@@ -1657,7 +1657,7 @@ impl AvailabilityState {
 impl From<&str> for AvailabilityState {
     fn from(value: &str) -> Self {
         match value {
-            "STATE_UNSPECIFIED" => Self::StateUnspecified,
+            "STATE_UNSPECIFIED" => Self::Unspecified,
             "ACTIVE" => Self::Active,
             "IDLE" => Self::Idle,
             "AWAY" => Self::Away,
@@ -2124,7 +2124,7 @@ impl<'de> serde::Deserialize<'de> for CardHeader {
 pub enum CardHeaderImageStyle {
     /// `IMAGE_STYLE_UNSPECIFIED`.
     #[default]
-    ImageStyleUnspecified,
+    Unspecified,
     /// Square border.
     Image,
     /// Circular border.
@@ -2136,7 +2136,7 @@ impl CardHeaderImageStyle {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::ImageStyleUnspecified => "IMAGE_STYLE_UNSPECIFIED",
+            Self::Unspecified => "IMAGE_STYLE_UNSPECIFIED",
             Self::Image => "IMAGE",
             Self::Avatar => "AVATAR",
             Self::Unknown(value) => value.as_str(),
@@ -2146,7 +2146,7 @@ impl CardHeaderImageStyle {
 impl From<&str> for CardHeaderImageStyle {
     fn from(value: &str) -> Self {
         match value {
-            "IMAGE_STYLE_UNSPECIFIED" => Self::ImageStyleUnspecified,
+            "IMAGE_STYLE_UNSPECIFIED" => Self::Unspecified,
             "IMAGE" => Self::Image,
             "AVATAR" => Self::Avatar,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -2154,94 +2154,6 @@ impl From<&str> for CardHeaderImageStyle {
     }
 }
 wire::string_enum!(CardHeaderImageStyle);
-/// A [card](https://developers.google.com/workspace/chat/api/reference/rest/v1/cards) in a Google Chat message. Chat apps can create cards with [app authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app). As part of the [Developer Preview Program](https://developers.google.com/workspace/preview), if your Chat app [authenticates as a user](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user), it can create card messages. If your Chat app is not part of Developer Preview Program, it can't create cards with user authentication. To learn how to create a message that contains cards, see [Send a message](https://developers.google.com/workspace/chat/create-messages). [Card builder](https://addons.gsuite.google.com/uikit/builder)
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CardWithId {
-    /// A card. Maximum size is 32 KB.
-    pub card: Option<GoogleAppsCardV1Card>,
-    /// Required if the message contains multiple cards. A unique identifier for a card in a message.
-    pub card_id: Option<String>,
-    /// Output only. The app that owns the card.
-    pub owner_user: Option<User>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl CardWithId {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `card` (`card` on the wire).
-    pub fn set_card(mut self, value: impl Into<GoogleAppsCardV1Card>) -> Self {
-        self.card = Some(value.into());
-        self
-    }
-    /// `card_id`, or `""` when it is not set.
-    #[inline]
-    pub fn card_id(&self) -> &str {
-        self.card_id.as_deref().unwrap_or_default()
-    }
-    /// Sets `card_id` (`cardId` on the wire).
-    pub fn set_card_id(mut self, value: impl Into<String>) -> Self {
-        self.card_id = Some(value.into());
-        self
-    }
-    /// Sets `owner_user` (`ownerUser` on the wire).
-    pub fn set_owner_user(mut self, value: impl Into<User>) -> Self {
-        self.owner_user = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for CardWithId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "CardWithId");
-        d.field("card", &self.card);
-        d.field("card_id", &self.card_id);
-        d.field("owner_user", &self.owner_user);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for CardWithId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "card", &self.card)?;
-        wire::put(&mut map, "cardId", &self.card_id)?;
-        wire::put(&mut map, "ownerUser", &self.owner_user)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for CardWithId {
-    const NAME: &'static str = "CardWithId";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "card" => self.card = map.next_value()?,
-            "cardId" => self.card_id = map.next_value()?,
-            "ownerUser" => self.owner_user = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CardWithId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
 /// JSON payload of error messages. If the Cloud Logging API is enabled, these error messages are logged to [Google Cloud Logging](https://cloud.google.com/logging/docs).
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -3784,7 +3696,7 @@ impl<'de> serde::Deserialize<'de> for DeletionMetadata {
 pub enum DeletionMetadataDeletionType {
     /// This value is unused.
     #[default]
-    DeletionTypeUnspecified,
+    Unspecified,
     /// User deleted their own message.
     Creator,
     /// An owner or manager deleted the message.
@@ -3806,7 +3718,7 @@ impl DeletionMetadataDeletionType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::DeletionTypeUnspecified => "DELETION_TYPE_UNSPECIFIED",
+            Self::Unspecified => "DELETION_TYPE_UNSPECIFIED",
             Self::Creator => "CREATOR",
             Self::SpaceOwner => "SPACE_OWNER",
             Self::Admin => "ADMIN",
@@ -3821,7 +3733,7 @@ impl DeletionMetadataDeletionType {
 impl From<&str> for DeletionMetadataDeletionType {
     fn from(value: &str) -> Self {
         match value {
-            "DELETION_TYPE_UNSPECIFIED" => Self::DeletionTypeUnspecified,
+            "DELETION_TYPE_UNSPECIFIED" => Self::Unspecified,
             "CREATOR" => Self::Creator,
             "SPACE_OWNER" => Self::SpaceOwner,
             "ADMIN" => Self::Admin,
@@ -4078,7 +3990,7 @@ impl<'de> serde::Deserialize<'de> for DeprecatedEvent {
 pub enum DeprecatedEventDialogEventType {
     /// Default value. Unspecified.
     #[default]
-    TypeUnspecified,
+    Unspecified,
     /// A user opens a dialog.
     RequestDialog,
     /// A user clicks an interactive element of a dialog. For example, a user fills out information in a dialog and clicks a button to submit the information.
@@ -4092,7 +4004,7 @@ impl DeprecatedEventDialogEventType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::TypeUnspecified => "TYPE_UNSPECIFIED",
+            Self::Unspecified => "TYPE_UNSPECIFIED",
             Self::RequestDialog => "REQUEST_DIALOG",
             Self::SubmitDialog => "SUBMIT_DIALOG",
             Self::CancelDialog => "CANCEL_DIALOG",
@@ -4103,7 +4015,7 @@ impl DeprecatedEventDialogEventType {
 impl From<&str> for DeprecatedEventDialogEventType {
     fn from(value: &str) -> Self {
         match value {
-            "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
+            "TYPE_UNSPECIFIED" => Self::Unspecified,
             "REQUEST_DIALOG" => Self::RequestDialog,
             "SUBMIT_DIALOG" => Self::SubmitDialog,
             "CANCEL_DIALOG" => Self::CancelDialog,
@@ -4169,7 +4081,7 @@ wire::string_enum!(DeprecatedEventType);
 #[non_exhaustive]
 pub struct Dialog {
     /// Input only. Body of the dialog, which is rendered in a modal.
-    pub body: Option<GoogleAppsCardV1Card>,
+    pub body: Option<crate::cards::Card>,
     unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl Dialog {
@@ -4185,7 +4097,7 @@ impl Dialog {
         &self.unknown_fields
     }
     /// Sets `body` (`body` on the wire).
-    pub fn set_body(mut self, value: impl Into<GoogleAppsCardV1Card>) -> Self {
+    pub fn set_body(mut self, value: impl Into<crate::cards::Card>) -> Self {
         self.body = Some(value.into());
         self
     }
@@ -5179,6747 +5091,6 @@ impl<'de> serde::Deserialize<'de> for ForwardedMetadata {
         wire::deserialize_object(deserializer)
     }
 }
-/// An action that describes the behavior when the form is submitted. For example, you can invoke an Apps Script script to handle the form. If the action is triggered, the form values are sent to the server. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1Action {
-    /// Optional. If this is true, then all widgets are considered required by this action. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-    pub all_widgets_are_required: Option<bool>,
-    /// A custom function to invoke when the containing element is clicked or otherwise activated. For example usage, see [Read form data](https://developers.google.com/workspace/chat/read-form-data).
-    pub function: Option<String>,
-    /// Optional. Required when opening a [dialog](https://developers.google.com/workspace/chat/dialogs). What to do in response to an interaction with a user, such as a user clicking a button in a card message. If unspecified, the app responds by executing an `action`—like opening a link or running a function—as normal. By specifying an `interaction`, the app can respond in special interactive ways. For example, by setting `interaction` to `OPEN_DIALOG`, the app can open a [dialog](https://developers.google.com/workspace/chat/dialogs). When specified, a loading indicator isn't shown. If specified for an add-on, the entire card is stripped and nothing is shown in the client. [Google Chat apps](https://developers.google.com/workspace/chat):
-    pub interaction: Option<GoogleAppsCardV1ActionInteraction>,
-    /// Specifies the loading indicator that the action displays while making the call to the action.
-    pub load_indicator: Option<GoogleAppsCardV1ActionLoadIndicator>,
-    /// List of action parameters.
-    pub parameters: Vec<GoogleAppsCardV1ActionParameter>,
-    /// Indicates whether form values persist after the action. The default value is `false`. If `true`, form values remain after the action is triggered. To let the user make changes while the action is being processed, set [`LoadIndicator`](https://developers.google.com/workspace/add-ons/reference/rpc/google.apps.card.v1#loadindicator) to `NONE`. For [card messages](https://developers.google.com/workspace/chat/api/guides/v1/messages/create#create) in Chat apps, you must also set the action's [`ResponseType`](https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.messages#responsetype) to `UPDATE_MESSAGE` and use the same [`card_id`](https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.messages#CardWithId) from the card that contained the action. If `false`, the form values are cleared when the action is triggered. To prevent the user from making changes while the action is being processed, set [`LoadIndicator`](https://developers.google.com/workspace/add-ons/reference/rpc/google.apps.card.v1#loadindicator) to `SPINNER`.
-    pub persist_values: Option<bool>,
-    /// Optional. Fill this list with the names of widgets that this Action needs for a valid submission. If the widgets listed here don't have a value when this Action is invoked, the form submission is aborted. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-    pub required_widgets: Vec<String>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1Action {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `all_widgets_are_required`, or `false` when it is not set.
-    #[inline]
-    pub fn all_widgets_are_required(&self) -> bool {
-        self.all_widgets_are_required.unwrap_or_default()
-    }
-    /// Sets `all_widgets_are_required` (`allWidgetsAreRequired` on the wire).
-    pub fn set_all_widgets_are_required(mut self, value: bool) -> Self {
-        self.all_widgets_are_required = Some(value);
-        self
-    }
-    /// `function`, or `""` when it is not set.
-    #[inline]
-    pub fn function(&self) -> &str {
-        self.function.as_deref().unwrap_or_default()
-    }
-    /// Sets `function` (`function` on the wire).
-    pub fn set_function(mut self, value: impl Into<String>) -> Self {
-        self.function = Some(value.into());
-        self
-    }
-    /// `interaction`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn interaction(&self) -> GoogleAppsCardV1ActionInteraction {
-        self.interaction.clone().unwrap_or_default()
-    }
-    /// Sets `interaction` (`interaction` on the wire).
-    pub fn set_interaction(
-        mut self,
-        value: impl Into<GoogleAppsCardV1ActionInteraction>,
-    ) -> Self {
-        self.interaction = Some(value.into());
-        self
-    }
-    /// `load_indicator`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn load_indicator(&self) -> GoogleAppsCardV1ActionLoadIndicator {
-        self.load_indicator.clone().unwrap_or_default()
-    }
-    /// Sets `load_indicator` (`loadIndicator` on the wire).
-    pub fn set_load_indicator(
-        mut self,
-        value: impl Into<GoogleAppsCardV1ActionLoadIndicator>,
-    ) -> Self {
-        self.load_indicator = Some(value.into());
-        self
-    }
-    /// Sets `parameters` (`parameters` on the wire).
-    pub fn set_parameters(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1ActionParameter>>,
-    ) -> Self {
-        self.parameters = values.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `persist_values`, or `false` when it is not set.
-    #[inline]
-    pub fn persist_values(&self) -> bool {
-        self.persist_values.unwrap_or_default()
-    }
-    /// Sets `persist_values` (`persistValues` on the wire).
-    pub fn set_persist_values(mut self, value: bool) -> Self {
-        self.persist_values = Some(value);
-        self
-    }
-    /// Sets `required_widgets` (`requiredWidgets` on the wire).
-    pub fn set_required_widgets(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.required_widgets = values.into_iter().map(Into::into).collect();
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1Action {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1Action");
-        d.field("all_widgets_are_required", &self.all_widgets_are_required);
-        d.field("function", &self.function);
-        d.field("interaction", &self.interaction);
-        d.field("load_indicator", &self.load_indicator);
-        d.field("parameters", &self.parameters);
-        d.field("persist_values", &self.persist_values);
-        d.field("required_widgets", &self.required_widgets);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1Action {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "allWidgetsAreRequired", &self.all_widgets_are_required)?;
-        wire::put(&mut map, "function", &self.function)?;
-        wire::put(&mut map, "interaction", &self.interaction)?;
-        wire::put(&mut map, "loadIndicator", &self.load_indicator)?;
-        wire::put(&mut map, "parameters", &self.parameters)?;
-        wire::put(&mut map, "persistValues", &self.persist_values)?;
-        wire::put(&mut map, "requiredWidgets", &self.required_widgets)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1Action {
-    const NAME: &'static str = "GoogleAppsCardV1Action";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "allWidgetsAreRequired" => self.all_widgets_are_required = map.next_value()?,
-            "function" => self.function = map.next_value()?,
-            "interaction" => self.interaction = map.next_value()?,
-            "loadIndicator" => self.load_indicator = map.next_value()?,
-            "parameters" => self.parameters = wire::next_or_default(map)?,
-            "persistValues" => self.persist_values = map.next_value()?,
-            "requiredWidgets" => self.required_widgets = wire::next_or_default(map)?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Action {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Optional. Required when opening a [dialog](https://developers.google.com/workspace/chat/dialogs). What to do in response to an interaction with a user, such as a user clicking a button in a card message. If unspecified, the app responds by executing an `action`—like opening a link or running a function—as normal. By specifying an `interaction`, the app can respond in special interactive ways. For example, by setting `interaction` to `OPEN_DIALOG`, the app can open a [dialog](https://developers.google.com/workspace/chat/dialogs). When specified, a loading indicator isn't shown. If specified for an add-on, the entire card is stripped and nothing is shown in the client. [Google Chat apps](https://developers.google.com/workspace/chat):
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1ActionInteraction {
-    /// Default value. The `action` executes as normal.
-    #[default]
-    InteractionUnspecified,
-    /// Opens a [dialog](https://developers.google.com/workspace/chat/dialogs), a windowed, card-based interface that Chat apps use to interact with users. Only supported by Chat apps in response to button-clicks on card messages. If specified for an add-on, the entire card is stripped and nothing is shown in the client. [Google Chat apps](https://developers.google.com/workspace/chat):
-    OpenDialog,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1ActionInteraction {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InteractionUnspecified => "INTERACTION_UNSPECIFIED",
-            Self::OpenDialog => "OPEN_DIALOG",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1ActionInteraction {
-    fn from(value: &str) -> Self {
-        match value {
-            "INTERACTION_UNSPECIFIED" => Self::InteractionUnspecified,
-            "OPEN_DIALOG" => Self::OpenDialog,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1ActionInteraction);
-/// Specifies the loading indicator that the action displays while making the call to the action.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1ActionLoadIndicator {
-    /// Displays a spinner to indicate that content is loading.
-    #[default]
-    Spinner,
-    /// Nothing is displayed.
-    None,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1ActionLoadIndicator {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Spinner => "SPINNER",
-            Self::None => "NONE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1ActionLoadIndicator {
-    fn from(value: &str) -> Self {
-        match value {
-            "SPINNER" => Self::Spinner,
-            "NONE" => Self::None,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1ActionLoadIndicator);
-/// List of string parameters to supply when the action method is invoked. For example, consider three snooze buttons: snooze now, snooze one day, or snooze next week. You might use `action method = snooze()`, passing the snooze type and snooze time in the list of string parameters. To learn more, see [`CommonEventObject`](https://developers.google.com/workspace/chat/api/reference/rest/v1/Event#commoneventobject). [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1ActionParameter {
-    /// The name of the parameter for the action script.
-    pub key: Option<String>,
-    /// The value of the parameter.
-    pub value: Option<String>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1ActionParameter {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `key`, or `""` when it is not set.
-    #[inline]
-    pub fn key(&self) -> &str {
-        self.key.as_deref().unwrap_or_default()
-    }
-    /// Sets `key` (`key` on the wire).
-    pub fn set_key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// `value`, or `""` when it is not set.
-    #[inline]
-    pub fn value(&self) -> &str {
-        self.value.as_deref().unwrap_or_default()
-    }
-    /// Sets `value` (`value` on the wire).
-    pub fn set_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1ActionParameter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1ActionParameter");
-        d.field("key", &self.key);
-        d.field("value", &self.value);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1ActionParameter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "key", &self.key)?;
-        wire::put(&mut map, "value", &self.value)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1ActionParameter {
-    const NAME: &'static str = "GoogleAppsCardV1ActionParameter";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "key" => self.key = map.next_value()?,
-            "value" => self.value = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ActionParameter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// The style options for the border of a card or widget, including the border type and color. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1BorderStyle {
-    /// The corner radius for the border.
-    pub corner_radius: Option<i32>,
-    /// The colors to use when the type is `BORDER_TYPE_STROKE`. To set the stroke color, specify a value for the `red`, `green`, and `blue` fields. The value must be a float number between 0 and 1 based on the RGB color value, where `0` (0/255) represents the absence of color and `1` (255/255) represents the maximum intensity of the color. For example, the following sets the color to red at its maximum intensity: ``` "color": { "red": 1, "green": 0, "blue": 0 } ``` The `alpha` field is unavailable for stroke color. If specified, this field is ignored.
-    pub stroke_color: Option<Color>,
-    /// The border type.
-    pub type_: Option<GoogleAppsCardV1BorderStyleType>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1BorderStyle {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `corner_radius`, or `0` when it is not set.
-    #[inline]
-    pub fn corner_radius(&self) -> i32 {
-        self.corner_radius.unwrap_or_default()
-    }
-    /// Sets `corner_radius` (`cornerRadius` on the wire).
-    pub fn set_corner_radius(mut self, value: i32) -> Self {
-        self.corner_radius = Some(value);
-        self
-    }
-    /// Sets `stroke_color` (`strokeColor` on the wire).
-    pub fn set_stroke_color(mut self, value: impl Into<Color>) -> Self {
-        self.stroke_color = Some(value.into());
-        self
-    }
-    /// `type_`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn type_(&self) -> GoogleAppsCardV1BorderStyleType {
-        self.type_.clone().unwrap_or_default()
-    }
-    /// Sets `type_` (`type` on the wire).
-    pub fn set_type(
-        mut self,
-        value: impl Into<GoogleAppsCardV1BorderStyleType>,
-    ) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1BorderStyle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1BorderStyle");
-        d.field("corner_radius", &self.corner_radius);
-        d.field("stroke_color", &self.stroke_color);
-        d.field("type_", &self.type_);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1BorderStyle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "cornerRadius", &self.corner_radius)?;
-        wire::put(&mut map, "strokeColor", &self.stroke_color)?;
-        wire::put(&mut map, "type", &self.type_)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1BorderStyle {
-    const NAME: &'static str = "GoogleAppsCardV1BorderStyle";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "cornerRadius" => self.corner_radius = map.next_value()?,
-            "strokeColor" => self.stroke_color = map.next_value()?,
-            "type" => self.type_ = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1BorderStyle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// The border type.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1BorderStyleType {
-    /// Don't use. Unspecified.
-    #[default]
-    BorderTypeUnspecified,
-    /// No border.
-    NoBorder,
-    /// Default value. Outline.
-    Stroke,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1BorderStyleType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BorderTypeUnspecified => "BORDER_TYPE_UNSPECIFIED",
-            Self::NoBorder => "NO_BORDER",
-            Self::Stroke => "STROKE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1BorderStyleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "BORDER_TYPE_UNSPECIFIED" => Self::BorderTypeUnspecified,
-            "NO_BORDER" => Self::NoBorder,
-            "STROKE" => Self::Stroke,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1BorderStyleType);
-/// A text, icon, or text and icon button that users can click. For an example in Google Chat apps, see [Add a button](https://developers.google.com/workspace/chat/design-interactive-card-dialog#add_a_button). To make an image a clickable button, specify an `Image` (not an `ImageComponent`) and set an `onClick` action. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1Button {
-    /// The alternative text that's used for accessibility. Set descriptive text that lets users know what the button does. For example, if a button opens a hyperlink, you might write: "Opens a new browser tab and navigates to the Google Chat developer documentation at <https://developers.google.com/workspace/chat>".
-    pub alt_text: Option<String>,
-    /// Optional. The color of the button. If set, the button `type` is set to `FILLED` and the color of `text` and `icon` fields are set to a contrasting color for readability. For example, if the button color is set to blue, any text or icons in the button are set to white. To set the button color, specify a value for the `red`, `green`, and `blue` fields. The value must be a float number between 0 and 1 based on the RGB color value, where `0` (0/255) represents the absence of color and `1` (255/255) represents the maximum intensity of the color. For example, the following sets the color to red at its maximum intensity: ``` "color": { "red": 1, "green": 0, "blue": 0 } ``` The `alpha` field is unavailable for button color. If specified, this field is ignored.
-    pub color: Option<Color>,
-    /// If `true`, the button is displayed in an inactive state and doesn't respond to user actions.
-    pub disabled: Option<bool>,
-    /// An icon displayed inside the button. If both `icon` and `text` are set, then the icon appears before the text.
-    pub icon: Option<GoogleAppsCardV1Icon>,
-    /// Required. The action to perform when a user clicks the button, such as opening a hyperlink or running a custom function.
-    pub on_click: Option<Box<GoogleAppsCardV1OnClick>>,
-    /// The text displayed inside the button.
-    pub text: Option<String>,
-    /// Optional. The type of a button. If unset, button type defaults to `OUTLINED`. If the `color` field is set, the button type is forced to `FILLED` and any value set for this field is ignored.
-    pub type_: Option<GoogleAppsCardV1ButtonType>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1Button {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `alt_text`, or `""` when it is not set.
-    #[inline]
-    pub fn alt_text(&self) -> &str {
-        self.alt_text.as_deref().unwrap_or_default()
-    }
-    /// Sets `alt_text` (`altText` on the wire).
-    pub fn set_alt_text(mut self, value: impl Into<String>) -> Self {
-        self.alt_text = Some(value.into());
-        self
-    }
-    /// Sets `color` (`color` on the wire).
-    pub fn set_color(mut self, value: impl Into<Color>) -> Self {
-        self.color = Some(value.into());
-        self
-    }
-    /// `disabled`, or `false` when it is not set.
-    #[inline]
-    pub fn disabled(&self) -> bool {
-        self.disabled.unwrap_or_default()
-    }
-    /// Sets `disabled` (`disabled` on the wire).
-    pub fn set_disabled(mut self, value: bool) -> Self {
-        self.disabled = Some(value);
-        self
-    }
-    /// Sets `icon` (`icon` on the wire).
-    pub fn set_icon(mut self, value: impl Into<GoogleAppsCardV1Icon>) -> Self {
-        self.icon = Some(value.into());
-        self
-    }
-    /// Sets `on_click` (`onClick` on the wire).
-    pub fn set_on_click(mut self, value: impl Into<GoogleAppsCardV1OnClick>) -> Self {
-        self.on_click = Some(Box::new(value.into()));
-        self
-    }
-    /// `text`, or `""` when it is not set.
-    #[inline]
-    pub fn text(&self) -> &str {
-        self.text.as_deref().unwrap_or_default()
-    }
-    /// Sets `text` (`text` on the wire).
-    pub fn set_text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-    /// `type_`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn type_(&self) -> GoogleAppsCardV1ButtonType {
-        self.type_.clone().unwrap_or_default()
-    }
-    /// Sets `type_` (`type` on the wire).
-    pub fn set_type(mut self, value: impl Into<GoogleAppsCardV1ButtonType>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1Button {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1Button");
-        d.field("alt_text", &self.alt_text);
-        d.field("color", &self.color);
-        d.field("disabled", &self.disabled);
-        d.field("icon", &self.icon);
-        d.field("on_click", &self.on_click);
-        d.field("text", &self.text);
-        d.field("type_", &self.type_);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1Button {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "altText", &self.alt_text)?;
-        wire::put(&mut map, "color", &self.color)?;
-        wire::put(&mut map, "disabled", &self.disabled)?;
-        wire::put(&mut map, "icon", &self.icon)?;
-        wire::put(&mut map, "onClick", &self.on_click)?;
-        wire::put(&mut map, "text", &self.text)?;
-        wire::put(&mut map, "type", &self.type_)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1Button {
-    const NAME: &'static str = "GoogleAppsCardV1Button";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "altText" => self.alt_text = map.next_value()?,
-            "color" => self.color = map.next_value()?,
-            "disabled" => self.disabled = map.next_value()?,
-            "icon" => self.icon = map.next_value()?,
-            "onClick" => self.on_click = map.next_value()?,
-            "text" => self.text = map.next_value()?,
-            "type" => self.type_ = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Button {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// A list of buttons layed out horizontally. For an example in Google Chat apps, see [Add a button](https://developers.google.com/workspace/chat/design-interactive-card-dialog#add_a_button). [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1ButtonList {
-    /// An array of buttons.
-    pub buttons: Vec<GoogleAppsCardV1Button>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1ButtonList {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `buttons` (`buttons` on the wire).
-    pub fn set_buttons(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1Button>>,
-    ) -> Self {
-        self.buttons = values.into_iter().map(Into::into).collect();
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1ButtonList {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1ButtonList");
-        d.field("buttons", &self.buttons);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1ButtonList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "buttons", &self.buttons)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1ButtonList {
-    const NAME: &'static str = "GoogleAppsCardV1ButtonList";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "buttons" => self.buttons = wire::next_or_default(map)?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ButtonList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Optional. The type of a button. If unset, button type defaults to `OUTLINED`. If the `color` field is set, the button type is forced to `FILLED` and any value set for this field is ignored.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1ButtonType {
-    /// Don't use. Unspecified.
-    #[default]
-    TypeUnspecified,
-    /// Outlined buttons are medium-emphasis buttons. They usually contain actions that are important, but aren’t the primary action in a Chat app or an add-on.
-    Outlined,
-    /// A filled button has a container with a solid color. It has the most visual impact and is recommended for the important and primary action in a Chat app or an add-on.
-    Filled,
-    /// A filled tonal button is an alternative middle ground between filled and outlined buttons. They’re useful in contexts where a lower-priority button requires slightly more emphasis than an outline button would give.
-    FilledTonal,
-    /// A button does not have an invisible container in its default state. It is often used for the lowest priority actions, especially when presenting multiple options.
-    Borderless,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1ButtonType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TypeUnspecified => "TYPE_UNSPECIFIED",
-            Self::Outlined => "OUTLINED",
-            Self::Filled => "FILLED",
-            Self::FilledTonal => "FILLED_TONAL",
-            Self::Borderless => "BORDERLESS",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1ButtonType {
-    fn from(value: &str) -> Self {
-        match value {
-            "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
-            "OUTLINED" => Self::Outlined,
-            "FILLED" => Self::Filled,
-            "FILLED_TONAL" => Self::FilledTonal,
-            "BORDERLESS" => Self::Borderless,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1ButtonType);
-/// A card interface displayed in a Google Chat message or Google Workspace add-on. Cards support a defined layout, interactive UI elements like buttons, and rich media like images. Use cards to present detailed information, gather information from users, and guide users to take a next step. [Card builder](https://addons.gsuite.google.com/uikit/builder) To learn how to build cards, see the following documentation: * For Google Chat apps, see [Design the components of a card or dialog](https://developers.google.com/workspace/chat/design-components-card-dialog). * For Google Workspace add-ons, see [Card-based interfaces](https://developers.google.com/apps-script/add-ons/concepts/cards). Note: You can add up to 100 widgets per card. If a section's widgets push the total count above 100, that entire section and all following sections are ignored. This limit applies to both card messages and dialogs in Google Chat apps, and to cards in Google Workspace add-ons. **Example: Card message for a Google Chat app** ![Example contact card](https://developers.google.com/workspace/chat/images/card_api_reference.png) To create the sample card message in Google Chat, use the following JSON: ``` { "cardsV2": [ { "cardId": "unique-card-id", "card": { "header": { "title": "Sasha", "subtitle": "Software Engineer", "imageUrl": "https://developers.google.com/workspace/chat/images/quickstart-app-avatar.png", "imageType": "CIRCLE", "imageAltText": "Avatar for Sasha" }, "sections": [ { "header": "Contact Info", "collapsible": true, "uncollapsibleWidgetsCount": 1, "widgets": [ { "decoratedText": { "startIcon": { "knownIcon": "EMAIL" }, "text": "sasha@example.com" } }, { "decoratedText": { "startIcon": { "knownIcon": "PERSON" }, "text": "Online" } }, { "decoratedText": { "startIcon": { "knownIcon": "PHONE" }, "text": "+1 (555) 555-1234" } }, { "buttonList": { "buttons": [ { "text": "Share", "onClick": { "openLink": { "url": "https://example.com/share" } } }, { "text": "Edit", "onClick": { "action": { "function": "goToView", "parameters": [ { "key": "viewType", "value": "EDIT" } ] } } } ] } } ] } ] } } ] } ```
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1Card {
-    /// The card's actions. Actions are added to the card's toolbar menu. Supports up to 10 `CardAction` items. [Google Workspace add-ons](https://developers.google.com/workspace/add-ons): For example, the following JSON constructs a card action menu with `Settings` and `Send Feedback` options: ``` "cardActions": [ { "actionLabel": "Settings", "onClick": { "action": { "function": "goToView", "parameters": [ { "key": "viewType", "value": "SETTING" } ], "loadIndicator": "SPINNER" } } }, { "actionLabel": "Send Feedback", "onClick": { "openLink": { "url": "https://example.com/feedback" } } } ] ```
-    pub card_actions: Vec<GoogleAppsCardV1CardAction>,
-    /// In Google Workspace add-ons, sets the display properties of the `peekCardHeader`. [Google Workspace add-ons](https://developers.google.com/workspace/add-ons):
-    pub display_style: Option<GoogleAppsCardV1CardDisplayStyle>,
-    /// The expression data for the card. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
-    pub expression_data: Vec<GoogleAppsCardV1ExpressionData>,
-    /// The fixed footer shown at the bottom of this card. Setting `fixedFooter` without specifying a `primaryButton` or a `secondaryButton` causes an error. For Chat apps, you can use fixed footers in [dialogs](https://developers.google.com/workspace/chat/dialogs), but not [card messages](https://developers.google.com/workspace/chat/create-messages#create). [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-    pub fixed_footer: Option<Box<GoogleAppsCardV1CardFixedFooter>>,
-    /// The header of the card. A header usually contains a leading image and a title. Headers always appear at the top of a card.
-    pub header: Option<GoogleAppsCardV1CardHeader>,
-    /// Name of the card. Used as a card identifier in card navigation. [Google Workspace add-ons](https://developers.google.com/workspace/add-ons):
-    pub name: Option<String>,
-    /// When displaying contextual content, the peek card header acts as a placeholder so that the user can navigate forward between the homepage cards and the contextual cards. [Google Workspace add-ons](https://developers.google.com/workspace/add-ons):
-    pub peek_card_header: Option<GoogleAppsCardV1CardHeader>,
-    /// The divider style between the header, sections and footer.
-    pub section_divider_style: Option<GoogleAppsCardV1CardSectionDividerStyle>,
-    /// Contains a collection of widgets. Each section has its own, optional header. Sections are visually separated by a line divider. For an example in Google Chat apps, see [Define a section of a card](https://developers.google.com/workspace/chat/design-components-card-dialog#define_a_section_of_a_card).
-    pub sections: Vec<GoogleAppsCardV1Section>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1Card {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `card_actions` (`cardActions` on the wire).
-    pub fn set_card_actions(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1CardAction>>,
-    ) -> Self {
-        self.card_actions = values.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `display_style`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn display_style(&self) -> GoogleAppsCardV1CardDisplayStyle {
-        self.display_style.clone().unwrap_or_default()
-    }
-    /// Sets `display_style` (`displayStyle` on the wire).
-    pub fn set_display_style(
-        mut self,
-        value: impl Into<GoogleAppsCardV1CardDisplayStyle>,
-    ) -> Self {
-        self.display_style = Some(value.into());
-        self
-    }
-    /// Sets `expression_data` (`expressionData` on the wire).
-    pub fn set_expression_data(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1ExpressionData>>,
-    ) -> Self {
-        self.expression_data = values.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `fixed_footer` (`fixedFooter` on the wire).
-    pub fn set_fixed_footer(
-        mut self,
-        value: impl Into<GoogleAppsCardV1CardFixedFooter>,
-    ) -> Self {
-        self.fixed_footer = Some(Box::new(value.into()));
-        self
-    }
-    /// Sets `header` (`header` on the wire).
-    pub fn set_header(mut self, value: impl Into<GoogleAppsCardV1CardHeader>) -> Self {
-        self.header = Some(value.into());
-        self
-    }
-    /// `name`, or `""` when it is not set.
-    #[inline]
-    pub fn name(&self) -> &str {
-        self.name.as_deref().unwrap_or_default()
-    }
-    /// Sets `name` (`name` on the wire).
-    pub fn set_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `peek_card_header` (`peekCardHeader` on the wire).
-    pub fn set_peek_card_header(
-        mut self,
-        value: impl Into<GoogleAppsCardV1CardHeader>,
-    ) -> Self {
-        self.peek_card_header = Some(value.into());
-        self
-    }
-    /// `section_divider_style`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn section_divider_style(&self) -> GoogleAppsCardV1CardSectionDividerStyle {
-        self.section_divider_style.clone().unwrap_or_default()
-    }
-    /// Sets `section_divider_style` (`sectionDividerStyle` on the wire).
-    pub fn set_section_divider_style(
-        mut self,
-        value: impl Into<GoogleAppsCardV1CardSectionDividerStyle>,
-    ) -> Self {
-        self.section_divider_style = Some(value.into());
-        self
-    }
-    /// Sets `sections` (`sections` on the wire).
-    pub fn set_sections(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1Section>>,
-    ) -> Self {
-        self.sections = values.into_iter().map(Into::into).collect();
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1Card {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1Card");
-        d.field("card_actions", &self.card_actions);
-        d.field("display_style", &self.display_style);
-        d.field("expression_data", &self.expression_data);
-        d.field("fixed_footer", &self.fixed_footer);
-        d.field("header", &self.header);
-        d.field("name", &self.name);
-        d.field("peek_card_header", &self.peek_card_header);
-        d.field("section_divider_style", &self.section_divider_style);
-        d.field("sections", &self.sections);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1Card {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "cardActions", &self.card_actions)?;
-        wire::put(&mut map, "displayStyle", &self.display_style)?;
-        wire::put(&mut map, "expressionData", &self.expression_data)?;
-        wire::put(&mut map, "fixedFooter", &self.fixed_footer)?;
-        wire::put(&mut map, "header", &self.header)?;
-        wire::put(&mut map, "name", &self.name)?;
-        wire::put(&mut map, "peekCardHeader", &self.peek_card_header)?;
-        wire::put(&mut map, "sectionDividerStyle", &self.section_divider_style)?;
-        wire::put(&mut map, "sections", &self.sections)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1Card {
-    const NAME: &'static str = "GoogleAppsCardV1Card";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "cardActions" => self.card_actions = wire::next_or_default(map)?,
-            "displayStyle" => self.display_style = map.next_value()?,
-            "expressionData" => self.expression_data = wire::next_or_default(map)?,
-            "fixedFooter" => self.fixed_footer = map.next_value()?,
-            "header" => self.header = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "peekCardHeader" => self.peek_card_header = map.next_value()?,
-            "sectionDividerStyle" => self.section_divider_style = map.next_value()?,
-            "sections" => self.sections = wire::next_or_default(map)?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Card {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// A card action is the action associated with the card. For example, an invoice card might include actions such as delete invoice, email invoice, or open the invoice in a browser. [Google Workspace add-ons](https://developers.google.com/workspace/add-ons):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1CardAction {
-    /// The label that displays as the action menu item.
-    pub action_label: Option<String>,
-    /// The `onClick` action for this action item.
-    pub on_click: Option<GoogleAppsCardV1OnClick>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1CardAction {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `action_label`, or `""` when it is not set.
-    #[inline]
-    pub fn action_label(&self) -> &str {
-        self.action_label.as_deref().unwrap_or_default()
-    }
-    /// Sets `action_label` (`actionLabel` on the wire).
-    pub fn set_action_label(mut self, value: impl Into<String>) -> Self {
-        self.action_label = Some(value.into());
-        self
-    }
-    /// Sets `on_click` (`onClick` on the wire).
-    pub fn set_on_click(mut self, value: impl Into<GoogleAppsCardV1OnClick>) -> Self {
-        self.on_click = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1CardAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1CardAction");
-        d.field("action_label", &self.action_label);
-        d.field("on_click", &self.on_click);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1CardAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "actionLabel", &self.action_label)?;
-        wire::put(&mut map, "onClick", &self.on_click)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1CardAction {
-    const NAME: &'static str = "GoogleAppsCardV1CardAction";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "actionLabel" => self.action_label = map.next_value()?,
-            "onClick" => self.on_click = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1CardAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// In Google Workspace add-ons, sets the display properties of the `peekCardHeader`. [Google Workspace add-ons](https://developers.google.com/workspace/add-ons):
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1CardDisplayStyle {
-    /// Don't use. Unspecified.
-    #[default]
-    DisplayStyleUnspecified,
-    /// The header of the card appears at the bottom of the sidebar, partially covering the current top card of the stack. Clicking the header pops the card into the card stack. If the card has no header, a generated header is used instead.
-    Peek,
-    /// Default value. The card is shown by replacing the view of the top card in the card stack.
-    Replace,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1CardDisplayStyle {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DisplayStyleUnspecified => "DISPLAY_STYLE_UNSPECIFIED",
-            Self::Peek => "PEEK",
-            Self::Replace => "REPLACE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1CardDisplayStyle {
-    fn from(value: &str) -> Self {
-        match value {
-            "DISPLAY_STYLE_UNSPECIFIED" => Self::DisplayStyleUnspecified,
-            "PEEK" => Self::Peek,
-            "REPLACE" => Self::Replace,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1CardDisplayStyle);
-/// A persistent (sticky) footer that that appears at the bottom of the card. Setting `fixedFooter` without specifying a `primaryButton` or a `secondaryButton` causes an error. For Chat apps, you can use fixed footers in [dialogs](https://developers.google.com/workspace/chat/dialogs), but not [card messages](https://developers.google.com/workspace/chat/create-messages#create). For an example in Google Chat apps, see [Add a persistent footer](https://developers.google.com/workspace/chat/design-components-card-dialog#add_a_persistent_footer). [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1CardFixedFooter {
-    /// The primary button of the fixed footer. The button must be a text button with text and color set.
-    pub primary_button: Option<Box<GoogleAppsCardV1Button>>,
-    /// The secondary button of the fixed footer. The button must be a text button with text and color set. If `secondaryButton` is set, you must also set `primaryButton`.
-    pub secondary_button: Option<Box<GoogleAppsCardV1Button>>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1CardFixedFooter {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `primary_button` (`primaryButton` on the wire).
-    pub fn set_primary_button(
-        mut self,
-        value: impl Into<GoogleAppsCardV1Button>,
-    ) -> Self {
-        self.primary_button = Some(Box::new(value.into()));
-        self
-    }
-    /// Sets `secondary_button` (`secondaryButton` on the wire).
-    pub fn set_secondary_button(
-        mut self,
-        value: impl Into<GoogleAppsCardV1Button>,
-    ) -> Self {
-        self.secondary_button = Some(Box::new(value.into()));
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1CardFixedFooter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1CardFixedFooter");
-        d.field("primary_button", &self.primary_button);
-        d.field("secondary_button", &self.secondary_button);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1CardFixedFooter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "primaryButton", &self.primary_button)?;
-        wire::put(&mut map, "secondaryButton", &self.secondary_button)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1CardFixedFooter {
-    const NAME: &'static str = "GoogleAppsCardV1CardFixedFooter";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "primaryButton" => self.primary_button = map.next_value()?,
-            "secondaryButton" => self.secondary_button = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1CardFixedFooter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Represents a card header. For an example in Google Chat apps, see [Add a header](https://developers.google.com/workspace/chat/design-components-card-dialog#add_a_header). [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1CardHeader {
-    /// The alternative text of this image that's used for accessibility.
-    pub image_alt_text: Option<String>,
-    /// The shape used to crop the image. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-    pub image_type: Option<GoogleAppsCardV1CardHeaderImageType>,
-    /// The HTTPS URL of the image in the card header.
-    pub image_url: Option<String>,
-    /// The subtitle of the card header. If specified, appears on its own line below the `title`.
-    pub subtitle: Option<String>,
-    /// Required. The title of the card header. The header has a fixed height: if both a title and subtitle are specified, each takes up one line. If only the title is specified, it takes up both lines.
-    pub title: Option<String>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1CardHeader {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `image_alt_text`, or `""` when it is not set.
-    #[inline]
-    pub fn image_alt_text(&self) -> &str {
-        self.image_alt_text.as_deref().unwrap_or_default()
-    }
-    /// Sets `image_alt_text` (`imageAltText` on the wire).
-    pub fn set_image_alt_text(mut self, value: impl Into<String>) -> Self {
-        self.image_alt_text = Some(value.into());
-        self
-    }
-    /// `image_type`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn image_type(&self) -> GoogleAppsCardV1CardHeaderImageType {
-        self.image_type.clone().unwrap_or_default()
-    }
-    /// Sets `image_type` (`imageType` on the wire).
-    pub fn set_image_type(
-        mut self,
-        value: impl Into<GoogleAppsCardV1CardHeaderImageType>,
-    ) -> Self {
-        self.image_type = Some(value.into());
-        self
-    }
-    /// `image_url`, or `""` when it is not set.
-    #[inline]
-    pub fn image_url(&self) -> &str {
-        self.image_url.as_deref().unwrap_or_default()
-    }
-    /// Sets `image_url` (`imageUrl` on the wire).
-    pub fn set_image_url(mut self, value: impl Into<String>) -> Self {
-        self.image_url = Some(value.into());
-        self
-    }
-    /// `subtitle`, or `""` when it is not set.
-    #[inline]
-    pub fn subtitle(&self) -> &str {
-        self.subtitle.as_deref().unwrap_or_default()
-    }
-    /// Sets `subtitle` (`subtitle` on the wire).
-    pub fn set_subtitle(mut self, value: impl Into<String>) -> Self {
-        self.subtitle = Some(value.into());
-        self
-    }
-    /// `title`, or `""` when it is not set.
-    #[inline]
-    pub fn title(&self) -> &str {
-        self.title.as_deref().unwrap_or_default()
-    }
-    /// Sets `title` (`title` on the wire).
-    pub fn set_title(mut self, value: impl Into<String>) -> Self {
-        self.title = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1CardHeader {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1CardHeader");
-        d.field("image_alt_text", &self.image_alt_text);
-        d.field("image_type", &self.image_type);
-        d.field("image_url", &self.image_url);
-        d.field("subtitle", &self.subtitle);
-        d.field("title", &self.title);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1CardHeader {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "imageAltText", &self.image_alt_text)?;
-        wire::put(&mut map, "imageType", &self.image_type)?;
-        wire::put(&mut map, "imageUrl", &self.image_url)?;
-        wire::put(&mut map, "subtitle", &self.subtitle)?;
-        wire::put(&mut map, "title", &self.title)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1CardHeader {
-    const NAME: &'static str = "GoogleAppsCardV1CardHeader";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "imageAltText" => self.image_alt_text = map.next_value()?,
-            "imageType" => self.image_type = map.next_value()?,
-            "imageUrl" => self.image_url = map.next_value()?,
-            "subtitle" => self.subtitle = map.next_value()?,
-            "title" => self.title = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1CardHeader {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// The shape used to crop the image. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1CardHeaderImageType {
-    /// Default value. Applies a square mask to the image. For example, a 4x3 image becomes 3x3.
-    #[default]
-    Square,
-    /// Applies a circular mask to the image. For example, a 4x3 image becomes a circle with a diameter of 3.
-    Circle,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1CardHeaderImageType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Square => "SQUARE",
-            Self::Circle => "CIRCLE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1CardHeaderImageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SQUARE" => Self::Square,
-            "CIRCLE" => Self::Circle,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1CardHeaderImageType);
-/// The divider style between the header, sections and footer.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1CardSectionDividerStyle {
-    /// Don't use. Unspecified.
-    #[default]
-    DividerStyleUnspecified,
-    /// Default option. Render a solid divider.
-    SolidDivider,
-    /// If set, no divider is rendered. This style completely removes the divider from the layout. The result is equivalent to not adding a divider at all.
-    NoDivider,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1CardSectionDividerStyle {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DividerStyleUnspecified => "DIVIDER_STYLE_UNSPECIFIED",
-            Self::SolidDivider => "SOLID_DIVIDER",
-            Self::NoDivider => "NO_DIVIDER",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1CardSectionDividerStyle {
-    fn from(value: &str) -> Self {
-        match value {
-            "DIVIDER_STYLE_UNSPECIFIED" => Self::DividerStyleUnspecified,
-            "SOLID_DIVIDER" => Self::SolidDivider,
-            "NO_DIVIDER" => Self::NoDivider,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1CardSectionDividerStyle);
-/// Rotates and displays a list of carousel cards in a slideshow format, with buttons navigating to the previous or next card. For example, this is a JSON representation of a carousel that contains three text paragraph widgets. ``` { "carouselCards": [ { "widgets": [ { "textParagraph": { "text": "First text paragraph in carousel" } } ] }, { "widgets": [ { "textParagraph": { "text": "Second text paragraph in carousel" } } ] }, { "widgets": [ { "textParagraph": { "text": "Third text paragraph in carousel" } } ] } ] } ``` [Google Chat apps](https://developers.google.com/workspace/chat):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1Carousel {
-    /// A list of cards included in the carousel.
-    pub carousel_cards: Vec<GoogleAppsCardV1CarouselCard>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1Carousel {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `carousel_cards` (`carouselCards` on the wire).
-    pub fn set_carousel_cards(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1CarouselCard>>,
-    ) -> Self {
-        self.carousel_cards = values.into_iter().map(Into::into).collect();
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1Carousel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1Carousel");
-        d.field("carousel_cards", &self.carousel_cards);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1Carousel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "carouselCards", &self.carousel_cards)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1Carousel {
-    const NAME: &'static str = "GoogleAppsCardV1Carousel";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "carouselCards" => self.carousel_cards = wire::next_or_default(map)?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Carousel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// A card that can be displayed as a carousel item. [Google Chat apps](https://developers.google.com/workspace/chat):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1CarouselCard {
-    /// A list of widgets displayed at the bottom of the carousel card. The widgets are displayed in the order that they are specified.
-    pub footer_widgets: Vec<GoogleAppsCardV1NestedWidget>,
-    /// A list of widgets displayed in the carousel card. The widgets are displayed in the order that they are specified.
-    pub widgets: Vec<GoogleAppsCardV1NestedWidget>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1CarouselCard {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `footer_widgets` (`footerWidgets` on the wire).
-    pub fn set_footer_widgets(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1NestedWidget>>,
-    ) -> Self {
-        self.footer_widgets = values.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `widgets` (`widgets` on the wire).
-    pub fn set_widgets(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1NestedWidget>>,
-    ) -> Self {
-        self.widgets = values.into_iter().map(Into::into).collect();
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1CarouselCard {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1CarouselCard");
-        d.field("footer_widgets", &self.footer_widgets);
-        d.field("widgets", &self.widgets);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1CarouselCard {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "footerWidgets", &self.footer_widgets)?;
-        wire::put(&mut map, "widgets", &self.widgets)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1CarouselCard {
-    const NAME: &'static str = "GoogleAppsCardV1CarouselCard";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "footerWidgets" => self.footer_widgets = wire::next_or_default(map)?,
-            "widgets" => self.widgets = wire::next_or_default(map)?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1CarouselCard {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// A text, icon, or text and icon chip that users can click. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1Chip {
-    /// The alternative text that's used for accessibility. Set descriptive text that lets users know what the chip does. For example, if a chip opens a hyperlink, write: "Opens a new browser tab and navigates to the Google Chat developer documentation at <https://developers.google.com/workspace/chat>".
-    pub alt_text: Option<String>,
-    /// Whether the chip is in an inactive state and ignores user actions. Defaults to `false`.
-    pub disabled: Option<bool>,
-    /// Deprecated: Use `disabled` instead. Whether the chip is in an active state and responds to user actions.
-    ///
-    /// **Deprecated** by the API.
-    pub enabled: Option<bool>,
-    /// The icon image. If both `icon` and `label` are set, then the icon appears before the label.
-    pub icon: Option<GoogleAppsCardV1Icon>,
-    /// The text displayed inside the chip.
-    pub label: Option<String>,
-    /// Optional. The action to perform when a user clicks the chip, such as opening a hyperlink or running a custom function.
-    pub on_click: Option<GoogleAppsCardV1OnClick>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1Chip {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `alt_text`, or `""` when it is not set.
-    #[inline]
-    pub fn alt_text(&self) -> &str {
-        self.alt_text.as_deref().unwrap_or_default()
-    }
-    /// Sets `alt_text` (`altText` on the wire).
-    pub fn set_alt_text(mut self, value: impl Into<String>) -> Self {
-        self.alt_text = Some(value.into());
-        self
-    }
-    /// `disabled`, or `false` when it is not set.
-    #[inline]
-    pub fn disabled(&self) -> bool {
-        self.disabled.unwrap_or_default()
-    }
-    /// Sets `disabled` (`disabled` on the wire).
-    pub fn set_disabled(mut self, value: bool) -> Self {
-        self.disabled = Some(value);
-        self
-    }
-    /// `enabled`, or `false` when it is not set.
-    #[inline]
-    pub fn enabled(&self) -> bool {
-        self.enabled.unwrap_or_default()
-    }
-    /// Sets `enabled` (`enabled` on the wire).
-    pub fn set_enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-    /// Sets `icon` (`icon` on the wire).
-    pub fn set_icon(mut self, value: impl Into<GoogleAppsCardV1Icon>) -> Self {
-        self.icon = Some(value.into());
-        self
-    }
-    /// `label`, or `""` when it is not set.
-    #[inline]
-    pub fn label(&self) -> &str {
-        self.label.as_deref().unwrap_or_default()
-    }
-    /// Sets `label` (`label` on the wire).
-    pub fn set_label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
-        self
-    }
-    /// Sets `on_click` (`onClick` on the wire).
-    pub fn set_on_click(mut self, value: impl Into<GoogleAppsCardV1OnClick>) -> Self {
-        self.on_click = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1Chip {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1Chip");
-        d.field("alt_text", &self.alt_text);
-        d.field("disabled", &self.disabled);
-        d.field("enabled", &self.enabled);
-        d.field("icon", &self.icon);
-        d.field("label", &self.label);
-        d.field("on_click", &self.on_click);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1Chip {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "altText", &self.alt_text)?;
-        wire::put(&mut map, "disabled", &self.disabled)?;
-        wire::put(&mut map, "enabled", &self.enabled)?;
-        wire::put(&mut map, "icon", &self.icon)?;
-        wire::put(&mut map, "label", &self.label)?;
-        wire::put(&mut map, "onClick", &self.on_click)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1Chip {
-    const NAME: &'static str = "GoogleAppsCardV1Chip";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "altText" => self.alt_text = map.next_value()?,
-            "disabled" => self.disabled = map.next_value()?,
-            "enabled" => self.enabled = map.next_value()?,
-            "icon" => self.icon = map.next_value()?,
-            "label" => self.label = map.next_value()?,
-            "onClick" => self.on_click = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Chip {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// A list of chips layed out horizontally, which can either scroll horizontally or wrap to the next line. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1ChipList {
-    /// An array of chips.
-    pub chips: Vec<GoogleAppsCardV1Chip>,
-    /// Specified chip list layout.
-    pub layout: Option<GoogleAppsCardV1ChipListLayout>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1ChipList {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `chips` (`chips` on the wire).
-    pub fn set_chips(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1Chip>>,
-    ) -> Self {
-        self.chips = values.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `layout`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn layout(&self) -> GoogleAppsCardV1ChipListLayout {
-        self.layout.clone().unwrap_or_default()
-    }
-    /// Sets `layout` (`layout` on the wire).
-    pub fn set_layout(
-        mut self,
-        value: impl Into<GoogleAppsCardV1ChipListLayout>,
-    ) -> Self {
-        self.layout = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1ChipList {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1ChipList");
-        d.field("chips", &self.chips);
-        d.field("layout", &self.layout);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1ChipList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "chips", &self.chips)?;
-        wire::put(&mut map, "layout", &self.layout)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1ChipList {
-    const NAME: &'static str = "GoogleAppsCardV1ChipList";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "chips" => self.chips = wire::next_or_default(map)?,
-            "layout" => self.layout = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ChipList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Specified chip list layout.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1ChipListLayout {
-    /// Don't use. Unspecified.
-    #[default]
-    LayoutUnspecified,
-    /// Default value. The chip list wraps to the next line if there isn't enough horizontal space.
-    Wrapped,
-    /// The chips scroll horizontally if they don't fit in the available space.
-    HorizontalScrollable,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1ChipListLayout {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LayoutUnspecified => "LAYOUT_UNSPECIFIED",
-            Self::Wrapped => "WRAPPED",
-            Self::HorizontalScrollable => "HORIZONTAL_SCROLLABLE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1ChipListLayout {
-    fn from(value: &str) -> Self {
-        match value {
-            "LAYOUT_UNSPECIFIED" => Self::LayoutUnspecified,
-            "WRAPPED" => Self::Wrapped,
-            "HORIZONTAL_SCROLLABLE" => Self::HorizontalScrollable,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1ChipListLayout);
-/// Represent an expand and collapse control. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1CollapseControl {
-    /// Optional. Define a customizable button to collapse the section. Both expand_button and collapse_button field must be set. Only one field set will not take into effect. If this field isn't set, the default button is used.
-    pub collapse_button: Option<GoogleAppsCardV1Button>,
-    /// Optional. Define a customizable button to expand the section. Both expand_button and collapse_button field must be set. Only one field set will not take into effect. If this field isn't set, the default button is used.
-    pub expand_button: Option<GoogleAppsCardV1Button>,
-    /// The horizontal alignment of the expand and collapse button.
-    pub horizontal_alignment: Option<GoogleAppsCardV1CollapseControlHorizontalAlignment>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1CollapseControl {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `collapse_button` (`collapseButton` on the wire).
-    pub fn set_collapse_button(
-        mut self,
-        value: impl Into<GoogleAppsCardV1Button>,
-    ) -> Self {
-        self.collapse_button = Some(value.into());
-        self
-    }
-    /// Sets `expand_button` (`expandButton` on the wire).
-    pub fn set_expand_button(
-        mut self,
-        value: impl Into<GoogleAppsCardV1Button>,
-    ) -> Self {
-        self.expand_button = Some(value.into());
-        self
-    }
-    /// `horizontal_alignment`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn horizontal_alignment(
-        &self,
-    ) -> GoogleAppsCardV1CollapseControlHorizontalAlignment {
-        self.horizontal_alignment.clone().unwrap_or_default()
-    }
-    /// Sets `horizontal_alignment` (`horizontalAlignment` on the wire).
-    pub fn set_horizontal_alignment(
-        mut self,
-        value: impl Into<GoogleAppsCardV1CollapseControlHorizontalAlignment>,
-    ) -> Self {
-        self.horizontal_alignment = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1CollapseControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1CollapseControl");
-        d.field("collapse_button", &self.collapse_button);
-        d.field("expand_button", &self.expand_button);
-        d.field("horizontal_alignment", &self.horizontal_alignment);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1CollapseControl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "collapseButton", &self.collapse_button)?;
-        wire::put(&mut map, "expandButton", &self.expand_button)?;
-        wire::put(&mut map, "horizontalAlignment", &self.horizontal_alignment)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1CollapseControl {
-    const NAME: &'static str = "GoogleAppsCardV1CollapseControl";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "collapseButton" => self.collapse_button = map.next_value()?,
-            "expandButton" => self.expand_button = map.next_value()?,
-            "horizontalAlignment" => self.horizontal_alignment = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1CollapseControl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// The horizontal alignment of the expand and collapse button.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1CollapseControlHorizontalAlignment {
-    /// Don't use. Unspecified.
-    #[default]
-    HorizontalAlignmentUnspecified,
-    /// Default value. Aligns widgets to the start position of the column. For left-to-right layouts, aligns to the left. For right-to-left layouts, aligns to the right.
-    Start,
-    /// Aligns widgets to the center of the column.
-    Center,
-    /// Aligns widgets to the end position of the column. For left-to-right layouts, aligns widgets to the right. For right-to-left layouts, aligns widgets to the left.
-    End,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1CollapseControlHorizontalAlignment {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HorizontalAlignmentUnspecified => "HORIZONTAL_ALIGNMENT_UNSPECIFIED",
-            Self::Start => "START",
-            Self::Center => "CENTER",
-            Self::End => "END",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1CollapseControlHorizontalAlignment {
-    fn from(value: &str) -> Self {
-        match value {
-            "HORIZONTAL_ALIGNMENT_UNSPECIFIED" => Self::HorizontalAlignmentUnspecified,
-            "START" => Self::Start,
-            "CENTER" => Self::Center,
-            "END" => Self::End,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1CollapseControlHorizontalAlignment);
-/// A column. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend)
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1Column {
-    /// Specifies whether widgets align to the left, right, or center of a column.
-    pub horizontal_alignment: Option<GoogleAppsCardV1ColumnHorizontalAlignment>,
-    /// Specifies how a column fills the width of the card.
-    pub horizontal_size_style: Option<GoogleAppsCardV1ColumnHorizontalSizeStyle>,
-    /// Specifies whether widgets align to the top, bottom, or center of a column.
-    pub vertical_alignment: Option<GoogleAppsCardV1ColumnVerticalAlignment>,
-    /// An array of widgets included in a column. Widgets appear in the order that they are specified.
-    pub widgets: Vec<GoogleAppsCardV1Widgets>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1Column {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `horizontal_alignment`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn horizontal_alignment(&self) -> GoogleAppsCardV1ColumnHorizontalAlignment {
-        self.horizontal_alignment.clone().unwrap_or_default()
-    }
-    /// Sets `horizontal_alignment` (`horizontalAlignment` on the wire).
-    pub fn set_horizontal_alignment(
-        mut self,
-        value: impl Into<GoogleAppsCardV1ColumnHorizontalAlignment>,
-    ) -> Self {
-        self.horizontal_alignment = Some(value.into());
-        self
-    }
-    /// `horizontal_size_style`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn horizontal_size_style(&self) -> GoogleAppsCardV1ColumnHorizontalSizeStyle {
-        self.horizontal_size_style.clone().unwrap_or_default()
-    }
-    /// Sets `horizontal_size_style` (`horizontalSizeStyle` on the wire).
-    pub fn set_horizontal_size_style(
-        mut self,
-        value: impl Into<GoogleAppsCardV1ColumnHorizontalSizeStyle>,
-    ) -> Self {
-        self.horizontal_size_style = Some(value.into());
-        self
-    }
-    /// `vertical_alignment`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn vertical_alignment(&self) -> GoogleAppsCardV1ColumnVerticalAlignment {
-        self.vertical_alignment.clone().unwrap_or_default()
-    }
-    /// Sets `vertical_alignment` (`verticalAlignment` on the wire).
-    pub fn set_vertical_alignment(
-        mut self,
-        value: impl Into<GoogleAppsCardV1ColumnVerticalAlignment>,
-    ) -> Self {
-        self.vertical_alignment = Some(value.into());
-        self
-    }
-    /// Sets `widgets` (`widgets` on the wire).
-    pub fn set_widgets(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1Widgets>>,
-    ) -> Self {
-        self.widgets = values.into_iter().map(Into::into).collect();
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1Column {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1Column");
-        d.field("horizontal_alignment", &self.horizontal_alignment);
-        d.field("horizontal_size_style", &self.horizontal_size_style);
-        d.field("vertical_alignment", &self.vertical_alignment);
-        d.field("widgets", &self.widgets);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1Column {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "horizontalAlignment", &self.horizontal_alignment)?;
-        wire::put(&mut map, "horizontalSizeStyle", &self.horizontal_size_style)?;
-        wire::put(&mut map, "verticalAlignment", &self.vertical_alignment)?;
-        wire::put(&mut map, "widgets", &self.widgets)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1Column {
-    const NAME: &'static str = "GoogleAppsCardV1Column";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "horizontalAlignment" => self.horizontal_alignment = map.next_value()?,
-            "horizontalSizeStyle" => self.horizontal_size_style = map.next_value()?,
-            "verticalAlignment" => self.vertical_alignment = map.next_value()?,
-            "widgets" => self.widgets = wire::next_or_default(map)?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Column {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Specifies whether widgets align to the left, right, or center of a column.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1ColumnHorizontalAlignment {
-    /// Don't use. Unspecified.
-    #[default]
-    HorizontalAlignmentUnspecified,
-    /// Default value. Aligns widgets to the start position of the column. For left-to-right layouts, aligns to the left. For right-to-left layouts, aligns to the right.
-    Start,
-    /// Aligns widgets to the center of the column.
-    Center,
-    /// Aligns widgets to the end position of the column. For left-to-right layouts, aligns widgets to the right. For right-to-left layouts, aligns widgets to the left.
-    End,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1ColumnHorizontalAlignment {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HorizontalAlignmentUnspecified => "HORIZONTAL_ALIGNMENT_UNSPECIFIED",
-            Self::Start => "START",
-            Self::Center => "CENTER",
-            Self::End => "END",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1ColumnHorizontalAlignment {
-    fn from(value: &str) -> Self {
-        match value {
-            "HORIZONTAL_ALIGNMENT_UNSPECIFIED" => Self::HorizontalAlignmentUnspecified,
-            "START" => Self::Start,
-            "CENTER" => Self::Center,
-            "END" => Self::End,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1ColumnHorizontalAlignment);
-/// Specifies how a column fills the width of the card.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1ColumnHorizontalSizeStyle {
-    /// Don't use. Unspecified.
-    #[default]
-    HorizontalSizeStyleUnspecified,
-    /// Default value. Column fills the available space, up to 70% of the card's width. If both columns are set to `FILL_AVAILABLE_SPACE`, each column fills 50% of the space.
-    FillAvailableSpace,
-    /// Column fills the least amount of space possible and no more than 30% of the card's width.
-    FillMinimumSpace,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1ColumnHorizontalSizeStyle {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HorizontalSizeStyleUnspecified => "HORIZONTAL_SIZE_STYLE_UNSPECIFIED",
-            Self::FillAvailableSpace => "FILL_AVAILABLE_SPACE",
-            Self::FillMinimumSpace => "FILL_MINIMUM_SPACE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1ColumnHorizontalSizeStyle {
-    fn from(value: &str) -> Self {
-        match value {
-            "HORIZONTAL_SIZE_STYLE_UNSPECIFIED" => Self::HorizontalSizeStyleUnspecified,
-            "FILL_AVAILABLE_SPACE" => Self::FillAvailableSpace,
-            "FILL_MINIMUM_SPACE" => Self::FillMinimumSpace,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1ColumnHorizontalSizeStyle);
-/// Specifies whether widgets align to the top, bottom, or center of a column.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1ColumnVerticalAlignment {
-    /// Don't use. Unspecified.
-    #[default]
-    VerticalAlignmentUnspecified,
-    /// Default value. Aligns widgets to the center of a column.
-    Center,
-    /// Aligns widgets to the top of a column.
-    Top,
-    /// Aligns widgets to the bottom of a column.
-    Bottom,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1ColumnVerticalAlignment {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerticalAlignmentUnspecified => "VERTICAL_ALIGNMENT_UNSPECIFIED",
-            Self::Center => "CENTER",
-            Self::Top => "TOP",
-            Self::Bottom => "BOTTOM",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1ColumnVerticalAlignment {
-    fn from(value: &str) -> Self {
-        match value {
-            "VERTICAL_ALIGNMENT_UNSPECIFIED" => Self::VerticalAlignmentUnspecified,
-            "CENTER" => Self::Center,
-            "TOP" => Self::Top,
-            "BOTTOM" => Self::Bottom,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1ColumnVerticalAlignment);
-/// The `Columns` widget displays up to 2 columns in a card or dialog. You can add widgets to each column; the widgets appear in the order that they are specified. For an example in Google Chat apps, see [Display cards and dialogs in columns](https://developers.google.com/workspace/chat/format-structure-card-dialog#display_cards_and_dialogs_in_columns). The height of each column is determined by the taller column. For example, if the first column is taller than the second column, both columns have the height of the first column. Because each column can contain a different number of widgets, you can't define rows or align widgets between the columns. Columns are displayed side-by-side. You can customize the width of each column using the `HorizontalSizeStyle` field. If the user's screen width is too narrow, the second column wraps below the first: * On web, the second column wraps if the screen width is less than or equal to 480 pixels. * On iOS devices, the second column wraps if the screen width is less than or equal to 300 pt. * On Android devices, the second column wraps if the screen width is less than or equal to 320 dp. To include more than two columns, or to use rows, use the `Grid` widget. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend): The add-on UIs that support columns include: * The dialog displayed when users open the add-on from an email draft. * The dialog displayed when users open the add-on from the **Add attachment** menu in a Google Calendar event.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1Columns {
-    /// An array of columns. You can include up to 2 columns in a card or dialog.
-    pub column_items: Vec<GoogleAppsCardV1Column>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1Columns {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `column_items` (`columnItems` on the wire).
-    pub fn set_column_items(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1Column>>,
-    ) -> Self {
-        self.column_items = values.into_iter().map(Into::into).collect();
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1Columns {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1Columns");
-        d.field("column_items", &self.column_items);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1Columns {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "columnItems", &self.column_items)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1Columns {
-    const NAME: &'static str = "GoogleAppsCardV1Columns";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "columnItems" => self.column_items = wire::next_or_default(map)?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Columns {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Represents an action that is not specific to a widget. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1CommonWidgetAction {
-    /// The action to update the visibility of a widget.
-    pub update_visibility_action: Option<GoogleAppsCardV1UpdateVisibilityAction>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1CommonWidgetAction {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `update_visibility_action` (`updateVisibilityAction` on the wire).
-    pub fn set_update_visibility_action(
-        mut self,
-        value: impl Into<GoogleAppsCardV1UpdateVisibilityAction>,
-    ) -> Self {
-        self.update_visibility_action = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1CommonWidgetAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1CommonWidgetAction");
-        d.field("update_visibility_action", &self.update_visibility_action);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1CommonWidgetAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "updateVisibilityAction", &self.update_visibility_action)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1CommonWidgetAction {
-    const NAME: &'static str = "GoogleAppsCardV1CommonWidgetAction";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "updateVisibilityAction" => self.update_visibility_action = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1CommonWidgetAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Represents a condition that can be used to trigger an action. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1Condition {
-    /// The unique identifier of the ActionRule.
-    pub action_rule_id: Option<String>,
-    /// The condition that is determined by the expression data.
-    pub expression_data_condition: Option<GoogleAppsCardV1ExpressionDataCondition>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1Condition {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `action_rule_id`, or `""` when it is not set.
-    #[inline]
-    pub fn action_rule_id(&self) -> &str {
-        self.action_rule_id.as_deref().unwrap_or_default()
-    }
-    /// Sets `action_rule_id` (`actionRuleId` on the wire).
-    pub fn set_action_rule_id(mut self, value: impl Into<String>) -> Self {
-        self.action_rule_id = Some(value.into());
-        self
-    }
-    /// Sets `expression_data_condition` (`expressionDataCondition` on the wire).
-    pub fn set_expression_data_condition(
-        mut self,
-        value: impl Into<GoogleAppsCardV1ExpressionDataCondition>,
-    ) -> Self {
-        self.expression_data_condition = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1Condition {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1Condition");
-        d.field("action_rule_id", &self.action_rule_id);
-        d.field("expression_data_condition", &self.expression_data_condition);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1Condition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "actionRuleId", &self.action_rule_id)?;
-        wire::put(&mut map, "expressionDataCondition", &self.expression_data_condition)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1Condition {
-    const NAME: &'static str = "GoogleAppsCardV1Condition";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "actionRuleId" => self.action_rule_id = map.next_value()?,
-            "expressionDataCondition" => {
-                self.expression_data_condition = map.next_value()?;
-            }
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Condition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// A configuration object that helps configure the data sources for a widget. Available for Google Chat apps and Google Workspace add-ons that extend Google Workspace Studio.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1DataSourceConfig {
-    /// The minimum number of characters the user must enter before this data provider is triggered (i.e., before it starts returning results).
-    pub min_characters_trigger: Option<i32>,
-    /// The data is from a Google Workspace application.
-    pub platform_data_source: Option<GoogleAppsCardV1PlatformDataSource>,
-    /// The data is from a remote data provider.
-    pub remote_data_source: Option<GoogleAppsCardV1Action>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1DataSourceConfig {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `min_characters_trigger`, or `0` when it is not set.
-    #[inline]
-    pub fn min_characters_trigger(&self) -> i32 {
-        self.min_characters_trigger.unwrap_or_default()
-    }
-    /// Sets `min_characters_trigger` (`minCharactersTrigger` on the wire).
-    pub fn set_min_characters_trigger(mut self, value: i32) -> Self {
-        self.min_characters_trigger = Some(value);
-        self
-    }
-    /// Sets `platform_data_source` (`platformDataSource` on the wire).
-    pub fn set_platform_data_source(
-        mut self,
-        value: impl Into<GoogleAppsCardV1PlatformDataSource>,
-    ) -> Self {
-        self.platform_data_source = Some(value.into());
-        self
-    }
-    /// Sets `remote_data_source` (`remoteDataSource` on the wire).
-    pub fn set_remote_data_source(
-        mut self,
-        value: impl Into<GoogleAppsCardV1Action>,
-    ) -> Self {
-        self.remote_data_source = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1DataSourceConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1DataSourceConfig");
-        d.field("min_characters_trigger", &self.min_characters_trigger);
-        d.field("platform_data_source", &self.platform_data_source);
-        d.field("remote_data_source", &self.remote_data_source);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1DataSourceConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "minCharactersTrigger", &self.min_characters_trigger)?;
-        wire::put(&mut map, "platformDataSource", &self.platform_data_source)?;
-        wire::put(&mut map, "remoteDataSource", &self.remote_data_source)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1DataSourceConfig {
-    const NAME: &'static str = "GoogleAppsCardV1DataSourceConfig";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "minCharactersTrigger" => self.min_characters_trigger = map.next_value()?,
-            "platformDataSource" => self.platform_data_source = map.next_value()?,
-            "remoteDataSource" => self.remote_data_source = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1DataSourceConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Lets users input a date, a time, or both a date and a time. Supports form submission validation. When `Action.all_widgets_are_required` is set to `true` or this widget is specified in `Action.required_widgets`, the submission action is blocked unless a value is selected. For an example in Google Chat apps, see [Let a user pick a date and time](https://developers.google.com/workspace/chat/design-interactive-card-dialog#let_a_user_pick_a_date_and_time). Users can input text or use the picker to select dates and times. If users input an invalid date or time, the picker shows an error that prompts users to input the information correctly. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1DateTimePicker {
-    /// A data source that's unique to a Google Workspace host application, such as Gmail emails, Google Calendar events, or Google Chat messages. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
-    pub host_app_data_source: Option<HostAppDataSourceMarkup>,
-    /// The text that prompts users to input a date, a time, or a date and time. For example, if users are scheduling an appointment, use a label such as `Appointment date` or `Appointment date and time`.
-    pub label: Option<String>,
-    /// The name by which the `DateTimePicker` is identified in a form input event. For details about working with form inputs, see [Receive form data](https://developers.google.com/workspace/chat/read-form-data).
-    pub name: Option<String>,
-    /// Triggered when the user clicks **Save** or **Clear** from the `DateTimePicker` interface.
-    pub on_change_action: Option<GoogleAppsCardV1Action>,
-    /// The number representing the time zone offset from UTC, in minutes. If set, the `value_ms_epoch` is displayed in the specified time zone. If unset, the value defaults to the user's time zone setting. Note: This field is in minutes, whereas user interaction event payloads typically provide time zone offsets in milliseconds (divide by `60000` to convert).
-    pub timezone_offset_date: Option<i32>,
-    /// Whether the widget supports inputting a date, a time, or the date and time.
-    pub type_: Option<GoogleAppsCardV1DateTimePickerType>,
-    /// The default value displayed in the widget, in milliseconds since [Unix epoch time](https://en.wikipedia.org/wiki/Unix_time). Specify the value based on the type of picker (`DateTimePickerType`): * `DATE_AND_TIME`: a calendar date and time in UTC. For example, to represent January 1, 2023 at 12:00 PM UTC, use `1672574400000`. * `DATE_ONLY`: a calendar date at 00:00:00 UTC. For example, to represent January 1, 2023, use `1672531200000`. * `TIME_ONLY`: a time in UTC. For example, to represent 12:00 PM, use `43200000` (or `12 * 60 * 60 * 1000`).
-    pub value_ms_epoch: Option<i64>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1DateTimePicker {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `host_app_data_source` (`hostAppDataSource` on the wire).
-    pub fn set_host_app_data_source(
-        mut self,
-        value: impl Into<HostAppDataSourceMarkup>,
-    ) -> Self {
-        self.host_app_data_source = Some(value.into());
-        self
-    }
-    /// `label`, or `""` when it is not set.
-    #[inline]
-    pub fn label(&self) -> &str {
-        self.label.as_deref().unwrap_or_default()
-    }
-    /// Sets `label` (`label` on the wire).
-    pub fn set_label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
-        self
-    }
-    /// `name`, or `""` when it is not set.
-    #[inline]
-    pub fn name(&self) -> &str {
-        self.name.as_deref().unwrap_or_default()
-    }
-    /// Sets `name` (`name` on the wire).
-    pub fn set_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `on_change_action` (`onChangeAction` on the wire).
-    pub fn set_on_change_action(
-        mut self,
-        value: impl Into<GoogleAppsCardV1Action>,
-    ) -> Self {
-        self.on_change_action = Some(value.into());
-        self
-    }
-    /// `timezone_offset_date`, or `0` when it is not set.
-    #[inline]
-    pub fn timezone_offset_date(&self) -> i32 {
-        self.timezone_offset_date.unwrap_or_default()
-    }
-    /// Sets `timezone_offset_date` (`timezoneOffsetDate` on the wire).
-    pub fn set_timezone_offset_date(mut self, value: i32) -> Self {
-        self.timezone_offset_date = Some(value);
-        self
-    }
-    /// `type_`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn type_(&self) -> GoogleAppsCardV1DateTimePickerType {
-        self.type_.clone().unwrap_or_default()
-    }
-    /// Sets `type_` (`type` on the wire).
-    pub fn set_type(
-        mut self,
-        value: impl Into<GoogleAppsCardV1DateTimePickerType>,
-    ) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-    /// `value_ms_epoch`, or `0` when it is not set.
-    #[inline]
-    pub fn value_ms_epoch(&self) -> i64 {
-        self.value_ms_epoch.unwrap_or_default()
-    }
-    /// Sets `value_ms_epoch` (`valueMsEpoch` on the wire).
-    pub fn set_value_ms_epoch(mut self, value: i64) -> Self {
-        self.value_ms_epoch = Some(value);
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1DateTimePicker {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1DateTimePicker");
-        d.field("host_app_data_source", &self.host_app_data_source);
-        d.field("label", &self.label);
-        d.field("name", &self.name);
-        d.field("on_change_action", &self.on_change_action);
-        d.field("timezone_offset_date", &self.timezone_offset_date);
-        d.field("type_", &self.type_);
-        d.field("value_ms_epoch", &self.value_ms_epoch);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1DateTimePicker {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "hostAppDataSource", &self.host_app_data_source)?;
-        wire::put(&mut map, "label", &self.label)?;
-        wire::put(&mut map, "name", &self.name)?;
-        wire::put(&mut map, "onChangeAction", &self.on_change_action)?;
-        wire::put(&mut map, "timezoneOffsetDate", &self.timezone_offset_date)?;
-        wire::put(&mut map, "type", &self.type_)?;
-        wire::put_int64(&mut map, "valueMsEpoch", &self.value_ms_epoch)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1DateTimePicker {
-    const NAME: &'static str = "GoogleAppsCardV1DateTimePicker";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "hostAppDataSource" => self.host_app_data_source = map.next_value()?,
-            "label" => self.label = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "onChangeAction" => self.on_change_action = map.next_value()?,
-            "timezoneOffsetDate" => self.timezone_offset_date = map.next_value()?,
-            "type" => self.type_ = map.next_value()?,
-            "valueMsEpoch" => self.value_ms_epoch = wire::next_int64(map)?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1DateTimePicker {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Whether the widget supports inputting a date, a time, or the date and time.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1DateTimePickerType {
-    /// Users input a date and time.
-    #[default]
-    DateAndTime,
-    /// Users input a date.
-    DateOnly,
-    /// Users input a time.
-    TimeOnly,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1DateTimePickerType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DateAndTime => "DATE_AND_TIME",
-            Self::DateOnly => "DATE_ONLY",
-            Self::TimeOnly => "TIME_ONLY",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1DateTimePickerType {
-    fn from(value: &str) -> Self {
-        match value {
-            "DATE_AND_TIME" => Self::DateAndTime,
-            "DATE_ONLY" => Self::DateOnly,
-            "TIME_ONLY" => Self::TimeOnly,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1DateTimePickerType);
-/// A widget that displays text with optional decorations such as a label above or below the text, an icon in front of the text, a selection widget, or a button after the text. For an example in Google Chat apps, see [Display text with decorative text](https://developers.google.com/workspace/chat/add-text-image-card-dialog#display_text_with_decorative_elements). [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1DecoratedText {
-    /// The text that appears below `text`. Always wraps.
-    pub bottom_label: Option<String>,
-    /// `TextParagraph` equivalent of `bottom_label`. Always wraps. Allows for more complex formatting than `bottom_label`. [Google Chat apps](https://developers.google.com/workspace/chat):
-    pub bottom_label_text: Option<GoogleAppsCardV1TextParagraph>,
-    /// A button that a user can click to trigger an action.
-    pub button: Option<GoogleAppsCardV1Button>,
-    /// `TextParagraph` equivalent of `text`. Allows for more complex formatting than `text`. [Google Chat apps](https://developers.google.com/workspace/chat):
-    pub content_text: Option<GoogleAppsCardV1TextParagraph>,
-    /// An icon displayed after the text. Supports [built-in](https://developers.google.com/workspace/chat/format-messages#builtinicons) and [custom](https://developers.google.com/workspace/chat/format-messages#customicons) icons.
-    pub end_icon: Option<GoogleAppsCardV1Icon>,
-    /// Deprecated in favor of `startIcon`.
-    ///
-    /// **Deprecated** by the API.
-    pub icon: Option<GoogleAppsCardV1Icon>,
-    /// This action is triggered when users click anywhere on the `DecoratedText` widget (including `text`, `top_label`, `bottom_label`, and icons), except when clicking a separate interactive control (`button` or `switch_control`).
-    pub on_click: Option<GoogleAppsCardV1OnClick>,
-    /// The icon displayed in front of the text.
-    pub start_icon: Option<GoogleAppsCardV1Icon>,
-    /// Optional. Vertical alignment of the start icon. If not set, the icon will be vertically centered. [Google Chat apps](https://developers.google.com/workspace/chat):
-    pub start_icon_vertical_alignment: Option<
-        GoogleAppsCardV1DecoratedTextStartIconVerticalAlignment,
-    >,
-    /// A switch widget that a user can click to change its state and trigger an action.
-    pub switch_control: Option<GoogleAppsCardV1SwitchControl>,
-    /// Required. The primary text. Supports simple formatting. For more information about formatting text, see [Formatting text in Google Chat apps](https://developers.google.com/workspace/chat/format-messages#card-formatting) and [Formatting text in Google Workspace add-ons](https://developers.google.com/apps-script/add-ons/concepts/widgets#text_formatting).
-    pub text: Option<String>,
-    /// The text that appears above `text`. Always truncates.
-    pub top_label: Option<String>,
-    /// `TextParagraph` equivalent of `top_label`. Always truncates. Allows for more complex formatting than `top_label`. [Google Chat apps](https://developers.google.com/workspace/chat):
-    pub top_label_text: Option<GoogleAppsCardV1TextParagraph>,
-    /// The wrap text setting. If `true`, the text wraps and displays on multiple lines. Otherwise, the text is truncated. Only applies to `text`, not `topLabel` and `bottomLabel`.
-    pub wrap_text: Option<bool>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1DecoratedText {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `bottom_label`, or `""` when it is not set.
-    #[inline]
-    pub fn bottom_label(&self) -> &str {
-        self.bottom_label.as_deref().unwrap_or_default()
-    }
-    /// Sets `bottom_label` (`bottomLabel` on the wire).
-    pub fn set_bottom_label(mut self, value: impl Into<String>) -> Self {
-        self.bottom_label = Some(value.into());
-        self
-    }
-    /// Sets `bottom_label_text` (`bottomLabelText` on the wire).
-    pub fn set_bottom_label_text(
-        mut self,
-        value: impl Into<GoogleAppsCardV1TextParagraph>,
-    ) -> Self {
-        self.bottom_label_text = Some(value.into());
-        self
-    }
-    /// Sets `button` (`button` on the wire).
-    pub fn set_button(mut self, value: impl Into<GoogleAppsCardV1Button>) -> Self {
-        self.button = Some(value.into());
-        self
-    }
-    /// Sets `content_text` (`contentText` on the wire).
-    pub fn set_content_text(
-        mut self,
-        value: impl Into<GoogleAppsCardV1TextParagraph>,
-    ) -> Self {
-        self.content_text = Some(value.into());
-        self
-    }
-    /// Sets `end_icon` (`endIcon` on the wire).
-    pub fn set_end_icon(mut self, value: impl Into<GoogleAppsCardV1Icon>) -> Self {
-        self.end_icon = Some(value.into());
-        self
-    }
-    /// Sets `icon` (`icon` on the wire).
-    pub fn set_icon(mut self, value: impl Into<GoogleAppsCardV1Icon>) -> Self {
-        self.icon = Some(value.into());
-        self
-    }
-    /// Sets `on_click` (`onClick` on the wire).
-    pub fn set_on_click(mut self, value: impl Into<GoogleAppsCardV1OnClick>) -> Self {
-        self.on_click = Some(value.into());
-        self
-    }
-    /// Sets `start_icon` (`startIcon` on the wire).
-    pub fn set_start_icon(mut self, value: impl Into<GoogleAppsCardV1Icon>) -> Self {
-        self.start_icon = Some(value.into());
-        self
-    }
-    /// `start_icon_vertical_alignment`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn start_icon_vertical_alignment(
-        &self,
-    ) -> GoogleAppsCardV1DecoratedTextStartIconVerticalAlignment {
-        self.start_icon_vertical_alignment.clone().unwrap_or_default()
-    }
-    /// Sets `start_icon_vertical_alignment` (`startIconVerticalAlignment` on the wire).
-    pub fn set_start_icon_vertical_alignment(
-        mut self,
-        value: impl Into<GoogleAppsCardV1DecoratedTextStartIconVerticalAlignment>,
-    ) -> Self {
-        self.start_icon_vertical_alignment = Some(value.into());
-        self
-    }
-    /// Sets `switch_control` (`switchControl` on the wire).
-    pub fn set_switch_control(
-        mut self,
-        value: impl Into<GoogleAppsCardV1SwitchControl>,
-    ) -> Self {
-        self.switch_control = Some(value.into());
-        self
-    }
-    /// `text`, or `""` when it is not set.
-    #[inline]
-    pub fn text(&self) -> &str {
-        self.text.as_deref().unwrap_or_default()
-    }
-    /// Sets `text` (`text` on the wire).
-    pub fn set_text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-    /// `top_label`, or `""` when it is not set.
-    #[inline]
-    pub fn top_label(&self) -> &str {
-        self.top_label.as_deref().unwrap_or_default()
-    }
-    /// Sets `top_label` (`topLabel` on the wire).
-    pub fn set_top_label(mut self, value: impl Into<String>) -> Self {
-        self.top_label = Some(value.into());
-        self
-    }
-    /// Sets `top_label_text` (`topLabelText` on the wire).
-    pub fn set_top_label_text(
-        mut self,
-        value: impl Into<GoogleAppsCardV1TextParagraph>,
-    ) -> Self {
-        self.top_label_text = Some(value.into());
-        self
-    }
-    /// `wrap_text`, or `false` when it is not set.
-    #[inline]
-    pub fn wrap_text(&self) -> bool {
-        self.wrap_text.unwrap_or_default()
-    }
-    /// Sets `wrap_text` (`wrapText` on the wire).
-    pub fn set_wrap_text(mut self, value: bool) -> Self {
-        self.wrap_text = Some(value);
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1DecoratedText {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1DecoratedText");
-        d.field("bottom_label", &self.bottom_label);
-        d.field("bottom_label_text", &self.bottom_label_text);
-        d.field("button", &self.button);
-        d.field("content_text", &self.content_text);
-        d.field("end_icon", &self.end_icon);
-        d.field("icon", &self.icon);
-        d.field("on_click", &self.on_click);
-        d.field("start_icon", &self.start_icon);
-        d.field("start_icon_vertical_alignment", &self.start_icon_vertical_alignment);
-        d.field("switch_control", &self.switch_control);
-        d.field("text", &self.text);
-        d.field("top_label", &self.top_label);
-        d.field("top_label_text", &self.top_label_text);
-        d.field("wrap_text", &self.wrap_text);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1DecoratedText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "bottomLabel", &self.bottom_label)?;
-        wire::put(&mut map, "bottomLabelText", &self.bottom_label_text)?;
-        wire::put(&mut map, "button", &self.button)?;
-        wire::put(&mut map, "contentText", &self.content_text)?;
-        wire::put(&mut map, "endIcon", &self.end_icon)?;
-        wire::put(&mut map, "icon", &self.icon)?;
-        wire::put(&mut map, "onClick", &self.on_click)?;
-        wire::put(&mut map, "startIcon", &self.start_icon)?;
-        wire::put(
-            &mut map,
-            "startIconVerticalAlignment",
-            &self.start_icon_vertical_alignment,
-        )?;
-        wire::put(&mut map, "switchControl", &self.switch_control)?;
-        wire::put(&mut map, "text", &self.text)?;
-        wire::put(&mut map, "topLabel", &self.top_label)?;
-        wire::put(&mut map, "topLabelText", &self.top_label_text)?;
-        wire::put(&mut map, "wrapText", &self.wrap_text)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1DecoratedText {
-    const NAME: &'static str = "GoogleAppsCardV1DecoratedText";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "bottomLabel" => self.bottom_label = map.next_value()?,
-            "bottomLabelText" => self.bottom_label_text = map.next_value()?,
-            "button" => self.button = map.next_value()?,
-            "contentText" => self.content_text = map.next_value()?,
-            "endIcon" => self.end_icon = map.next_value()?,
-            "icon" => self.icon = map.next_value()?,
-            "onClick" => self.on_click = map.next_value()?,
-            "startIcon" => self.start_icon = map.next_value()?,
-            "startIconVerticalAlignment" => {
-                self.start_icon_vertical_alignment = map.next_value()?;
-            }
-            "switchControl" => self.switch_control = map.next_value()?,
-            "text" => self.text = map.next_value()?,
-            "topLabel" => self.top_label = map.next_value()?,
-            "topLabelText" => self.top_label_text = map.next_value()?,
-            "wrapText" => self.wrap_text = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1DecoratedText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Optional. Vertical alignment of the start icon. If not set, the icon will be vertically centered. [Google Chat apps](https://developers.google.com/workspace/chat):
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1DecoratedTextStartIconVerticalAlignment {
-    /// Unspecified type. Do not use.
-    #[default]
-    VerticalAlignmentUnspecified,
-    /// Alignment to the top position.
-    Top,
-    /// Alignment to the middle position.
-    Middle,
-    /// Alignment to the bottom position.
-    Bottom,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1DecoratedTextStartIconVerticalAlignment {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerticalAlignmentUnspecified => "VERTICAL_ALIGNMENT_UNSPECIFIED",
-            Self::Top => "TOP",
-            Self::Middle => "MIDDLE",
-            Self::Bottom => "BOTTOM",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1DecoratedTextStartIconVerticalAlignment {
-    fn from(value: &str) -> Self {
-        match value {
-            "VERTICAL_ALIGNMENT_UNSPECIFIED" => Self::VerticalAlignmentUnspecified,
-            "TOP" => Self::Top,
-            "MIDDLE" => Self::Middle,
-            "BOTTOM" => Self::Bottom,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1DecoratedTextStartIconVerticalAlignment);
-/// Displays a divider between widgets as a horizontal line. For an example in Google Chat apps, see [Add a horizontal divider between widgets](https://developers.google.com/workspace/chat/format-structure-card-dialog#add_a_horizontal_divider_between_widgets). [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend): For example, the following JSON creates a divider: ``` "divider": {} ```
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1Divider {
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1Divider {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1Divider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let d = wire::DebugObject::new(f, "GoogleAppsCardV1Divider");
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1Divider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1Divider {
-    const NAME: &'static str = "GoogleAppsCardV1Divider";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        wire::keep(&mut self.unknown_fields, key, map)?;
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Divider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Represents an actionthat can be performed on an ui element. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1EventAction {
-    /// The unique identifier of the ActionRule.
-    pub action_rule_id: Option<String>,
-    /// Common widget action.
-    pub common_widget_action: Option<GoogleAppsCardV1CommonWidgetAction>,
-    /// The list of triggers that will be triggered after the EventAction is executed.
-    pub post_event_triggers: Vec<GoogleAppsCardV1Trigger>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1EventAction {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `action_rule_id`, or `""` when it is not set.
-    #[inline]
-    pub fn action_rule_id(&self) -> &str {
-        self.action_rule_id.as_deref().unwrap_or_default()
-    }
-    /// Sets `action_rule_id` (`actionRuleId` on the wire).
-    pub fn set_action_rule_id(mut self, value: impl Into<String>) -> Self {
-        self.action_rule_id = Some(value.into());
-        self
-    }
-    /// Sets `common_widget_action` (`commonWidgetAction` on the wire).
-    pub fn set_common_widget_action(
-        mut self,
-        value: impl Into<GoogleAppsCardV1CommonWidgetAction>,
-    ) -> Self {
-        self.common_widget_action = Some(value.into());
-        self
-    }
-    /// Sets `post_event_triggers` (`postEventTriggers` on the wire).
-    pub fn set_post_event_triggers(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1Trigger>>,
-    ) -> Self {
-        self.post_event_triggers = values.into_iter().map(Into::into).collect();
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1EventAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1EventAction");
-        d.field("action_rule_id", &self.action_rule_id);
-        d.field("common_widget_action", &self.common_widget_action);
-        d.field("post_event_triggers", &self.post_event_triggers);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1EventAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "actionRuleId", &self.action_rule_id)?;
-        wire::put(&mut map, "commonWidgetAction", &self.common_widget_action)?;
-        wire::put(&mut map, "postEventTriggers", &self.post_event_triggers)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1EventAction {
-    const NAME: &'static str = "GoogleAppsCardV1EventAction";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "actionRuleId" => self.action_rule_id = map.next_value()?,
-            "commonWidgetAction" => self.common_widget_action = map.next_value()?,
-            "postEventTriggers" => self.post_event_triggers = wire::next_or_default(map)?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1EventAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Represents the data that is used to evaluate an expression. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1ExpressionData {
-    /// The list of conditions that are determined by the expression evaluation result.
-    pub conditions: Vec<GoogleAppsCardV1Condition>,
-    /// The list of actions that the ExpressionData can be used.
-    pub event_actions: Vec<GoogleAppsCardV1EventAction>,
-    /// The uncompiled expression.
-    pub expression: Option<String>,
-    /// The unique identifier of the ExpressionData.
-    pub id: Option<String>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1ExpressionData {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `conditions` (`conditions` on the wire).
-    pub fn set_conditions(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1Condition>>,
-    ) -> Self {
-        self.conditions = values.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `event_actions` (`eventActions` on the wire).
-    pub fn set_event_actions(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1EventAction>>,
-    ) -> Self {
-        self.event_actions = values.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `expression`, or `""` when it is not set.
-    #[inline]
-    pub fn expression(&self) -> &str {
-        self.expression.as_deref().unwrap_or_default()
-    }
-    /// Sets `expression` (`expression` on the wire).
-    pub fn set_expression(mut self, value: impl Into<String>) -> Self {
-        self.expression = Some(value.into());
-        self
-    }
-    /// `id`, or `""` when it is not set.
-    #[inline]
-    pub fn id(&self) -> &str {
-        self.id.as_deref().unwrap_or_default()
-    }
-    /// Sets `id` (`id` on the wire).
-    pub fn set_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1ExpressionData {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1ExpressionData");
-        d.field("conditions", &self.conditions);
-        d.field("event_actions", &self.event_actions);
-        d.field("expression", &self.expression);
-        d.field("id", &self.id);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1ExpressionData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "conditions", &self.conditions)?;
-        wire::put(&mut map, "eventActions", &self.event_actions)?;
-        wire::put(&mut map, "expression", &self.expression)?;
-        wire::put(&mut map, "id", &self.id)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1ExpressionData {
-    const NAME: &'static str = "GoogleAppsCardV1ExpressionData";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "conditions" => self.conditions = wire::next_or_default(map)?,
-            "eventActions" => self.event_actions = wire::next_or_default(map)?,
-            "expression" => self.expression = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ExpressionData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Represents a condition that is evaluated using CEL. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1ExpressionDataCondition {
-    /// The type of the condition.
-    pub condition_type: Option<GoogleAppsCardV1ExpressionDataConditionConditionType>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1ExpressionDataCondition {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `condition_type`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn condition_type(
-        &self,
-    ) -> GoogleAppsCardV1ExpressionDataConditionConditionType {
-        self.condition_type.clone().unwrap_or_default()
-    }
-    /// Sets `condition_type` (`conditionType` on the wire).
-    pub fn set_condition_type(
-        mut self,
-        value: impl Into<GoogleAppsCardV1ExpressionDataConditionConditionType>,
-    ) -> Self {
-        self.condition_type = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1ExpressionDataCondition {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1ExpressionDataCondition");
-        d.field("condition_type", &self.condition_type);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1ExpressionDataCondition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "conditionType", &self.condition_type)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1ExpressionDataCondition {
-    const NAME: &'static str = "GoogleAppsCardV1ExpressionDataCondition";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "conditionType" => self.condition_type = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ExpressionDataCondition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// The type of the condition.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1ExpressionDataConditionConditionType {
-    /// Unspecified condition type.
-    #[default]
-    ConditionTypeUnspecified,
-    /// The expression evaluation was successful.
-    ExpressionEvaluationSuccess,
-    /// The expression evaluation was unsuccessful.
-    ExpressionEvaluationFailure,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1ExpressionDataConditionConditionType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConditionTypeUnspecified => "CONDITION_TYPE_UNSPECIFIED",
-            Self::ExpressionEvaluationSuccess => "EXPRESSION_EVALUATION_SUCCESS",
-            Self::ExpressionEvaluationFailure => "EXPRESSION_EVALUATION_FAILURE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1ExpressionDataConditionConditionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "CONDITION_TYPE_UNSPECIFIED" => Self::ConditionTypeUnspecified,
-            "EXPRESSION_EVALUATION_SUCCESS" => Self::ExpressionEvaluationSuccess,
-            "EXPRESSION_EVALUATION_FAILURE" => Self::ExpressionEvaluationFailure,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1ExpressionDataConditionConditionType);
-/// Displays a grid with a collection of items. Items can only include text or images. For responsive columns, or to include more than text or images, use `Columns`. For an example in Google Chat apps, see [Display a Grid with a collection of items](https://developers.google.com/workspace/chat/format-structure-card-dialog#display_a_grid_with_a_collection_of_items). A grid supports any number of columns and items. The number of rows is determined by items divided by columns. A grid with 10 items and 2 columns has 5 rows. A grid with 11 items and 2 columns has 6 rows. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend): For example, the following JSON creates a 2 column grid with a single item: ``` "grid": { "title": "A fine collection of items", "columnCount": 2, "borderStyle": { "type": "STROKE", "cornerRadius": 4 }, "items": [ { "image": { "imageUri": "https://www.example.com/image.png", "cropStyle": { "type": "SQUARE" }, "borderStyle": { "type": "STROKE" } }, "title": "An item" } ], "onClick": { "openLink": { "url": "https://www.example.com" } } } ```
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1Grid {
-    /// The border style to apply to each grid item.
-    pub border_style: Option<GoogleAppsCardV1BorderStyle>,
-    /// The number of columns to display in the grid. A default value is used if this field isn't specified, and that default value is different depending on where the grid is shown (dialog versus companion).
-    pub column_count: Option<i32>,
-    /// The items to display in the grid.
-    pub items: Vec<GoogleAppsCardV1GridItem>,
-    /// This callback is reused by each individual grid item, but with the item's identifier added to the callback's parameters (under the key `"grid_item_identifier"`).
-    pub on_click: Option<GoogleAppsCardV1OnClick>,
-    /// The text that displays in the grid header.
-    pub title: Option<String>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1Grid {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `border_style` (`borderStyle` on the wire).
-    pub fn set_border_style(
-        mut self,
-        value: impl Into<GoogleAppsCardV1BorderStyle>,
-    ) -> Self {
-        self.border_style = Some(value.into());
-        self
-    }
-    /// `column_count`, or `0` when it is not set.
-    #[inline]
-    pub fn column_count(&self) -> i32 {
-        self.column_count.unwrap_or_default()
-    }
-    /// Sets `column_count` (`columnCount` on the wire).
-    pub fn set_column_count(mut self, value: i32) -> Self {
-        self.column_count = Some(value);
-        self
-    }
-    /// Sets `items` (`items` on the wire).
-    pub fn set_items(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1GridItem>>,
-    ) -> Self {
-        self.items = values.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `on_click` (`onClick` on the wire).
-    pub fn set_on_click(mut self, value: impl Into<GoogleAppsCardV1OnClick>) -> Self {
-        self.on_click = Some(value.into());
-        self
-    }
-    /// `title`, or `""` when it is not set.
-    #[inline]
-    pub fn title(&self) -> &str {
-        self.title.as_deref().unwrap_or_default()
-    }
-    /// Sets `title` (`title` on the wire).
-    pub fn set_title(mut self, value: impl Into<String>) -> Self {
-        self.title = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1Grid {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1Grid");
-        d.field("border_style", &self.border_style);
-        d.field("column_count", &self.column_count);
-        d.field("items", &self.items);
-        d.field("on_click", &self.on_click);
-        d.field("title", &self.title);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1Grid {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "borderStyle", &self.border_style)?;
-        wire::put(&mut map, "columnCount", &self.column_count)?;
-        wire::put(&mut map, "items", &self.items)?;
-        wire::put(&mut map, "onClick", &self.on_click)?;
-        wire::put(&mut map, "title", &self.title)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1Grid {
-    const NAME: &'static str = "GoogleAppsCardV1Grid";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "borderStyle" => self.border_style = map.next_value()?,
-            "columnCount" => self.column_count = map.next_value()?,
-            "items" => self.items = wire::next_or_default(map)?,
-            "onClick" => self.on_click = map.next_value()?,
-            "title" => self.title = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Grid {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Represents an item in a grid layout. Items can contain text, an image, or both text and an image. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1GridItem {
-    /// A user-specified identifier for this grid item. This identifier is returned in the parent grid's `onClick` callback parameters.
-    pub id: Option<String>,
-    /// The image that displays in the grid item.
-    pub image: Option<GoogleAppsCardV1ImageComponent>,
-    /// The layout to use for the grid item.
-    pub layout: Option<GoogleAppsCardV1GridItemLayout>,
-    /// The grid item's subtitle.
-    pub subtitle: Option<String>,
-    /// The grid item's title.
-    pub title: Option<String>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1GridItem {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `id`, or `""` when it is not set.
-    #[inline]
-    pub fn id(&self) -> &str {
-        self.id.as_deref().unwrap_or_default()
-    }
-    /// Sets `id` (`id` on the wire).
-    pub fn set_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `image` (`image` on the wire).
-    pub fn set_image(
-        mut self,
-        value: impl Into<GoogleAppsCardV1ImageComponent>,
-    ) -> Self {
-        self.image = Some(value.into());
-        self
-    }
-    /// `layout`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn layout(&self) -> GoogleAppsCardV1GridItemLayout {
-        self.layout.clone().unwrap_or_default()
-    }
-    /// Sets `layout` (`layout` on the wire).
-    pub fn set_layout(
-        mut self,
-        value: impl Into<GoogleAppsCardV1GridItemLayout>,
-    ) -> Self {
-        self.layout = Some(value.into());
-        self
-    }
-    /// `subtitle`, or `""` when it is not set.
-    #[inline]
-    pub fn subtitle(&self) -> &str {
-        self.subtitle.as_deref().unwrap_or_default()
-    }
-    /// Sets `subtitle` (`subtitle` on the wire).
-    pub fn set_subtitle(mut self, value: impl Into<String>) -> Self {
-        self.subtitle = Some(value.into());
-        self
-    }
-    /// `title`, or `""` when it is not set.
-    #[inline]
-    pub fn title(&self) -> &str {
-        self.title.as_deref().unwrap_or_default()
-    }
-    /// Sets `title` (`title` on the wire).
-    pub fn set_title(mut self, value: impl Into<String>) -> Self {
-        self.title = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1GridItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1GridItem");
-        d.field("id", &self.id);
-        d.field("image", &self.image);
-        d.field("layout", &self.layout);
-        d.field("subtitle", &self.subtitle);
-        d.field("title", &self.title);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1GridItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "id", &self.id)?;
-        wire::put(&mut map, "image", &self.image)?;
-        wire::put(&mut map, "layout", &self.layout)?;
-        wire::put(&mut map, "subtitle", &self.subtitle)?;
-        wire::put(&mut map, "title", &self.title)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1GridItem {
-    const NAME: &'static str = "GoogleAppsCardV1GridItem";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "id" => self.id = map.next_value()?,
-            "image" => self.image = map.next_value()?,
-            "layout" => self.layout = map.next_value()?,
-            "subtitle" => self.subtitle = map.next_value()?,
-            "title" => self.title = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1GridItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// The layout to use for the grid item.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1GridItemLayout {
-    /// Don't use. Unspecified.
-    #[default]
-    GridItemLayoutUnspecified,
-    /// The title and subtitle are shown below the grid item's image.
-    TextBelow,
-    /// The title and subtitle are shown above the grid item's image.
-    TextAbove,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1GridItemLayout {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GridItemLayoutUnspecified => "GRID_ITEM_LAYOUT_UNSPECIFIED",
-            Self::TextBelow => "TEXT_BELOW",
-            Self::TextAbove => "TEXT_ABOVE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1GridItemLayout {
-    fn from(value: &str) -> Self {
-        match value {
-            "GRID_ITEM_LAYOUT_UNSPECIFIED" => Self::GridItemLayoutUnspecified,
-            "TEXT_BELOW" => Self::TextBelow,
-            "TEXT_ABOVE" => Self::TextAbove,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1GridItemLayout);
-/// An icon displayed in a widget on a card. For an example in Google Chat apps, see [Add an icon](https://developers.google.com/workspace/chat/add-text-image-card-dialog#add_an_icon). Supports [built-in](https://developers.google.com/workspace/chat/format-messages#builtinicons) and [custom](https://developers.google.com/workspace/chat/format-messages#customicons) icons. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1Icon {
-    /// Optional. A description of the icon used for accessibility. If unspecified, the default value `Button` is provided. As a best practice, you should set a helpful description for what the icon displays, and if applicable, what it does. For example, `A user's account portrait`, or `Opens a new browser tab and navigates to the Google Chat developer documentation at https://developers.google.com/workspace/chat`. If the icon is set in a `Button`, the `altText` appears as helper text when the user hovers over the button. However, if the button also sets `text`, the icon's `altText` is ignored.
-    pub alt_text: Option<String>,
-    /// Display a custom icon hosted at an HTTPS URL. For example: ``` "iconUrl": "https://developers.google.com/workspace/chat/images/quickstart-app-avatar.png" ``` Supported file types include `.png` and `.jpg`.
-    pub icon_url: Option<String>,
-    /// The crop style applied to the image. In some cases, applying a `CIRCLE` crop causes the image to be drawn larger than a built-in icon.
-    pub image_type: Option<GoogleAppsCardV1IconImageType>,
-    /// Display one of the built-in icons provided by Google Workspace. For example, to display an airplane icon, specify `AIRPLANE`. For a bus, specify `BUS`. For a full list of supported icons, see [built-in icons](https://developers.google.com/workspace/chat/format-messages#builtinicons).
-    pub known_icon: Option<String>,
-    /// Display one of the [Google Material Icons](https://fonts.google.com/icons). For example, to display a [checkbox icon](https://fonts.google.com/icons?selected=Material%20Symbols%20Outlined%3Acheck_box%3AFILL%400%3Bwght%40400%3BGRAD%400%3Bopsz%4048), use ``` "materialIcon": { "name": "check_box" } ``` [Google Chat apps](https://developers.google.com/workspace/chat):
-    pub material_icon: Option<GoogleAppsCardV1MaterialIcon>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1Icon {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `alt_text`, or `""` when it is not set.
-    #[inline]
-    pub fn alt_text(&self) -> &str {
-        self.alt_text.as_deref().unwrap_or_default()
-    }
-    /// Sets `alt_text` (`altText` on the wire).
-    pub fn set_alt_text(mut self, value: impl Into<String>) -> Self {
-        self.alt_text = Some(value.into());
-        self
-    }
-    /// `icon_url`, or `""` when it is not set.
-    #[inline]
-    pub fn icon_url(&self) -> &str {
-        self.icon_url.as_deref().unwrap_or_default()
-    }
-    /// Sets `icon_url` (`iconUrl` on the wire).
-    pub fn set_icon_url(mut self, value: impl Into<String>) -> Self {
-        self.icon_url = Some(value.into());
-        self
-    }
-    /// `image_type`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn image_type(&self) -> GoogleAppsCardV1IconImageType {
-        self.image_type.clone().unwrap_or_default()
-    }
-    /// Sets `image_type` (`imageType` on the wire).
-    pub fn set_image_type(
-        mut self,
-        value: impl Into<GoogleAppsCardV1IconImageType>,
-    ) -> Self {
-        self.image_type = Some(value.into());
-        self
-    }
-    /// `known_icon`, or `""` when it is not set.
-    #[inline]
-    pub fn known_icon(&self) -> &str {
-        self.known_icon.as_deref().unwrap_or_default()
-    }
-    /// Sets `known_icon` (`knownIcon` on the wire).
-    pub fn set_known_icon(mut self, value: impl Into<String>) -> Self {
-        self.known_icon = Some(value.into());
-        self
-    }
-    /// Sets `material_icon` (`materialIcon` on the wire).
-    pub fn set_material_icon(
-        mut self,
-        value: impl Into<GoogleAppsCardV1MaterialIcon>,
-    ) -> Self {
-        self.material_icon = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1Icon {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1Icon");
-        d.field("alt_text", &self.alt_text);
-        d.field("icon_url", &self.icon_url);
-        d.field("image_type", &self.image_type);
-        d.field("known_icon", &self.known_icon);
-        d.field("material_icon", &self.material_icon);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1Icon {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "altText", &self.alt_text)?;
-        wire::put(&mut map, "iconUrl", &self.icon_url)?;
-        wire::put(&mut map, "imageType", &self.image_type)?;
-        wire::put(&mut map, "knownIcon", &self.known_icon)?;
-        wire::put(&mut map, "materialIcon", &self.material_icon)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1Icon {
-    const NAME: &'static str = "GoogleAppsCardV1Icon";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "altText" => self.alt_text = map.next_value()?,
-            "iconUrl" => self.icon_url = map.next_value()?,
-            "imageType" => self.image_type = map.next_value()?,
-            "knownIcon" => self.known_icon = map.next_value()?,
-            "materialIcon" => self.material_icon = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Icon {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// The crop style applied to the image. In some cases, applying a `CIRCLE` crop causes the image to be drawn larger than a built-in icon.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1IconImageType {
-    /// Default value. Applies a square mask to the image. For example, a 4x3 image becomes 3x3.
-    #[default]
-    Square,
-    /// Applies a circular mask to the image. For example, a 4x3 image becomes a circle with a diameter of 3.
-    Circle,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1IconImageType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Square => "SQUARE",
-            Self::Circle => "CIRCLE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1IconImageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SQUARE" => Self::Square,
-            "CIRCLE" => Self::Circle,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1IconImageType);
-/// An image that is specified by a URL and can have an `onClick` action. For an example, see [Add an image](https://developers.google.com/workspace/chat/add-text-image-card-dialog#add_an_image). [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1Image {
-    /// The alternative text of this image that's used for accessibility.
-    pub alt_text: Option<String>,
-    /// The HTTPS URL that hosts the image. For example: ``` https://developers.google.com/workspace/chat/images/quickstart-app-avatar.png ```
-    pub image_url: Option<String>,
-    /// When a user clicks the image, the click triggers this action.
-    pub on_click: Option<GoogleAppsCardV1OnClick>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1Image {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `alt_text`, or `""` when it is not set.
-    #[inline]
-    pub fn alt_text(&self) -> &str {
-        self.alt_text.as_deref().unwrap_or_default()
-    }
-    /// Sets `alt_text` (`altText` on the wire).
-    pub fn set_alt_text(mut self, value: impl Into<String>) -> Self {
-        self.alt_text = Some(value.into());
-        self
-    }
-    /// `image_url`, or `""` when it is not set.
-    #[inline]
-    pub fn image_url(&self) -> &str {
-        self.image_url.as_deref().unwrap_or_default()
-    }
-    /// Sets `image_url` (`imageUrl` on the wire).
-    pub fn set_image_url(mut self, value: impl Into<String>) -> Self {
-        self.image_url = Some(value.into());
-        self
-    }
-    /// Sets `on_click` (`onClick` on the wire).
-    pub fn set_on_click(mut self, value: impl Into<GoogleAppsCardV1OnClick>) -> Self {
-        self.on_click = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1Image {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1Image");
-        d.field("alt_text", &self.alt_text);
-        d.field("image_url", &self.image_url);
-        d.field("on_click", &self.on_click);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1Image {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "altText", &self.alt_text)?;
-        wire::put(&mut map, "imageUrl", &self.image_url)?;
-        wire::put(&mut map, "onClick", &self.on_click)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1Image {
-    const NAME: &'static str = "GoogleAppsCardV1Image";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "altText" => self.alt_text = map.next_value()?,
-            "imageUrl" => self.image_url = map.next_value()?,
-            "onClick" => self.on_click = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Image {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Represents an image. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1ImageComponent {
-    /// The accessibility label for the image.
-    pub alt_text: Option<String>,
-    /// The border style to apply to the image.
-    pub border_style: Option<GoogleAppsCardV1BorderStyle>,
-    /// The crop style to apply to the image.
-    pub crop_style: Option<GoogleAppsCardV1ImageCropStyle>,
-    /// The image URL.
-    pub image_uri: Option<String>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1ImageComponent {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `alt_text`, or `""` when it is not set.
-    #[inline]
-    pub fn alt_text(&self) -> &str {
-        self.alt_text.as_deref().unwrap_or_default()
-    }
-    /// Sets `alt_text` (`altText` on the wire).
-    pub fn set_alt_text(mut self, value: impl Into<String>) -> Self {
-        self.alt_text = Some(value.into());
-        self
-    }
-    /// Sets `border_style` (`borderStyle` on the wire).
-    pub fn set_border_style(
-        mut self,
-        value: impl Into<GoogleAppsCardV1BorderStyle>,
-    ) -> Self {
-        self.border_style = Some(value.into());
-        self
-    }
-    /// Sets `crop_style` (`cropStyle` on the wire).
-    pub fn set_crop_style(
-        mut self,
-        value: impl Into<GoogleAppsCardV1ImageCropStyle>,
-    ) -> Self {
-        self.crop_style = Some(value.into());
-        self
-    }
-    /// `image_uri`, or `""` when it is not set.
-    #[inline]
-    pub fn image_uri(&self) -> &str {
-        self.image_uri.as_deref().unwrap_or_default()
-    }
-    /// Sets `image_uri` (`imageUri` on the wire).
-    pub fn set_image_uri(mut self, value: impl Into<String>) -> Self {
-        self.image_uri = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1ImageComponent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1ImageComponent");
-        d.field("alt_text", &self.alt_text);
-        d.field("border_style", &self.border_style);
-        d.field("crop_style", &self.crop_style);
-        d.field("image_uri", &self.image_uri);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1ImageComponent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "altText", &self.alt_text)?;
-        wire::put(&mut map, "borderStyle", &self.border_style)?;
-        wire::put(&mut map, "cropStyle", &self.crop_style)?;
-        wire::put(&mut map, "imageUri", &self.image_uri)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1ImageComponent {
-    const NAME: &'static str = "GoogleAppsCardV1ImageComponent";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "altText" => self.alt_text = map.next_value()?,
-            "borderStyle" => self.border_style = map.next_value()?,
-            "cropStyle" => self.crop_style = map.next_value()?,
-            "imageUri" => self.image_uri = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ImageComponent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Represents the crop style applied to an image. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend): For example, here's how to apply a 16:9 aspect ratio: ``` cropStyle { "type": "RECTANGLE_CUSTOM", "aspectRatio": 16/9 } ```
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1ImageCropStyle {
-    /// The aspect ratio to use if the crop type is `RECTANGLE_CUSTOM`. For example, here's how to apply a 16:9 aspect ratio: ``` cropStyle { "type": "RECTANGLE_CUSTOM", "aspectRatio": 16/9 } ```
-    pub aspect_ratio: Option<f64>,
-    /// The crop type.
-    pub type_: Option<GoogleAppsCardV1ImageCropStyleType>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1ImageCropStyle {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `aspect_ratio`, or `0` when it is not set.
-    #[inline]
-    pub fn aspect_ratio(&self) -> f64 {
-        self.aspect_ratio.unwrap_or_default()
-    }
-    /// Sets `aspect_ratio` (`aspectRatio` on the wire).
-    pub fn set_aspect_ratio(mut self, value: f64) -> Self {
-        self.aspect_ratio = Some(value);
-        self
-    }
-    /// `type_`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn type_(&self) -> GoogleAppsCardV1ImageCropStyleType {
-        self.type_.clone().unwrap_or_default()
-    }
-    /// Sets `type_` (`type` on the wire).
-    pub fn set_type(
-        mut self,
-        value: impl Into<GoogleAppsCardV1ImageCropStyleType>,
-    ) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1ImageCropStyle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1ImageCropStyle");
-        d.field("aspect_ratio", &self.aspect_ratio);
-        d.field("type_", &self.type_);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1ImageCropStyle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "aspectRatio", &self.aspect_ratio)?;
-        wire::put(&mut map, "type", &self.type_)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1ImageCropStyle {
-    const NAME: &'static str = "GoogleAppsCardV1ImageCropStyle";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "aspectRatio" => self.aspect_ratio = map.next_value()?,
-            "type" => self.type_ = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1ImageCropStyle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// The crop type.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1ImageCropStyleType {
-    /// Don't use. Unspecified.
-    #[default]
-    ImageCropTypeUnspecified,
-    /// Default value. Applies a square crop.
-    Square,
-    /// Applies a circular crop.
-    Circle,
-    /// Applies a rectangular crop with a custom aspect ratio. Set the custom aspect ratio with `aspectRatio`.
-    RectangleCustom,
-    /// Applies a rectangular crop with a 4:3 aspect ratio.
-    Rectangle43,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1ImageCropStyleType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ImageCropTypeUnspecified => "IMAGE_CROP_TYPE_UNSPECIFIED",
-            Self::Square => "SQUARE",
-            Self::Circle => "CIRCLE",
-            Self::RectangleCustom => "RECTANGLE_CUSTOM",
-            Self::Rectangle43 => "RECTANGLE_4_3",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1ImageCropStyleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "IMAGE_CROP_TYPE_UNSPECIFIED" => Self::ImageCropTypeUnspecified,
-            "SQUARE" => Self::Square,
-            "CIRCLE" => Self::Circle,
-            "RECTANGLE_CUSTOM" => Self::RectangleCustom,
-            "RECTANGLE_4_3" => Self::Rectangle43,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1ImageCropStyleType);
-/// A [Google Material Icon](https://fonts.google.com/icons), which includes over 2500+ options. For example, to display a [checkbox icon](https://fonts.google.com/icons?selected=Material%20Symbols%20Outlined%3Acheck_box%3AFILL%400%3Bwght%40400%3BGRAD%400%3Bopsz%4048) with customized weight and grade, write the following: ``` { "name": "check_box", "fill": true, "weight": 300, "grade": -25 } ``` [Google Chat apps](https://developers.google.com/workspace/chat):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1MaterialIcon {
-    /// Whether the icon renders as filled. Default value is false. To preview different icon settings, go to [Google Font Icons](https://fonts.google.com/icons) and adjust the settings under **Customize**.
-    pub fill: Option<bool>,
-    /// Weight and grade affect a symbol’s thickness. Adjustments to grade are more granular than adjustments to weight and have a small impact on the size of the symbol. Choose from {-25, 0, 200}. If absent, default value is 0. If any other value is specified, the default value is used. To preview different icon settings, go to [Google Font Icons](https://fonts.google.com/icons) and adjust the settings under **Customize**.
-    pub grade: Option<i32>,
-    /// The icon name defined in the [Google Material Icon](https://fonts.google.com/icons), for example, `check_box`. Any invalid names are abandoned and replaced with empty string and results in the icon failing to render.
-    pub name: Option<String>,
-    /// The stroke weight of the icon. Choose from {100, 200, 300, 400, 500, 600, 700}. If absent, default value is 400. If any other value is specified, the default value is used. To preview different icon settings, go to [Google Font Icons](https://fonts.google.com/icons) and adjust the settings under **Customize**.
-    pub weight: Option<i32>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1MaterialIcon {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `fill`, or `false` when it is not set.
-    #[inline]
-    pub fn fill(&self) -> bool {
-        self.fill.unwrap_or_default()
-    }
-    /// Sets `fill` (`fill` on the wire).
-    pub fn set_fill(mut self, value: bool) -> Self {
-        self.fill = Some(value);
-        self
-    }
-    /// `grade`, or `0` when it is not set.
-    #[inline]
-    pub fn grade(&self) -> i32 {
-        self.grade.unwrap_or_default()
-    }
-    /// Sets `grade` (`grade` on the wire).
-    pub fn set_grade(mut self, value: i32) -> Self {
-        self.grade = Some(value);
-        self
-    }
-    /// `name`, or `""` when it is not set.
-    #[inline]
-    pub fn name(&self) -> &str {
-        self.name.as_deref().unwrap_or_default()
-    }
-    /// Sets `name` (`name` on the wire).
-    pub fn set_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// `weight`, or `0` when it is not set.
-    #[inline]
-    pub fn weight(&self) -> i32 {
-        self.weight.unwrap_or_default()
-    }
-    /// Sets `weight` (`weight` on the wire).
-    pub fn set_weight(mut self, value: i32) -> Self {
-        self.weight = Some(value);
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1MaterialIcon {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1MaterialIcon");
-        d.field("fill", &self.fill);
-        d.field("grade", &self.grade);
-        d.field("name", &self.name);
-        d.field("weight", &self.weight);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1MaterialIcon {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "fill", &self.fill)?;
-        wire::put(&mut map, "grade", &self.grade)?;
-        wire::put(&mut map, "name", &self.name)?;
-        wire::put(&mut map, "weight", &self.weight)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1MaterialIcon {
-    const NAME: &'static str = "GoogleAppsCardV1MaterialIcon";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "fill" => self.fill = map.next_value()?,
-            "grade" => self.grade = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "weight" => self.weight = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1MaterialIcon {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// A list of widgets that can be displayed in a containing layout, such as a `CarouselCard`. [Google Chat apps](https://developers.google.com/workspace/chat):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1NestedWidget {
-    /// A button list widget.
-    pub button_list: Option<GoogleAppsCardV1ButtonList>,
-    /// An image widget.
-    pub image: Option<GoogleAppsCardV1Image>,
-    /// A text paragraph widget.
-    pub text_paragraph: Option<GoogleAppsCardV1TextParagraph>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1NestedWidget {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `button_list` (`buttonList` on the wire).
-    pub fn set_button_list(
-        mut self,
-        value: impl Into<GoogleAppsCardV1ButtonList>,
-    ) -> Self {
-        self.button_list = Some(value.into());
-        self
-    }
-    /// Sets `image` (`image` on the wire).
-    pub fn set_image(mut self, value: impl Into<GoogleAppsCardV1Image>) -> Self {
-        self.image = Some(value.into());
-        self
-    }
-    /// Sets `text_paragraph` (`textParagraph` on the wire).
-    pub fn set_text_paragraph(
-        mut self,
-        value: impl Into<GoogleAppsCardV1TextParagraph>,
-    ) -> Self {
-        self.text_paragraph = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1NestedWidget {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1NestedWidget");
-        d.field("button_list", &self.button_list);
-        d.field("image", &self.image);
-        d.field("text_paragraph", &self.text_paragraph);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1NestedWidget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "buttonList", &self.button_list)?;
-        wire::put(&mut map, "image", &self.image)?;
-        wire::put(&mut map, "textParagraph", &self.text_paragraph)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1NestedWidget {
-    const NAME: &'static str = "GoogleAppsCardV1NestedWidget";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "buttonList" => self.button_list = map.next_value()?,
-            "image" => self.image = map.next_value()?,
-            "textParagraph" => self.text_paragraph = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1NestedWidget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Represents how to respond when users click an interactive element on a card, such as a button. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1OnClick {
-    /// If specified, an action is triggered by this `onClick`.
-    pub action: Option<GoogleAppsCardV1Action>,
-    /// A new card is pushed to the card stack after clicking if specified. [Google Workspace add-ons](https://developers.google.com/workspace/add-ons):
-    pub card: Option<Box<GoogleAppsCardV1Card>>,
-    /// An add-on triggers this action when the action needs to open a link. This differs from the `open_link` above in that this needs to talk to server to get the link. Thus some preparation work is required for web client to do before the open link action response comes back. [Google Workspace add-ons](https://developers.google.com/workspace/add-ons):
-    pub open_dynamic_link_action: Option<GoogleAppsCardV1Action>,
-    /// If specified, this `onClick` triggers an open link action.
-    pub open_link: Option<GoogleAppsCardV1OpenLink>,
-    /// If specified, this `onClick` opens an overflow menu.
-    pub overflow_menu: Option<GoogleAppsCardV1OverflowMenu>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1OnClick {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `action` (`action` on the wire).
-    pub fn set_action(mut self, value: impl Into<GoogleAppsCardV1Action>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `card` (`card` on the wire).
-    pub fn set_card(mut self, value: impl Into<GoogleAppsCardV1Card>) -> Self {
-        self.card = Some(Box::new(value.into()));
-        self
-    }
-    /// Sets `open_dynamic_link_action` (`openDynamicLinkAction` on the wire).
-    pub fn set_open_dynamic_link_action(
-        mut self,
-        value: impl Into<GoogleAppsCardV1Action>,
-    ) -> Self {
-        self.open_dynamic_link_action = Some(value.into());
-        self
-    }
-    /// Sets `open_link` (`openLink` on the wire).
-    pub fn set_open_link(mut self, value: impl Into<GoogleAppsCardV1OpenLink>) -> Self {
-        self.open_link = Some(value.into());
-        self
-    }
-    /// Sets `overflow_menu` (`overflowMenu` on the wire).
-    pub fn set_overflow_menu(
-        mut self,
-        value: impl Into<GoogleAppsCardV1OverflowMenu>,
-    ) -> Self {
-        self.overflow_menu = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1OnClick {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1OnClick");
-        d.field("action", &self.action);
-        d.field("card", &self.card);
-        d.field("open_dynamic_link_action", &self.open_dynamic_link_action);
-        d.field("open_link", &self.open_link);
-        d.field("overflow_menu", &self.overflow_menu);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1OnClick {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "action", &self.action)?;
-        wire::put(&mut map, "card", &self.card)?;
-        wire::put(&mut map, "openDynamicLinkAction", &self.open_dynamic_link_action)?;
-        wire::put(&mut map, "openLink", &self.open_link)?;
-        wire::put(&mut map, "overflowMenu", &self.overflow_menu)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1OnClick {
-    const NAME: &'static str = "GoogleAppsCardV1OnClick";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "action" => self.action = map.next_value()?,
-            "card" => self.card = map.next_value()?,
-            "openDynamicLinkAction" => self.open_dynamic_link_action = map.next_value()?,
-            "openLink" => self.open_link = map.next_value()?,
-            "overflowMenu" => self.overflow_menu = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1OnClick {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Represents an `onClick` event that opens a hyperlink. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1OpenLink {
-    /// Whether the client forgets about a link after opening it, or observes it until the window closes. [Google Workspace add-ons](https://developers.google.com/workspace/add-ons):
-    pub on_close: Option<GoogleAppsCardV1OpenLinkOnClose>,
-    /// How to open a link. [Google Workspace add-ons](https://developers.google.com/workspace/add-ons):
-    pub open_as: Option<GoogleAppsCardV1OpenLinkOpenAs>,
-    /// The URL to open. HTTP URLs are converted to HTTPS.
-    pub url: Option<String>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1OpenLink {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `on_close`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn on_close(&self) -> GoogleAppsCardV1OpenLinkOnClose {
-        self.on_close.clone().unwrap_or_default()
-    }
-    /// Sets `on_close` (`onClose` on the wire).
-    pub fn set_on_close(
-        mut self,
-        value: impl Into<GoogleAppsCardV1OpenLinkOnClose>,
-    ) -> Self {
-        self.on_close = Some(value.into());
-        self
-    }
-    /// `open_as`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn open_as(&self) -> GoogleAppsCardV1OpenLinkOpenAs {
-        self.open_as.clone().unwrap_or_default()
-    }
-    /// Sets `open_as` (`openAs` on the wire).
-    pub fn set_open_as(
-        mut self,
-        value: impl Into<GoogleAppsCardV1OpenLinkOpenAs>,
-    ) -> Self {
-        self.open_as = Some(value.into());
-        self
-    }
-    /// `url`, or `""` when it is not set.
-    #[inline]
-    pub fn url(&self) -> &str {
-        self.url.as_deref().unwrap_or_default()
-    }
-    /// Sets `url` (`url` on the wire).
-    pub fn set_url(mut self, value: impl Into<String>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1OpenLink {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1OpenLink");
-        d.field("on_close", &self.on_close);
-        d.field("open_as", &self.open_as);
-        d.field("url", &self.url);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1OpenLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "onClose", &self.on_close)?;
-        wire::put(&mut map, "openAs", &self.open_as)?;
-        wire::put(&mut map, "url", &self.url)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1OpenLink {
-    const NAME: &'static str = "GoogleAppsCardV1OpenLink";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "onClose" => self.on_close = map.next_value()?,
-            "openAs" => self.open_as = map.next_value()?,
-            "url" => self.url = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1OpenLink {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Whether the client forgets about a link after opening it, or observes it until the window closes. [Google Workspace add-ons](https://developers.google.com/workspace/add-ons):
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1OpenLinkOnClose {
-    /// Default value. The card doesn't reload; nothing happens.
-    #[default]
-    Nothing,
-    /// Reloads the card after the child window closes. If used in conjunction with [`OpenAs.OVERLAY`](https://developers.google.com/workspace/add-ons/reference/rpc/google.apps.card.v1#openas), the child window acts as a modal dialog and the parent card is blocked until the child window closes.
-    Reload,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1OpenLinkOnClose {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Nothing => "NOTHING",
-            Self::Reload => "RELOAD",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1OpenLinkOnClose {
-    fn from(value: &str) -> Self {
-        match value {
-            "NOTHING" => Self::Nothing,
-            "RELOAD" => Self::Reload,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1OpenLinkOnClose);
-/// How to open a link. [Google Workspace add-ons](https://developers.google.com/workspace/add-ons):
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1OpenLinkOpenAs {
-    /// The link opens as a full-size window (if that's the frame used by the client).
-    #[default]
-    FullSize,
-    /// The link opens as an overlay, such as a pop-up.
-    Overlay,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1OpenLinkOpenAs {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullSize => "FULL_SIZE",
-            Self::Overlay => "OVERLAY",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1OpenLinkOpenAs {
-    fn from(value: &str) -> Self {
-        match value {
-            "FULL_SIZE" => Self::FullSize,
-            "OVERLAY" => Self::Overlay,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1OpenLinkOpenAs);
-/// A widget that presents a pop-up menu with one or more actions that users can invoke. For example, showing non-primary actions in a card. You can use this widget when actions don't fit in the available space. To use, specify this widget in the `OnClick` action of widgets that support it. For example, in a `Button`. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1OverflowMenu {
-    /// Required. The list of menu options.
-    pub items: Vec<GoogleAppsCardV1OverflowMenuItem>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1OverflowMenu {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `items` (`items` on the wire).
-    pub fn set_items(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1OverflowMenuItem>>,
-    ) -> Self {
-        self.items = values.into_iter().map(Into::into).collect();
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1OverflowMenu {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1OverflowMenu");
-        d.field("items", &self.items);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1OverflowMenu {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "items", &self.items)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1OverflowMenu {
-    const NAME: &'static str = "GoogleAppsCardV1OverflowMenu";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "items" => self.items = wire::next_or_default(map)?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1OverflowMenu {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// An option that users can invoke in an overflow menu. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1OverflowMenuItem {
-    /// Whether the menu option is disabled. Defaults to false.
-    pub disabled: Option<bool>,
-    /// Required. The action invoked when a menu option is selected. This `OnClick` cannot contain an `OverflowMenu`, any specified `OverflowMenu` is dropped and the menu item disabled.
-    pub on_click: Option<GoogleAppsCardV1OnClick>,
-    /// The icon displayed in front of the text.
-    pub start_icon: Option<GoogleAppsCardV1Icon>,
-    /// Required. The text that identifies or describes the item to users.
-    pub text: Option<String>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1OverflowMenuItem {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `disabled`, or `false` when it is not set.
-    #[inline]
-    pub fn disabled(&self) -> bool {
-        self.disabled.unwrap_or_default()
-    }
-    /// Sets `disabled` (`disabled` on the wire).
-    pub fn set_disabled(mut self, value: bool) -> Self {
-        self.disabled = Some(value);
-        self
-    }
-    /// Sets `on_click` (`onClick` on the wire).
-    pub fn set_on_click(mut self, value: impl Into<GoogleAppsCardV1OnClick>) -> Self {
-        self.on_click = Some(value.into());
-        self
-    }
-    /// Sets `start_icon` (`startIcon` on the wire).
-    pub fn set_start_icon(mut self, value: impl Into<GoogleAppsCardV1Icon>) -> Self {
-        self.start_icon = Some(value.into());
-        self
-    }
-    /// `text`, or `""` when it is not set.
-    #[inline]
-    pub fn text(&self) -> &str {
-        self.text.as_deref().unwrap_or_default()
-    }
-    /// Sets `text` (`text` on the wire).
-    pub fn set_text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1OverflowMenuItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1OverflowMenuItem");
-        d.field("disabled", &self.disabled);
-        d.field("on_click", &self.on_click);
-        d.field("start_icon", &self.start_icon);
-        d.field("text", &self.text);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1OverflowMenuItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "disabled", &self.disabled)?;
-        wire::put(&mut map, "onClick", &self.on_click)?;
-        wire::put(&mut map, "startIcon", &self.start_icon)?;
-        wire::put(&mut map, "text", &self.text)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1OverflowMenuItem {
-    const NAME: &'static str = "GoogleAppsCardV1OverflowMenuItem";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "disabled" => self.disabled = map.next_value()?,
-            "onClick" => self.on_click = map.next_value()?,
-            "startIcon" => self.start_icon = map.next_value()?,
-            "text" => self.text = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1OverflowMenuItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// For a `SelectionInput` widget that uses a multiselect menu, a data source from Google Workspace. Used to populate items in a multiselect menu. [Google Chat apps](https://developers.google.com/workspace/chat):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1PlatformDataSource {
-    /// A data source shared by all Google Workspace applications, such as users in a Google Workspace organization.
-    pub common_data_source: Option<GoogleAppsCardV1PlatformDataSourceCommonDataSource>,
-    /// A data source that's unique to a Google Workspace host application, such spaces in Google Chat. This field supports the Google API Client Libraries but isn't available in the Cloud Client Libraries. To learn more, see [Install the client libraries](https://developers.google.com/workspace/chat/libraries).
-    pub host_app_data_source: Option<HostAppDataSourceMarkup>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1PlatformDataSource {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `common_data_source`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn common_data_source(
-        &self,
-    ) -> GoogleAppsCardV1PlatformDataSourceCommonDataSource {
-        self.common_data_source.clone().unwrap_or_default()
-    }
-    /// Sets `common_data_source` (`commonDataSource` on the wire).
-    pub fn set_common_data_source(
-        mut self,
-        value: impl Into<GoogleAppsCardV1PlatformDataSourceCommonDataSource>,
-    ) -> Self {
-        self.common_data_source = Some(value.into());
-        self
-    }
-    /// Sets `host_app_data_source` (`hostAppDataSource` on the wire).
-    pub fn set_host_app_data_source(
-        mut self,
-        value: impl Into<HostAppDataSourceMarkup>,
-    ) -> Self {
-        self.host_app_data_source = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1PlatformDataSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1PlatformDataSource");
-        d.field("common_data_source", &self.common_data_source);
-        d.field("host_app_data_source", &self.host_app_data_source);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1PlatformDataSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "commonDataSource", &self.common_data_source)?;
-        wire::put(&mut map, "hostAppDataSource", &self.host_app_data_source)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1PlatformDataSource {
-    const NAME: &'static str = "GoogleAppsCardV1PlatformDataSource";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "commonDataSource" => self.common_data_source = map.next_value()?,
-            "hostAppDataSource" => self.host_app_data_source = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1PlatformDataSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// A data source shared by all Google Workspace applications, such as users in a Google Workspace organization.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1PlatformDataSourceCommonDataSource {
-    /// Default value. Don't use.
-    #[default]
-    UnknownValue,
-    /// Google Workspace users. The user can only view and select users from their Google Workspace organization.
-    User,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1PlatformDataSourceCommonDataSource {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UnknownValue => "UNKNOWN",
-            Self::User => "USER",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1PlatformDataSourceCommonDataSource {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNKNOWN" => Self::UnknownValue,
-            "USER" => Self::User,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1PlatformDataSourceCommonDataSource);
-/// A section contains a collection of widgets that are rendered vertically in the order that they're specified. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1Section {
-    /// Optional. Define the expand and collapse button of the section. This button will be shown only if the section is collapsible. If this field isn't set, the default button is used.
-    pub collapse_control: Option<GoogleAppsCardV1CollapseControl>,
-    /// Indicates whether this section is collapsible. Collapsible sections hide some or all widgets, but users can expand the section to reveal the hidden widgets by clicking **Show more**. Users can hide the widgets again by clicking **Show less**. To determine which widgets are hidden, specify `uncollapsibleWidgetsCount`.
-    pub collapsible: Option<bool>,
-    /// Text that appears at the top of a section. Supports simple HTML formatted text. For more information about formatting text, see [Formatting text in Google Chat apps](https://developers.google.com/workspace/chat/format-messages#card-formatting) and [Formatting text in Google Workspace add-ons](https://developers.google.com/apps-script/add-ons/concepts/widgets#text_formatting).
-    pub header: Option<String>,
-    /// A unique ID assigned to the section that's used to identify the section to be mutated. The ID has a character limit of 64 characters and should be in the format of `[a-zA-Z0-9-]+`. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
-    pub id: Option<String>,
-    /// The number of uncollapsible widgets which remain visible even when a section is collapsed. For example, when a section contains five widgets and the `uncollapsibleWidgetsCount` is set to `2`, the first two widgets are always shown and the last three are collapsed by default. The `uncollapsibleWidgetsCount` is taken into account only when `collapsible` is `true`.
-    pub uncollapsible_widgets_count: Option<i32>,
-    /// All the widgets in the section. Must contain at least one widget. A card supports up to 100 widgets across all sections.
-    pub widgets: Vec<GoogleAppsCardV1Widget>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1Section {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `collapse_control` (`collapseControl` on the wire).
-    pub fn set_collapse_control(
-        mut self,
-        value: impl Into<GoogleAppsCardV1CollapseControl>,
-    ) -> Self {
-        self.collapse_control = Some(value.into());
-        self
-    }
-    /// `collapsible`, or `false` when it is not set.
-    #[inline]
-    pub fn collapsible(&self) -> bool {
-        self.collapsible.unwrap_or_default()
-    }
-    /// Sets `collapsible` (`collapsible` on the wire).
-    pub fn set_collapsible(mut self, value: bool) -> Self {
-        self.collapsible = Some(value);
-        self
-    }
-    /// `header`, or `""` when it is not set.
-    #[inline]
-    pub fn header(&self) -> &str {
-        self.header.as_deref().unwrap_or_default()
-    }
-    /// Sets `header` (`header` on the wire).
-    pub fn set_header(mut self, value: impl Into<String>) -> Self {
-        self.header = Some(value.into());
-        self
-    }
-    /// `id`, or `""` when it is not set.
-    #[inline]
-    pub fn id(&self) -> &str {
-        self.id.as_deref().unwrap_or_default()
-    }
-    /// Sets `id` (`id` on the wire).
-    pub fn set_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// `uncollapsible_widgets_count`, or `0` when it is not set.
-    #[inline]
-    pub fn uncollapsible_widgets_count(&self) -> i32 {
-        self.uncollapsible_widgets_count.unwrap_or_default()
-    }
-    /// Sets `uncollapsible_widgets_count` (`uncollapsibleWidgetsCount` on the wire).
-    pub fn set_uncollapsible_widgets_count(mut self, value: i32) -> Self {
-        self.uncollapsible_widgets_count = Some(value);
-        self
-    }
-    /// Sets `widgets` (`widgets` on the wire).
-    pub fn set_widgets(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1Widget>>,
-    ) -> Self {
-        self.widgets = values.into_iter().map(Into::into).collect();
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1Section {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1Section");
-        d.field("collapse_control", &self.collapse_control);
-        d.field("collapsible", &self.collapsible);
-        d.field("header", &self.header);
-        d.field("id", &self.id);
-        d.field("uncollapsible_widgets_count", &self.uncollapsible_widgets_count);
-        d.field("widgets", &self.widgets);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1Section {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "collapseControl", &self.collapse_control)?;
-        wire::put(&mut map, "collapsible", &self.collapsible)?;
-        wire::put(&mut map, "header", &self.header)?;
-        wire::put(&mut map, "id", &self.id)?;
-        wire::put(
-            &mut map,
-            "uncollapsibleWidgetsCount",
-            &self.uncollapsible_widgets_count,
-        )?;
-        wire::put(&mut map, "widgets", &self.widgets)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1Section {
-    const NAME: &'static str = "GoogleAppsCardV1Section";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "collapseControl" => self.collapse_control = map.next_value()?,
-            "collapsible" => self.collapsible = map.next_value()?,
-            "header" => self.header = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            "uncollapsibleWidgetsCount" => {
-                self.uncollapsible_widgets_count = map.next_value()?;
-            }
-            "widgets" => self.widgets = wire::next_or_default(map)?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Section {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// A widget that creates one or more UI items that users can select. Supports form submission validation for `dropdown` and `multiselect` menus only. When `Action.all_widgets_are_required` is set to `true` or this widget is specified in `Action.required_widgets`, the submission action is blocked unless a value is selected. For example, a dropdown menu or checkboxes. You can use this widget to collect data that can be predicted or enumerated. For an example in Google Chat apps, see [Add selectable UI elements](https://developers.google.com/workspace/chat/design-interactive-card-dialog#add_selectable_ui_elements). Chat apps can process the value of items that users select or input. For details about working with form inputs, see [Receive form data](https://developers.google.com/workspace/chat/read-form-data). To collect undefined or abstract data from users, use the TextInput widget. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1SelectionInput {
-    /// Optional. The data source configs for the selection control. This field provides more fine-grained control over the data source. If specified, the `multi_select_max_selected_items` field, `multi_select_min_query_length` field, `external_data_source` field and `platform_data_source` field are ignored. Available for Google Workspace add-ons that extend Google Workspace Studio. Available for the `Dropdown widget` in Google Chat apps. For the `Dropdown` widget in Google Chat apps, only one `DataSourceConfig` is supported. If multiple `DataSourceConfig`s are set, only the first one is used.
-    pub data_source_configs: Vec<GoogleAppsCardV1DataSourceConfig>,
-    /// An external data source, such as a relational database.
-    pub external_data_source: Option<GoogleAppsCardV1Action>,
-    /// Optional. Text that appears below the selection input field meant to assist users by prompting them to enter a certain value. This text is always visible. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
-    pub hint_text: Option<String>,
-    /// An array of selectable items. For example, an array of radio buttons or checkboxes. Supports up to 100 items.
-    pub items: Vec<GoogleAppsCardV1SelectionItem>,
-    /// The text that appears above the selection input field in the user interface. Specify text that helps the user enter the information your app needs. For example, if users are selecting the urgency of a work ticket from a drop-down menu, the label might be "Urgency" or "Select urgency".
-    pub label: Option<String>,
-    /// For multiselect menus, the maximum number of items that a user can select. Minimum value is 1 item. If unspecified, defaults to 3 items.
-    pub multi_select_max_selected_items: Option<i32>,
-    /// For multiselect menus, the number of text characters that a user inputs before the menu returns suggested selection items. If unset, the multiselect menu uses the following default values: * If the menu uses a static array of `SelectionInput` items, defaults to 0 characters and immediately populates items from the array. * If the menu uses a dynamic data source (`multi_select_data_source`), defaults to 3 characters before querying the data source to return suggested items.
-    pub multi_select_min_query_length: Option<i32>,
-    /// Required. The name that identifies the selection input in a form input event. For details about working with form inputs, see [Receive form data](https://developers.google.com/workspace/chat/read-form-data).
-    pub name: Option<String>,
-    /// If specified, the form is submitted when the selection changes. If not specified, you must specify a separate button that submits the form. For details about working with form inputs, see [Receive form data](https://developers.google.com/workspace/chat/read-form-data).
-    pub on_change_action: Option<GoogleAppsCardV1Action>,
-    /// A data source from Google Workspace.
-    pub platform_data_source: Option<GoogleAppsCardV1PlatformDataSource>,
-    /// The type of items that are displayed to users in a `SelectionInput` widget. Selection types support different types of interactions. For example, users can select one or more checkboxes, but they can only select one value from a dropdown menu.
-    pub type_: Option<GoogleAppsCardV1SelectionInputType>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1SelectionInput {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `data_source_configs` (`dataSourceConfigs` on the wire).
-    pub fn set_data_source_configs(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1DataSourceConfig>>,
-    ) -> Self {
-        self.data_source_configs = values.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `external_data_source` (`externalDataSource` on the wire).
-    pub fn set_external_data_source(
-        mut self,
-        value: impl Into<GoogleAppsCardV1Action>,
-    ) -> Self {
-        self.external_data_source = Some(value.into());
-        self
-    }
-    /// `hint_text`, or `""` when it is not set.
-    #[inline]
-    pub fn hint_text(&self) -> &str {
-        self.hint_text.as_deref().unwrap_or_default()
-    }
-    /// Sets `hint_text` (`hintText` on the wire).
-    pub fn set_hint_text(mut self, value: impl Into<String>) -> Self {
-        self.hint_text = Some(value.into());
-        self
-    }
-    /// Sets `items` (`items` on the wire).
-    pub fn set_items(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1SelectionItem>>,
-    ) -> Self {
-        self.items = values.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `label`, or `""` when it is not set.
-    #[inline]
-    pub fn label(&self) -> &str {
-        self.label.as_deref().unwrap_or_default()
-    }
-    /// Sets `label` (`label` on the wire).
-    pub fn set_label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
-        self
-    }
-    /// `multi_select_max_selected_items`, or `0` when it is not set.
-    #[inline]
-    pub fn multi_select_max_selected_items(&self) -> i32 {
-        self.multi_select_max_selected_items.unwrap_or_default()
-    }
-    /// Sets `multi_select_max_selected_items` (`multiSelectMaxSelectedItems` on the wire).
-    pub fn set_multi_select_max_selected_items(mut self, value: i32) -> Self {
-        self.multi_select_max_selected_items = Some(value);
-        self
-    }
-    /// `multi_select_min_query_length`, or `0` when it is not set.
-    #[inline]
-    pub fn multi_select_min_query_length(&self) -> i32 {
-        self.multi_select_min_query_length.unwrap_or_default()
-    }
-    /// Sets `multi_select_min_query_length` (`multiSelectMinQueryLength` on the wire).
-    pub fn set_multi_select_min_query_length(mut self, value: i32) -> Self {
-        self.multi_select_min_query_length = Some(value);
-        self
-    }
-    /// `name`, or `""` when it is not set.
-    #[inline]
-    pub fn name(&self) -> &str {
-        self.name.as_deref().unwrap_or_default()
-    }
-    /// Sets `name` (`name` on the wire).
-    pub fn set_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `on_change_action` (`onChangeAction` on the wire).
-    pub fn set_on_change_action(
-        mut self,
-        value: impl Into<GoogleAppsCardV1Action>,
-    ) -> Self {
-        self.on_change_action = Some(value.into());
-        self
-    }
-    /// Sets `platform_data_source` (`platformDataSource` on the wire).
-    pub fn set_platform_data_source(
-        mut self,
-        value: impl Into<GoogleAppsCardV1PlatformDataSource>,
-    ) -> Self {
-        self.platform_data_source = Some(value.into());
-        self
-    }
-    /// `type_`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn type_(&self) -> GoogleAppsCardV1SelectionInputType {
-        self.type_.clone().unwrap_or_default()
-    }
-    /// Sets `type_` (`type` on the wire).
-    pub fn set_type(
-        mut self,
-        value: impl Into<GoogleAppsCardV1SelectionInputType>,
-    ) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1SelectionInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1SelectionInput");
-        d.field("data_source_configs", &self.data_source_configs);
-        d.field("external_data_source", &self.external_data_source);
-        d.field("hint_text", &self.hint_text);
-        d.field("items", &self.items);
-        d.field("label", &self.label);
-        d.field(
-            "multi_select_max_selected_items",
-            &self.multi_select_max_selected_items,
-        );
-        d.field("multi_select_min_query_length", &self.multi_select_min_query_length);
-        d.field("name", &self.name);
-        d.field("on_change_action", &self.on_change_action);
-        d.field("platform_data_source", &self.platform_data_source);
-        d.field("type_", &self.type_);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1SelectionInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "dataSourceConfigs", &self.data_source_configs)?;
-        wire::put(&mut map, "externalDataSource", &self.external_data_source)?;
-        wire::put(&mut map, "hintText", &self.hint_text)?;
-        wire::put(&mut map, "items", &self.items)?;
-        wire::put(&mut map, "label", &self.label)?;
-        wire::put(
-            &mut map,
-            "multiSelectMaxSelectedItems",
-            &self.multi_select_max_selected_items,
-        )?;
-        wire::put(
-            &mut map,
-            "multiSelectMinQueryLength",
-            &self.multi_select_min_query_length,
-        )?;
-        wire::put(&mut map, "name", &self.name)?;
-        wire::put(&mut map, "onChangeAction", &self.on_change_action)?;
-        wire::put(&mut map, "platformDataSource", &self.platform_data_source)?;
-        wire::put(&mut map, "type", &self.type_)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1SelectionInput {
-    const NAME: &'static str = "GoogleAppsCardV1SelectionInput";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "dataSourceConfigs" => self.data_source_configs = wire::next_or_default(map)?,
-            "externalDataSource" => self.external_data_source = map.next_value()?,
-            "hintText" => self.hint_text = map.next_value()?,
-            "items" => self.items = wire::next_or_default(map)?,
-            "label" => self.label = map.next_value()?,
-            "multiSelectMaxSelectedItems" => {
-                self.multi_select_max_selected_items = map.next_value()?;
-            }
-            "multiSelectMinQueryLength" => {
-                self.multi_select_min_query_length = map.next_value()?;
-            }
-            "name" => self.name = map.next_value()?,
-            "onChangeAction" => self.on_change_action = map.next_value()?,
-            "platformDataSource" => self.platform_data_source = map.next_value()?,
-            "type" => self.type_ = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1SelectionInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// The type of items that are displayed to users in a `SelectionInput` widget. Selection types support different types of interactions. For example, users can select one or more checkboxes, but they can only select one value from a dropdown menu.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1SelectionInputType {
-    /// A set of checkboxes. Users can select one or more checkboxes.
-    #[default]
-    CheckBox,
-    /// A set of radio buttons. Users can select one radio button.
-    RadioButton,
-    /// A set of switches. Users can turn on one or more switches.
-    Switch,
-    /// A dropdown menu. Users can select one item from the menu. For Google Chat apps, you can populate items using a dynamic data source and autosuggest items as users type in the menu. For example, users can start typing the name of a Google Chat space and the widget autosuggests the space. To dynamically populate items for a dropdown menu, use one of the following types of data sources: * Google Workspace data: Items are populated using data from Google Workspace, such as Google Workspace users or Google Chat spaces. * External data: Items are populated from an external data source outside of Google Workspace. For examples of how to implement dropdown menus for Chat apps, see [Add a dropdown menu](https://developers.google.com/workspace/chat/design-interactive-card-dialog#dropdown-menu) and [Dynamically populate drop-down menus](https://developers.google.com/workspace/chat/design-interactive-card-dialog#dynamic-dropdown-menu). [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-    Dropdown,
-    /// A menu with a text box. Users can type and select one or more items. For Google Workspace add-ons, you must populate items using a static array of `SelectionItem` objects. For Google Chat apps, you can also populate items using a dynamic data source and autosuggest items as users type in the menu. For example, users can start typing the name of a Google Chat space and the widget autosuggests the space. To dynamically populate items for a multiselect menu, use one of the following types of data sources: * Google Workspace data: Items are populated using data from Google Workspace, such as Google Workspace users or Google Chat spaces. * External data: Items are populated from an external data source outside of Google Workspace. For examples of how to implement multiselect menus for Chat apps, see [Add a multiselect menu](https://developers.google.com/workspace/chat/design-interactive-card-dialog#multiselect-menu). [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-    MultiSelect,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1SelectionInputType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CheckBox => "CHECK_BOX",
-            Self::RadioButton => "RADIO_BUTTON",
-            Self::Switch => "SWITCH",
-            Self::Dropdown => "DROPDOWN",
-            Self::MultiSelect => "MULTI_SELECT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1SelectionInputType {
-    fn from(value: &str) -> Self {
-        match value {
-            "CHECK_BOX" => Self::CheckBox,
-            "RADIO_BUTTON" => Self::RadioButton,
-            "SWITCH" => Self::Switch,
-            "DROPDOWN" => Self::Dropdown,
-            "MULTI_SELECT" => Self::MultiSelect,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1SelectionInputType);
-/// An item that users can select in a selection input, such as a checkbox or switch. Supports up to 100 items. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1SelectionItem {
-    /// For multiselect menus, a text description or label that's displayed below the item's `text` field.
-    pub bottom_text: Option<String>,
-    /// Whether the item is selected by default. If the selection input only accepts one value (such as for radio buttons or a dropdown menu), only set this field for one item.
-    pub selected: Option<bool>,
-    /// The `startIconUri` field.
-    pub start_icon_uri: Option<String>,
-    /// The text that identifies or describes the item to users.
-    pub text: Option<String>,
-    /// The value associated with this item. The client should use this as a form input value. For details about working with form inputs, see [Receive form data](https://developers.google.com/workspace/chat/read-form-data).
-    pub value: Option<String>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1SelectionItem {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `bottom_text`, or `""` when it is not set.
-    #[inline]
-    pub fn bottom_text(&self) -> &str {
-        self.bottom_text.as_deref().unwrap_or_default()
-    }
-    /// Sets `bottom_text` (`bottomText` on the wire).
-    pub fn set_bottom_text(mut self, value: impl Into<String>) -> Self {
-        self.bottom_text = Some(value.into());
-        self
-    }
-    /// `selected`, or `false` when it is not set.
-    #[inline]
-    pub fn selected(&self) -> bool {
-        self.selected.unwrap_or_default()
-    }
-    /// Sets `selected` (`selected` on the wire).
-    pub fn set_selected(mut self, value: bool) -> Self {
-        self.selected = Some(value);
-        self
-    }
-    /// `start_icon_uri`, or `""` when it is not set.
-    #[inline]
-    pub fn start_icon_uri(&self) -> &str {
-        self.start_icon_uri.as_deref().unwrap_or_default()
-    }
-    /// Sets `start_icon_uri` (`startIconUri` on the wire).
-    pub fn set_start_icon_uri(mut self, value: impl Into<String>) -> Self {
-        self.start_icon_uri = Some(value.into());
-        self
-    }
-    /// `text`, or `""` when it is not set.
-    #[inline]
-    pub fn text(&self) -> &str {
-        self.text.as_deref().unwrap_or_default()
-    }
-    /// Sets `text` (`text` on the wire).
-    pub fn set_text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-    /// `value`, or `""` when it is not set.
-    #[inline]
-    pub fn value(&self) -> &str {
-        self.value.as_deref().unwrap_or_default()
-    }
-    /// Sets `value` (`value` on the wire).
-    pub fn set_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1SelectionItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1SelectionItem");
-        d.field("bottom_text", &self.bottom_text);
-        d.field("selected", &self.selected);
-        d.field("start_icon_uri", &self.start_icon_uri);
-        d.field("text", &self.text);
-        d.field("value", &self.value);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1SelectionItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "bottomText", &self.bottom_text)?;
-        wire::put(&mut map, "selected", &self.selected)?;
-        wire::put(&mut map, "startIconUri", &self.start_icon_uri)?;
-        wire::put(&mut map, "text", &self.text)?;
-        wire::put(&mut map, "value", &self.value)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1SelectionItem {
-    const NAME: &'static str = "GoogleAppsCardV1SelectionItem";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "bottomText" => self.bottom_text = map.next_value()?,
-            "selected" => self.selected = map.next_value()?,
-            "startIconUri" => self.start_icon_uri = map.next_value()?,
-            "text" => self.text = map.next_value()?,
-            "value" => self.value = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1SelectionItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// One suggested value that users can enter in a text input field. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1SuggestionItem {
-    /// The value of a suggested input to a text input field. This is equivalent to what users enter themselves.
-    pub text: Option<String>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1SuggestionItem {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `text`, or `""` when it is not set.
-    #[inline]
-    pub fn text(&self) -> &str {
-        self.text.as_deref().unwrap_or_default()
-    }
-    /// Sets `text` (`text` on the wire).
-    pub fn set_text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1SuggestionItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1SuggestionItem");
-        d.field("text", &self.text);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1SuggestionItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "text", &self.text)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1SuggestionItem {
-    const NAME: &'static str = "GoogleAppsCardV1SuggestionItem";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "text" => self.text = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1SuggestionItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Suggested values that users can enter. These values appear when users click inside the text input field. As users type, the suggested values dynamically filter to match what the users have typed. For example, a text input field for programming language might suggest Java, JavaScript, Python, and C++. When users start typing `Jav`, the list of suggestions filters to show `Java` and `JavaScript`. Suggested values help guide users to enter values that your app can make sense of. When referring to JavaScript, some users might enter `javascript` and others `java script`. Suggesting `JavaScript` can standardize how users interact with your app. When specified, `TextInput.type` is always `SINGLE_LINE`, even if it's set to `MULTIPLE_LINE`. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1Suggestions {
-    /// A list of suggestions used for autocomplete recommendations in text input fields.
-    pub items: Vec<GoogleAppsCardV1SuggestionItem>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1Suggestions {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `items` (`items` on the wire).
-    pub fn set_items(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1SuggestionItem>>,
-    ) -> Self {
-        self.items = values.into_iter().map(Into::into).collect();
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1Suggestions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1Suggestions");
-        d.field("items", &self.items);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1Suggestions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "items", &self.items)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1Suggestions {
-    const NAME: &'static str = "GoogleAppsCardV1Suggestions";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "items" => self.items = wire::next_or_default(map)?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Suggestions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Either a toggle-style switch or a checkbox inside a `decoratedText` widget. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend): Only supported in the `decoratedText` widget.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1SwitchControl {
-    /// How the switch appears in the user interface. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-    pub control_type: Option<GoogleAppsCardV1SwitchControlControlType>,
-    /// The name by which the switch widget is identified in a form input event (as the key in `CommonEventObject.form_inputs`). For details about working with form inputs, see [Receive form data](https://developers.google.com/workspace/chat/read-form-data).
-    pub name: Option<String>,
-    /// The action to perform when the switch state is changed, such as what function to run.
-    pub on_change_action: Option<GoogleAppsCardV1Action>,
-    /// When `true`, the switch is selected, and its `value` is included in `CommonEventObject.form_inputs[name].string_inputs.value`.
-    pub selected: Option<bool>,
-    /// The value returned in `CommonEventObject.form_inputs[name].string_inputs` when the switch is selected (`selected` is `true`). If `selected` is `true` and `value` is unset, an empty string (`""`) is returned in `string_inputs.value`. When `selected` is `false`, this value is omitted from `string_inputs.value`. For details about working with form inputs, see [Receive form data](https://developers.google.com/workspace/chat/read-form-data).
-    pub value: Option<String>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1SwitchControl {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `control_type`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn control_type(&self) -> GoogleAppsCardV1SwitchControlControlType {
-        self.control_type.clone().unwrap_or_default()
-    }
-    /// Sets `control_type` (`controlType` on the wire).
-    pub fn set_control_type(
-        mut self,
-        value: impl Into<GoogleAppsCardV1SwitchControlControlType>,
-    ) -> Self {
-        self.control_type = Some(value.into());
-        self
-    }
-    /// `name`, or `""` when it is not set.
-    #[inline]
-    pub fn name(&self) -> &str {
-        self.name.as_deref().unwrap_or_default()
-    }
-    /// Sets `name` (`name` on the wire).
-    pub fn set_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `on_change_action` (`onChangeAction` on the wire).
-    pub fn set_on_change_action(
-        mut self,
-        value: impl Into<GoogleAppsCardV1Action>,
-    ) -> Self {
-        self.on_change_action = Some(value.into());
-        self
-    }
-    /// `selected`, or `false` when it is not set.
-    #[inline]
-    pub fn selected(&self) -> bool {
-        self.selected.unwrap_or_default()
-    }
-    /// Sets `selected` (`selected` on the wire).
-    pub fn set_selected(mut self, value: bool) -> Self {
-        self.selected = Some(value);
-        self
-    }
-    /// `value`, or `""` when it is not set.
-    #[inline]
-    pub fn value(&self) -> &str {
-        self.value.as_deref().unwrap_or_default()
-    }
-    /// Sets `value` (`value` on the wire).
-    pub fn set_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1SwitchControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1SwitchControl");
-        d.field("control_type", &self.control_type);
-        d.field("name", &self.name);
-        d.field("on_change_action", &self.on_change_action);
-        d.field("selected", &self.selected);
-        d.field("value", &self.value);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1SwitchControl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "controlType", &self.control_type)?;
-        wire::put(&mut map, "name", &self.name)?;
-        wire::put(&mut map, "onChangeAction", &self.on_change_action)?;
-        wire::put(&mut map, "selected", &self.selected)?;
-        wire::put(&mut map, "value", &self.value)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1SwitchControl {
-    const NAME: &'static str = "GoogleAppsCardV1SwitchControl";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "controlType" => self.control_type = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "onChangeAction" => self.on_change_action = map.next_value()?,
-            "selected" => self.selected = map.next_value()?,
-            "value" => self.value = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1SwitchControl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// How the switch appears in the user interface. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1SwitchControlControlType {
-    /// A toggle-style switch.
-    #[default]
-    Switch,
-    /// Deprecated in favor of `CHECK_BOX`.
-    Checkbox,
-    /// A checkbox.
-    CheckBox,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1SwitchControlControlType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Switch => "SWITCH",
-            Self::Checkbox => "CHECKBOX",
-            Self::CheckBox => "CHECK_BOX",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1SwitchControlControlType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SWITCH" => Self::Switch,
-            "CHECKBOX" => Self::Checkbox,
-            "CHECK_BOX" => Self::CheckBox,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1SwitchControlControlType);
-/// A field in which users can enter text. Supports suggestions and on-change actions. Supports form submission validation. When `Action.all_widgets_are_required` is set to `true` or this widget is specified in `Action.required_widgets`, the submission action is blocked unless a value is entered. For an example in Google Chat apps, see [Add a field in which a user can enter text](https://developers.google.com/workspace/chat/design-interactive-card-dialog#add_a_field_in_which_a_user_can_enter_text). Chat apps receive and can process the value of entered text during form input events. For details about working with form inputs, see [Receive form data](https://developers.google.com/workspace/chat/read-form-data). When you need to collect undefined or abstract data from users, use a text input. To collect defined or enumerated data from users, use the SelectionInput widget. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1TextInput {
-    /// Optional. Specify what action to take when the text input field provides suggestions to users who interact with it. If unspecified, the suggestions are set by `initialSuggestions` and are processed by the client. If specified, the app takes the action specified here, such as running a custom function. [Google Workspace add-ons](https://developers.google.com/workspace/add-ons):
-    pub auto_complete_action: Option<GoogleAppsCardV1Action>,
-    /// Text that appears below the text input field meant to assist users by prompting them to enter a certain value. This text is always visible. Required if `label` is unspecified. Otherwise, optional.
-    pub hint_text: Option<String>,
-    /// A data source that's unique to a Google Workspace host application, such as Gmail emails, Google Calendar events, or Google Chat messages. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
-    pub host_app_data_source: Option<HostAppDataSourceMarkup>,
-    /// Suggested values that users can enter. These values appear when users click inside the text input field. As users type, the suggested values dynamically filter to match what the users have typed. For example, a text input field for programming language might suggest Java, JavaScript, Python, and C++. When users start typing `Jav`, the list of suggestions filters to show just `Java` and `JavaScript`. Suggested values help guide users to enter values that your app can make sense of. When referring to JavaScript, some users might enter `javascript` and others `java script`. Suggesting `JavaScript` can standardize how users interact with your app. When specified, `TextInput.type` is always `SINGLE_LINE`, even if it's set to `MULTIPLE_LINE`. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-    pub initial_suggestions: Option<GoogleAppsCardV1Suggestions>,
-    /// The text that appears above the text input field in the user interface. Specify text that helps the user enter the information your app needs. For example, if you are asking someone's name, but specifically need their surname, write `surname` instead of `name`. Required if `hintText` is unspecified. Otherwise, optional.
-    pub label: Option<String>,
-    /// The name by which the text input is identified in a form input event. For details about working with form inputs, see [Receive form data](https://developers.google.com/workspace/chat/read-form-data).
-    pub name: Option<String>,
-    /// What to do when a change occurs in the text input field. For example, a user adding to the field or deleting text. Examples of actions to take include running a custom function or opening a [dialog](https://developers.google.com/workspace/chat/dialogs) in Google Chat.
-    pub on_change_action: Option<GoogleAppsCardV1Action>,
-    /// Text that appears in the text input field when the field is empty. Use this text to prompt users to enter a value. For example, `Enter a number from 0 to 100`. [Google Chat apps](https://developers.google.com/workspace/chat):
-    pub placeholder_text: Option<String>,
-    /// How a text input field appears in the user interface. For example, whether the field is single or multi-line.
-    pub type_: Option<GoogleAppsCardV1TextInputType>,
-    /// Specify the input format validation necessary for this text field. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-    pub validation: Option<GoogleAppsCardV1Validation>,
-    /// The value entered by a user, returned as part of a form input event. For details about working with form inputs, see [Receive form data](https://developers.google.com/workspace/chat/read-form-data).
-    pub value: Option<String>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1TextInput {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `auto_complete_action` (`autoCompleteAction` on the wire).
-    pub fn set_auto_complete_action(
-        mut self,
-        value: impl Into<GoogleAppsCardV1Action>,
-    ) -> Self {
-        self.auto_complete_action = Some(value.into());
-        self
-    }
-    /// `hint_text`, or `""` when it is not set.
-    #[inline]
-    pub fn hint_text(&self) -> &str {
-        self.hint_text.as_deref().unwrap_or_default()
-    }
-    /// Sets `hint_text` (`hintText` on the wire).
-    pub fn set_hint_text(mut self, value: impl Into<String>) -> Self {
-        self.hint_text = Some(value.into());
-        self
-    }
-    /// Sets `host_app_data_source` (`hostAppDataSource` on the wire).
-    pub fn set_host_app_data_source(
-        mut self,
-        value: impl Into<HostAppDataSourceMarkup>,
-    ) -> Self {
-        self.host_app_data_source = Some(value.into());
-        self
-    }
-    /// Sets `initial_suggestions` (`initialSuggestions` on the wire).
-    pub fn set_initial_suggestions(
-        mut self,
-        value: impl Into<GoogleAppsCardV1Suggestions>,
-    ) -> Self {
-        self.initial_suggestions = Some(value.into());
-        self
-    }
-    /// `label`, or `""` when it is not set.
-    #[inline]
-    pub fn label(&self) -> &str {
-        self.label.as_deref().unwrap_or_default()
-    }
-    /// Sets `label` (`label` on the wire).
-    pub fn set_label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
-        self
-    }
-    /// `name`, or `""` when it is not set.
-    #[inline]
-    pub fn name(&self) -> &str {
-        self.name.as_deref().unwrap_or_default()
-    }
-    /// Sets `name` (`name` on the wire).
-    pub fn set_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `on_change_action` (`onChangeAction` on the wire).
-    pub fn set_on_change_action(
-        mut self,
-        value: impl Into<GoogleAppsCardV1Action>,
-    ) -> Self {
-        self.on_change_action = Some(value.into());
-        self
-    }
-    /// `placeholder_text`, or `""` when it is not set.
-    #[inline]
-    pub fn placeholder_text(&self) -> &str {
-        self.placeholder_text.as_deref().unwrap_or_default()
-    }
-    /// Sets `placeholder_text` (`placeholderText` on the wire).
-    pub fn set_placeholder_text(mut self, value: impl Into<String>) -> Self {
-        self.placeholder_text = Some(value.into());
-        self
-    }
-    /// `type_`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn type_(&self) -> GoogleAppsCardV1TextInputType {
-        self.type_.clone().unwrap_or_default()
-    }
-    /// Sets `type_` (`type` on the wire).
-    pub fn set_type(mut self, value: impl Into<GoogleAppsCardV1TextInputType>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-    /// Sets `validation` (`validation` on the wire).
-    pub fn set_validation(
-        mut self,
-        value: impl Into<GoogleAppsCardV1Validation>,
-    ) -> Self {
-        self.validation = Some(value.into());
-        self
-    }
-    /// `value`, or `""` when it is not set.
-    #[inline]
-    pub fn value(&self) -> &str {
-        self.value.as_deref().unwrap_or_default()
-    }
-    /// Sets `value` (`value` on the wire).
-    pub fn set_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1TextInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1TextInput");
-        d.field("auto_complete_action", &self.auto_complete_action);
-        d.field("hint_text", &self.hint_text);
-        d.field("host_app_data_source", &self.host_app_data_source);
-        d.field("initial_suggestions", &self.initial_suggestions);
-        d.field("label", &self.label);
-        d.field("name", &self.name);
-        d.field("on_change_action", &self.on_change_action);
-        d.field("placeholder_text", &self.placeholder_text);
-        d.field("type_", &self.type_);
-        d.field("validation", &self.validation);
-        d.field("value", &self.value);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1TextInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "autoCompleteAction", &self.auto_complete_action)?;
-        wire::put(&mut map, "hintText", &self.hint_text)?;
-        wire::put(&mut map, "hostAppDataSource", &self.host_app_data_source)?;
-        wire::put(&mut map, "initialSuggestions", &self.initial_suggestions)?;
-        wire::put(&mut map, "label", &self.label)?;
-        wire::put(&mut map, "name", &self.name)?;
-        wire::put(&mut map, "onChangeAction", &self.on_change_action)?;
-        wire::put(&mut map, "placeholderText", &self.placeholder_text)?;
-        wire::put(&mut map, "type", &self.type_)?;
-        wire::put(&mut map, "validation", &self.validation)?;
-        wire::put(&mut map, "value", &self.value)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1TextInput {
-    const NAME: &'static str = "GoogleAppsCardV1TextInput";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "autoCompleteAction" => self.auto_complete_action = map.next_value()?,
-            "hintText" => self.hint_text = map.next_value()?,
-            "hostAppDataSource" => self.host_app_data_source = map.next_value()?,
-            "initialSuggestions" => self.initial_suggestions = map.next_value()?,
-            "label" => self.label = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "onChangeAction" => self.on_change_action = map.next_value()?,
-            "placeholderText" => self.placeholder_text = map.next_value()?,
-            "type" => self.type_ = map.next_value()?,
-            "validation" => self.validation = map.next_value()?,
-            "value" => self.value = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1TextInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// How a text input field appears in the user interface. For example, whether the field is single or multi-line.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1TextInputType {
-    /// The text input field has a fixed height of one line.
-    #[default]
-    SingleLine,
-    /// The text input field has a fixed height of multiple lines.
-    MultipleLine,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1TextInputType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SingleLine => "SINGLE_LINE",
-            Self::MultipleLine => "MULTIPLE_LINE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1TextInputType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SINGLE_LINE" => Self::SingleLine,
-            "MULTIPLE_LINE" => Self::MultipleLine,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1TextInputType);
-/// A paragraph of text that supports formatting. For an example in Google Chat apps, see [Add a paragraph of formatted text](https://developers.google.com/workspace/chat/add-text-image-card-dialog#add_a_paragraph_of_formatted_text). For more information about formatting text, see [Formatting text in Google Chat apps](https://developers.google.com/workspace/chat/format-messages#card-formatting) and [Formatting text in Google Workspace add-ons](https://developers.google.com/apps-script/add-ons/concepts/widgets#text_formatting). [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1TextParagraph {
-    /// The maximum number of lines of text that are displayed in the widget. If the text exceeds the specified maximum number of lines, the excess content is concealed behind a **show more** button. If the text is equal or shorter than the specified maximum number of lines, a **show more** button isn't displayed. The default value is 0, in which case all context is displayed. Negative values are ignored.
-    pub max_lines: Option<i32>,
-    /// The text that's shown in the widget.
-    pub text: Option<String>,
-    /// The syntax of the text. If not set, the text is rendered as HTML. [Google Chat apps](https://developers.google.com/workspace/chat):
-    pub text_syntax: Option<GoogleAppsCardV1TextParagraphTextSyntax>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1TextParagraph {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `max_lines`, or `0` when it is not set.
-    #[inline]
-    pub fn max_lines(&self) -> i32 {
-        self.max_lines.unwrap_or_default()
-    }
-    /// Sets `max_lines` (`maxLines` on the wire).
-    pub fn set_max_lines(mut self, value: i32) -> Self {
-        self.max_lines = Some(value);
-        self
-    }
-    /// `text`, or `""` when it is not set.
-    #[inline]
-    pub fn text(&self) -> &str {
-        self.text.as_deref().unwrap_or_default()
-    }
-    /// Sets `text` (`text` on the wire).
-    pub fn set_text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-    /// `text_syntax`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn text_syntax(&self) -> GoogleAppsCardV1TextParagraphTextSyntax {
-        self.text_syntax.clone().unwrap_or_default()
-    }
-    /// Sets `text_syntax` (`textSyntax` on the wire).
-    pub fn set_text_syntax(
-        mut self,
-        value: impl Into<GoogleAppsCardV1TextParagraphTextSyntax>,
-    ) -> Self {
-        self.text_syntax = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1TextParagraph {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1TextParagraph");
-        d.field("max_lines", &self.max_lines);
-        d.field("text", &self.text);
-        d.field("text_syntax", &self.text_syntax);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1TextParagraph {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "maxLines", &self.max_lines)?;
-        wire::put(&mut map, "text", &self.text)?;
-        wire::put(&mut map, "textSyntax", &self.text_syntax)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1TextParagraph {
-    const NAME: &'static str = "GoogleAppsCardV1TextParagraph";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "maxLines" => self.max_lines = map.next_value()?,
-            "text" => self.text = map.next_value()?,
-            "textSyntax" => self.text_syntax = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1TextParagraph {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// The syntax of the text. If not set, the text is rendered as HTML. [Google Chat apps](https://developers.google.com/workspace/chat):
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1TextParagraphTextSyntax {
-    /// The text is rendered as HTML if unspecified.
-    #[default]
-    TextSyntaxUnspecified,
-    /// The text is rendered as HTML. This is the default value.
-    Html,
-    /// The text is rendered as Markdown.
-    Markdown,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1TextParagraphTextSyntax {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TextSyntaxUnspecified => "TEXT_SYNTAX_UNSPECIFIED",
-            Self::Html => "HTML",
-            Self::Markdown => "MARKDOWN",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1TextParagraphTextSyntax {
-    fn from(value: &str) -> Self {
-        match value {
-            "TEXT_SYNTAX_UNSPECIFIED" => Self::TextSyntaxUnspecified,
-            "HTML" => Self::Html,
-            "MARKDOWN" => Self::Markdown,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1TextParagraphTextSyntax);
-/// Represents a trigger. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1Trigger {
-    /// The unique identifier of the ActionRule.
-    pub action_rule_id: Option<String>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1Trigger {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `action_rule_id`, or `""` when it is not set.
-    #[inline]
-    pub fn action_rule_id(&self) -> &str {
-        self.action_rule_id.as_deref().unwrap_or_default()
-    }
-    /// Sets `action_rule_id` (`actionRuleId` on the wire).
-    pub fn set_action_rule_id(mut self, value: impl Into<String>) -> Self {
-        self.action_rule_id = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1Trigger {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1Trigger");
-        d.field("action_rule_id", &self.action_rule_id);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1Trigger {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "actionRuleId", &self.action_rule_id)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1Trigger {
-    const NAME: &'static str = "GoogleAppsCardV1Trigger";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "actionRuleId" => self.action_rule_id = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Trigger {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Represents an action that updates the visibility of a widget. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1UpdateVisibilityAction {
-    /// The new visibility.
-    pub visibility: Option<GoogleAppsCardV1UpdateVisibilityActionVisibility>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1UpdateVisibilityAction {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `visibility`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn visibility(&self) -> GoogleAppsCardV1UpdateVisibilityActionVisibility {
-        self.visibility.clone().unwrap_or_default()
-    }
-    /// Sets `visibility` (`visibility` on the wire).
-    pub fn set_visibility(
-        mut self,
-        value: impl Into<GoogleAppsCardV1UpdateVisibilityActionVisibility>,
-    ) -> Self {
-        self.visibility = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1UpdateVisibilityAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1UpdateVisibilityAction");
-        d.field("visibility", &self.visibility);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1UpdateVisibilityAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "visibility", &self.visibility)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1UpdateVisibilityAction {
-    const NAME: &'static str = "GoogleAppsCardV1UpdateVisibilityAction";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "visibility" => self.visibility = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1UpdateVisibilityAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// The new visibility.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1UpdateVisibilityActionVisibility {
-    /// Unspecified visibility. Do not use.
-    #[default]
-    VisibilityUnspecified,
-    /// The UI element is visible.
-    Visible,
-    /// The UI element is hidden.
-    Hidden,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1UpdateVisibilityActionVisibility {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VisibilityUnspecified => "VISIBILITY_UNSPECIFIED",
-            Self::Visible => "VISIBLE",
-            Self::Hidden => "HIDDEN",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1UpdateVisibilityActionVisibility {
-    fn from(value: &str) -> Self {
-        match value {
-            "VISIBILITY_UNSPECIFIED" => Self::VisibilityUnspecified,
-            "VISIBLE" => Self::Visible,
-            "HIDDEN" => Self::Hidden,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1UpdateVisibilityActionVisibility);
-/// Represents the necessary data for validating the widget it's attached to. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1Validation {
-    /// Specify the character limit for text input widgets. Note that this is only used for text input and is ignored for other widgets. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-    pub character_limit: Option<i32>,
-    /// Specify the type of the input widgets. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-    pub input_type: Option<GoogleAppsCardV1ValidationInputType>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1Validation {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// `character_limit`, or `0` when it is not set.
-    #[inline]
-    pub fn character_limit(&self) -> i32 {
-        self.character_limit.unwrap_or_default()
-    }
-    /// Sets `character_limit` (`characterLimit` on the wire).
-    pub fn set_character_limit(mut self, value: i32) -> Self {
-        self.character_limit = Some(value);
-        self
-    }
-    /// `input_type`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn input_type(&self) -> GoogleAppsCardV1ValidationInputType {
-        self.input_type.clone().unwrap_or_default()
-    }
-    /// Sets `input_type` (`inputType` on the wire).
-    pub fn set_input_type(
-        mut self,
-        value: impl Into<GoogleAppsCardV1ValidationInputType>,
-    ) -> Self {
-        self.input_type = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1Validation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1Validation");
-        d.field("character_limit", &self.character_limit);
-        d.field("input_type", &self.input_type);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1Validation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "characterLimit", &self.character_limit)?;
-        wire::put(&mut map, "inputType", &self.input_type)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1Validation {
-    const NAME: &'static str = "GoogleAppsCardV1Validation";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "characterLimit" => self.character_limit = map.next_value()?,
-            "inputType" => self.input_type = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Validation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Specify the type of the input widgets. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend):
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1ValidationInputType {
-    /// Unspecified type. Do not use.
-    #[default]
-    InputTypeUnspecified,
-    /// Regular text that accepts all characters.
-    Text,
-    /// An integer value.
-    Integer,
-    /// A float value.
-    Float,
-    /// An email address.
-    Email,
-    /// A emoji selected from system-provided emoji picker.
-    EmojiPicker,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1ValidationInputType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InputTypeUnspecified => "INPUT_TYPE_UNSPECIFIED",
-            Self::Text => "TEXT",
-            Self::Integer => "INTEGER",
-            Self::Float => "FLOAT",
-            Self::Email => "EMAIL",
-            Self::EmojiPicker => "EMOJI_PICKER",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1ValidationInputType {
-    fn from(value: &str) -> Self {
-        match value {
-            "INPUT_TYPE_UNSPECIFIED" => Self::InputTypeUnspecified,
-            "TEXT" => Self::Text,
-            "INTEGER" => Self::Integer,
-            "FLOAT" => Self::Float,
-            "EMAIL" => Self::Email,
-            "EMOJI_PICKER" => Self::EmojiPicker,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1ValidationInputType);
-/// Each card is made up of widgets. A widget is a composite object that can represent one of text, images, buttons, and other object types.
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1Widget {
-    /// A list of buttons. For example, the following JSON creates two buttons. The first is a blue text button and the second is an image button that opens a link: ``` "buttonList": { "buttons": [ { "text": "Edit", "color": { "red": 0, "green": 0, "blue": 1 }, "disabled": true }, { "icon": { "knownIcon": "INVITE", "altText": "check calendar" }, "onClick": { "openLink": { "url": "https://example.com/calendar" } } } ] } ```
-    pub button_list: Option<GoogleAppsCardV1ButtonList>,
-    /// Contains a collection of `CarouselCard` items, each of which contains nested widgets. For example, this is a JSON representation of a carousel that contains two carousel cards, each with a text paragraph: ``` { "carouselCards": [ { "widgets": [ { "textParagraph": { "text": "First text paragraph in the carousel." } } ] }, { "widgets": [ { "textParagraph": { "text": "Second text paragraph in the carousel." } } ] } ] } ```
-    pub carousel: Option<GoogleAppsCardV1Carousel>,
-    /// A list of chips. For example, the following JSON creates two chips. The first is a text chip and the second is an icon chip that opens a link: ``` "chipList": { "chips": [ { "label": "Edit", "disabled": true }, { "icon": { "knownIcon": "INVITE", "altText": "check calendar" }, "onClick": { "openLink": { "url": "https://example.com/calendar" } } } ] } ```
-    pub chip_list: Option<GoogleAppsCardV1ChipList>,
-    /// Displays up to 2 columns. To include more than 2 columns, or to use rows, use the `Grid` widget. For example, the following JSON creates 2 columns that each contain text paragraphs: ``` "columns": { "columnItems": [ { "horizontalSizeStyle": "FILL_AVAILABLE_SPACE", "horizontalAlignment": "CENTER", "verticalAlignment": "CENTER", "widgets": [ { "textParagraph": { "text": "First column text paragraph" } } ] }, { "horizontalSizeStyle": "FILL_AVAILABLE_SPACE", "horizontalAlignment": "CENTER", "verticalAlignment": "CENTER", "widgets": [ { "textParagraph": { "text": "Second column text paragraph" } } ] } ] } ```
-    pub columns: Option<GoogleAppsCardV1Columns>,
-    /// Displays a widget that lets users input a date, time, or date and time. For example, the following JSON creates a date time picker to schedule an appointment: ``` "dateTimePicker": { "name": "appointment_time", "label": "Book your appointment at:", "type": "DATE_AND_TIME", "valueMsEpoch": 796435200000 } ```
-    pub date_time_picker: Option<GoogleAppsCardV1DateTimePicker>,
-    /// Displays a decorated text item. For example, the following JSON creates a decorated text widget showing email address: ``` "decoratedText": { "startIcon": { "knownIcon": "EMAIL" }, "topLabel": "Email Address", "text": "sasha@example.com", "bottomLabel": "This is a new Email address!", "switchControl": { "name": "has_send_welcome_email_to_sasha", "selected": false, "controlType": "CHECK_BOX" } } ```
-    pub decorated_text: Option<GoogleAppsCardV1DecoratedText>,
-    /// Displays a horizontal line divider between widgets. For example, the following JSON creates a divider: ``` "divider": { } ```
-    pub divider: Option<GoogleAppsCardV1Divider>,
-    /// Specifies the event actions that can be performed on the widget. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
-    pub event_actions: Vec<GoogleAppsCardV1EventAction>,
-    /// Displays a grid with a collection of items. A grid supports any number of columns and items. The number of rows is determined by the upper bounds of the number items divided by the number of columns. A grid with 10 items and 2 columns has 5 rows. A grid with 11 items and 2 columns has 6 rows. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend): For example, the following JSON creates a 2 column grid with a single item: ``` "grid": { "title": "A fine collection of items", "columnCount": 2, "borderStyle": { "type": "STROKE", "cornerRadius": 4 }, "items": [ { "image": { "imageUri": "https://www.example.com/image.png", "cropStyle": { "type": "SQUARE" }, "borderStyle": { "type": "STROKE" } }, "title": "An item" } ], "onClick": { "openLink": { "url": "https://www.example.com" } } } ```
-    pub grid: Option<GoogleAppsCardV1Grid>,
-    /// Specifies whether widgets align to the left, right, or center of a column.
-    pub horizontal_alignment: Option<GoogleAppsCardV1WidgetHorizontalAlignment>,
-    /// A unique ID assigned to the widget that's used to identify the widget to be mutated. The ID has a character limit of 64 characters and should be in the format of `[a-zA-Z0-9-]+`. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
-    pub id: Option<String>,
-    /// Displays an image. For example, the following JSON creates an image with alternative text: ``` "image": { "imageUrl": "https://developers.google.com/workspace/chat/images/quickstart-app-avatar.png", "altText": "Chat app avatar" } ```
-    pub image: Option<GoogleAppsCardV1Image>,
-    /// Displays a selection control that lets users select items. Selection controls can be checkboxes, radio buttons, switches, or dropdown menus. For example, the following JSON creates a dropdown menu that lets users choose a size: ``` "selectionInput": { "name": "size", "label": "Size", "type": "DROPDOWN", "items": [ { "text": "S", "value": "small", "selected": false }, { "text": "M", "value": "medium", "selected": true }, { "text": "L", "value": "large", "selected": false }, { "text": "XL", "value": "extra_large", "selected": false } ] } ```
-    pub selection_input: Option<GoogleAppsCardV1SelectionInput>,
-    /// Displays a text box that users can type into. For example, the following JSON creates a text input for an email address: ``` "textInput": { "name": "mailing_address", "label": "Mailing Address" } ``` As another example, the following JSON creates a text input for a programming language with static suggestions: ``` "textInput": { "name": "preferred_programing_language", "label": "Preferred Language", "initialSuggestions": { "items": [ { "text": "C++" }, { "text": "Java" }, { "text": "JavaScript" }, { "text": "Python" } ] } } ```
-    pub text_input: Option<GoogleAppsCardV1TextInput>,
-    /// Displays a text paragraph. Supports simple HTML formatted text. For more information about formatting text, see [Formatting text in Google Chat apps](https://developers.google.com/workspace/chat/format-messages#card-formatting) and [Formatting text in Google Workspace add-ons](https://developers.google.com/apps-script/add-ons/concepts/widgets#text_formatting). For example, the following JSON creates a bolded text: ``` "textParagraph": { "text": " *bold text*" } ```
-    pub text_paragraph: Option<GoogleAppsCardV1TextParagraph>,
-    /// Specifies whether the widget is visible or hidden. The default value is `VISIBLE`. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
-    pub visibility: Option<GoogleAppsCardV1WidgetVisibility>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1Widget {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `button_list` (`buttonList` on the wire).
-    pub fn set_button_list(
-        mut self,
-        value: impl Into<GoogleAppsCardV1ButtonList>,
-    ) -> Self {
-        self.button_list = Some(value.into());
-        self
-    }
-    /// Sets `carousel` (`carousel` on the wire).
-    pub fn set_carousel(mut self, value: impl Into<GoogleAppsCardV1Carousel>) -> Self {
-        self.carousel = Some(value.into());
-        self
-    }
-    /// Sets `chip_list` (`chipList` on the wire).
-    pub fn set_chip_list(mut self, value: impl Into<GoogleAppsCardV1ChipList>) -> Self {
-        self.chip_list = Some(value.into());
-        self
-    }
-    /// Sets `columns` (`columns` on the wire).
-    pub fn set_columns(mut self, value: impl Into<GoogleAppsCardV1Columns>) -> Self {
-        self.columns = Some(value.into());
-        self
-    }
-    /// Sets `date_time_picker` (`dateTimePicker` on the wire).
-    pub fn set_date_time_picker(
-        mut self,
-        value: impl Into<GoogleAppsCardV1DateTimePicker>,
-    ) -> Self {
-        self.date_time_picker = Some(value.into());
-        self
-    }
-    /// Sets `decorated_text` (`decoratedText` on the wire).
-    pub fn set_decorated_text(
-        mut self,
-        value: impl Into<GoogleAppsCardV1DecoratedText>,
-    ) -> Self {
-        self.decorated_text = Some(value.into());
-        self
-    }
-    /// Sets `divider` (`divider` on the wire).
-    pub fn set_divider(mut self, value: impl Into<GoogleAppsCardV1Divider>) -> Self {
-        self.divider = Some(value.into());
-        self
-    }
-    /// Sets `event_actions` (`eventActions` on the wire).
-    pub fn set_event_actions(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1EventAction>>,
-    ) -> Self {
-        self.event_actions = values.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `grid` (`grid` on the wire).
-    pub fn set_grid(mut self, value: impl Into<GoogleAppsCardV1Grid>) -> Self {
-        self.grid = Some(value.into());
-        self
-    }
-    /// `horizontal_alignment`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn horizontal_alignment(&self) -> GoogleAppsCardV1WidgetHorizontalAlignment {
-        self.horizontal_alignment.clone().unwrap_or_default()
-    }
-    /// Sets `horizontal_alignment` (`horizontalAlignment` on the wire).
-    pub fn set_horizontal_alignment(
-        mut self,
-        value: impl Into<GoogleAppsCardV1WidgetHorizontalAlignment>,
-    ) -> Self {
-        self.horizontal_alignment = Some(value.into());
-        self
-    }
-    /// `id`, or `""` when it is not set.
-    #[inline]
-    pub fn id(&self) -> &str {
-        self.id.as_deref().unwrap_or_default()
-    }
-    /// Sets `id` (`id` on the wire).
-    pub fn set_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `image` (`image` on the wire).
-    pub fn set_image(mut self, value: impl Into<GoogleAppsCardV1Image>) -> Self {
-        self.image = Some(value.into());
-        self
-    }
-    /// Sets `selection_input` (`selectionInput` on the wire).
-    pub fn set_selection_input(
-        mut self,
-        value: impl Into<GoogleAppsCardV1SelectionInput>,
-    ) -> Self {
-        self.selection_input = Some(value.into());
-        self
-    }
-    /// Sets `text_input` (`textInput` on the wire).
-    pub fn set_text_input(
-        mut self,
-        value: impl Into<GoogleAppsCardV1TextInput>,
-    ) -> Self {
-        self.text_input = Some(value.into());
-        self
-    }
-    /// Sets `text_paragraph` (`textParagraph` on the wire).
-    pub fn set_text_paragraph(
-        mut self,
-        value: impl Into<GoogleAppsCardV1TextParagraph>,
-    ) -> Self {
-        self.text_paragraph = Some(value.into());
-        self
-    }
-    /// `visibility`, or the enum's default value when it is not set.
-    #[inline]
-    pub fn visibility(&self) -> GoogleAppsCardV1WidgetVisibility {
-        self.visibility.clone().unwrap_or_default()
-    }
-    /// Sets `visibility` (`visibility` on the wire).
-    pub fn set_visibility(
-        mut self,
-        value: impl Into<GoogleAppsCardV1WidgetVisibility>,
-    ) -> Self {
-        self.visibility = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1Widget {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1Widget");
-        d.field("button_list", &self.button_list);
-        d.field("carousel", &self.carousel);
-        d.field("chip_list", &self.chip_list);
-        d.field("columns", &self.columns);
-        d.field("date_time_picker", &self.date_time_picker);
-        d.field("decorated_text", &self.decorated_text);
-        d.field("divider", &self.divider);
-        d.field("event_actions", &self.event_actions);
-        d.field("grid", &self.grid);
-        d.field("horizontal_alignment", &self.horizontal_alignment);
-        d.field("id", &self.id);
-        d.field("image", &self.image);
-        d.field("selection_input", &self.selection_input);
-        d.field("text_input", &self.text_input);
-        d.field("text_paragraph", &self.text_paragraph);
-        d.field("visibility", &self.visibility);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1Widget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "buttonList", &self.button_list)?;
-        wire::put(&mut map, "carousel", &self.carousel)?;
-        wire::put(&mut map, "chipList", &self.chip_list)?;
-        wire::put(&mut map, "columns", &self.columns)?;
-        wire::put(&mut map, "dateTimePicker", &self.date_time_picker)?;
-        wire::put(&mut map, "decoratedText", &self.decorated_text)?;
-        wire::put(&mut map, "divider", &self.divider)?;
-        wire::put(&mut map, "eventActions", &self.event_actions)?;
-        wire::put(&mut map, "grid", &self.grid)?;
-        wire::put(&mut map, "horizontalAlignment", &self.horizontal_alignment)?;
-        wire::put(&mut map, "id", &self.id)?;
-        wire::put(&mut map, "image", &self.image)?;
-        wire::put(&mut map, "selectionInput", &self.selection_input)?;
-        wire::put(&mut map, "textInput", &self.text_input)?;
-        wire::put(&mut map, "textParagraph", &self.text_paragraph)?;
-        wire::put(&mut map, "visibility", &self.visibility)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1Widget {
-    const NAME: &'static str = "GoogleAppsCardV1Widget";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "buttonList" => self.button_list = map.next_value()?,
-            "carousel" => self.carousel = map.next_value()?,
-            "chipList" => self.chip_list = map.next_value()?,
-            "columns" => self.columns = map.next_value()?,
-            "dateTimePicker" => self.date_time_picker = map.next_value()?,
-            "decoratedText" => self.decorated_text = map.next_value()?,
-            "divider" => self.divider = map.next_value()?,
-            "eventActions" => self.event_actions = wire::next_or_default(map)?,
-            "grid" => self.grid = map.next_value()?,
-            "horizontalAlignment" => self.horizontal_alignment = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            "image" => self.image = map.next_value()?,
-            "selectionInput" => self.selection_input = map.next_value()?,
-            "textInput" => self.text_input = map.next_value()?,
-            "textParagraph" => self.text_paragraph = map.next_value()?,
-            "visibility" => self.visibility = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Widget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
-/// Specifies whether widgets align to the left, right, or center of a column.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1WidgetHorizontalAlignment {
-    /// Don't use. Unspecified.
-    #[default]
-    HorizontalAlignmentUnspecified,
-    /// Default value. Aligns widgets to the start position of the column. For left-to-right layouts, aligns to the left. For right-to-left layouts, aligns to the right.
-    Start,
-    /// Aligns widgets to the center of the column.
-    Center,
-    /// Aligns widgets to the end position of the column. For left-to-right layouts, aligns widgets to the right. For right-to-left layouts, aligns widgets to the left.
-    End,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1WidgetHorizontalAlignment {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HorizontalAlignmentUnspecified => "HORIZONTAL_ALIGNMENT_UNSPECIFIED",
-            Self::Start => "START",
-            Self::Center => "CENTER",
-            Self::End => "END",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1WidgetHorizontalAlignment {
-    fn from(value: &str) -> Self {
-        match value {
-            "HORIZONTAL_ALIGNMENT_UNSPECIFIED" => Self::HorizontalAlignmentUnspecified,
-            "START" => Self::Start,
-            "CENTER" => Self::Center,
-            "END" => Self::End,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1WidgetHorizontalAlignment);
-/// Specifies whether the widget is visible or hidden. The default value is `VISIBLE`. Available for Google Workspace add-ons that extend Google Workspace Studio. Unavailable for Google Chat apps.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GoogleAppsCardV1WidgetVisibility {
-    /// Unspecified visibility. Do not use.
-    #[default]
-    VisibilityUnspecified,
-    /// The UI element is visible.
-    Visible,
-    /// The UI element is hidden.
-    Hidden,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(::google_api_runtime::types::UnknownValue),
-}
-impl GoogleAppsCardV1WidgetVisibility {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VisibilityUnspecified => "VISIBILITY_UNSPECIFIED",
-            Self::Visible => "VISIBLE",
-            Self::Hidden => "HIDDEN",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GoogleAppsCardV1WidgetVisibility {
-    fn from(value: &str) -> Self {
-        match value {
-            "VISIBILITY_UNSPECIFIED" => Self::VisibilityUnspecified,
-            "VISIBLE" => Self::Visible,
-            "HIDDEN" => Self::Hidden,
-            _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
-        }
-    }
-}
-wire::string_enum!(GoogleAppsCardV1WidgetVisibility);
-/// The supported widgets that you can include in a column. [Google Workspace add-ons and Chat apps](https://developers.google.com/workspace/extend)
-#[derive(Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GoogleAppsCardV1Widgets {
-    /// ButtonList widget.
-    pub button_list: Option<GoogleAppsCardV1ButtonList>,
-    /// ChipList widget.
-    pub chip_list: Option<GoogleAppsCardV1ChipList>,
-    /// DateTimePicker widget.
-    pub date_time_picker: Option<GoogleAppsCardV1DateTimePicker>,
-    /// DecoratedText widget.
-    pub decorated_text: Option<GoogleAppsCardV1DecoratedText>,
-    /// Image widget.
-    pub image: Option<GoogleAppsCardV1Image>,
-    /// SelectionInput widget.
-    pub selection_input: Option<GoogleAppsCardV1SelectionInput>,
-    /// TextInput widget.
-    pub text_input: Option<GoogleAppsCardV1TextInput>,
-    /// TextParagraph widget.
-    pub text_paragraph: Option<GoogleAppsCardV1TextParagraph>,
-    unknown_fields: ::google_api_runtime::types::UnknownFields,
-}
-impl GoogleAppsCardV1Widgets {
-    /// An empty value: set fields with the `set_*` methods.
-    #[inline]
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Members the server sent that this version of the crate does not know; they
-    /// are written back unchanged when the value is sent again.
-    #[inline]
-    pub fn unknown_fields(&self) -> &::google_api_runtime::types::UnknownFields {
-        &self.unknown_fields
-    }
-    /// Sets `button_list` (`buttonList` on the wire).
-    pub fn set_button_list(
-        mut self,
-        value: impl Into<GoogleAppsCardV1ButtonList>,
-    ) -> Self {
-        self.button_list = Some(value.into());
-        self
-    }
-    /// Sets `chip_list` (`chipList` on the wire).
-    pub fn set_chip_list(mut self, value: impl Into<GoogleAppsCardV1ChipList>) -> Self {
-        self.chip_list = Some(value.into());
-        self
-    }
-    /// Sets `date_time_picker` (`dateTimePicker` on the wire).
-    pub fn set_date_time_picker(
-        mut self,
-        value: impl Into<GoogleAppsCardV1DateTimePicker>,
-    ) -> Self {
-        self.date_time_picker = Some(value.into());
-        self
-    }
-    /// Sets `decorated_text` (`decoratedText` on the wire).
-    pub fn set_decorated_text(
-        mut self,
-        value: impl Into<GoogleAppsCardV1DecoratedText>,
-    ) -> Self {
-        self.decorated_text = Some(value.into());
-        self
-    }
-    /// Sets `image` (`image` on the wire).
-    pub fn set_image(mut self, value: impl Into<GoogleAppsCardV1Image>) -> Self {
-        self.image = Some(value.into());
-        self
-    }
-    /// Sets `selection_input` (`selectionInput` on the wire).
-    pub fn set_selection_input(
-        mut self,
-        value: impl Into<GoogleAppsCardV1SelectionInput>,
-    ) -> Self {
-        self.selection_input = Some(value.into());
-        self
-    }
-    /// Sets `text_input` (`textInput` on the wire).
-    pub fn set_text_input(
-        mut self,
-        value: impl Into<GoogleAppsCardV1TextInput>,
-    ) -> Self {
-        self.text_input = Some(value.into());
-        self
-    }
-    /// Sets `text_paragraph` (`textParagraph` on the wire).
-    pub fn set_text_paragraph(
-        mut self,
-        value: impl Into<GoogleAppsCardV1TextParagraph>,
-    ) -> Self {
-        self.text_paragraph = Some(value.into());
-        self
-    }
-}
-impl std::fmt::Debug for GoogleAppsCardV1Widgets {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = wire::DebugObject::new(f, "GoogleAppsCardV1Widgets");
-        d.field("button_list", &self.button_list);
-        d.field("chip_list", &self.chip_list);
-        d.field("date_time_picker", &self.date_time_picker);
-        d.field("decorated_text", &self.decorated_text);
-        d.field("image", &self.image);
-        d.field("selection_input", &self.selection_input);
-        d.field("text_input", &self.text_input);
-        d.field("text_paragraph", &self.text_paragraph);
-        d.finish(&self.unknown_fields)
-    }
-}
-impl serde::Serialize for GoogleAppsCardV1Widgets {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        wire::put(&mut map, "buttonList", &self.button_list)?;
-        wire::put(&mut map, "chipList", &self.chip_list)?;
-        wire::put(&mut map, "dateTimePicker", &self.date_time_picker)?;
-        wire::put(&mut map, "decoratedText", &self.decorated_text)?;
-        wire::put(&mut map, "image", &self.image)?;
-        wire::put(&mut map, "selectionInput", &self.selection_input)?;
-        wire::put(&mut map, "textInput", &self.text_input)?;
-        wire::put(&mut map, "textParagraph", &self.text_paragraph)?;
-        wire::put_unknown(&mut map, &self.unknown_fields)?;
-        map.end()
-    }
-}
-impl wire::Object for GoogleAppsCardV1Widgets {
-    const NAME: &'static str = "GoogleAppsCardV1Widgets";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "buttonList" => self.button_list = map.next_value()?,
-            "chipList" => self.chip_list = map.next_value()?,
-            "dateTimePicker" => self.date_time_picker = map.next_value()?,
-            "decoratedText" => self.decorated_text = map.next_value()?,
-            "image" => self.image = map.next_value()?,
-            "selectionInput" => self.selection_input = map.next_value()?,
-            "textInput" => self.text_input = map.next_value()?,
-            "textParagraph" => self.text_paragraph = map.next_value()?,
-            _ => wire::keep(&mut self.unknown_fields, key, map)?,
-        }
-        Ok(())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GoogleAppsCardV1Widgets {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        wire::deserialize_object(deserializer)
-    }
-}
 /// Represents a [section](https://support.google.com/chat/answer/16059854) in Google Chat. Sections help users organize their spaces. There are two types of sections: 1. **System Sections:** These are predefined sections managed by Google Chat. Their resource names are fixed, and they cannot be created, deleted, or have their `display_name` modified. Examples include: * `users/{user}/sections/default-direct-messages` * `users/{user}/sections/default-spaces` * `users/{user}/sections/default-apps` 2. **Custom Sections:** These are sections created and managed by the user. Creating a custom section using `CreateSection` **requires** a `display_name`. Custom sections can be updated using `UpdateSection` and deleted using `DeleteSection`.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -12039,7 +5210,7 @@ impl<'de> serde::Deserialize<'de> for GoogleChatV1Section {
 pub enum GoogleChatV1SectionType {
     /// Unspecified section type.
     #[default]
-    SectionTypeUnspecified,
+    Unspecified,
     /// Custom section.
     CustomSection,
     /// Default section containing [DIRECT_MESSAGE](https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces#spacetype) between two human users or [GROUP_CHAT](https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces#spacetype) spaces that don't belong to any custom section.
@@ -12055,7 +5226,7 @@ impl GoogleChatV1SectionType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::SectionTypeUnspecified => "SECTION_TYPE_UNSPECIFIED",
+            Self::Unspecified => "SECTION_TYPE_UNSPECIFIED",
             Self::CustomSection => "CUSTOM_SECTION",
             Self::DefaultDirectMessages => "DEFAULT_DIRECT_MESSAGES",
             Self::DefaultSpaces => "DEFAULT_SPACES",
@@ -12067,7 +5238,7 @@ impl GoogleChatV1SectionType {
 impl From<&str> for GoogleChatV1SectionType {
     fn from(value: &str) -> Self {
         match value {
-            "SECTION_TYPE_UNSPECIFIED" => Self::SectionTypeUnspecified,
+            "SECTION_TYPE_UNSPECIFIED" => Self::Unspecified,
             "CUSTOM_SECTION" => Self::CustomSection,
             "DEFAULT_DIRECT_MESSAGES" => Self::DefaultDirectMessages,
             "DEFAULT_SPACES" => Self::DefaultSpaces,
@@ -12431,7 +5602,7 @@ impl<'de> serde::Deserialize<'de> for ImageButton {
 pub enum ImageButtonIcon {
     /// `ICON_UNSPECIFIED`.
     #[default]
-    IconUnspecified,
+    Unspecified,
     /// `AIRPLANE`.
     Airplane,
     /// `BOOKMARK`.
@@ -12499,7 +5670,7 @@ impl ImageButtonIcon {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::IconUnspecified => "ICON_UNSPECIFIED",
+            Self::Unspecified => "ICON_UNSPECIFIED",
             Self::Airplane => "AIRPLANE",
             Self::Bookmark => "BOOKMARK",
             Self::Bus => "BUS",
@@ -12537,7 +5708,7 @@ impl ImageButtonIcon {
 impl From<&str> for ImageButtonIcon {
     fn from(value: &str) -> Self {
         match value {
-            "ICON_UNSPECIFIED" => Self::IconUnspecified,
+            "ICON_UNSPECIFIED" => Self::Unspecified,
             "AIRPLANE" => Self::Airplane,
             "BOOKMARK" => Self::Bookmark,
             "BUS" => Self::Bus,
@@ -12835,7 +6006,7 @@ impl<'de> serde::Deserialize<'de> for KeyValue {
 pub enum KeyValueIcon {
     /// `ICON_UNSPECIFIED`.
     #[default]
-    IconUnspecified,
+    Unspecified,
     /// `AIRPLANE`.
     Airplane,
     /// `BOOKMARK`.
@@ -12903,7 +6074,7 @@ impl KeyValueIcon {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::IconUnspecified => "ICON_UNSPECIFIED",
+            Self::Unspecified => "ICON_UNSPECIFIED",
             Self::Airplane => "AIRPLANE",
             Self::Bookmark => "BOOKMARK",
             Self::Bus => "BUS",
@@ -12941,7 +6112,7 @@ impl KeyValueIcon {
 impl From<&str> for KeyValueIcon {
     fn from(value: &str) -> Self {
         match value {
-            "ICON_UNSPECIFIED" => Self::IconUnspecified,
+            "ICON_UNSPECIFIED" => Self::Unspecified,
             "AIRPLANE" => Self::Airplane,
             "BOOKMARK" => Self::Bookmark,
             "BUS" => Self::Bus,
@@ -14158,7 +7329,7 @@ impl<'de> serde::Deserialize<'de> for MeetSpaceLinkData {
 pub enum MeetSpaceLinkDataHuddleStatus {
     /// Default value for the enum. Don't use.
     #[default]
-    HuddleStatusUnspecified,
+    Unspecified,
     /// The huddle has started.
     Started,
     /// The huddle has ended. In this case the Meet space URI and identifiers will no longer be valid.
@@ -14172,7 +7343,7 @@ impl MeetSpaceLinkDataHuddleStatus {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::HuddleStatusUnspecified => "HUDDLE_STATUS_UNSPECIFIED",
+            Self::Unspecified => "HUDDLE_STATUS_UNSPECIFIED",
             Self::Started => "STARTED",
             Self::Ended => "ENDED",
             Self::Missed => "MISSED",
@@ -14183,7 +7354,7 @@ impl MeetSpaceLinkDataHuddleStatus {
 impl From<&str> for MeetSpaceLinkDataHuddleStatus {
     fn from(value: &str) -> Self {
         match value {
-            "HUDDLE_STATUS_UNSPECIFIED" => Self::HuddleStatusUnspecified,
+            "HUDDLE_STATUS_UNSPECIFIED" => Self::Unspecified,
             "STARTED" => Self::Started,
             "ENDED" => Self::Ended,
             "MISSED" => Self::Missed,
@@ -14198,7 +7369,7 @@ wire::string_enum!(MeetSpaceLinkDataHuddleStatus);
 pub enum MeetSpaceLinkDataType {
     /// Default value for the enum. Don't use.
     #[default]
-    TypeUnspecified,
+    Unspecified,
     /// The Meet space is a meeting.
     Meeting,
     /// The Meet space is a huddle.
@@ -14210,7 +7381,7 @@ impl MeetSpaceLinkDataType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::TypeUnspecified => "TYPE_UNSPECIFIED",
+            Self::Unspecified => "TYPE_UNSPECIFIED",
             Self::Meeting => "MEETING",
             Self::Huddle => "HUDDLE",
             Self::Unknown(value) => value.as_str(),
@@ -14220,7 +7391,7 @@ impl MeetSpaceLinkDataType {
 impl From<&str> for MeetSpaceLinkDataType {
     fn from(value: &str) -> Self {
         match value {
-            "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
+            "TYPE_UNSPECIFIED" => Self::Unspecified,
             "MEETING" => Self::Meeting,
             "HUDDLE" => Self::Huddle,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -14393,7 +7564,7 @@ impl<'de> serde::Deserialize<'de> for Membership {
 pub enum MembershipAffiliation {
     /// Default value. This value is unused.
     #[default]
-    AffiliationUnspecified,
+    Unspecified,
     /// An account managed by the same Google Workspace organization that owns the space.
     Internal,
     /// An account external to the Google Workspace organization that owns the space (e.g., a consumer account, or an account managed by a different Workspace organization).
@@ -14407,7 +7578,7 @@ impl MembershipAffiliation {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::AffiliationUnspecified => "AFFILIATION_UNSPECIFIED",
+            Self::Unspecified => "AFFILIATION_UNSPECIFIED",
             Self::Internal => "INTERNAL",
             Self::External => "EXTERNAL",
             Self::ManagedExternal => "MANAGED_EXTERNAL",
@@ -14418,7 +7589,7 @@ impl MembershipAffiliation {
 impl From<&str> for MembershipAffiliation {
     fn from(value: &str) -> Self {
         match value {
-            "AFFILIATION_UNSPECIFIED" => Self::AffiliationUnspecified,
+            "AFFILIATION_UNSPECIFIED" => Self::Unspecified,
             "INTERNAL" => Self::Internal,
             "EXTERNAL" => Self::External,
             "MANAGED_EXTERNAL" => Self::ManagedExternal,
@@ -14846,13 +8017,13 @@ impl<'de> serde::Deserialize<'de> for MembershipDeletedEventData {
 pub enum MembershipRole {
     /// Default value. For users: they aren't a member of the space, but can be invited. For Google Groups: they're always assigned this role (other enum values might be used in the future).
     #[default]
-    MembershipRoleUnspecified,
+    Unspecified,
     /// A member of the space. In the Chat UI, this role is called Member. The user has basic permissions, like sending messages to the space. Managers and owners can grant members additional permissions in a space, including: - Add or remove members. - Modify space details. - Turn history on or off. - Mention everyone in the space with `@all`. - Manage Chat apps and webhooks installed in the space. In direct messages and unnamed group conversations, everyone has this role.
-    RoleMember,
+    Member,
     /// A space owner. In the Chat UI, this role is called Owner. The user has the complete set of space permissions to manage the space, including: - Change the role of other members in the space to member, manager, or owner. - Delete the space. Only supported in SpaceType.SPACE (named spaces). To learn more, see [Learn more about your role as a space owner or manager](https://support.google.com/chat/answer/11833441).
-    RoleManager,
+    Manager,
     /// A space manager. In the Chat UI, this role is called Manager. The user has all basic permissions of `ROLE_MEMBER`, and can be granted a subset of administrative permissions by an owner. By default, managers have all the permissions of an owner except for the ability to: - Delete the space. - Make another space member an owner. - Change an owner's role. By default, managers permissions include but aren't limited to: - Make another member a manager. - Delete messages in the space. - Manage space permissions. - Receive notifications for requests to join the space if the manager has the "manage members" permission in the space settings. - Make a space discoverable. Only supported in SpaceType.SPACE (named spaces). To learn more, see [Manage space settings](https://support.google.com/chat/answer/13340792).
-    RoleAssistantManager,
+    AssistantManager,
     /// A value this version of the crate does not know, kept as sent.
     Unknown(::google_api_runtime::types::UnknownValue),
 }
@@ -14860,10 +8031,10 @@ impl MembershipRole {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::MembershipRoleUnspecified => "MEMBERSHIP_ROLE_UNSPECIFIED",
-            Self::RoleMember => "ROLE_MEMBER",
-            Self::RoleManager => "ROLE_MANAGER",
-            Self::RoleAssistantManager => "ROLE_ASSISTANT_MANAGER",
+            Self::Unspecified => "MEMBERSHIP_ROLE_UNSPECIFIED",
+            Self::Member => "ROLE_MEMBER",
+            Self::Manager => "ROLE_MANAGER",
+            Self::AssistantManager => "ROLE_ASSISTANT_MANAGER",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -14871,10 +8042,10 @@ impl MembershipRole {
 impl From<&str> for MembershipRole {
     fn from(value: &str) -> Self {
         match value {
-            "MEMBERSHIP_ROLE_UNSPECIFIED" => Self::MembershipRoleUnspecified,
-            "ROLE_MEMBER" => Self::RoleMember,
-            "ROLE_MANAGER" => Self::RoleManager,
-            "ROLE_ASSISTANT_MANAGER" => Self::RoleAssistantManager,
+            "MEMBERSHIP_ROLE_UNSPECIFIED" => Self::Unspecified,
+            "ROLE_MEMBER" => Self::Member,
+            "ROLE_MANAGER" => Self::Manager,
+            "ROLE_ASSISTANT_MANAGER" => Self::AssistantManager,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
@@ -14886,7 +8057,7 @@ wire::string_enum!(MembershipRole);
 pub enum MembershipState {
     /// Default value. Don't use.
     #[default]
-    MembershipStateUnspecified,
+    Unspecified,
     /// The user is added to the space, and can participate in the space.
     Joined,
     /// The user is invited to join the space, but hasn't joined it.
@@ -14900,7 +8071,7 @@ impl MembershipState {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::MembershipStateUnspecified => "MEMBERSHIP_STATE_UNSPECIFIED",
+            Self::Unspecified => "MEMBERSHIP_STATE_UNSPECIFIED",
             Self::Joined => "JOINED",
             Self::Invited => "INVITED",
             Self::NotAMember => "NOT_A_MEMBER",
@@ -14911,7 +8082,7 @@ impl MembershipState {
 impl From<&str> for MembershipState {
     fn from(value: &str) -> Self {
         match value {
-            "MEMBERSHIP_STATE_UNSPECIFIED" => Self::MembershipStateUnspecified,
+            "MEMBERSHIP_STATE_UNSPECIFIED" => Self::Unspecified,
             "JOINED" => Self::Joined,
             "INVITED" => Self::Invited,
             "NOT_A_MEMBER" => Self::NotAMember,
@@ -15004,7 +8175,7 @@ pub struct Message {
     /// **Deprecated** by the API.
     pub cards: Vec<Card>,
     /// Optional. An array of [cards](https://developers.google.com/workspace/chat/api/reference/rest/v1/cards). Chat apps can create cards with [app authentication](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app). As part of the [Developer Preview Program](https://developers.google.com/workspace/preview), if your Chat app [authenticates as a user](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user), it can create card messages. If your Chat app is not part of Developer Preview Program, it can't create cards with user authentication. To learn how to create a message that contains cards, see [Send a message](https://developers.google.com/workspace/chat/create-messages). [Card builder](https://addons.gsuite.google.com/uikit/builder)
-    pub cards_v2: Vec<CardWithId>,
+    pub cards_v2: Vec<crate::cards::CardWithId>,
     /// Optional. A custom ID for the message. You can use field to identify a message, or to get, delete, or update a message. To set a custom ID, specify the [`messageId`](https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.messages/create#body.QUERY_PARAMETERS.message_id) field when you create the message. For details, see [Name a message](https://developers.google.com/workspace/chat/create-messages#name_a_created_message).
     pub client_assigned_message_id: Option<String>,
     /// Optional. Immutable. For spaces created in Chat, the time at which the message was created. This field is output only, except when used in import mode spaces. For import mode spaces, set this field to the historical timestamp at which the message was created in the source in order to preserve the original creation time.
@@ -15119,7 +8290,7 @@ impl Message {
     /// Sets `cards_v2` (`cardsV2` on the wire).
     pub fn set_cards_v2(
         mut self,
-        values: impl IntoIterator<Item = impl Into<CardWithId>>,
+        values: impl IntoIterator<Item = impl Into<crate::cards::CardWithId>>,
     ) -> Self {
         self.cards_v2 = values.into_iter().map(Into::into).collect();
         self
@@ -15744,11 +8915,11 @@ impl<'de> serde::Deserialize<'de> for MessageDeletedEventData {
 pub enum MessageMarkupSyntax {
     /// Represents the unspecified value.
     #[default]
-    MarkupSyntaxUnspecified,
+    Unspecified,
     /// Uses Google Chat's markup syntax. See <https://developers.google.com/workspace/chat/format-messages#format-texts> for more information.
-    MarkupSyntaxChat,
+    Chat,
     /// Uses Markdown syntax. This syntax is based on the [CommonMark](https://commonmark.org/help/) specification, with additional extensions. See <https://developers.google.com/workspace/chat/format-messages#format-texts> for more information.
-    MarkupSyntaxMarkdown,
+    Markdown,
     /// A value this version of the crate does not know, kept as sent.
     Unknown(::google_api_runtime::types::UnknownValue),
 }
@@ -15756,9 +8927,9 @@ impl MessageMarkupSyntax {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::MarkupSyntaxUnspecified => "MARKUP_SYNTAX_UNSPECIFIED",
-            Self::MarkupSyntaxChat => "MARKUP_SYNTAX_CHAT",
-            Self::MarkupSyntaxMarkdown => "MARKUP_SYNTAX_MARKDOWN",
+            Self::Unspecified => "MARKUP_SYNTAX_UNSPECIFIED",
+            Self::Chat => "MARKUP_SYNTAX_CHAT",
+            Self::Markdown => "MARKUP_SYNTAX_MARKDOWN",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -15766,9 +8937,9 @@ impl MessageMarkupSyntax {
 impl From<&str> for MessageMarkupSyntax {
     fn from(value: &str) -> Self {
         match value {
-            "MARKUP_SYNTAX_UNSPECIFIED" => Self::MarkupSyntaxUnspecified,
-            "MARKUP_SYNTAX_CHAT" => Self::MarkupSyntaxChat,
-            "MARKUP_SYNTAX_MARKDOWN" => Self::MarkupSyntaxMarkdown,
+            "MARKUP_SYNTAX_UNSPECIFIED" => Self::Unspecified,
+            "MARKUP_SYNTAX_CHAT" => Self::Chat,
+            "MARKUP_SYNTAX_MARKDOWN" => Self::Markdown,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
@@ -16545,7 +9716,7 @@ impl<'de> serde::Deserialize<'de> for PositionSectionRequest {
 pub enum PositionSectionRequestRelativePosition {
     /// Unspecified position.
     #[default]
-    PositionUnspecified,
+    Unspecified,
     /// Start of the list of sections.
     Start,
     /// End of the list of sections.
@@ -16557,7 +9728,7 @@ impl PositionSectionRequestRelativePosition {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::PositionUnspecified => "POSITION_UNSPECIFIED",
+            Self::Unspecified => "POSITION_UNSPECIFIED",
             Self::Start => "START",
             Self::End => "END",
             Self::Unknown(value) => value.as_str(),
@@ -16567,7 +9738,7 @@ impl PositionSectionRequestRelativePosition {
 impl From<&str> for PositionSectionRequestRelativePosition {
     fn from(value: &str) -> Self {
         match value {
-            "POSITION_UNSPECIFIED" => Self::PositionUnspecified,
+            "POSITION_UNSPECIFIED" => Self::Unspecified,
             "START" => Self::Start,
             "END" => Self::End,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -16832,7 +10003,7 @@ impl<'de> serde::Deserialize<'de> for QuotedMessageMetadata {
 pub enum QuotedMessageMetadataQuoteType {
     /// Reserved. This value is unused.
     #[default]
-    QuoteTypeUnspecified,
+    Unspecified,
     /// When `quote_type` is `REPLY`, you can do the following: * If you're replying in a thread, you can quote another message in that thread. * If you're creating a root message, you can quote another root message in that space.
     Reply,
     /// When `quote_type` is `FORWARD`, you can quote a: * Message from a different space. * Message reply from a different thread in the same space.
@@ -16844,7 +10015,7 @@ impl QuotedMessageMetadataQuoteType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::QuoteTypeUnspecified => "QUOTE_TYPE_UNSPECIFIED",
+            Self::Unspecified => "QUOTE_TYPE_UNSPECIFIED",
             Self::Reply => "REPLY",
             Self::Forward => "FORWARD",
             Self::Unknown(value) => value.as_str(),
@@ -16854,7 +10025,7 @@ impl QuotedMessageMetadataQuoteType {
 impl From<&str> for QuotedMessageMetadataQuoteType {
     fn from(value: &str) -> Self {
         match value {
-            "QUOTE_TYPE_UNSPECIFIED" => Self::QuoteTypeUnspecified,
+            "QUOTE_TYPE_UNSPECIFIED" => Self::Unspecified,
             "REPLY" => Self::Reply,
             "FORWARD" => Self::Forward,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -17337,7 +10508,7 @@ impl<'de> serde::Deserialize<'de> for ReactionDeletedEventData {
 #[non_exhaustive]
 pub struct ReplaceMessageCardsRequest {
     /// Optional. An array of [cards](https://developers.google.com/workspace/chat/api/reference/rest/v1/cards) to be included in the message. These cards will replace the existing cards of the message. If empty, the original cards included in the message will be cleared.
-    pub cards_v2: Vec<CardWithId>,
+    pub cards_v2: Vec<crate::cards::CardWithId>,
     unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl ReplaceMessageCardsRequest {
@@ -17355,7 +10526,7 @@ impl ReplaceMessageCardsRequest {
     /// Sets `cards_v2` (`cardsV2` on the wire).
     pub fn set_cards_v2(
         mut self,
-        values: impl IntoIterator<Item = impl Into<CardWithId>>,
+        values: impl IntoIterator<Item = impl Into<crate::cards::CardWithId>>,
     ) -> Self {
         self.cards_v2 = values.into_iter().map(Into::into).collect();
         self
@@ -17590,7 +10761,7 @@ impl<'de> serde::Deserialize<'de> for RichLinkMetadata {
 pub enum RichLinkMetadataRichLinkType {
     /// Default value for the enum. Don't use.
     #[default]
-    RichLinkTypeUnspecified,
+    Unspecified,
     /// A Google Drive rich link type.
     DriveFile,
     /// A Chat space rich link type. For example, a space smart chip.
@@ -17608,7 +10779,7 @@ impl RichLinkMetadataRichLinkType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::RichLinkTypeUnspecified => "RICH_LINK_TYPE_UNSPECIFIED",
+            Self::Unspecified => "RICH_LINK_TYPE_UNSPECIFIED",
             Self::DriveFile => "DRIVE_FILE",
             Self::ChatSpace => "CHAT_SPACE",
             Self::GmailMessage => "GMAIL_MESSAGE",
@@ -17621,7 +10792,7 @@ impl RichLinkMetadataRichLinkType {
 impl From<&str> for RichLinkMetadataRichLinkType {
     fn from(value: &str) -> Self {
         match value {
-            "RICH_LINK_TYPE_UNSPECIFIED" => Self::RichLinkTypeUnspecified,
+            "RICH_LINK_TYPE_UNSPECIFIED" => Self::Unspecified,
             "DRIVE_FILE" => Self::DriveFile,
             "CHAT_SPACE" => Self::ChatSpace,
             "GMAIL_MESSAGE" => Self::GmailMessage,
@@ -17734,7 +10905,7 @@ impl<'de> serde::Deserialize<'de> for SearchMessageResult {
 pub enum SearchMessageResultSpaceMuteSetting {
     /// Reserved.
     #[default]
-    MuteSettingUnspecified,
+    Unspecified,
     /// The user will receive notifications for the space based on the notification setting.
     Unmuted,
     /// The user will not receive any notifications for the space, regardless of the notification setting.
@@ -17746,7 +10917,7 @@ impl SearchMessageResultSpaceMuteSetting {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::MuteSettingUnspecified => "MUTE_SETTING_UNSPECIFIED",
+            Self::Unspecified => "MUTE_SETTING_UNSPECIFIED",
             Self::Unmuted => "UNMUTED",
             Self::Muted => "MUTED",
             Self::Unknown(value) => value.as_str(),
@@ -17756,7 +10927,7 @@ impl SearchMessageResultSpaceMuteSetting {
 impl From<&str> for SearchMessageResultSpaceMuteSetting {
     fn from(value: &str) -> Self {
         match value {
-            "MUTE_SETTING_UNSPECIFIED" => Self::MuteSettingUnspecified,
+            "MUTE_SETTING_UNSPECIFIED" => Self::Unspecified,
             "UNMUTED" => Self::Unmuted,
             "MUTED" => Self::Muted,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -17916,11 +11087,11 @@ impl<'de> serde::Deserialize<'de> for SearchMessagesRequest {
 pub enum SearchMessagesRequestMarkupSyntax {
     /// Represents the unspecified value.
     #[default]
-    MarkupSyntaxUnspecified,
+    Unspecified,
     /// Uses Google Chat's markup syntax. See <https://developers.google.com/workspace/chat/format-messages#format-texts> for more information.
-    MarkupSyntaxChat,
+    Chat,
     /// Uses Markdown syntax. This syntax is based on the [CommonMark](https://commonmark.org/help/) specification, with additional extensions. See <https://developers.google.com/workspace/chat/format-messages#format-texts> for more information.
-    MarkupSyntaxMarkdown,
+    Markdown,
     /// A value this version of the crate does not know, kept as sent.
     Unknown(::google_api_runtime::types::UnknownValue),
 }
@@ -17928,9 +11099,9 @@ impl SearchMessagesRequestMarkupSyntax {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::MarkupSyntaxUnspecified => "MARKUP_SYNTAX_UNSPECIFIED",
-            Self::MarkupSyntaxChat => "MARKUP_SYNTAX_CHAT",
-            Self::MarkupSyntaxMarkdown => "MARKUP_SYNTAX_MARKDOWN",
+            Self::Unspecified => "MARKUP_SYNTAX_UNSPECIFIED",
+            Self::Chat => "MARKUP_SYNTAX_CHAT",
+            Self::Markdown => "MARKUP_SYNTAX_MARKDOWN",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -17938,9 +11109,9 @@ impl SearchMessagesRequestMarkupSyntax {
 impl From<&str> for SearchMessagesRequestMarkupSyntax {
     fn from(value: &str) -> Self {
         match value {
-            "MARKUP_SYNTAX_UNSPECIFIED" => Self::MarkupSyntaxUnspecified,
-            "MARKUP_SYNTAX_CHAT" => Self::MarkupSyntaxChat,
-            "MARKUP_SYNTAX_MARKDOWN" => Self::MarkupSyntaxMarkdown,
+            "MARKUP_SYNTAX_UNSPECIFIED" => Self::Unspecified,
+            "MARKUP_SYNTAX_CHAT" => Self::Chat,
+            "MARKUP_SYNTAX_MARKDOWN" => Self::Markdown,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
@@ -18406,7 +11577,7 @@ impl<'de> serde::Deserialize<'de> for SectionItem {
 #[non_exhaustive]
 pub struct SelectionItems {
     /// An array of the SelectionItem objects.
-    pub items: Vec<GoogleAppsCardV1SelectionItem>,
+    pub items: Vec<crate::cards::SelectionItem>,
     unknown_fields: ::google_api_runtime::types::UnknownFields,
 }
 impl SelectionItems {
@@ -18424,7 +11595,7 @@ impl SelectionItems {
     /// Sets `items` (`items` on the wire).
     pub fn set_items(
         mut self,
-        values: impl IntoIterator<Item = impl Into<GoogleAppsCardV1SelectionItem>>,
+        values: impl IntoIterator<Item = impl Into<crate::cards::SelectionItem>>,
     ) -> Self {
         self.items = values.into_iter().map(Into::into).collect();
         self
@@ -18755,7 +11926,7 @@ impl<'de> serde::Deserialize<'de> for SlashCommandMetadata {
 pub enum SlashCommandMetadataType {
     /// Default value for the enum. Don't use.
     #[default]
-    TypeUnspecified,
+    Unspecified,
     /// Add Chat app to space.
     Add,
     /// Invoke slash command in space.
@@ -18767,7 +11938,7 @@ impl SlashCommandMetadataType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::TypeUnspecified => "TYPE_UNSPECIFIED",
+            Self::Unspecified => "TYPE_UNSPECIFIED",
             Self::Add => "ADD",
             Self::Invoke => "INVOKE",
             Self::Unknown(value) => value.as_str(),
@@ -18777,7 +11948,7 @@ impl SlashCommandMetadataType {
 impl From<&str> for SlashCommandMetadataType {
     fn from(value: &str) -> Self {
         match value {
-            "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
+            "TYPE_UNSPECIFIED" => Self::Unspecified,
             "ADD" => Self::Add,
             "INVOKE" => Self::Invoke,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -19906,7 +13077,7 @@ impl<'de> serde::Deserialize<'de> for SpaceEvent {
 pub enum SpaceHistoryState {
     /// Default value. Do not use.
     #[default]
-    HistoryStateUnspecified,
+    Unspecified,
     /// History off. [Messages and threads are kept for 24 hours](https://support.google.com/chat/answer/7664687).
     HistoryOff,
     /// History on. The organization's [Vault retention rules](https://support.google.com/vault/answer/7657597) specify for how long messages and threads are kept.
@@ -19918,7 +13089,7 @@ impl SpaceHistoryState {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::HistoryStateUnspecified => "HISTORY_STATE_UNSPECIFIED",
+            Self::Unspecified => "HISTORY_STATE_UNSPECIFIED",
             Self::HistoryOff => "HISTORY_OFF",
             Self::HistoryOn => "HISTORY_ON",
             Self::Unknown(value) => value.as_str(),
@@ -19928,7 +13099,7 @@ impl SpaceHistoryState {
 impl From<&str> for SpaceHistoryState {
     fn from(value: &str) -> Self {
         match value {
-            "HISTORY_STATE_UNSPECIFIED" => Self::HistoryStateUnspecified,
+            "HISTORY_STATE_UNSPECIFIED" => Self::Unspecified,
             "HISTORY_OFF" => Self::HistoryOff,
             "HISTORY_ON" => Self::HistoryOn,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -20046,7 +13217,7 @@ impl<'de> serde::Deserialize<'de> for SpaceNotificationSetting {
 pub enum SpaceNotificationSettingMuteSetting {
     /// Reserved.
     #[default]
-    MuteSettingUnspecified,
+    Unspecified,
     /// The user will receive notifications for the space based on the notification setting.
     Unmuted,
     /// The user will not receive any notifications for the space, regardless of the notification setting.
@@ -20058,7 +13229,7 @@ impl SpaceNotificationSettingMuteSetting {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::MuteSettingUnspecified => "MUTE_SETTING_UNSPECIFIED",
+            Self::Unspecified => "MUTE_SETTING_UNSPECIFIED",
             Self::Unmuted => "UNMUTED",
             Self::Muted => "MUTED",
             Self::Unknown(value) => value.as_str(),
@@ -20068,7 +13239,7 @@ impl SpaceNotificationSettingMuteSetting {
 impl From<&str> for SpaceNotificationSettingMuteSetting {
     fn from(value: &str) -> Self {
         match value {
-            "MUTE_SETTING_UNSPECIFIED" => Self::MuteSettingUnspecified,
+            "MUTE_SETTING_UNSPECIFIED" => Self::Unspecified,
             "UNMUTED" => Self::Unmuted,
             "MUTED" => Self::Muted,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -20082,7 +13253,7 @@ wire::string_enum!(SpaceNotificationSettingMuteSetting);
 pub enum SpaceNotificationSettingNotificationSetting {
     /// Reserved.
     #[default]
-    NotificationSettingUnspecified,
+    Unspecified,
     /// Notifications are triggered by @mentions, followed threads, first message of new threads. All new threads are automatically followed, unless manually unfollowed by the user.
     All,
     /// The notification is triggered by @mentions, followed threads, first message of new threads. Not available for 1:1 direct messages.
@@ -20098,7 +13269,7 @@ impl SpaceNotificationSettingNotificationSetting {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::NotificationSettingUnspecified => "NOTIFICATION_SETTING_UNSPECIFIED",
+            Self::Unspecified => "NOTIFICATION_SETTING_UNSPECIFIED",
             Self::All => "ALL",
             Self::MainConversations => "MAIN_CONVERSATIONS",
             Self::ForYou => "FOR_YOU",
@@ -20110,7 +13281,7 @@ impl SpaceNotificationSettingNotificationSetting {
 impl From<&str> for SpaceNotificationSettingNotificationSetting {
     fn from(value: &str) -> Self {
         match value {
-            "NOTIFICATION_SETTING_UNSPECIFIED" => Self::NotificationSettingUnspecified,
+            "NOTIFICATION_SETTING_UNSPECIFIED" => Self::Unspecified,
             "ALL" => Self::All,
             "MAIN_CONVERSATIONS" => Self::MainConversations,
             "FOR_YOU" => Self::ForYou,
@@ -20126,7 +13297,7 @@ wire::string_enum!(SpaceNotificationSettingNotificationSetting);
 pub enum SpacePredefinedPermissionSettings {
     /// Unspecified. Don't use.
     #[default]
-    PredefinedPermissionSettingsUnspecified,
+    Unspecified,
     /// Setting to make the space a collaboration space where all members can post messages.
     CollaborationSpace,
     /// Setting to make the space an announcement space where only space managers can post messages.
@@ -20138,9 +13309,7 @@ impl SpacePredefinedPermissionSettings {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::PredefinedPermissionSettingsUnspecified => {
-                "PREDEFINED_PERMISSION_SETTINGS_UNSPECIFIED"
-            }
+            Self::Unspecified => "PREDEFINED_PERMISSION_SETTINGS_UNSPECIFIED",
             Self::CollaborationSpace => "COLLABORATION_SPACE",
             Self::AnnouncementSpace => "ANNOUNCEMENT_SPACE",
             Self::Unknown(value) => value.as_str(),
@@ -20150,9 +13319,7 @@ impl SpacePredefinedPermissionSettings {
 impl From<&str> for SpacePredefinedPermissionSettings {
     fn from(value: &str) -> Self {
         match value {
-            "PREDEFINED_PERMISSION_SETTINGS_UNSPECIFIED" => {
-                Self::PredefinedPermissionSettingsUnspecified
-            }
+            "PREDEFINED_PERMISSION_SETTINGS_UNSPECIFIED" => Self::Unspecified,
             "COLLABORATION_SPACE" => Self::CollaborationSpace,
             "ANNOUNCEMENT_SPACE" => Self::AnnouncementSpace,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -20247,7 +13414,7 @@ impl<'de> serde::Deserialize<'de> for SpaceReadState {
 pub enum SpaceSpaceType {
     /// Reserved.
     #[default]
-    SpaceTypeUnspecified,
+    Unspecified,
     /// A place where people send messages, share files, and collaborate. A `SPACE` can include Chat apps.
     Space,
     /// Group conversations between 3 or more people. A `GROUP_CHAT` can include Chat apps.
@@ -20261,7 +13428,7 @@ impl SpaceSpaceType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::SpaceTypeUnspecified => "SPACE_TYPE_UNSPECIFIED",
+            Self::Unspecified => "SPACE_TYPE_UNSPECIFIED",
             Self::Space => "SPACE",
             Self::GroupChat => "GROUP_CHAT",
             Self::DirectMessage => "DIRECT_MESSAGE",
@@ -20272,7 +13439,7 @@ impl SpaceSpaceType {
 impl From<&str> for SpaceSpaceType {
     fn from(value: &str) -> Self {
         match value {
-            "SPACE_TYPE_UNSPECIFIED" => Self::SpaceTypeUnspecified,
+            "SPACE_TYPE_UNSPECIFIED" => Self::Unspecified,
             "SPACE" => Self::Space,
             "GROUP_CHAT" => Self::GroupChat,
             "DIRECT_MESSAGE" => Self::DirectMessage,
@@ -20287,7 +13454,7 @@ wire::string_enum!(SpaceSpaceType);
 pub enum SpaceThreadingState {
     /// Reserved.
     #[default]
-    SpaceThreadingStateUnspecified,
+    Unspecified,
     /// Spaces that support message threads. When users respond to a message, they can reply in-thread, which keeps their response in the context of the original message.
     ThreadedMessages,
     /// Named spaces where the conversation is organized by topic. Topics and their replies are grouped together.
@@ -20301,7 +13468,7 @@ impl SpaceThreadingState {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::SpaceThreadingStateUnspecified => "SPACE_THREADING_STATE_UNSPECIFIED",
+            Self::Unspecified => "SPACE_THREADING_STATE_UNSPECIFIED",
             Self::ThreadedMessages => "THREADED_MESSAGES",
             Self::GroupedMessages => "GROUPED_MESSAGES",
             Self::UnthreadedMessages => "UNTHREADED_MESSAGES",
@@ -20312,7 +13479,7 @@ impl SpaceThreadingState {
 impl From<&str> for SpaceThreadingState {
     fn from(value: &str) -> Self {
         match value {
-            "SPACE_THREADING_STATE_UNSPECIFIED" => Self::SpaceThreadingStateUnspecified,
+            "SPACE_THREADING_STATE_UNSPECIFIED" => Self::Unspecified,
             "THREADED_MESSAGES" => Self::ThreadedMessages,
             "GROUPED_MESSAGES" => Self::GroupedMessages,
             "UNTHREADED_MESSAGES" => Self::UnthreadedMessages,
@@ -20329,7 +13496,7 @@ wire::string_enum!(SpaceThreadingState);
 pub enum SpaceType {
     /// Reserved.
     #[default]
-    TypeUnspecified,
+    Unspecified,
     /// Conversations between two or more humans.
     Room,
     /// 1:1 Direct Message between a human and a Chat app, where all messages are flat. Note that this doesn't include direct messages between two humans.
@@ -20341,7 +13508,7 @@ impl SpaceType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::TypeUnspecified => "TYPE_UNSPECIFIED",
+            Self::Unspecified => "TYPE_UNSPECIFIED",
             Self::Room => "ROOM",
             Self::Dm => "DM",
             Self::Unknown(value) => value.as_str(),
@@ -20351,7 +13518,7 @@ impl SpaceType {
 impl From<&str> for SpaceType {
     fn from(value: &str) -> Self {
         match value {
-            "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
+            "TYPE_UNSPECIFIED" => Self::Unspecified,
             "ROOM" => Self::Room,
             "DM" => Self::Dm,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -20428,11 +13595,11 @@ impl<'de> serde::Deserialize<'de> for SpaceUpdatedEventData {
 pub enum SpacesFindGroupChatsSpaceView {
     /// The default / unset value.
     #[default]
-    SpaceViewUnspecified,
+    Unspecified,
     /// Populates only the Space resource name.
-    SpaceViewResourceNameOnly,
+    ResourceNameOnly,
     /// Populates Space resource fields. Note: the `permissionSettings` field will not be populated. Requests that specify SPACE_VIEW_EXPANDED must include scopes that allow reading space data, for example, <https://www.googleapis.com/auth/chat.spaces> or <https://www.googleapis.com/auth/chat.spaces.readonly>.
-    SpaceViewExpanded,
+    Expanded,
     /// A value this version of the crate does not know, kept as sent.
     Unknown(::google_api_runtime::types::UnknownValue),
 }
@@ -20440,9 +13607,9 @@ impl SpacesFindGroupChatsSpaceView {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::SpaceViewUnspecified => "SPACE_VIEW_UNSPECIFIED",
-            Self::SpaceViewResourceNameOnly => "SPACE_VIEW_RESOURCE_NAME_ONLY",
-            Self::SpaceViewExpanded => "SPACE_VIEW_EXPANDED",
+            Self::Unspecified => "SPACE_VIEW_UNSPECIFIED",
+            Self::ResourceNameOnly => "SPACE_VIEW_RESOURCE_NAME_ONLY",
+            Self::Expanded => "SPACE_VIEW_EXPANDED",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -20450,9 +13617,9 @@ impl SpacesFindGroupChatsSpaceView {
 impl From<&str> for SpacesFindGroupChatsSpaceView {
     fn from(value: &str) -> Self {
         match value {
-            "SPACE_VIEW_UNSPECIFIED" => Self::SpaceViewUnspecified,
-            "SPACE_VIEW_RESOURCE_NAME_ONLY" => Self::SpaceViewResourceNameOnly,
-            "SPACE_VIEW_EXPANDED" => Self::SpaceViewExpanded,
+            "SPACE_VIEW_UNSPECIFIED" => Self::Unspecified,
+            "SPACE_VIEW_RESOURCE_NAME_ONLY" => Self::ResourceNameOnly,
+            "SPACE_VIEW_EXPANDED" => Self::Expanded,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
@@ -20471,9 +13638,9 @@ pub enum SpacesMessagesCreateCreateMessageNotificationOptionsNotificationType {
     #[default]
     NotificationTypeNone,
     /// Force notify recipients. This bypasses users' space notification settings and [Chat Do Not Disturb settings](https://support.google.com/chat/answer/9093489). This option does not bypass device-level Do Not Disturb settings. Requires \[app authentication\] (<https://developers.google.com/workspace/chat/authenticate-authorize-chat-app>).
-    NotificationTypeForceNotify,
+    ForceNotify,
     /// Do not notify recipients, and do not mark the message as unread. This behaves similarly to the user muting the conversation or enabling [Chat Do Not Disturb](https://support.google.com/chat/answer/9093489). Requires \[app authentication\] (<https://developers.google.com/workspace/chat/authenticate-authorize-chat-app>).
-    NotificationTypeSilent,
+    Silent,
     /// A value this version of the crate does not know, kept as sent.
     Unknown(::google_api_runtime::types::UnknownValue),
 }
@@ -20482,8 +13649,8 @@ impl SpacesMessagesCreateCreateMessageNotificationOptionsNotificationType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotificationTypeNone => "NOTIFICATION_TYPE_NONE",
-            Self::NotificationTypeForceNotify => "NOTIFICATION_TYPE_FORCE_NOTIFY",
-            Self::NotificationTypeSilent => "NOTIFICATION_TYPE_SILENT",
+            Self::ForceNotify => "NOTIFICATION_TYPE_FORCE_NOTIFY",
+            Self::Silent => "NOTIFICATION_TYPE_SILENT",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -20493,8 +13660,8 @@ for SpacesMessagesCreateCreateMessageNotificationOptionsNotificationType {
     fn from(value: &str) -> Self {
         match value {
             "NOTIFICATION_TYPE_NONE" => Self::NotificationTypeNone,
-            "NOTIFICATION_TYPE_FORCE_NOTIFY" => Self::NotificationTypeForceNotify,
-            "NOTIFICATION_TYPE_SILENT" => Self::NotificationTypeSilent,
+            "NOTIFICATION_TYPE_FORCE_NOTIFY" => Self::ForceNotify,
+            "NOTIFICATION_TYPE_SILENT" => Self::Silent,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
@@ -20512,7 +13679,7 @@ for SpacesMessagesCreateCreateMessageNotificationOptionsNotificationType {
 pub enum SpacesMessagesCreateMessageReplyOption {
     /// Default. Starts a new thread. Using this option ignores any thread ID or `thread_key` that's included.
     #[default]
-    MessageReplyOptionUnspecified,
+    Unspecified,
     /// Creates the message as a reply to the thread specified by thread ID or `thread_key`. If it fails, the message starts a new thread instead.
     ReplyMessageFallbackToNewThread,
     /// Creates the message as a reply to the thread specified by thread ID or `thread_key`. If a new `thread_key` is used, a new thread is created. If the message creation fails, a `NOT_FOUND` error is returned instead.
@@ -20524,7 +13691,7 @@ impl SpacesMessagesCreateMessageReplyOption {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::MessageReplyOptionUnspecified => "MESSAGE_REPLY_OPTION_UNSPECIFIED",
+            Self::Unspecified => "MESSAGE_REPLY_OPTION_UNSPECIFIED",
             Self::ReplyMessageFallbackToNewThread => {
                 "REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD"
             }
@@ -20536,7 +13703,7 @@ impl SpacesMessagesCreateMessageReplyOption {
 impl From<&str> for SpacesMessagesCreateMessageReplyOption {
     fn from(value: &str) -> Self {
         match value {
-            "MESSAGE_REPLY_OPTION_UNSPECIFIED" => Self::MessageReplyOptionUnspecified,
+            "MESSAGE_REPLY_OPTION_UNSPECIFIED" => Self::Unspecified,
             "REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD" => {
                 Self::ReplyMessageFallbackToNewThread
             }
@@ -20558,11 +13725,11 @@ for SpacesMessagesCreateMessageReplyOption {
 pub enum SpacesMessagesGetMarkupSyntax {
     /// Represents the unspecified value.
     #[default]
-    MarkupSyntaxUnspecified,
+    Unspecified,
     /// Uses Google Chat's markup syntax. See <https://developers.google.com/workspace/chat/format-messages#format-texts> for more information.
-    MarkupSyntaxChat,
+    Chat,
     /// Uses Markdown syntax. This syntax is based on the [CommonMark](https://commonmark.org/help/) specification, with additional extensions. See <https://developers.google.com/workspace/chat/format-messages#format-texts> for more information.
-    MarkupSyntaxMarkdown,
+    Markdown,
     /// A value this version of the crate does not know, kept as sent.
     Unknown(::google_api_runtime::types::UnknownValue),
 }
@@ -20570,9 +13737,9 @@ impl SpacesMessagesGetMarkupSyntax {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::MarkupSyntaxUnspecified => "MARKUP_SYNTAX_UNSPECIFIED",
-            Self::MarkupSyntaxChat => "MARKUP_SYNTAX_CHAT",
-            Self::MarkupSyntaxMarkdown => "MARKUP_SYNTAX_MARKDOWN",
+            Self::Unspecified => "MARKUP_SYNTAX_UNSPECIFIED",
+            Self::Chat => "MARKUP_SYNTAX_CHAT",
+            Self::Markdown => "MARKUP_SYNTAX_MARKDOWN",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -20580,9 +13747,9 @@ impl SpacesMessagesGetMarkupSyntax {
 impl From<&str> for SpacesMessagesGetMarkupSyntax {
     fn from(value: &str) -> Self {
         match value {
-            "MARKUP_SYNTAX_UNSPECIFIED" => Self::MarkupSyntaxUnspecified,
-            "MARKUP_SYNTAX_CHAT" => Self::MarkupSyntaxChat,
-            "MARKUP_SYNTAX_MARKDOWN" => Self::MarkupSyntaxMarkdown,
+            "MARKUP_SYNTAX_UNSPECIFIED" => Self::Unspecified,
+            "MARKUP_SYNTAX_CHAT" => Self::Chat,
+            "MARKUP_SYNTAX_MARKDOWN" => Self::Markdown,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
@@ -20599,11 +13766,11 @@ impl ::google_api_runtime::contract::QueryValue for SpacesMessagesGetMarkupSynta
 pub enum SpacesMessagesListMarkupSyntax {
     /// Represents the unspecified value.
     #[default]
-    MarkupSyntaxUnspecified,
+    Unspecified,
     /// Uses Google Chat's markup syntax. See <https://developers.google.com/workspace/chat/format-messages#format-texts> for more information.
-    MarkupSyntaxChat,
+    Chat,
     /// Uses Markdown syntax. This syntax is based on the [CommonMark](https://commonmark.org/help/) specification, with additional extensions. See <https://developers.google.com/workspace/chat/format-messages#format-texts> for more information.
-    MarkupSyntaxMarkdown,
+    Markdown,
     /// A value this version of the crate does not know, kept as sent.
     Unknown(::google_api_runtime::types::UnknownValue),
 }
@@ -20611,9 +13778,9 @@ impl SpacesMessagesListMarkupSyntax {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::MarkupSyntaxUnspecified => "MARKUP_SYNTAX_UNSPECIFIED",
-            Self::MarkupSyntaxChat => "MARKUP_SYNTAX_CHAT",
-            Self::MarkupSyntaxMarkdown => "MARKUP_SYNTAX_MARKDOWN",
+            Self::Unspecified => "MARKUP_SYNTAX_UNSPECIFIED",
+            Self::Chat => "MARKUP_SYNTAX_CHAT",
+            Self::Markdown => "MARKUP_SYNTAX_MARKDOWN",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -20621,9 +13788,9 @@ impl SpacesMessagesListMarkupSyntax {
 impl From<&str> for SpacesMessagesListMarkupSyntax {
     fn from(value: &str) -> Self {
         match value {
-            "MARKUP_SYNTAX_UNSPECIFIED" => Self::MarkupSyntaxUnspecified,
-            "MARKUP_SYNTAX_CHAT" => Self::MarkupSyntaxChat,
-            "MARKUP_SYNTAX_MARKDOWN" => Self::MarkupSyntaxMarkdown,
+            "MARKUP_SYNTAX_UNSPECIFIED" => Self::Unspecified,
+            "MARKUP_SYNTAX_CHAT" => Self::Chat,
+            "MARKUP_SYNTAX_MARKDOWN" => Self::Markdown,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
         }
     }
@@ -21728,7 +14895,7 @@ impl<'de> serde::Deserialize<'de> for UserMentionMetadata {
 pub enum UserMentionMetadataType {
     /// Default value for the enum. Don't use.
     #[default]
-    TypeUnspecified,
+    Unspecified,
     /// Add user to space.
     Add,
     /// Mention user in space.
@@ -21740,7 +14907,7 @@ impl UserMentionMetadataType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::TypeUnspecified => "TYPE_UNSPECIFIED",
+            Self::Unspecified => "TYPE_UNSPECIFIED",
             Self::Add => "ADD",
             Self::Mention => "MENTION",
             Self::Unknown(value) => value.as_str(),
@@ -21750,7 +14917,7 @@ impl UserMentionMetadataType {
 impl From<&str> for UserMentionMetadataType {
     fn from(value: &str) -> Self {
         match value {
-            "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
+            "TYPE_UNSPECIFIED" => Self::Unspecified,
             "ADD" => Self::Add,
             "MENTION" => Self::Mention,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),
@@ -21764,7 +14931,7 @@ wire::string_enum!(UserMentionMetadataType);
 pub enum UserType {
     /// Default value for the enum. DO NOT USE.
     #[default]
-    TypeUnspecified,
+    Unspecified,
     /// Human user.
     Human,
     /// Chat app user.
@@ -21776,7 +14943,7 @@ impl UserType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::TypeUnspecified => "TYPE_UNSPECIFIED",
+            Self::Unspecified => "TYPE_UNSPECIFIED",
             Self::Human => "HUMAN",
             Self::Bot => "BOT",
             Self::Unknown(value) => value.as_str(),
@@ -21786,7 +14953,7 @@ impl UserType {
 impl From<&str> for UserType {
     fn from(value: &str) -> Self {
         match value {
-            "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
+            "TYPE_UNSPECIFIED" => Self::Unspecified,
             "HUMAN" => Self::Human,
             "BOT" => Self::Bot,
             _ => Self::Unknown(::google_api_runtime::contract::unknown_value(value)),

@@ -341,21 +341,16 @@ fn shown(value: &str) -> String {
     format!("{value:?}")
 }
 
-/// A `YYYYMMDD` revision.
+/// A revision: 1 to 16 ASCII digits. Google's revisions are `YYYYMMDD` dates, but not
+/// all (securesourcemanager v1 is served with `"revision": "0"`); what the tools need is
+/// a value safe in a file name (`chat.v1.20261107.json`) and in a comment, that orders
+/// as a number (see `revision_order`).
 fn check_revision(revision: &str) -> Result<(), String> {
-    let bad = |why: &str| {
-        Err(format!(
-            "must be 8 digits (YYYYMMDD){why}, got {}",
+    if revision.is_empty() || revision.len() > 16 || !revision.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "must be 1 to 16 digits (Google's are YYYYMMDD dates), got {}",
             shown(revision)
-        ))
-    };
-    if revision.len() != 8 || !revision.bytes().all(|b| b.is_ascii_digit()) {
-        return bad("");
-    }
-    let month: u32 = revision[4..6].parse().unwrap_or(0);
-    let day: u32 = revision[6..8].parse().unwrap_or(0);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return bad(": not a date");
+        ));
     }
     Ok(())
 }
@@ -476,8 +471,19 @@ fn check_root_url(url: &str) -> Result<(), String> {
         && host
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'));
-    let port_ok =
-        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    // A host whose last label is numeric is an IPv4 address to a URL parser
+    // (WHATWG URL, "ends in a number"), not a DNS name.
+    let ip_literal = host
+        .trim_end_matches('.')
+        .rsplit('.')
+        .next()
+        .is_some_and(|label| label.bytes().all(|b| b.is_ascii_digit()) || label.starts_with("0x"));
+    let host_ok = host_ok && !ip_literal;
+    let port_ok = port.is_none_or(|p| {
+        !p.is_empty()
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u16>().is_ok_and(|n| n > 0)
+    });
     if !host_ok || !port_ok {
         return Err(format!(
             "{}: the host must be a plain DNS name (letters, digits, `.`, `-`) with an \
@@ -538,14 +544,9 @@ fn check_url_path(path: &str, part: UrlPath) -> Result<(), String> {
                 }
             ));
         }
-        if let Some(colon) = literal.find(':')
-            && !literal[..colon].contains(['/', '{'])
-        {
-            return Err(format!(
-                "the first segment contains `:`, so `{}:` would read as a URL scheme",
-                &literal[..colon]
-            ));
-        }
+        // A `:` in the first segment (`v1:provideValidationFeedback`, addressvalidation
+        // v1) is fine: the runtime appends the path to rootUrl + servicePath as text, so
+        // it never stands alone where `v1:` could read as a URL scheme.
     } else if literal.starts_with("//") {
         return Err(
             "starts with `//`, which names another host (a network-path reference)".to_owned(),
@@ -654,5 +655,66 @@ mod tests {
         assert!(parse_template("{}")[0].is_err());
         // The public helper skips what it cannot read rather than inventing names.
         assert_eq!(path_template_vars("{/x}/{ok}"), vec![("ok", false)]);
+    }
+
+    #[test]
+    fn revisions_are_digits_not_necessarily_dates() {
+        for ok in ["20261107", "0", "1234567890123456"] {
+            assert_eq!(check_revision(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "",
+            "2026-11-07",
+            "12345678901234567",
+            "20260405\npub fn x() {}",
+            "../x",
+        ] {
+            assert!(check_revision(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_custom_verb_in_the_first_segment_is_a_method_path() {
+        // addressvalidation v1, areainsights v1, cloudsearch v1.
+        for ok in [
+            "v1:provideValidationFeedback",
+            "v1:computeInsights",
+            "v1/{+name}:undelete",
+        ] {
+            assert_eq!(check_url_path(ok, UrlPath::Method), Ok(()), "{ok}");
+        }
+        for bad in [
+            "//evil.example/x",
+            "/v1/x",
+            "v1/../x",
+            "v1/x#y",
+            "v1/%2e%2e/x",
+        ] {
+            assert!(check_url_path(bad, UrlPath::Method).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn root_url_ports_and_ip_literals() {
+        for ok in [
+            "https://chat.googleapis.com/",
+            "https://localhost:8080/",
+            "https://a.b:65535/x/",
+        ] {
+            assert_eq!(check_root_url(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "https://a.b:99999/",
+            "https://a.b:0/",
+            "https://a.b:/",
+            "https://127.0.0.1/",
+            "https://10.0.0.1:443/",
+            "https://a.1/",
+            "https://a.0x7f/",
+            "https://[::1]/",
+            "https://user@a.b/",
+        ] {
+            assert!(check_root_url(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -16,7 +16,7 @@
 //!   additive, a removed one breaking; a parameter's changed form is compatible (builders
 //!   take strings; values are checked against the new form).
 //! - List methods have `.pages()` whenever they have a page token, and `.stream()` when
-//!   their items field can be picked (see `discovery::model::Pagination`): a response
+//!   their items field can be picked (see `codegen::model::Pagination`): a response
 //!   gaining a second array keeps `.stream()`.
 //! - A method's required parameters (and its request body) are constructor arguments of
 //!   its request builder; optional ones are setters. So **a new required parameter of an

@@ -12,6 +12,7 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::OnceCell;
 
 use super::http::{Target, TokenAnswer, TokenHttp};
+use super::provider::{FetchFuture, Provider};
 use crate::AccessToken;
 use crate::error::{Error, Result};
 
@@ -37,6 +38,16 @@ enum Found {
     Gcloud,
 }
 
+impl Provider for Ambient {
+    fn kind(&self) -> &'static str {
+        "application default (metadata server or gcloud)"
+    }
+
+    fn fetch<'a>(&'a self, http: TokenHttp<'a>, scopes: &'a [String]) -> FetchFuture<'a> {
+        Box::pin(self.token(http, scopes))
+    }
+}
+
 impl Ambient {
     /// The metadata server of `GCE_METADATA_HOST` (else the standard one), and `gcloud`
     /// on the `PATH`.
@@ -58,7 +69,7 @@ impl Ambient {
     }
 
     /// A token for `scopes`.
-    pub(crate) async fn fetch(
+    pub(crate) async fn token(
         &self,
         http: TokenHttp<'_>,
         scopes: &[String],
@@ -218,7 +229,7 @@ mod tests {
         let retry = RetryPolicy::none();
         let scopes = ["https://a".to_owned(), "https://b".to_owned()];
         for _ in 0..2 {
-            let token = ambient.fetch(http(&client, &retry), &scopes).await.unwrap();
+            let token = ambient.token(http(&client, &retry), &scopes).await.unwrap();
             assert_eq!(token.secret(), "md-token");
             assert!(token.expires_at().is_some());
         }
@@ -234,7 +245,7 @@ mod tests {
         let client = reqwest::Client::new();
         let retry = RetryPolicy::none();
         let e = ambient
-            .fetch(http(&client, &retry), &[])
+            .token(http(&client, &retry), &[])
             .await
             .unwrap_err()
             .to_string();
@@ -261,7 +272,7 @@ mod tests {
         let ambient = Ambient::new(host, gcloud.display().to_string());
         let client = reqwest::Client::new();
         let retry = RetryPolicy::none();
-        let token = ambient.fetch(http(&client, &retry), &[]).await.unwrap();
+        let token = ambient.token(http(&client, &retry), &[]).await.unwrap();
         assert_eq!(token.secret(), "ya29.from-gcloud");
         std::fs::remove_dir_all(dir).unwrap();
     }

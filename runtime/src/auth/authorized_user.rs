@@ -1,12 +1,65 @@
 //! Authorized-user credentials: a refresh token and the OAuth client it belongs to,
 //! exchanged at the file's `token_uri` (Google's endpoint when the file names none).
 
+use std::fmt;
+use std::path::Path;
+
 use crate::json_object::json_object;
 
+use super::file::{FileKind, Tag};
 use super::http::{Refusal, Target, TokenAnswer, TokenHttp};
-use super::{GOOGLE_TOKEN_URI, json_error};
+use super::provider::{FetchFuture, Provider};
+use super::{Credentials, GOOGLE_TOKEN_URI, json_error};
 use crate::AccessToken;
 use crate::error::Result;
+
+/// Authorized-user files, as [`KINDS`](super::KINDS) lists them.
+pub(super) static FILE: FileKind = FileKind {
+    tag: Tag::Type("authorized_user"),
+    noun: "authorized-user credentials",
+    stem: "authorized_user",
+    adc_refusal: None,
+    parse: credentials,
+};
+
+fn credentials(json: &str) -> Result<Credentials> {
+    Ok(Credentials::with_provider(AuthorizedUser::parse(json)?))
+}
+
+impl Credentials {
+    /// Authorized-user credentials (client id and secret plus a refresh token, as
+    /// written by `gcloud auth application-default login`): calls act as that user.
+    /// The refresh token is exchanged at the file's `token_uri` (Google's endpoint when
+    /// it names none).
+    pub fn authorized_user_file(path: impl AsRef<Path>) -> Result<Self> {
+        FILE.read(path.as_ref())
+    }
+
+    /// Authorized-user credentials, as JSON text.
+    pub fn authorized_user_json(json: &str) -> Result<Self> {
+        FILE.read_json(json)
+    }
+}
+
+impl Provider for AuthorizedUser {
+    fn kind(&self) -> &'static str {
+        "authorized user"
+    }
+
+    /// The token carries the scopes the user granted; `scopes` are not asked for.
+    fn fetch<'a>(&'a self, http: TokenHttp<'a>, _scopes: &'a [String]) -> FetchFuture<'a> {
+        Box::pin(self.token(http))
+    }
+
+    fn debug_fields(&self, d: &mut fmt::DebugStruct<'_, '_>) {
+        d.field("client_id", &self.client_id);
+        d.field("token_uri", &self.token_uri);
+    }
+
+    fn quota_project(&self) -> Option<&str> {
+        self.quota_project_id.as_deref()
+    }
+}
 
 /// Authorized-user credentials.
 #[derive(Clone)]
@@ -48,7 +101,7 @@ impl AuthorizedUser {
         format!("authorized user (OAuth client {})", self.client_id)
     }
 
-    pub(super) async fn fetch(&self, http: TokenHttp<'_>) -> Result<AccessToken> {
+    pub(super) async fn token(&self, http: TokenHttp<'_>) -> Result<AccessToken> {
         let who = self.who();
         let target = Target {
             who: &who,

@@ -5,15 +5,67 @@
 //! Executable-sourced, AWS and X.509 subject tokens are refused when the file is read,
 //! with an error naming the kind.
 
-use std::path::PathBuf;
+use std::fmt;
+use std::path::{Path, PathBuf};
 
 use crate::json_object::json_object;
 
+use super::file::{FileKind, Tag};
 use super::http::{Target, TokenHttp, io_cause};
 use super::impersonated::{CLOUD_PLATFORM_SCOPE, generate_access_token};
-use super::json_error;
+use super::provider::{FetchFuture, Provider};
+use super::{Credentials, json_error};
 use crate::AccessToken;
 use crate::error::{Error, Result};
+
+/// `external_account` files, as [`KINDS`](super::KINDS) lists them.
+pub(super) static FILE: FileKind = FileKind {
+    tag: Tag::Type("external_account"),
+    noun: "workload identity federation credentials",
+    stem: "external_account",
+    adc_refusal: None,
+    parse: credentials,
+};
+
+fn credentials(json: &str) -> Result<Credentials> {
+    Ok(Credentials::with_provider(ExternalAccount::parse(json)?).with_api_default_scopes())
+}
+
+impl Credentials {
+    /// Workload identity federation (an `external_account` file): a subject token read
+    /// from a file or a URL (`credential_source.file` / `.url`, text or JSON `format`)
+    /// is exchanged at the file's `token_url` (Google's STS), then, when the file has a
+    /// `service_account_impersonation_url`, for a service account's token. Scopes
+    /// default to the API's default scopes. Executable-sourced and AWS credentials are refused.
+    pub fn external_account_file(path: impl AsRef<Path>) -> Result<Self> {
+        FILE.read(path.as_ref())
+    }
+
+    /// Workload identity federation, as the JSON text of an `external_account` file.
+    pub fn external_account_json(json: &str) -> Result<Self> {
+        FILE.read_json(json)
+    }
+}
+
+impl Provider for ExternalAccount {
+    fn kind(&self) -> &'static str {
+        "external account"
+    }
+
+    fn fetch<'a>(&'a self, http: TokenHttp<'a>, scopes: &'a [String]) -> FetchFuture<'a> {
+        Box::pin(self.token(http, scopes))
+    }
+
+    fn debug_fields(&self, d: &mut fmt::DebugStruct<'_, '_>) {
+        d.field("audience", &self.audience);
+        d.field("token_url", &self.token_url);
+        d.field("service_account_impersonation_url", &self.impersonation_url);
+    }
+
+    fn quota_project(&self) -> Option<&str> {
+        self.quota_project_id.as_deref()
+    }
+}
 
 /// Google's STS endpoint, for files that name none.
 const GOOGLE_STS_URL: &str = "https://sts.googleapis.com/v1/token";
@@ -199,7 +251,7 @@ impl ExternalAccount {
         format!("external account (audience {})", self.audience)
     }
 
-    pub(super) async fn fetch(
+    pub(super) async fn token(
         &self,
         http: TokenHttp<'_>,
         scopes: &[String],

@@ -1,4 +1,5 @@
-//! Token requests: the one place that sends them, retries them and words their failures.
+//! Token requests: the one place that sends them (repeated by the crate's one retry
+//! loop) and words their failures.
 //!
 //! Every token request of every kind of credentials (JWT grant, refresh token,
 //! authorization code, STS exchange, IAM `generateAccessToken`, URL-sourced subject
@@ -10,13 +11,14 @@
 //! the server's OAuth/Google error body, scrubbed of every secret the request carried.
 
 use std::error::Error as StdError;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use crate::json_object::json_object;
 use bytes::Bytes;
 
 use crate::error::{Error, Result};
-use crate::retry::{RetryPolicy, parse_retry_after, retryable_status};
+use crate::retry::{RetryPolicy, retryable_status};
+use crate::retry_loop::{Attempt, retry_loop};
 
 /// Longest part of a server's error text quoted in an error.
 const DETAIL_CHARS: usize = 200;
@@ -27,6 +29,16 @@ pub(crate) struct TokenHttp<'a> {
     pub http: &'a reqwest::Client,
     pub retry: &'a RetryPolicy,
     pub timeout: Option<Duration>,
+}
+
+/// Why a token request attempt failed.
+enum Failure {
+    /// Not worth another attempt.
+    Fatal(Error),
+    /// No (complete) answer.
+    Transport(reqwest::Error),
+    /// A retryable status; its answer is the call's if no attempt follows.
+    Status((u16, Bytes)),
 }
 
 /// What one request is, for its errors.
@@ -161,72 +173,57 @@ impl Refusal {
 }
 
 impl TokenHttp<'_> {
-    /// Sends the request `build` makes (again for each attempt), retrying connection
-    /// failures, timeouts, 429 and 5xx as the client's [`RetryPolicy`] says, and returns
-    /// the status and body of the last answer.
+    /// Sends the request `build` makes (again for each attempt, through the one
+    /// [`retry_loop`]), retrying connection failures, timeouts, 429 and 5xx as the
+    /// client's [`RetryPolicy`] says, and returns the status and body of the last answer.
     pub(crate) async fn send(
         &self,
         target: &Target<'_>,
-        // A trait object: the retry loop is compiled once, not once per caller.
+        // A trait object: the attempt is compiled once, not once per caller.
         build: &(dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync),
     ) -> Result<(u16, Bytes)> {
-        let started = Instant::now();
-        let mut attempt = 0u32;
-        loop {
-            attempt += 1;
-            let mut request = build(self.http);
-            if let Some(t) = self.timeout {
-                request = request.timeout(t);
+        let outcome = retry_loop(self.retry, target.who, move |_| async move {
+            self.attempt(target, build).await
+        })
+        .await;
+        match outcome {
+            Ok(answer) | Err(Failure::Status(answer)) => Ok(answer),
+            Err(Failure::Fatal(e)) => Err(e),
+            Err(Failure::Transport(e)) => {
+                let text = cause(&e, self.timeout);
+                Err(target.failed_with(&text, e.without_url()))
             }
-            let failure = match request.send().await {
-                Ok(response) => {
-                    let status = response.status().as_u16();
-                    let retry_after = response
-                        .headers()
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(parse_retry_after);
-                    match response.bytes().await {
-                        Ok(body) if retryable_status(status) => {
-                            match self
-                                .retry
-                                .next_delay(attempt, started.elapsed(), retry_after)
-                            {
-                                Some(delay) => {
-                                    tracing::debug!(
-                                        who = target.who,
-                                        status,
-                                        ?delay,
-                                        "token request answered a retryable status; waiting"
-                                    );
-                                    tokio::time::sleep(delay).await;
-                                    continue;
-                                }
-                                None => return Ok((status, body)),
-                            }
-                        }
-                        Ok(body) => return Ok((status, body)),
-                        Err(e) => e,
-                    }
-                }
-                Err(e) if e.is_builder() => {
-                    return Err(target.failed(&format!(
-                        "the request could not be built: {}",
-                        cause(&e, self.timeout)
-                    )));
-                }
-                Err(e) => e,
-            };
-            match self.retry.next_delay(attempt, started.elapsed(), None) {
-                Some(delay) => {
-                    tracing::debug!(who = target.who, ?delay, "token request failed; waiting");
-                    tokio::time::sleep(delay).await;
-                }
-                None => {
-                    let text = cause(&failure, self.timeout);
-                    return Err(target.failed_with(&text, failure.without_url()));
-                }
+        }
+    }
+
+    /// One token request and its answer read to the end.
+    async fn attempt(
+        &self,
+        target: &Target<'_>,
+        build: &(dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync),
+    ) -> Attempt<(u16, Bytes), Failure> {
+        let mut request = build(self.http);
+        if let Some(t) = self.timeout {
+            request = request.timeout(t);
+        }
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(e) if e.is_builder() => {
+                return Attempt::Done(Err(Failure::Fatal(target.failed(&format!(
+                    "the request could not be built: {}",
+                    cause(&e, self.timeout)
+                )))));
             }
+            Err(e) => return Attempt::transport(Failure::Transport(e)),
+        };
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        match response.bytes().await {
+            Ok(body) if retryable_status(status) => {
+                Attempt::status(Failure::Status((status, body)), status, &headers)
+            }
+            Ok(body) => Attempt::Done(Ok((status, body))),
+            Err(e) => Attempt::transport(Failure::Transport(e)),
         }
     }
 

@@ -6,16 +6,68 @@
 //! `external_account` files use the same call when they name a
 //! `service_account_impersonation_url`.
 
+use std::fmt;
+use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::json_object::json_object;
 
 use super::authorized_user::AuthorizedUser;
+use super::file::{FileKind, Tag};
 use super::http::{Refusal, Target, TokenHttp};
-use super::json_error;
+use super::provider::{FetchFuture, Provider};
 use super::service_account::ServiceAccount;
+use super::{Credentials, json_error};
 use crate::AccessToken;
 use crate::error::{Error, Result};
+
+/// `impersonated_service_account` files, as [`KINDS`](super::KINDS) lists them.
+pub(super) static FILE: FileKind = FileKind {
+    tag: Tag::Type("impersonated_service_account"),
+    noun: "service-account impersonation credentials",
+    stem: "impersonated_service_account",
+    adc_refusal: None,
+    parse: credentials,
+};
+
+fn credentials(json: &str) -> Result<Credentials> {
+    Ok(Credentials::with_provider(Impersonated::parse(json)?).with_api_default_scopes())
+}
+
+impl Credentials {
+    /// Service-account impersonation (an `impersonated_service_account` file, as
+    /// `gcloud auth application-default login --impersonate-service-account=SA`
+    /// writes): a token of the `source_credentials` (authorized user or service
+    /// account) buys a token of the target service account at the file's
+    /// `service_account_impersonation_url`. Scopes default to the API's default scopes.
+    pub fn impersonated_service_account_file(path: impl AsRef<Path>) -> Result<Self> {
+        FILE.read(path.as_ref())
+    }
+
+    /// Service-account impersonation, as the JSON text of its file.
+    pub fn impersonated_service_account_json(json: &str) -> Result<Self> {
+        FILE.read_json(json)
+    }
+}
+
+impl Provider for Impersonated {
+    fn kind(&self) -> &'static str {
+        "impersonated service account"
+    }
+
+    fn fetch<'a>(&'a self, http: TokenHttp<'a>, scopes: &'a [String]) -> FetchFuture<'a> {
+        Box::pin(self.token(http, scopes))
+    }
+
+    fn debug_fields(&self, d: &mut fmt::DebugStruct<'_, '_>) {
+        d.field("target", &self.target);
+        d.field("url", &self.url);
+    }
+
+    fn quota_project(&self) -> Option<&str> {
+        self.quota_project_id.as_deref()
+    }
+}
 
 /// The scope a source token needs to call IAM Credentials.
 pub(super) const CLOUD_PLATFORM_SCOPE: &str = "https://www.googleapis.com/auth/cloud-platform";
@@ -95,14 +147,14 @@ impl Impersonated {
         )
     }
 
-    pub(super) async fn fetch(
+    pub(super) async fn token(
         &self,
         http: TokenHttp<'_>,
         scopes: &[String],
     ) -> Result<AccessToken> {
         let source = match &*self.source {
-            Base::User(user) => user.fetch(http).await,
-            Base::ServiceAccount(sa) => sa.fetch(http, &[CLOUD_PLATFORM_SCOPE.to_owned()]).await,
+            Base::User(user) => user.token(http).await,
+            Base::ServiceAccount(sa) => sa.token(http, &[CLOUD_PLATFORM_SCOPE.to_owned()]).await,
         }
         .map_err(|e| match e {
             Error::Auth { message, source } => {

@@ -1,16 +1,75 @@
 //! Service account keys: a JWT signed with the key (RS256, `ring`) exchanged at the key
 //! file's `token_uri` for an access token (RFC 7523 JWT bearer grant).
 
+use std::fmt;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::json_object::json_object;
 use base64::Engine as _;
 
+use super::file::{FileKind, Tag};
 use super::http::{Target, TokenHttp};
-use super::{GOOGLE_TOKEN_URI, json_error};
+use super::provider::{FetchFuture, Provider};
+use super::{Credentials, GOOGLE_TOKEN_URI, json_error};
 use crate::AccessToken;
 use crate::error::{Error, Result};
+
+/// Service account key files, as [`KINDS`](super::KINDS) lists them.
+pub(super) static FILE: FileKind = FileKind {
+    tag: Tag::Type("service_account"),
+    noun: "a service account key",
+    stem: "service_account",
+    adc_refusal: None,
+    parse: credentials,
+};
+
+fn credentials(json: &str) -> Result<Credentials> {
+    Ok(Credentials::with_provider(ServiceAccount::parse(json)?).with_api_default_scopes())
+}
+
+impl Credentials {
+    /// A service account key file (the JSON downloaded from the Cloud console), with
+    /// the API's default scopes (for Chat, `chat.bot`) unless
+    /// [`with_scopes`](Self::with_scopes) says otherwise. This is how a Chat app
+    /// authenticates. The token is asked for at the file's
+    /// `token_uri`.
+    pub fn service_account_file(path: impl AsRef<Path>) -> Result<Self> {
+        FILE.read(path.as_ref())
+    }
+
+    /// A service account key, as the JSON text of its key file.
+    pub fn service_account_json(json: &str) -> Result<Self> {
+        FILE.read_json(json)
+    }
+}
+
+impl Provider for ServiceAccount {
+    fn kind(&self) -> &'static str {
+        "service account"
+    }
+
+    fn fetch<'a>(&'a self, http: TokenHttp<'a>, scopes: &'a [String]) -> FetchFuture<'a> {
+        Box::pin(self.token(http, scopes))
+    }
+
+    fn debug_fields(&self, d: &mut fmt::DebugStruct<'_, '_>) {
+        d.field("client_email", &self.client_email);
+        d.field("token_uri", &self.token_uri);
+    }
+
+    fn quota_project(&self) -> Option<&str> {
+        self.quota_project_id.as_deref()
+    }
+
+    fn with_subject(&self, subject: String) -> Option<Arc<dyn Provider>> {
+        Some(Arc::new(Self {
+            subject: Some(subject),
+            ..self.clone()
+        }))
+    }
+}
 
 /// The grant type of the JWT bearer flow.
 const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -71,7 +130,7 @@ impl ServiceAccount {
         }
     }
 
-    pub(super) async fn fetch(
+    pub(super) async fn token(
         &self,
         http: TokenHttp<'_>,
         scopes: &[String],

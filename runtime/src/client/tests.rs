@@ -14,7 +14,7 @@ use super::*;
 use crate::auth::{AccessToken, TokenFuture, TokenProvider};
 use crate::builder::API_CLIENT_HEADER;
 use crate::media::UploadMedia;
-use crate::rt::{ApiRequest, MethodInfo, UploadInfo};
+use crate::request::{ApiRequest, MethodInfo, UploadInfo};
 use crate::service::Service;
 use crate::{ClientBuilder, Credentials, Error, RetryPolicy};
 
@@ -862,7 +862,7 @@ async fn resumable_server(state: Arc<Resumable>) -> MockServer {
     let server = MockServer::start().await;
     let session = format!("{}/session/xyz?upload_id=SECRET-ID", server.uri());
     Mock::given(method("POST"))
-        .and(path("/resumable/upload/v1/spaces/A/attachments:upload"))
+        .and(path("/upload/v1/spaces/A/attachments:upload"))
         .and(query_param("uploadType", "resumable"))
         .and(header("x-upload-content-type", "video/mp4"))
         .and(body_json(json!({"filename": "v.mp4"})))

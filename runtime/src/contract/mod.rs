@@ -15,17 +15,18 @@
 //!   [`pagination::items`].
 //! - Models with serde impls written over [`wire`], enums with [`wire::string_enum!`]
 //!   and [`unknown_value`], resource name types with [`resource_name::resource_name!`].
-//! - Names it must not take: [`reserved`].
+//! - Names it must not take (the members of the types above that generated items share
+//!   a scope with) are listed by the generator, which decides every name: the `codegen`
+//!   crate's `model::reserved`. A member added here that generated code could collide
+//!   with belongs there too.
 
 use serde::de::DeserializeOwned;
 
 pub use crate::client::ApiClient;
-pub use crate::rt::{ApiRequest, MethodInfo, QueryValue, UploadInfo};
+pub use crate::request::{ApiRequest, MethodInfo, QueryValue, UploadInfo};
 pub use crate::service::{HintFn, Service};
 pub use futures_core::Stream;
 pub use reqwest::Method;
-
-pub mod reserved;
 
 /// What generated models' serde and `Debug` impls call.
 pub mod wire {

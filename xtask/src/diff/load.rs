@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use codegen::Model;
+use discovery::Document;
 use discovery::surface::{Surface, View};
-use discovery::{Document, Model};
 
 /// One side of a diff.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +79,7 @@ impl Current {
             None if lock.is_file() => lock
                 .parent()
                 .unwrap_or(&root)
-                .join(crate::regen::DOCUMENTS_DIR),
+                .join(crate::layout::DOCUMENTS_DIR),
             None => match std::env::var_os(discovery::testing::DISCOVERY_DIR_VAR) {
                 Some(dir) => PathBuf::from(dir).join("chat"),
                 None => root.join("discovery").join("documents"),
@@ -182,7 +183,7 @@ fn newest_in(dir: &Path, name: &str, version: &str) -> (Option<PathBuf>, Option<
         }
         if slot
             .as_ref()
-            .is_none_or(|(best, _)| revision > best.as_str())
+            .is_none_or(|(best, _)| discovery::revision_order(revision, best).is_gt())
         {
             *slot = Some((revision.to_owned(), entry.path()));
         }
@@ -223,7 +224,7 @@ impl Loader {
     pub fn surface(&mut self, side: &Side) -> anyhow::Result<Surface> {
         match side {
             Side::File(path) => super::file_surface(path),
-            Side::Stable => Ok(Surface::from_model(&self.current_model()?, View::Stable)),
+            Side::Stable => Ok(codegen::surface(&self.current_model()?, View::Stable)),
             Side::Preview => {
                 let current = self.current()?;
                 if current.preview.is_none() {
@@ -233,7 +234,7 @@ impl Loader {
                         current.searched
                     );
                 }
-                Ok(Surface::from_model(&self.current_model()?, View::Preview))
+                Ok(codegen::surface(&self.current_model()?, View::Preview))
             }
         }
     }

@@ -2,9 +2,9 @@
 
 use std::fmt::Write as _;
 
-use discovery::Model;
+use codegen::Model;
 use discovery::surface::render::{self, Options};
-use discovery::surface::{Bump, Impact, Surface, SurfaceDiff, View};
+use discovery::surface::{Bump, Impact, SurfaceDiff, View};
 
 /// The revisions of a model, e.g. `20260405` or `20260405 + preview 20260405`.
 fn revisions(model: &Model) -> String {
@@ -55,7 +55,7 @@ fn summarize(out: &mut String, label: &str, diff: &SurfaceDiff) {
 pub fn regen_summary(old: Option<&Model>, new: &Model) -> String {
     let mut out = String::new();
     let Some(old) = old else {
-        let stable = Surface::from_model(new, View::Stable);
+        let stable = codegen::surface(new, View::Stable);
         let _ = writeln!(
             out,
             "{}: first generation from revision {} ({} stable surface items)",
@@ -79,7 +79,7 @@ pub fn regen_summary(old: Option<&Model>, new: &Model) -> String {
     );
     let mut bump = Bump::None;
     for view in views(old, new) {
-        let diff = Surface::from_model(old, view).diff(&Surface::from_model(new, view));
+        let diff = codegen::surface(old, view).diff(&codegen::surface(new, view));
         bump = bump.max(diff.bump());
         let label = match view {
             View::Stable => "stable",
@@ -106,8 +106,8 @@ pub const NEXT_STEPS: &str = "next: `cargo insta review` (surface and generator 
 /// `generated/preview-vs-stable.md`: what the `developer-preview` feature adds to (and
 /// takes from) the stable surface of `model`.
 pub fn preview_vs_stable_markdown(model: &Model) -> String {
-    let stable = Surface::from_model(model, View::Stable);
-    let preview = Surface::from_model(model, View::Preview);
+    let stable = codegen::surface(model, View::Stable);
+    let preview = codegen::surface(model, View::Preview);
     let diff = stable.diff(&preview);
     let mut out = String::new();
     let _ = writeln!(out, "# Developer Preview vs stable: {}\n", model.id);

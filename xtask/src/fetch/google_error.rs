@@ -8,8 +8,6 @@
 use reqwest::StatusCode;
 use serde::Deserialize;
 
-use super::http::Request;
-
 /// The top level of Google's error body.
 #[derive(Debug, Deserialize)]
 struct Body {
@@ -36,8 +34,17 @@ struct Reason {
     reason: Option<String>,
 }
 
+/// What the explanation says of the request an error answered.
+#[derive(Debug, Clone, Copy)]
+pub struct Asked<'a> {
+    /// The URL as shown to people (no key).
+    pub shown_url: &'a str,
+    /// Whether it was the DEVELOPER_PREVIEW request (for the 403 explanation).
+    pub preview: bool,
+}
+
 /// One line explaining an error response to `request`.
-pub fn explain(status: StatusCode, body: &[u8], request: &Request<'_>) -> String {
+pub fn explain(status: StatusCode, body: &[u8], request: Asked<'_>) -> String {
     let parsed = serde_json::from_slice::<Body>(body).ok().map(|b| b.error);
     let reasons: Vec<&str> = parsed
         .iter()

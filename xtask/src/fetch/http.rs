@@ -201,7 +201,11 @@ fn attempt(request: &Request<'_>) -> Result<Vec<u8>, Failure> {
         .map(str::to_owned);
     // An error body is small; a failure to read it only loses detail.
     let body = read_body(response, request).unwrap_or_default();
-    let explained = google_error::explain(status, &body, request);
+    let asked = google_error::Asked {
+        shown_url: &request.shown_url,
+        preview: request.preview,
+    };
+    let explained = google_error::explain(status, &body, asked);
     if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
         return Err(Failure::Transient {
             message: explained,

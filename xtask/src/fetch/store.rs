@@ -111,7 +111,7 @@ fn revisions(dir: &Path, prefix: &str) -> anyhow::Result<Vec<String>> {
             found.push(revision.to_owned());
         }
     }
-    found.sort();
+    found.sort_by(|a, b| discovery::revision_order(a, b));
     Ok(found)
 }
 

@@ -58,8 +58,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 p
             }
         });
-    let dev = std::env::var_os(discovery::testing::DISCOVERY_DIR_VAR)
-        .map(|d| PathBuf::from(d).join("chat"));
+    // The real Chat documents committed for the tests (or DISCOVERY_DIR's): where a
+    // previously locked revision is found when it is no longer in `generated/documents/`.
+    let dev = Some(discovery::testing::documents_dir().join("chat"));
     let committed = generated_dir.join(super::DOCUMENTS_DIR);
     let search = locate::dedup(
         std::iter::once(committed)
@@ -80,6 +81,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .review_files
         .into_iter()
         .partition(|f| f.path == LOCK_FILE);
+    // Rust names that change for items both generations have (the listings say).
+    let mut renamed = Vec::new();
+    for listing in review_files
+        .iter()
+        .filter(|f| f.path.starts_with("surface-"))
+    {
+        if let Ok(old) = std::fs::read_to_string(generated_dir.join(&listing.path)) {
+            for line in super::renames::renames(&old, &listing.contents) {
+                renamed.push(format!("{}: {line}", listing.path));
+            }
+        }
+    }
     let plan = Plan::new(vec![
         Target {
             shown: gen_shown.clone(),
@@ -155,5 +168,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!("  {:<8} {}", change.kind.label(), change.shown);
     }
     print!("{summary}");
+    if !renamed.is_empty() {
+        println!(
+            "renamed in Rust ({}; breaking for code using the old names, even where the \
+             documents did not change):",
+            renamed.len()
+        );
+        for line in &renamed {
+            println!("  {line}");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use discovery::Model;
+use codegen::Model;
 
 use super::{Lock, build_model, locate};
 use crate::diff::regen_summary;

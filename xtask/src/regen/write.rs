@@ -12,7 +12,9 @@
 //!   Chat generation) leaves it mixed.
 //! - **A crash leaves a tree the next run recognises and repairs.** Files are written in
 //!   the order of the targets, and the caller puts `generated/lock.json` in the last
-//!   one. A crash (even `kill -9`) partway leaves "some files new, the lock old":
+//!   one; stale files are removed only after that, so the lock never names a file that
+//!   is gone. A crash (even `kill -9`) partway leaves "some files new, the lock old"
+//!   (or "the lock new, some stale files left"):
 //!   `cargo xtask check` then names the files that differ from the locked generation and
 //!   `cargo xtask check --fix` (or re-running the regen) brings the tree back to one
 //!   generation. Temporary files a crash leaves (`.NAME.regen-tmp-PID`), and the
@@ -25,7 +27,8 @@
 //!   tree left mixed, and the error says how to repair it.
 //!
 //! Environment variables let tests stand in for a crash or a failing disk, at the point
-//! right before rename N + 1 (all temporary files are written by then):
+//! right before step N + 1 of phase 2 (the renames, the lock's last, then the removals of
+//! stale files; all temporary files are written by then):
 //! with `XTASK_FAULT_AFTER_WRITES=N` the process exits there (as if killed, nothing is
 //! cleaned up); with `XTASK_FAULT_PAUSE_AFTER_WRITES=N` it prints a line to stderr and
 //! waits, so that a test can kill it for real; with `XTASK_FAULT_ERROR_AFTER_WRITES=N`
@@ -38,13 +41,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use crate::codegen::GeneratedFile;
+use codegen::GeneratedFile;
 
-/// Exits the process after this many renames (a test hook, see the module docs).
+/// Exits the process after this many steps of phase 2 (a test hook, see the module docs).
 pub const FAULT_AFTER_WRITES_VAR: &str = "XTASK_FAULT_AFTER_WRITES";
-/// Pauses the process after this many renames (a test hook, see the module docs).
+/// Pauses the process after this many steps of phase 2 (a test hook, see the module docs).
 pub const FAULT_PAUSE_AFTER_WRITES_VAR: &str = "XTASK_FAULT_PAUSE_AFTER_WRITES";
-/// Fails rename N + 1 with an I/O error (a test hook, see the module docs).
+/// Fails step N + 1 of phase 2 with an I/O error (a test hook, see the module docs).
 pub const FAULT_ERROR_AFTER_WRITES_VAR: &str = "XTASK_FAULT_ERROR_AFTER_WRITES";
 /// The exit code of a simulated crash.
 pub const FAULT_EXIT_CODE: i32 = 86;
@@ -270,37 +273,43 @@ impl Plan {
             }
         }
 
-        // Phase 2: the renames, in order. Only a crash here leaves a mixed tree (the lock
-        // is renamed last), which `check` names and the next run repairs.
+        // Phase 2: the renames in order, the lock last, and only then the removals of
+        // stale files. Only a crash here leaves a mixed tree, and every such tree is one
+        // that `check --fix` repairs: before the lock's rename, the old lock names files
+        // that all still exist (a locked document that goes is removed only after the
+        // new lock is in place); after it, only stale files are left, which the new
+        // lock's generation removes.
+        let order: Vec<usize> = (0..self.ops.len())
+            .filter(|&i| staged[i].is_some())
+            .chain((0..self.ops.len()).filter(|&i| staged[i].is_none()))
+            .collect();
         let fault = Fault::from_env();
-        let mut renames = 0usize;
         let mut done: Vec<usize> = Vec::new();
         let mut touched: BTreeSet<PathBuf> = BTreeSet::new();
         let mut failed = None;
-        for (index, op) in self.ops.iter().enumerate() {
+        for (step, &index) in order.iter().enumerate() {
+            let op = &self.ops[index];
             let path = self.targets[op.target].root.join(&op.rel);
             if let Some(parent) = path.parent() {
                 touched.insert(parent.to_path_buf());
             }
-            let step = match &staged[index] {
-                Some(stage) => {
-                    renames += 1;
-                    fault
-                        .at(renames - 1)
-                        .with_context(|| format!("cannot write {}", path.display()))
-                        .and_then(|()| put(&stage.tmp, &path))
-                }
-                None => fs::remove_file(&path)
-                    .with_context(|| format!("cannot remove the stale {}", path.display())),
-            };
-            if let Err(err) = step {
+            let result = fault
+                .at(step)
+                .with_context(|| format!("cannot write {}", path.display()))
+                .and_then(|()| match &staged[index] {
+                    Some(stage) => put(&stage.tmp, &path),
+                    None => fs::remove_file(&path)
+                        .with_context(|| format!("cannot remove the stale {}", path.display())),
+                });
+            if let Err(err) = result {
                 failed = Some(err);
                 break;
             }
             done.push(index);
-            // Before the next target (the lock is the last one), what this one wrote is
-            // made durable.
-            if self.ops.get(index + 1).map(|next| next.target) != Some(op.target) {
+            // Before the next target (the lock is the last one written), what this one
+            // wrote is made durable.
+            let next = order.get(step + 1).map(|&next| self.ops[next].target);
+            if next != Some(op.target) {
                 self.remove_emptied_dirs(op.target);
                 for dir in std::mem::take(&mut touched) {
                     sync_dir(&dir);
@@ -487,20 +496,20 @@ impl Fault {
         }
     }
 
-    /// Called before rename number `renames + 1`.
-    fn at(self, renames: usize) -> std::io::Result<()> {
+    /// Called before step number `steps + 1` of phase 2.
+    fn at(self, steps: usize) -> std::io::Result<()> {
         match self {
-            Fault::Exit(n) if n == renames => {
+            Fault::Exit(n) if n == steps => {
                 eprintln!("{FAULT_AFTER_WRITES_VAR}={n}: exiting as if killed");
                 std::process::exit(FAULT_EXIT_CODE);
             }
-            Fault::Pause(n) if n == renames => {
+            Fault::Pause(n) if n == steps => {
                 eprintln!("{FAULT_PAUSE_AFTER_WRITES_VAR}={n}: paused, waiting to be killed");
                 loop {
                     std::thread::sleep(std::time::Duration::from_secs(3600));
                 }
             }
-            Fault::Error(n) if n == renames => Err(std::io::Error::other(format!(
+            Fault::Error(n) if n == steps => Err(std::io::Error::other(format!(
                 "{FAULT_ERROR_AFTER_WRITES_VAR}={n}: simulated I/O error"
             ))),
             _ => Ok(()),
