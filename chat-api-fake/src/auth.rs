@@ -8,9 +8,10 @@ use base64::Engine as _;
 use ring::digest;
 use serde_json::{Value, json};
 
-use crate::api::{Query, Reply};
 use crate::error::ApiError;
-use crate::server::Shared;
+use crate::query::Query;
+use crate::reply::Reply;
+use crate::shared::Shared;
 use crate::{Identity, time};
 
 /// How long an access token lives, as Google's answers say (`expires_in`).

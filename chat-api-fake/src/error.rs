@@ -141,7 +141,7 @@ impl IntoResponse for ApiError {
         } else {
             self.body()
         };
-        let mut response = (code, crate::server::json_body(&body)).into_response();
+        let mut response = (code, crate::reply::json_body(&body)).into_response();
         if let Some(seconds) = self.retry_after {
             response
                 .headers_mut()

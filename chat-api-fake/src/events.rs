@@ -17,20 +17,12 @@ use crate::api::messages::{CreateOptions, ReplyOption, create_message};
 use crate::error::FakeError;
 use crate::fake::FakeChat;
 use crate::store::State;
+// Defined with the state that stores it (an app's endpoint), public here.
+pub use crate::store::Audience;
 use crate::{Identity, time};
 
 /// The account whose key signs Chat's tokens.
 pub const CHAT_ISSUER: &str = "chat@system.gserviceaccount.com";
-
-/// Which token Chat sends: the "Authentication audience" of the Chat API configuration.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Audience {
-    /// "Project number": `aud` is this project number.
-    ProjectNumber(String),
-    /// "HTTP endpoint URL": `aud` is the endpoint URL.
-    EndpointUrl,
-}
 
 /// What the app answered to an event, and what the fake did with it.
 #[derive(Debug, Clone)]

@@ -12,7 +12,8 @@ use tokio::sync::oneshot;
 use crate::api::messages::{CreateOptions, create_message};
 use crate::error::FakeError;
 use crate::keys::{Keys, SERVICE_ACCOUNT_PEM};
-use crate::server::{self, Shared};
+use crate::server;
+use crate::shared::Shared;
 use crate::store::{App, MemberKey, State};
 use crate::{Call, Fault, Identity, WriteQuota};
 

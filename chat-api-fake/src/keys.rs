@@ -124,7 +124,7 @@ impl Keys {
 
 /// A JSON answer with a `Cache-Control: max-age`, as Google's key endpoints send.
 fn cached(value: Value) -> Response {
-    let mut response = crate::server::json_body(&value);
+    let mut response = crate::reply::json_body(&value);
     response.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=3600, must-revalidate, no-transform"),

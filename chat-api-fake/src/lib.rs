@@ -57,14 +57,20 @@
 //! # }
 //! ```
 
+// Layers, bottom up; a module uses only modules of the layers below it (no import
+// cycles, `xtask/tests/module_cycles.rs`): `time`, `reply`, `routes`; `error`, `keys`;
+// `query`, `store`; `shared`; `api`, `auth`; `server`; `fake`; `events`.
 mod api;
 mod auth;
 mod error;
 pub mod events;
 mod fake;
 mod keys;
+mod query;
+mod reply;
 mod routes;
 mod server;
+mod shared;
 mod store;
 mod time;
 

@@ -2,38 +2,20 @@
 //! endpoints, the key endpoints, the upload endpoints or the API dispatcher, applies
 //! injected faults, checks the bearer token and logs the call.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State as AxumState};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::api::{self, Ctx, Query, Reply};
+use crate::api::{self, Ctx};
 use crate::error::ApiError;
-use crate::keys::Keys;
+use crate::query::Query;
+use crate::reply::Reply;
+use crate::shared::Shared;
 use crate::store::State;
 use crate::{Call, Identity, auth, routes};
-
-/// What every request handler shares.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub state: Mutex<State>,
-    /// `http://127.0.0.1:PORT/`.
-    pub base_url: String,
-    pub keys: Keys,
-    /// The app that `app_client()` and test tokens default to.
-    pub default_app: String,
-    /// The HTTP client that delivers events to apps.
-    pub http: reqwest::Client,
-}
-
-impl Shared {
-    /// The state, even if a panicking thread poisoned the lock (a fake must keep serving).
-    pub fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
 
 /// Largest body accepted: Chat's 200 MB attachment limit and some room for metadata.
 const MAX_BODY: usize = 201 * 1024 * 1024;
@@ -44,16 +26,6 @@ pub(crate) fn router(shared: Arc<Shared>) -> axum::Router {
         .fallback(handle)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(shared)
-}
-
-/// A JSON body with Chat's content type.
-pub(crate) fn json_body(value: &serde_json::Value) -> Response {
-    let mut response = Response::new(Body::from(value.to_string()));
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=UTF-8"),
-    );
-    response
 }
 
 async fn handle(

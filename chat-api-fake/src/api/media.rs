@@ -4,9 +4,10 @@
 use axum::http::header;
 use serde_json::{Map, Value, json};
 
-use super::{Ctx, Reply, parse_object};
+use super::{Ctx, parse_object};
 use crate::Identity;
 use crate::error::{ApiError, ApiResult};
+use crate::reply::Reply;
 use crate::store::{Attachment, Blob, State, Upload};
 
 /// "You can upload attachments up to 200 MB" (`media.upload`'s reference page).

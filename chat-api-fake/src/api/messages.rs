@@ -3,9 +3,10 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Ctx, filter, media, page_token};
+use super::{Ctx, filter, media};
 use crate::Identity;
 use crate::error::{ApiError, ApiResult};
+use crate::query::page_token;
 use crate::store::{Message, NewMessage, State, check_member};
 use crate::time;
 

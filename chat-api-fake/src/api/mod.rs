@@ -9,14 +9,13 @@ pub(crate) mod messages;
 mod reactions;
 mod spaces;
 
-use axum::body::Body;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use base64::Engine as _;
+use axum::http::HeaderMap;
 use serde_json::{Map, Value};
 
 use crate::Identity;
 use crate::error::{ApiError, ApiResult};
+use crate::query::Query;
+use crate::reply::Reply;
 use crate::store::State;
 
 /// One request, as the handlers see it.
@@ -52,82 +51,6 @@ pub(crate) fn parse_object(body: &[u8]) -> ApiResult<Map<String, Value>> {
             "Invalid JSON payload received. {e}"
         ))),
     }
-}
-
-/// The query string's parameters.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Query(Vec<(String, String)>);
-
-impl Query {
-    /// Parses `a=1&b=2`.
-    pub fn parse(query: &str) -> Self {
-        Self(
-            form_urlencoded::parse(query.as_bytes())
-                .into_owned()
-                .collect(),
-        )
-    }
-
-    /// The first value of `name`.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// A boolean parameter (absent is false).
-    pub fn flag(&self, name: &str) -> ApiResult<bool> {
-        match self.get(name) {
-            None => Ok(false),
-            Some("true") => Ok(true),
-            Some("false") => Ok(false),
-            Some(other) => Err(ApiError::invalid(format!(
-                "Invalid value at '{name}' (TYPE_BOOL), \"{other}\""
-            ))),
-        }
-    }
-
-    /// `pageSize`: absent or 0 is `default`, above `max` is `max`, negative is 400.
-    pub fn page_size(&self, default: usize, max: usize) -> ApiResult<usize> {
-        let Some(text) = self.get("pageSize") else {
-            return Ok(default);
-        };
-        let size: i64 = text.parse().map_err(|_| {
-            ApiError::invalid(format!(
-                "Invalid value at 'page_size' (TYPE_INT32), \"{text}\""
-            ))
-        })?;
-        match size {
-            s if s < 0 => Err(ApiError::invalid("page_size must not be negative")),
-            0 => Ok(default),
-            s => Ok(usize::try_from(s).map_or(max, |s| s.min(max))),
-        }
-    }
-
-    /// The cursor inside `pageToken` (`kind` guards against a token of another list).
-    pub fn page_cursor(&self, kind: &str) -> ApiResult<Option<String>> {
-        match self.get("pageToken") {
-            None | Some("") => Ok(None),
-            Some(token) => decode_token(kind, token)
-                .map(Some)
-                .ok_or_else(|| ApiError::invalid("The page token is invalid.")),
-        }
-    }
-}
-
-/// An opaque page token around `cursor`.
-pub(crate) fn page_token(kind: &str, cursor: &str) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}|{cursor}"))
-}
-
-fn decode_token(kind: &str, token: &str) -> Option<String> {
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(token)
-        .ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    let (k, cursor) = text.split_once('|')?;
-    (k == kind).then(|| cursor.to_owned())
 }
 
 /// The paths of an `updateMask` (`text,cardsV2` or `text, cards_v2`), in camelCase.
@@ -168,46 +91,6 @@ fn snake_to_camel(path: &str) -> String {
         }
     }
     out
-}
-
-/// What a handler answers.
-#[derive(Debug)]
-pub(crate) enum Reply {
-    /// 200 with a JSON body.
-    Json(Value),
-    /// 200 with media.
-    Media { content_type: String, data: Vec<u8> },
-    /// A status with headers and no body (resumable sessions: 200 + `Location`, 308 +
-    /// `Range`).
-    Empty {
-        status: u16,
-        headers: Vec<(HeaderName, String)>,
-    },
-}
-
-impl IntoResponse for Reply {
-    fn into_response(self) -> Response {
-        match self {
-            Self::Json(value) => crate::server::json_body(&value),
-            Self::Media { content_type, data } => {
-                let mut response = Response::new(Body::from(data));
-                if let Ok(v) = HeaderValue::from_str(&content_type) {
-                    response.headers_mut().insert(header::CONTENT_TYPE, v);
-                }
-                response
-            }
-            Self::Empty { status, headers } => {
-                let mut response = Response::new(Body::empty());
-                *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-                for (name, value) in headers {
-                    if let Ok(v) = HeaderValue::from_str(&value) {
-                        response.headers_mut().insert(name, v);
-                    }
-                }
-                response
-            }
-        }
-    }
 }
 
 /// Runs the implemented method `id` with the path's `args`.

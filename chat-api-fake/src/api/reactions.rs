@@ -2,9 +2,10 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Ctx, filter, page_token};
+use super::{Ctx, filter};
 use crate::Identity;
 use crate::error::{ApiError, ApiResult};
+use crate::query::page_token;
 use crate::store::State;
 
 /// Reactions need user authentication ("Requires user authentication" on each of the

@@ -2,9 +2,10 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Ctx, filter, page_token, update_mask};
+use super::{Ctx, filter, update_mask};
 use crate::Identity;
 use crate::error::{ApiError, ApiResult};
+use crate::query::page_token;
 use crate::store::{MemberKey, State, check_member};
 
 /// The role a human gets in a space they create.

@@ -1,5 +1,6 @@
-//! The fake's state: apps, users, spaces with their members and messages, attachments,
-//! tokens, the call log, faults and the write quota. One `Mutex` guards it all: every
+//! The fake's state: apps (with where their events go and which token they carry,
+//! [`Audience`]), users, spaces with their members and messages, attachments, tokens,
+//! the call log, faults and the write quota. One `Mutex` guards it all: every
 //! request holds it for a few microseconds, so 1,000 concurrent writers are serialized
 //! in a consistent order (no message lost, none duplicated).
 
@@ -18,12 +19,22 @@ use crate::error::{ApiError, ApiResult};
 use crate::time::{self, Micros};
 use crate::{Call, Fault, Identity, WriteQuota};
 
+/// Which token Chat sends: the "Authentication audience" of the Chat API configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Audience {
+    /// "Project number": `aud` is this project number.
+    ProjectNumber(String),
+    /// "HTTP endpoint URL": `aud` is the endpoint URL.
+    EndpointUrl,
+}
+
 /// A Chat app known to the fake (a Cloud project with the Chat API configured).
 #[derive(Debug, Clone)]
 pub(crate) struct App {
     pub display_name: String,
     /// Where Chat sends this app's interaction events, and which token it sends.
-    pub endpoint: Option<(String, crate::events::Audience)>,
+    pub endpoint: Option<(String, Audience)>,
 }
 
 /// Bytes uploaded through `media.upload`, waiting for (or referenced by) a message.
