@@ -273,7 +273,7 @@ async fn all_55_methods_answer() {
                     &space,
                     UploadAttachmentRequest::new().set_filename("notes.txt"),
                 )
-                .upload(UploadMedia::from_bytes(&b"hello"[..], "text/plain")),
+                .send_media(UploadMedia::from_bytes(&b"hello"[..], "text/plain")),
         )
         .await;
     let data_ref = uploaded.attachment_data_ref.clone().unwrap();
@@ -304,7 +304,10 @@ async fn all_55_methods_answer() {
     let download = c
         .ok(
             "media.download",
-            alice.media().download(data_ref.resource_name()).download(),
+            alice
+                .media()
+                .download(data_ref.resource_name())
+                .fetch_media(),
         )
         .await;
     let mut bytes = Vec::new();

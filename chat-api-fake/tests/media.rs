@@ -21,7 +21,7 @@ async fn resumable_upload_in_chunks_then_download() {
             &space,
             UploadAttachmentRequest::new().set_filename("blob.bin"),
         )
-        .upload(media)
+        .send_media(media)
         .await
         .unwrap();
     let puts = fake
@@ -48,7 +48,7 @@ async fn resumable_upload_in_chunks_then_download() {
         .unwrap()
         .media()
         .download(data_ref.resource_name())
-        .download()
+        .fetch_media()
         .await
         .unwrap()
         .write_to(&mut bytes)
@@ -61,7 +61,7 @@ async fn resumable_upload_in_chunks_then_download() {
         .unwrap()
         .media()
         .download(data_ref.resource_name())
-        .download()
+        .fetch_media()
         .await
         .unwrap_err();
     assert_eq!(err.api().unwrap().http_status, 403);
@@ -116,7 +116,7 @@ async fn resumable_session_on_the_upload_path_reports_what_it_has() {
         .unwrap()
         .media()
         .download(resource)
-        .download()
+        .fetch_media()
         .await
         .unwrap()
         .write_to(&mut bytes)
@@ -134,7 +134,7 @@ async fn uploads_need_user_credentials_and_a_filename() {
         .unwrap()
         .media()
         .upload(&space, UploadAttachmentRequest::new().set_filename("a"))
-        .upload(media())
+        .send_media(media())
         .await
         .unwrap_err();
     assert_eq!(err.api().unwrap().http_status, 403);
@@ -143,7 +143,7 @@ async fn uploads_need_user_credentials_and_a_filename() {
         .unwrap()
         .media()
         .upload(&space, UploadAttachmentRequest::new())
-        .upload(media())
+        .send_media(media())
         .await
         .unwrap_err();
     assert_eq!(

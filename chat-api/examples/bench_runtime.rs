@@ -136,7 +136,7 @@ async fn child(mode: &str, arg: &str) -> Result<(), Box<dyn std::error::Error>> 
             let d = chat
                 .media()
                 .download("spaces/A/messages/B/attachments/C")
-                .download()
+                .fetch_media()
                 .await?;
             let n = d.write_to(&mut tokio::io::sink()).await?;
             assert_eq!(n, MEDIA_BYTES);
@@ -147,7 +147,7 @@ async fn child(mode: &str, arg: &str) -> Result<(), Box<dyn std::error::Error>> 
             let done = chat
                 .media()
                 .upload("spaces/A", request)
-                .upload(media)
+                .send_media(media)
                 .await?;
             assert!(done.attachment_data_ref.is_some());
         }

@@ -4,7 +4,7 @@
 //! reached from [`Client`] through its resources (`client.spaces().messages()`), with
 //! required arguments in the constructor, optional parameters as setters, and
 //! `.send().await`. List methods also give `.pages()` (and `.stream()`, every item
-//! across pages); upload and download methods give `.upload(media)` and `.download()`.
+//! across pages); upload and download methods give `.send_media(media)` and `.fetch_media()`.
 //! Both are generated from Google's Discovery document by this repository's
 //! `cargo xtask regen`; the runtime (auth, retries, errors, media) is hand-written.
 //!

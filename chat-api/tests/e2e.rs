@@ -374,7 +374,7 @@ async fn bad_resource_names_are_refused_before_sending() {
     let err = client
         .media()
         .download("spaces/A/attachments/../../../x")
-        .download()
+        .fetch_media()
         .await
         .unwrap_err();
     assert!(err.to_string().contains("`.` and `..` segments"), "{err}");
@@ -529,13 +529,13 @@ async fn download_streams_the_media() {
         .await;
     let client = client(&server);
     let name = "spaces/A/messages/B/attachments/C";
-    let download = client.media().download(name).download().await.unwrap();
+    let download = client.media().download(name).fetch_media().await.unwrap();
     assert_eq!(download.content_type(), Some("image/png"));
     let mut out = Vec::new();
     download.write_to(&mut out).await.unwrap();
     assert_eq!(out, data);
     // Or as a stream of chunks.
-    let mut stream = client.media().download(name).download().await.unwrap();
+    let mut stream = client.media().download(name).fetch_media().await.unwrap();
     let mut total = 0;
     while let Some(chunk) = stream.next().await {
         total += chunk.unwrap().len();
@@ -639,7 +639,7 @@ async fn resumable_upload_interrupted_midway_then_resumed() {
     let err = client
         .media()
         .upload("spaces/A", request.clone())
-        .upload(media().await)
+        .send_media(media().await)
         .await
         .unwrap_err();
     let stopped = err.upload_session().unwrap().clone();

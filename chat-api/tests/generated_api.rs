@@ -40,7 +40,7 @@ fn call_shapes(client: &Client) {
     let download = client
         .media()
         .download("spaces/AAA/messages/BBB/attachments/CCC")
-        .download();
+        .fetch_media();
     assert_send(&download);
     let get = client.spaces().get("spaces/AAA").send();
     assert_send(&get);

@@ -53,7 +53,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(name) => name,
         None => default_package_name(&model),
     };
-    write_crate(&model, &args.out, &name, &runtime)?;
+    // Absolute, so that a bare `--out name` has a parent folder to write beside.
+    let out = std::path::absolute(&args.out)
+        .with_context(|| format!("cannot resolve --out {}", args.out.display()))?;
+    write_crate(&model, &out, &name, &runtime)?;
     println!(
         "generated {} ({} revision {}) into {}",
         name,

@@ -488,7 +488,7 @@ fn method(
         quote! {
             /// Sends the request with `media` as the uploaded content (simple, multipart
             /// or resumable upload, as the runtime chooses for its size).
-            pub async fn upload(self, media: ::google_api_runtime::media::UploadMedia) -> ::google_api_runtime::Result<#resp_ty> {
+            pub async fn send_media(self, media: ::google_api_runtime::media::UploadMedia) -> ::google_api_runtime::Result<#resp_ty> {
                 let (client, req) = self.into_request();
                 ::google_api_runtime::contract::execute_upload(&client, req, media).await
             }
@@ -498,7 +498,7 @@ fn method(
         quote! {
             /// Sends the request with `alt=media` and streams the content instead of
             /// decoding metadata.
-            pub async fn download(self) -> ::google_api_runtime::Result<::google_api_runtime::media::Download> {
+            pub async fn fetch_media(self) -> ::google_api_runtime::Result<::google_api_runtime::media::Download> {
                 let (client, req) = self.into_request();
                 ::google_api_runtime::contract::execute_download(&client, req).await
             }

@@ -102,7 +102,7 @@ impl MediaDownloadRequest {
     }
     /// Sends the request with `alt=media` and streams the content instead of
     /// decoding metadata.
-    pub async fn download(
+    pub async fn fetch_media(
         self,
     ) -> ::google_api_runtime::Result<::google_api_runtime::media::Download> {
         let (client, req) = self.into_request();
@@ -165,7 +165,7 @@ impl MediaUploadRequest {
     }
     /// Sends the request with `media` as the uploaded content (simple, multipart
     /// or resumable upload, as the runtime chooses for its size).
-    pub async fn upload(
+    pub async fn send_media(
         self,
         media: ::google_api_runtime::media::UploadMedia,
     ) -> ::google_api_runtime::Result<crate::models::UploadAttachmentResponse> {
