@@ -2,7 +2,7 @@
 //!
 //! Per method: a `static` `::google_api_runtime::contract::MethodInfo` describing it, a builder struct
 //! holding the required arguments, optional query parameters and standard parameters,
-//! setters, and `send` (plus `upload`, `download`, `pages`/`stream` where the method
+//! setters, and `send` (plus `send_media`, `fetch_media`, `pages`/`stream` where the method
 //! supports them). Everything else (URL expansion, auth, retries, decoding) is the
 //! runtime's, so each method costs little to compile.
 
@@ -390,10 +390,10 @@ fn method(
     };
     let mut ways = vec!["[`send`](Self::send)"];
     if m.media_upload.is_some() {
-        ways.push("[`upload`](Self::upload) (with media)");
+        ways.push("[`send_media`](Self::send_media) (with media)");
     }
     if m.supports_media_download {
-        ways.push("[`download`](Self::download) (the media itself)");
+        ways.push("[`fetch_media`](Self::fetch_media) (the media itself)");
     }
     match &m.pagination {
         Some(pg) if pg.items.is_some() => {

@@ -86,7 +86,7 @@ static MEDIA_DOWNLOAD_REQUEST: ::google_api_runtime::contract::MethodInfo = ::go
 };
 /// Request builder of `chat.media.download` (`GET v1/media/{+resourceName}`), made by [`MediaResource::download`].
 ///
-/// Call [`send`](Self::send), or [`download`](Self::download) (the media itself).
+/// Call [`send`](Self::send), or [`fetch_media`](Self::fetch_media) (the media itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MediaDownloadRequest {
@@ -146,7 +146,7 @@ static MEDIA_UPLOAD_REQUEST: ::google_api_runtime::contract::MethodInfo = ::goog
 };
 /// Request builder of `chat.media.upload` (`POST v1/{+parent}/attachments:upload`), made by [`MediaResource::upload`].
 ///
-/// Call [`send`](Self::send), or [`upload`](Self::upload) (with media).
+/// Call [`send`](Self::send), or [`send_media`](Self::send_media) (with media).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MediaUploadRequest {
