@@ -214,24 +214,31 @@ fn generate_in_pieces(model: &Model, model_pieces: usize) -> anyhow::Result<Vec<
         path: "models.rs".to_owned(),
         pieces,
     });
-    // A file per type module (`cards.rs`).
+    // A file per type module (`cards.rs`), in pieces of the same size as `models.rs`'s,
+    // so that a large module does not leave one core rendering it alone at the end.
     for module in type_modules(model) {
-        jobs.push(FileJob::whole(format!("{module}.rs"), move || {
-            let doc = format!(
-                " The `{module}` types of the {title}: schemas of the Discovery document that \
-                 form a family of their own, under their names without the family's prefix."
-            );
-            let types: Vec<&TypeDef> = model
-                .types
-                .iter()
-                .filter(|t| t.module() == Some(module))
-                .collect();
-            types_tokens(
-                ctx,
-                types_file_head(&doc, &model.types, Some(module)),
-                &types,
-            )
-        }));
+        let doc = format!(
+            " The `{module}` types of the {title}: schemas of the Discovery document that \
+             form a family of their own, under their names without the family's prefix."
+        );
+        let types: Vec<&TypeDef> = model
+            .types
+            .iter()
+            .filter(|t| t.module() == Some(module))
+            .collect();
+        let mut pieces: Vec<Piece<'_>> = Vec::new();
+        for (i, types) in types.chunks(chunk).enumerate() {
+            let doc = doc.clone();
+            let types = types.to_vec();
+            pieces.push(Box::new(move || {
+                let head = (i == 0).then(|| types_file_head(&doc, &model.types, Some(module)));
+                types_tokens(ctx, head.unwrap_or_default(), &types)
+            }));
+        }
+        jobs.push(FileJob {
+            path: format!("{module}.rs"),
+            pieces,
+        });
     }
 
     jobs.push(FileJob::whole("names.rs", move || {
