@@ -30,7 +30,9 @@ const TEXTS: &[&str] = &[
     "<pre>PAYLOADXQ();</pre> [PAYLOADXQ] `PAYLOADXQ",
 ];
 
-/// Hostile names: keywords, reserved members, odd characters, line breaks.
+/// Hostile names: keywords, reserved members, odd characters, line breaks, fences. (A
+/// name becomes an identifier by design, made of its letters and digits, so names do not
+/// carry the text marker.)
 const NAMES: &[&str] = &[
     "type",
     "self",
@@ -57,8 +59,8 @@ const NAMES: &[&str] = &[
     "Option",
     "String",
     "Result",
-    "a\n```\nPAYLOADXQ();\n```",
-    "a`\n~~~\nPAYLOADXQ();",
+    "a\n```\nname_in_a_fence();\n```",
+    "a`\n~~~\nname_in_a_fence();",
 ];
 
 /// Odd method paths.
@@ -368,8 +370,12 @@ fn mutants() {
             Err(panic) => panic!("{what}: the generator panicked: {panic}"),
             Ok(Outcome::Refused(error)) => {
                 refused += 1;
-                // The error names the file and where in it.
-                assert!(error.starts_with("mutant.json"), "{what}: {error}");
+                // The error names the document (the file when it is read, its id and
+                // revision when the model is built from it) and where in it.
+                assert!(
+                    error.starts_with("mutant.json") || error.starts_with("chat:v1 revision"),
+                    "{what}: {error}"
+                );
                 let located = error.contains(": schemas")
                     || error.contains(": resources")
                     || error.contains(": auth")

@@ -138,7 +138,13 @@ pub fn build_model(stable: &Input, preview: Option<&Input>) -> anyhow::Result<Mo
     let preview_doc = preview
         .map(|p| Document::from_slice(&p.bytes, &p.origin))
         .transpose()?;
-    Ok(Model::build(&stable_doc, preview_doc.as_ref())?)
+    // The model names the document by id and revision; the file comes first, as in
+    // every other error about a document.
+    let files = match preview {
+        Some(p) => format!("{} + {}", stable.origin, p.origin),
+        None => stable.origin.clone(),
+    };
+    Model::build(&stable_doc, preview_doc.as_ref()).map_err(|e| anyhow::anyhow!("{files}: {e}"))
 }
 
 /// Renders the generated crate sources, the lock, the surface listings and the
