@@ -672,3 +672,34 @@ async fn resumable_upload_interrupted_midway_then_resumed() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// A `%` in a resource name is literal text on the wire: `spaces/A%2fB` and `spaces/A%zz`
+/// go out with the `%` encoded (`%25`), so a server that decodes the path once sees the
+/// names as given, never `spaces/A/B` (request.rs, "Path values" in README).
+#[tokio::test]
+async fn a_percent_in_a_name_goes_out_encoded() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "spaces/x"})))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    for name in ["spaces/A%2fB", "spaces/A%zz", "spaces/100%"] {
+        client.spaces().get(name).send().await.unwrap();
+    }
+    let paths: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/v1/spaces/A%252fB",
+            "/v1/spaces/A%25zz",
+            "/v1/spaces/100%25"
+        ]
+    );
+}
